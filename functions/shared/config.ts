@@ -1,0 +1,50 @@
+import { z } from 'zod';
+
+/**
+ * Deployment configuration shared by the CDK app (which validates `cdk.json` context with it at synth)
+ * and the functions (which read the same values from their environment), so the two cannot drift.
+ */
+
+export const SiteIdSchema = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'lowercase letters, digits and dashes, at most 63 characters');
+
+/** An allowed origin: `https://www.example.com`, or with a port wildcard `http://localhost:*`. */
+export const OriginPatternSchema = z
+  .string()
+  .regex(/^https?:\/\/[a-z0-9.-]+(:(\d{1,5}|\*))?$/, 'scheme://host[:port|:*], no path, lowercase');
+
+export const SiteSchema = z.strictObject({
+  siteId: SiteIdSchema,
+  allowedOrigins: z.array(OriginPatternSchema).min(1),
+});
+export type Site = z.infer<typeof SiteSchema>;
+
+export const SitesSchema = z.array(SiteSchema).min(1).refine(
+  (sites) => new Set(sites.map((site) => site.siteId)).size === sites.length,
+  'siteId must be unique',
+);
+
+/** Retention per data class (DESIGN.md "Data classes and default retention"). */
+export const RetentionSchema = z.strictObject({
+  visitDays: z.int().min(1).max(3650).default(90),
+  leadDays: z.int().min(1).max(3650).default(396),
+  dedupeHours: z.int().min(1).max(720).default(24),
+  saltHours: z.int().min(25).max(72).default(48),
+  apiKeyDays: z.int().min(1).max(3650).default(365),
+  queueRetentionHours: z.int().min(1).max(336).default(24),
+  dlqRetentionDays: z.int().min(1).max(14).default(7),
+  logRetentionDays: z.int().min(1).max(3653).default(30),
+  backupRecoveryDays: z.int().min(1).max(35).default(7),
+});
+export type Retention = z.infer<typeof RetentionSchema>;
+
+export const DEFAULT_RETENTION: Retention = RetentionSchema.parse({});
+
+/** Parses a JSON environment variable with a schema, naming the variable when it is wrong. */
+export function parseJsonEnv<T extends z.ZodType>(name: string, raw: string | undefined, schema: T): z.infer<T> {
+  if (raw === undefined || raw === '') throw new Error(`Environment variable ${name} is not set`);
+  const result = schema.safeParse(JSON.parse(raw));
+  if (!result.success) throw new Error(`Environment variable ${name} is invalid: ${z.prettifyError(result.error)}`);
+  return result.data;
+}
