@@ -1,0 +1,41 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { parseJsonEnv, RetentionSchema } from '../shared/config';
+import { requireEnv } from '../shared/env';
+import { loadIpIntel } from '../shared/ip-intel';
+import { identify } from '../shared/leads/identify';
+import { LeadStore } from '../shared/leads/lead-store';
+import { logger } from '../shared/logger';
+import { QueuedRequestSchema } from '../shared/queue-message';
+
+// Where a page view is enriched: truncated network → organisation → lead, one queued request per record.
+
+const retention = parseJsonEnv('RETENTION', process.env.RETENTION, RetentionSchema);
+const ipIntel = loadIpIntel(requireEnv('IP_DATA_DIR'));
+const leads = new LeadStore(
+  DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } }),
+  requireEnv('TABLE_NAME'),
+  retention,
+);
+const processor = new BatchProcessor(EventType.SQS);
+
+async function enrichRecord(record: SQSRecord): Promise<void> {
+  // A malformed message throws here, fails only its own record and ends in the DLQ after the receive limit.
+  const message = QueuedRequestSchema.parse(JSON.parse(record.body));
+  const identified = identify(ipIntel, message.siteId, message.network);
+  if (identified.kind === 'dropped') {
+    logger.info('Dropped request', { reason: identified.reason, siteId: message.siteId, events: message.events.length });
+    return;
+  }
+  const outcome = await leads.recordRequest(identified.lead, message.visitorId, message.events);
+  logger.info('Recorded request', { siteId: message.siteId, leadId: identified.lead.leadId, ...outcome });
+}
+
+export const handler = middy<SQSEvent, SQSBatchResponse>(
+  async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> =>
+    processPartialResponse(event, enrichRecord, processor, { context }),
+).use(injectLambdaContext(logger));

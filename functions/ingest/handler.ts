@@ -1,0 +1,93 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { parseJsonEnv, RetentionSchema, SitesSchema } from '../shared/config';
+import { requireEnv } from '../shared/env';
+import { forbidden, header, httpErrorBoundary, json, badRequest } from '../shared/http';
+import { isLikelyBot, parseIngestRequest, visitorIp } from '../shared/ingest';
+import { keyServiceFromEnv } from '../shared/key-service';
+import { logger } from '../shared/logger';
+import { DailySaltStore } from '../shared/privacy/daily-salt';
+import { truncateIp } from '../shared/privacy/network';
+import { visitorPseudonym } from '../shared/privacy/pseudonym';
+import type { QueuedRequest } from '../shared/queue-message';
+import { SiteRegistry } from '../shared/sites';
+
+// Where a page view enters: POST /v1/events → validate → minimise the IP → queue for enrichment.
+
+const sites = new SiteRegistry(parseJsonEnv('SITES', process.env.SITES, SitesSchema));
+const retention = parseJsonEnv('RETENTION', process.env.RETENTION, RetentionSchema);
+const queueUrl = requireEnv('QUEUE_URL');
+const trustForwardedFor = process.env.TRUST_FORWARDED_FOR === '1';
+const sqs = new SQSClient({});
+const salts = new DailySaltStore(
+  DynamoDBDocumentClient.from(new DynamoDBClient({})),
+  requireEnv('TABLE_NAME'),
+  keyServiceFromEnv(),
+  retention.saltHours,
+);
+
+/** CORS answers only origins that some configured site allows. */
+function corsHeaders(event: APIGatewayProxyEvent): Record<string, string> {
+  const origin = header(event, 'origin');
+  if (!origin || !sites.isOriginAllowedForAnySite(origin)) return {};
+  return { 'Access-Control-Allow-Origin': origin, Vary: 'Origin' };
+}
+
+function preflight(event: APIGatewayProxyEvent): APIGatewayProxyResult {
+  const cors = corsHeaders(event);
+  if (!cors['Access-Control-Allow-Origin']) throw forbidden('OriginNotAllowed', 'Origin is not allowed');
+  return {
+    statusCode: 204,
+    headers: {
+      ...cors,
+      'Access-Control-Allow-Methods': 'POST, OPTIONS',
+      'Access-Control-Allow-Headers': 'Content-Type',
+      'Access-Control-Max-Age': '86400',
+    },
+    body: '',
+  };
+}
+
+async function ingest(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> {
+  if (event.httpMethod === 'OPTIONS') return preflight(event);
+  const now = new Date();
+  const request = parseIngestRequest(event, now);
+  const site = sites.find(request.siteId);
+  if (!site) throw forbidden('UnknownSite', `Unknown site: ${request.siteId}`);
+  const origin = header(event, 'origin');
+  // Browsers always send Origin on these requests; server-side clients send none and are not browsers to protect.
+  if (origin !== undefined && !sites.isOriginAllowed(site, origin)) {
+    throw forbidden('OriginNotAllowed', `Origin is not allowed for site ${site.siteId}`);
+  }
+  const cors = corsHeaders(event);
+
+  const userAgent = header(event, 'user-agent') ?? '';
+  if (isLikelyBot(userAgent)) {
+    logger.info('Dropped request', { reason: 'bot', siteId: site.siteId, events: request.events.length });
+    return json(202, { accepted: 0 }, cors);
+  }
+
+  const ip = visitorIp(event, trustForwardedFor);
+  const network = truncateIp(ip);
+  if (!network) throw badRequest('The visitor address is not an IP address', [{ path: 'X-Forwarded-For', message: 'not an IP address' }]);
+  const salt = await salts.saltFor(now);
+  const message: QueuedRequest = {
+    version: 1,
+    siteId: site.siteId,
+    receivedAt: now.toISOString(),
+    network,
+    visitorId: visitorPseudonym(salt, ip, userAgent, site.siteId),
+    events: request.events,
+  };
+  await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify(message) }));
+  logger.info('Queued request', { siteId: site.siteId, events: request.events.length });
+  return json(202, { accepted: request.events.length }, cors);
+}
+
+export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>(ingest)
+  .use(injectLambdaContext(logger))
+  .use(httpErrorBoundary(corsHeaders));

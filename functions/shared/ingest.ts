@@ -1,0 +1,70 @@
+import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { IngestRequestSchema, MAX_EVENTS_BODY_BYTES, type IngestRequest, type TrackedEvent } from './api-schemas';
+import { badRequest, header, HttpError, parseWith } from './http';
+
+/** What `navigator.sendBeacon` sends (text/plain) and what `fetch` clients send. */
+const ACCEPTED_MEDIA_TYPES = new Set(['application/json', 'text/plain']);
+const MAX_CLOCK_SKEW_MS = 5 * 60 * 1000;
+const MAX_EVENT_AGE_MS = 24 * 3600 * 1000;
+
+/** Content type, size, JSON and schema checks, in the order a client can fix them. */
+export function parseIngestRequest(event: APIGatewayProxyEvent, now: Date): IngestRequest {
+  const mediaType = header(event, 'content-type')?.split(';')[0]?.trim().toLowerCase();
+  if (!mediaType || !ACCEPTED_MEDIA_TYPES.has(mediaType)) {
+    throw new HttpError(415, 'UnsupportedMediaType', 'Content-Type must be application/json or text/plain');
+  }
+  const raw = event.isBase64Encoded ? Buffer.from(event.body ?? '', 'base64') : Buffer.from(event.body ?? '', 'utf8');
+  if (raw.length > MAX_EVENTS_BODY_BYTES) {
+    throw new HttpError(413, 'PayloadTooLarge', `Body must be at most ${MAX_EVENTS_BODY_BYTES} bytes`);
+  }
+  let body: unknown;
+  try {
+    body = JSON.parse(raw.toString('utf8'));
+  } catch {
+    throw badRequest('Body is not valid JSON', [{ path: '(body)', message: 'not valid JSON' }]);
+  }
+  const request = parseWith(IngestRequestSchema, body);
+  return { ...request, events: normaliseEvents(request.events, now) };
+}
+
+/** Rejects duplicate ids and implausible times; fills `occurredAt` so the enrichment never guesses. */
+function normaliseEvents(events: TrackedEvent[], now: Date): TrackedEvent[] {
+  const issues: { path: string; message: string }[] = [];
+  const seen = new Set<string>();
+  const normalised = events.map((event, index) => {
+    if (seen.has(event.id)) issues.push({ path: `events.${index}.id`, message: 'duplicate event id in this request' });
+    seen.add(event.id);
+    const occurredAt = event.occurredAt ? new Date(event.occurredAt) : now;
+    if (occurredAt.getTime() > now.getTime() + MAX_CLOCK_SKEW_MS) {
+      issues.push({ path: `events.${index}.occurredAt`, message: 'must not be in the future' });
+    } else if (occurredAt.getTime() < now.getTime() - MAX_EVENT_AGE_MS) {
+      issues.push({ path: `events.${index}.occurredAt`, message: 'must be within the last 24 hours' });
+    }
+    return { ...event, occurredAt: occurredAt.toISOString() };
+  });
+  const first = issues[0];
+  if (first) throw badRequest(`Invalid ${first.path}: ${first.message}`, issues);
+  return normalised;
+}
+
+/**
+ * A first bot filter on the user agent: crawlers, monitors and headless browsers that announce themselves.
+ * Traffic from such agents is dropped at the door and only counted.
+ */
+const BOT_USER_AGENT = /bot\b|bot\/|crawl|spider|slurp|mediapartners|headless|phantomjs|lighthouse|pingdom|uptime|monitor|curl\/|wget\/|python-requests|go-http-client|java\/|okhttp|axios\//i;
+
+export function isLikelyBot(userAgent: string | undefined): boolean {
+  return userAgent !== undefined && BOT_USER_AGENT.test(userAgent);
+}
+
+/**
+ * The visitor address: on AWS always API Gateway's `sourceIp`. `X-Forwarded-For` is trusted only when the
+ * local runtime is told to (`TRUST_FORWARDED_FOR=1`), since any client can set it.
+ */
+export function visitorIp(event: APIGatewayProxyEvent, trustForwardedFor: boolean): string {
+  if (trustForwardedFor) {
+    const forwarded = header(event, 'x-forwarded-for')?.split(',')[0]?.trim();
+    if (forwarded) return forwarded;
+  }
+  return event.requestContext.identity.sourceIp;
+}
