@@ -6,7 +6,9 @@ const transform: Config['transform'] = {
   '^.+\\.(t|j)sx?$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } }],
 };
 const transformIgnorePatterns = ['/node_modules/(?!(@middy)/)'];
-const shared = { transform, transformIgnorePatterns, testEnvironment: 'node' };
+// @middy/core exports only an `import` condition, which Jest's CommonJS resolver does not use.
+const moduleNameMapper = { '^@middy/(core|util)$': '<rootDir>/node_modules/@middy/$1/index.js' };
+const shared = { transform, transformIgnorePatterns, moduleNameMapper, testEnvironment: 'node' };
 
 const config: Config = {
   projects: [

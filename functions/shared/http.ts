@@ -26,10 +26,11 @@ export const notFound = (message: string) => new HttpError(404, 'NotFound', mess
 
 /** Turns zod issues into `{path, message}` pairs naming the field, e.g. `events.0.url`. */
 export function validationError(error: z.ZodError, prefix = ''): HttpError {
-  const issues = error.issues.map((issue) => ({
-    path: [prefix, ...issue.path.map(String)].filter(Boolean).join('.') || '(body)',
-    message: issue.message,
-  }));
+  const issues = error.issues.map((issue) => {
+    // An unknown field is named by its own path, not by the object that holds it.
+    const path = issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys.join(',')] : issue.path;
+    return { path: [prefix, ...path.map(String)].filter(Boolean).join('.') || '(body)', message: issue.message };
+  });
   const first = issues[0];
   return badRequest(first ? `Invalid ${first.path}: ${first.message}` : 'Invalid request', issues);
 }

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import ipaddr from 'ipaddr.js';
 
 /**
@@ -10,7 +11,8 @@ export const IPV6_PREFIX = 48;
 /** Parses an address, unwrapping IPv4-mapped IPv6 (`::ffff:1.2.3.4`), or returns undefined. */
 export function parseIp(address: string): ipaddr.IPv4 | ipaddr.IPv6 | undefined {
   const trimmed = address.trim();
-  if (!ipaddr.isValid(trimmed)) return undefined;
+  // node:net is strict where ipaddr.js accepts legacy forms such as `1.2.3`.
+  if (isIP(trimmed) === 0) return undefined;
   return ipaddr.process(trimmed);
 }
 

@@ -1,0 +1,168 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { QueuedRequestSchema } from '../../functions/shared/queue-message';
+import { apiEvent, lambdaContext } from './support/events';
+
+const sqs = mockClient(SQSClient);
+const dynamodb = mockClient(DynamoDBDocumentClient);
+let handler: (event: APIGatewayProxyEvent, context: typeof lambdaContext) => Promise<APIGatewayProxyResult>;
+
+const VISITOR_IP = '193.16.4.77';
+const BROWSER = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/130.0 Safari/537.36';
+
+beforeAll(async () => {
+  Object.assign(process.env, {
+    AWS_REGION: 'eu-west-1',
+    AWS_ACCESS_KEY_ID: 'test',
+    AWS_SECRET_ACCESS_KEY: 'test',
+    QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/events',
+    TABLE_NAME: 'eirlead',
+    KEY_PROVIDER: 'local',
+    LOCAL_MASTER_KEY: randomBytes(32).toString('base64'),
+    SITES: JSON.stringify([{ siteId: 'demo', allowedOrigins: ['http://localhost:*', 'https://www.example.com'] }]),
+    RETENTION: JSON.stringify({}),
+  });
+  ({ handler } = await import('../../functions/ingest/handler'));
+});
+
+beforeEach(() => {
+  sqs.on(SendMessageCommand).resolves({ MessageId: 'm-1' });
+  dynamodb.on(GetCommand).resolves({});
+  dynamodb.on(PutCommand).resolves({});
+});
+afterEach(() => {
+  sqs.reset();
+  dynamodb.reset();
+});
+
+const pageview = (overrides: Record<string, unknown> = {}) => ({
+  id: randomUUID(),
+  type: 'pageview',
+  url: 'https://www.example.com/pricing?email=jane@example.com',
+  title: 'Pricing',
+  ...overrides,
+});
+
+function post(body: unknown, headers: Record<string, string> = {}, sourceIp = VISITOR_IP) {
+  return handler(
+    apiEvent({
+      headers: { 'Content-Type': 'application/json', Origin: 'https://www.example.com', 'User-Agent': BROWSER, ...headers },
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+      sourceIp,
+    }),
+    lambdaContext,
+  );
+}
+
+const errorOf = (result: APIGatewayProxyResult) => JSON.parse(result.body).error;
+
+describe('POST /v1/events', () => {
+  it('queues accepted events with the truncated network, never the address', async () => {
+    const result = await post({ siteId: 'demo', events: [pageview(), pageview()] });
+
+    expect(result.statusCode).toBe(202);
+    expect(JSON.parse(result.body)).toEqual({ accepted: 2 });
+    const body = sqs.commandCalls(SendMessageCommand)[0]?.args[0].input.MessageBody ?? '';
+    const message = QueuedRequestSchema.parse(JSON.parse(body));
+    expect(message.network).toBe('193.16.4.0/24');
+    expect(message.events).toHaveLength(2);
+    expect(message.events[0]?.occurredAt).toBeDefined();
+    expect(body).not.toContain(VISITOR_IP);
+  });
+
+  it('accepts text/plain, which navigator.sendBeacon sends', async () => {
+    const result = await post({ siteId: 'demo', events: [pageview()] }, { 'Content-Type': 'text/plain;charset=UTF-8' });
+    expect(result.statusCode).toBe(202);
+  });
+
+  it('answers 400 naming the field, and queues nothing', async () => {
+    const result = await post({ siteId: 'demo', events: [pageview({ url: 'javascript:alert(1)' })] });
+
+    expect(result.statusCode).toBe(400);
+    expect(errorOf(result).issues).toEqual([expect.objectContaining({ path: 'events.0.url' })]);
+    expect(sqs.commandCalls(SendMessageCommand)).toHaveLength(0);
+  });
+
+  it('answers 400 for unknown fields', async () => {
+    const result = await post({ siteId: 'demo', events: [pageview({ ip: '1.2.3.4' })] });
+    expect(result.statusCode).toBe(400);
+    expect(errorOf(result).issues[0].path).toBe('events.0.ip');
+  });
+
+  it('answers 400 for invalid JSON', async () => {
+    const result = await post('{"siteId":');
+    expect(result.statusCode).toBe(400);
+    expect(errorOf(result).code).toBe('BadRequest');
+  });
+
+  it('answers 400 for events from the future', async () => {
+    const result = await post({ siteId: 'demo', events: [pageview({ occurredAt: '2999-01-01T00:00:00Z' })] });
+    expect(result.statusCode).toBe(400);
+    expect(errorOf(result).issues[0].path).toBe('events.0.occurredAt');
+  });
+
+  it('answers 400 for a repeated event id', async () => {
+    const event = pageview();
+    const result = await post({ siteId: 'demo', events: [event, event] });
+    expect(errorOf(result).issues[0].path).toBe('events.1.id');
+  });
+
+  it('answers 403 for an unknown site', async () => {
+    const result = await post({ siteId: 'nope', events: [pageview()] });
+    expect(result.statusCode).toBe(403);
+    expect(errorOf(result).code).toBe('UnknownSite');
+  });
+
+  it('answers 403 for an origin the site does not allow, without CORS headers', async () => {
+    const result = await post({ siteId: 'demo', events: [pageview()] }, { Origin: 'https://evil.example' });
+    expect(result.statusCode).toBe(403);
+    expect(errorOf(result).code).toBe('OriginNotAllowed');
+    expect(result.headers?.['Access-Control-Allow-Origin']).toBeUndefined();
+  });
+
+  it('allows a port wildcard origin and answers with CORS for it', async () => {
+    const result = await post({ siteId: 'demo', events: [pageview()] }, { Origin: 'http://localhost:5173' });
+    expect(result.statusCode).toBe(202);
+    expect(result.headers?.['Access-Control-Allow-Origin']).toBe('http://localhost:5173');
+  });
+
+  it('answers 413 above 16 KiB', async () => {
+    const result = await post({ siteId: 'demo', events: [pageview({ title: 'x'.repeat(17_000) })] });
+    expect(result.statusCode).toBe(413);
+  });
+
+  it('answers 415 for other content types', async () => {
+    const result = await post({ siteId: 'demo', events: [pageview()] }, { 'Content-Type': 'application/x-www-form-urlencoded' });
+    expect(result.statusCode).toBe(415);
+  });
+
+  it('drops self-declared bots without queueing', async () => {
+    const result = await post({ siteId: 'demo', events: [pageview()] }, { 'User-Agent': 'Googlebot/2.1 (+http://www.google.com/bot.html)' });
+    expect(JSON.parse(result.body)).toEqual({ accepted: 0 });
+    expect(sqs.commandCalls(SendMessageCommand)).toHaveLength(0);
+  });
+
+  it('answers a preflight for allowed origins only', async () => {
+    const allowed = await handler(apiEvent({ httpMethod: 'OPTIONS', headers: { Origin: 'https://www.example.com' } }), lambdaContext);
+    const denied = await handler(apiEvent({ httpMethod: 'OPTIONS', headers: { Origin: 'https://evil.example' } }), lambdaContext);
+    expect(allowed.statusCode).toBe(204);
+    expect(allowed.headers?.['Access-Control-Allow-Methods']).toContain('POST');
+    expect(denied.statusCode).toBe(403);
+  });
+
+  it('answers 500 without detail when the queue is down, so the client may retry', async () => {
+    sqs.on(SendMessageCommand).rejects(new Error('ServiceUnavailable: internal detail'));
+    const result = await post({ siteId: 'demo', events: [pageview()] });
+    expect(result.statusCode).toBe(500);
+    expect(result.body).not.toContain('internal detail');
+  });
+
+  it('ignores X-Forwarded-For unless told to trust it', async () => {
+    await post({ siteId: 'demo', events: [pageview()] }, { 'X-Forwarded-For': '8.8.8.8' });
+    const message = JSON.parse(sqs.commandCalls(SendMessageCommand)[0]?.args[0].input.MessageBody ?? '{}');
+    expect(message.network).toBe('193.16.4.0/24');
+  });
+});
