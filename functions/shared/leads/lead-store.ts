@@ -20,7 +20,7 @@ import { applyEvents, type Identified, type StoredLead, toLead } from './aggrega
 type Item = Record<string, unknown>;
 type Transaction = NonNullable<TransactWriteCommandInput['TransactItems']>;
 
-const MAX_ATTEMPTS = 6;
+const MAX_ATTEMPTS = 10;
 const MAX_VISITS_IN_DETAIL = 100;
 
 export type RecordOutcome = { status: 'recorded'; applied: number; duplicates: number } | { status: 'duplicate' };

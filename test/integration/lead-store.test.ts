@@ -1,0 +1,143 @@
+import { randomUUID } from 'node:crypto';
+import { QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import type { TrackedEvent } from '../../functions/shared/api-schemas';
+import { DEFAULT_RETENTION } from '../../functions/shared/config';
+import { leadIdFor } from '../../functions/shared/leads/aggregate';
+import { LeadStore } from '../../functions/shared/leads/lead-store';
+import { createTestResources, type TestResources } from './support/local-aws';
+
+let resources: TestResources;
+let store: LeadStore;
+
+beforeAll(async () => {
+  resources = await createTestResources('lead-store');
+  store = new LeadStore(resources.doc, resources.tableName, DEFAULT_RETENTION);
+});
+afterAll(() => resources.destroy());
+
+const organisation = (siteId: string, asn: number, country = 'DE') => ({
+  siteId,
+  leadId: leadIdFor(siteId, `asn:${asn}`),
+  organisation: { name: `Org ${asn}`, asn },
+  match: { source: 'asn-registry' as const, confidence: 'high' as const, network: '193.16.0.0/16' },
+  location: { country },
+});
+const visitor = () => randomUUID().replace(/-/g, '').padEnd(64, '0');
+const minutesAgo = (minutes: number) => new Date(Date.now() - minutes * 60_000).toISOString();
+const pageview = (path: string, occurredAt = minutesAgo(1)): TrackedEvent => ({
+  id: randomUUID(),
+  type: 'pageview',
+  url: `https://www.example.com${path}`,
+  occurredAt,
+});
+
+describe('LeadStore against DynamoDB Local', () => {
+  it('turns a request into a lead with a visit, readable in the list and in detail', async () => {
+    const org = organisation('site-a', 1);
+    await store.recordRequest(org, visitor(), [pageview('/pricing'), pageview('/contact')]);
+
+    const list = await store.listLeads('site-a', { limit: 50 });
+    const lead = await store.getLead('site-a', org.leadId);
+
+    expect(list.items).toEqual([expect.objectContaining({ leadId: org.leadId, visits: 1, pageviews: 2 })]);
+    expect(lead?.visits).toEqual([expect.objectContaining({ pages: [expect.objectContaining({ path: '/pricing' }), expect.objectContaining({ path: '/contact' })] })]);
+  });
+
+  it('changes nothing when the same message is delivered again', async () => {
+    const org = organisation('site-b', 2);
+    const events = [pageview('/a'), pageview('/b')];
+    const id = visitor();
+
+    const first = await store.recordRequest(org, id, events);
+    const again = await store.recordRequest(org, id, events);
+
+    expect(first).toEqual({ status: 'recorded', applied: 2, duplicates: 0 });
+    expect(again).toEqual({ status: 'duplicate' });
+    expect(await store.getLead('site-b', org.leadId)).toMatchObject({ pageviews: 2 });
+  });
+
+  it('applies only the new events of a partly repeated request', async () => {
+    const org = organisation('site-c', 3);
+    const [a, b, c] = [pageview('/a'), pageview('/b'), pageview('/c')] as [TrackedEvent, TrackedEvent, TrackedEvent];
+    const id = visitor();
+    await store.recordRequest(org, id, [a, b]);
+
+    const outcome = await store.recordRequest(org, id, [b, c]);
+
+    expect(outcome).toEqual({ status: 'recorded', applied: 1, duplicates: 1 });
+    expect(await store.getLead('site-c', org.leadId)).toMatchObject({ pageviews: 3 });
+  });
+
+  it('counts every concurrent writer exactly once', async () => {
+    const org = organisation('site-d', 4);
+    await Promise.all(Array.from({ length: 5 }, () => store.recordRequest(org, visitor(), [pageview('/')])));
+
+    const [listed] = (await store.listLeads('site-d', { limit: 1 })).items;
+    expect(listed).toMatchObject({ visits: 5, pageviews: 5 });
+    expect((await store.getLead('site-d', org.leadId))?.visits).toHaveLength(5);
+  });
+
+  it('pages through leads newest first with a cursor, never repeating one', async () => {
+    for (let i = 0; i < 7; i++) await store.recordRequest(organisation('site-e', 100 + i), visitor(), [pageview('/', minutesAgo(60 - i))]);
+
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    const pageSizes: number[] = [];
+    do {
+      const page = await store.listLeads('site-e', { limit: 3, ...(cursor ? { cursor } : {}) });
+      pageSizes.push(page.items.length);
+      seen.push(...page.items.map((lead) => lead.organisation.name));
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+
+    expect(pageSizes).toEqual([3, 3, 1]);
+    expect(seen).toEqual(['Org 106', 'Org 105', 'Org 104', 'Org 103', 'Org 102', 'Org 101', 'Org 100']);
+  });
+
+  it('filters by time window and country', async () => {
+    await store.recordRequest(organisation('site-f', 200, 'DE'), visitor(), [pageview('/', minutesAgo(120))]);
+    await store.recordRequest(organisation('site-f', 201, 'FR'), visitor(), [pageview('/', minutesAgo(10))]);
+
+    const recent = await store.listLeads('site-f', { limit: 50, since: minutesAgo(60) });
+    const older = await store.listLeads('site-f', { limit: 50, until: minutesAgo(60) });
+    const french = await store.listLeads('site-f', { limit: 50, country: 'FR' });
+
+    expect(recent.items.map((lead) => lead.organisation.asn)).toEqual([201]);
+    expect(older.items.map((lead) => lead.organisation.asn)).toEqual([200]);
+    expect(french.items.map((lead) => lead.organisation.asn)).toEqual([201]);
+  });
+
+  it('never returns expired leads or visits, although TTL has not removed them yet', async () => {
+    const org = organisation('site-g', 5);
+    await store.recordRequest(org, visitor(), [pageview('/')]);
+    const thirteenMonthsLater = new Date(Date.now() + 400 * 86_400_000);
+    const later = new LeadStore(resources.doc, resources.tableName, DEFAULT_RETENTION, () => thirteenMonthsLater);
+
+    expect((await later.listLeads('site-g', { limit: 50 })).items).toEqual([]);
+    expect(await later.getLead('site-g', org.leadId)).toBeUndefined();
+    const items = await resources.doc.send(new ScanCommand({ TableName: resources.tableName }));
+    expect(items.Items?.some((item) => item.pk === `SITE#site-g#LEAD#${org.leadId}`)).toBe(true);
+  });
+
+  it('deletes a lead with all its visits', async () => {
+    const org = organisation('site-h', 6);
+    await store.recordRequest(org, visitor(), [pageview('/a')]);
+    await store.recordRequest(org, visitor(), [pageview('/b')]);
+
+    expect(await store.deleteLead('site-h', org.leadId)).toBe(true);
+
+    expect(await store.getLead('site-h', org.leadId)).toBeUndefined();
+    expect((await store.listLeads('site-h', { limit: 50 })).items).toEqual([]);
+    const left = await resources.doc.send(
+      new QueryCommand({ TableName: resources.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `SITE#site-h#LEAD#${org.leadId}` } }),
+    );
+    expect(left.Items).toEqual([]);
+    expect(await store.deleteLead('site-h', org.leadId)).toBe(false);
+  });
+
+  it('gives every stored item an expiry', async () => {
+    const { Items = [] } = await resources.doc.send(new ScanCommand({ TableName: resources.tableName }));
+    expect(Items.length).toBeGreaterThan(0);
+    for (const item of Items) expect(typeof item.expiresAt).toBe('number');
+  });
+});
