@@ -1,0 +1,115 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import Ajv2020 from 'ajv/dist/2020';
+import addFormats from 'ajv-formats';
+import { DEFAULT_RETENTION } from '../../functions/shared/config';
+import { leadIdFor } from '../../functions/shared/leads/aggregate';
+import { LeadStore } from '../../functions/shared/leads/lead-store';
+import { apiEvent, lambdaContext } from '../unit/support/events';
+import { createTestResources, type TestResources } from './support/local-aws';
+
+/**
+ * The OpenAPI document is generated from the zod schemas; this test holds real responses of the real
+ * handlers (against DynamoDB Local and the SQS emulator) to that document, status code by status code.
+ */
+type Handler = (event: APIGatewayProxyEvent, context: typeof lambdaContext) => Promise<APIGatewayProxyResult>;
+type OpenApi = { paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, { schema: object }> }> }>> };
+
+let resources: TestResources;
+let leadsApi: Handler;
+let ingest: Handler;
+let document: OpenApi;
+const ajv = new Ajv2020({ strict: false, allErrors: true });
+addFormats(ajv);
+
+beforeAll(async () => {
+  resources = await createTestResources('openapi');
+  Object.assign(process.env, resources.handlerEnvironment, {
+    KEY_PROVIDER: 'local',
+    LOCAL_MASTER_KEY: randomBytes(32).toString('base64'),
+    SITES: JSON.stringify([{ siteId: 'demo', allowedOrigins: ['http://localhost:*'] }]),
+  });
+  ({ handler: leadsApi } = await import('../../functions/leads-api/handler'));
+  ({ handler: ingest } = await import('../../functions/ingest/handler'));
+  const served = await leadsApi(apiEvent({ httpMethod: 'GET', resource: '/v1/openapi.json', path: '/v1/openapi.json' }), lambdaContext);
+  document = JSON.parse(served.body);
+  ajv.addSchema({ ...document, $id: 'openapi' });
+
+  const store = new LeadStore(resources.doc, resources.tableName, DEFAULT_RETENTION);
+  await store.recordRequest(
+    {
+      siteId: 'demo',
+      leadId: leadIdFor('demo', 'asn:1'),
+      organisation: { name: 'SAP SE', asn: 1 },
+      match: { source: 'asn-registry', confidence: 'high', network: '193.16.0.0/16' },
+      location: { country: 'DE', city: 'Walldorf' },
+    },
+    'f'.repeat(64),
+    [{ id: randomUUID(), type: 'pageview', url: 'https://www.example.com/pricing', title: 'Pricing', referrer: 'https://www.google.com/', occurredAt: new Date().toISOString() }],
+  );
+}, 30_000);
+afterAll(() => resources.destroy());
+
+function expectDocumented(path: string, method: string, result: APIGatewayProxyResult): void {
+  const response = document.paths[path]?.[method]?.responses[String(result.statusCode)];
+  expect(response).toBeDefined();
+  const schema = response?.content?.['application/json']?.schema;
+  if (!schema) {
+    expect(result.body).toBe('');
+    return;
+  }
+  const validate = ajv.compile({ $ref: `openapi#/paths/${path.replace(/\//g, '~1')}/${method}/responses/${result.statusCode}/content/application~1json/schema` });
+  const valid = validate(JSON.parse(result.body));
+  expect(validate.errors ?? []).toEqual([]);
+  expect(valid).toBe(true);
+}
+
+const authorizer = { keyId: 'key-1', sites: '["demo"]', scopes: '["leads:read","leads:erase"]' };
+function leadsCall(method: string, resource: string, pathParameters: Record<string, string>, query: Record<string, string> | null = null) {
+  const event = apiEvent({ httpMethod: method, resource, path: resource, pathParameters, queryStringParameters: query });
+  event.requestContext.authorizer = authorizer;
+  return leadsApi(event, lambdaContext);
+}
+
+describe('OpenAPI document', () => {
+  it('is OpenAPI 3.1 and documents every route', () => {
+    expect(document).toMatchObject({ openapi: '3.1.0' });
+    expect(Object.keys(document.paths).sort()).toEqual(['/v1/events', '/v1/sites/{siteId}/leads', '/v1/sites/{siteId}/leads/{leadId}']);
+  });
+
+  it('matches a real lead list', async () => {
+    const result = await leadsCall('GET', '/v1/sites/{siteId}/leads', { siteId: 'demo' });
+    expect(JSON.parse(result.body).items).toHaveLength(1);
+    expectDocumented('/v1/sites/{siteId}/leads', 'get', result);
+  });
+
+  it('matches a real lead with visits, and a 404', async () => {
+    const found = await leadsCall('GET', '/v1/sites/{siteId}/leads/{leadId}', { siteId: 'demo', leadId: leadIdFor('demo', 'asn:1') });
+    const missing = await leadsCall('GET', '/v1/sites/{siteId}/leads/{leadId}', { siteId: 'demo', leadId: 'abc' });
+    expect(found.statusCode).toBe(200);
+    expectDocumented('/v1/sites/{siteId}/leads/{leadId}', 'get', found);
+    expectDocumented('/v1/sites/{siteId}/leads/{leadId}', 'get', missing);
+  });
+
+  it('matches real validation errors', async () => {
+    const result = await leadsCall('GET', '/v1/sites/{siteId}/leads', { siteId: 'demo' }, { limit: '500' });
+    expect(result.statusCode).toBe(400);
+    expectDocumented('/v1/sites/{siteId}/leads', 'get', result);
+  });
+
+  it('matches real ingest answers', async () => {
+    const post = (body: unknown) =>
+      ingest(apiEvent({ headers: { 'Content-Type': 'application/json', 'User-Agent': 'Mozilla/5.0' }, body: JSON.stringify(body) }), lambdaContext);
+    const accepted = await post({ siteId: 'demo', events: [{ id: randomUUID(), type: 'pageview', url: 'https://www.example.com/' }] });
+    const rejected = await post({ siteId: 'demo', events: [] });
+    const unknownSite = await post({ siteId: 'nope', events: [{ id: randomUUID(), type: 'pageview', url: 'https://www.example.com/' }] });
+    expect([accepted.statusCode, rejected.statusCode, unknownSite.statusCode]).toEqual([202, 400, 403]);
+    for (const result of [accepted, rejected, unknownSite]) expectDocumented('/v1/events', 'post', result);
+  });
+
+  it('matches a real erasure', async () => {
+    const result = await leadsCall('DELETE', '/v1/sites/{siteId}/leads/{leadId}', { siteId: 'demo', leadId: leadIdFor('demo', 'asn:1') });
+    expect(result.statusCode).toBe(204);
+    expectDocumented('/v1/sites/{siteId}/leads/{leadId}', 'delete', result);
+  });
+});
