@@ -1,0 +1,105 @@
+import type { Node } from 'constructs';
+import { z } from 'zod';
+import { RetentionSchema, SitesSchema, type Retention, type Site } from '../functions/shared/config';
+
+/**
+ * The deployment configuration, read from `cdk.json` context (or `-c key=value`) and validated before any
+ * construct is built, so a bad value fails synth with the context key and field named instead of deploying.
+ */
+
+/** GDPR: visitor data is processed and stored only in the EU, in the one region the design was reviewed for. */
+export const SUPPORTED_REGION = 'eu-west-1';
+
+export const RegionSchema = z.string().superRefine((region, ctx) => {
+  if (region !== SUPPORTED_REGION) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `Eirlead deploys only to ${SUPPORTED_REGION} (visitor data stays in the EU region it was reviewed for), not to ${region}`,
+    });
+  }
+});
+
+/** Stage-wide API Gateway throttling, a guard against floods and runaway bills. */
+export const ThrottleSchema = z.strictObject({
+  rateLimit: z.number().positive().max(10_000).default(100),
+  burstLimit: z.int().min(1).max(5_000).default(200),
+});
+export type Throttle = z.infer<typeof ThrottleSchema>;
+
+export interface EirleadConfig {
+  readonly region: string;
+  readonly sites: readonly Site[];
+  readonly retention: Retention;
+  readonly throttle: Throttle;
+}
+
+/** CloudWatch Logs accepts only these retention periods; any other value would fail at deploy time. */
+export const CLOUDWATCH_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
+
+const DeployableRetentionSchema = RetentionSchema.superRefine((retention, ctx) => {
+  if (!(CLOUDWATCH_RETENTION_DAYS as readonly number[]).includes(retention.logRetentionDays)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['logRetentionDays'],
+      message: `must be one of the periods CloudWatch Logs accepts: ${CLOUDWATCH_RETENTION_DAYS.join(', ')}`,
+    });
+  }
+  if (retention.dlqRetentionDays * 24 < retention.queueRetentionHours) {
+    // SQS keeps a message's original enqueue time when it moves to the DLQ, so a shorter DLQ retention
+    // would delete failed messages before anyone could look at them.
+    ctx.addIssue({
+      code: 'custom',
+      path: ['dlqRetentionDays'],
+      message: 'must be at least as long as queueRetentionHours',
+    });
+  }
+});
+
+const CONTEXT_SCHEMAS = {
+  region: RegionSchema.default(SUPPORTED_REGION),
+  sites: SitesSchema,
+  retention: DeployableRetentionSchema.default(RetentionSchema.parse({})),
+  throttle: ThrottleSchema.default(ThrottleSchema.parse({})),
+} as const;
+
+type ContextKey = keyof typeof CONTEXT_SCHEMAS;
+
+/** Thrown for any invalid context value; the message names the context key and the field. */
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+/** `-c retention='{"visitDays":30}'` arrives as a string, cdk.json values as objects: accept both. */
+function decode(key: ContextKey, raw: unknown): unknown {
+  if (key === 'region' || typeof raw !== 'string') return raw;
+  try {
+    return JSON.parse(raw);
+  } catch {
+    throw new ConfigError(`Invalid context "${key}": not valid JSON (${raw})`);
+  }
+}
+
+function parseContextValue<K extends ContextKey>(key: K, raw: unknown): z.infer<(typeof CONTEXT_SCHEMAS)[K]> {
+  const result = CONTEXT_SCHEMAS[key].safeParse(decode(key, raw));
+  if (result.success) return result.data as z.infer<(typeof CONTEXT_SCHEMAS)[K]>;
+  const problems = result.error.issues.map((issue) => {
+    const field = [key, ...issue.path.map(String)].join('.');
+    return `${field}: ${issue.message}`;
+  });
+  throw new ConfigError(`Invalid context "${key}": ${problems.join('; ')}`);
+}
+
+/** Reads and validates the whole configuration from a construct's context (normally the App's). */
+export function loadConfig(node: Node): EirleadConfig {
+  return {
+    region: parseContextValue('region', node.tryGetContext('region')),
+    sites: parseContextValue('sites', node.tryGetContext('sites')),
+    retention: parseContextValue('retention', node.tryGetContext('retention')),
+    throttle: parseContextValue('throttle', node.tryGetContext('throttle')),
+  };
+}

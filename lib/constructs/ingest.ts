@@ -1,0 +1,117 @@
+import { Duration, Validations } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import type { Retention, Site } from '../../functions/shared/config';
+import { bindTable, EirleadFunction } from './lambda-function';
+
+/** AWS guidance for Lambda SQS sources: visibility timeout at least six times the function timeout. */
+const VISIBILITY_TIMEOUT_FACTOR = 6;
+/** Lambda's limit for all environment variables together is 4 KB; leave room for the others. */
+const MAX_SITES_ENV_BYTES = 3 * 1024;
+
+export interface IngestProps {
+  /** Project key: encrypts the queues and wraps the daily pseudonym salts. */
+  readonly encryptionKey: kms.IKey;
+  /** Table holding the encrypted daily salts. */
+  readonly table: dynamodb.ITableV2;
+  readonly sites: readonly Site[];
+  readonly retention: Retention;
+  /**
+   * Timeout of the function that consumes the queue; the visibility timeout is set to six times it plus the
+   * batching window, so a message is not handed out again while a retried batch is still running.
+   */
+  readonly consumerTimeout: Duration;
+  /**
+   * Batching window of the consumer.
+   * @default Duration.seconds(1)
+   */
+  readonly consumerBatchingWindow?: Duration;
+  /**
+   * Receives before a message moves to the dead-letter queue.
+   * @default 5
+   */
+  readonly maxReceiveCount?: number;
+  /**
+   * @default Duration.seconds(10)
+   */
+  readonly timeout?: Duration;
+}
+
+/**
+ * The public edge of the pipeline: the ingest function (validate, pseudonymise, truncate the IP) and the
+ * queue it hands truncated events to. The full IP never leaves the function.
+ */
+export class Ingest extends Construct {
+  public readonly queue: sqs.Queue;
+  public readonly deadLetterQueue: sqs.Queue;
+  public readonly function: NodejsFunction;
+
+  constructor(scope: Construct, id: string, props: IngestProps) {
+    super(scope, id);
+    const maxReceiveCount = props.maxReceiveCount ?? 5;
+    if (!Number.isInteger(maxReceiveCount) || maxReceiveCount < 1 || maxReceiveCount > 1000) {
+      throw new Error(`Ingest: maxReceiveCount must be an integer from 1 to 1000, got ${maxReceiveCount}`);
+    }
+    const sitesJson = JSON.stringify(props.sites);
+    if (Buffer.byteLength(sitesJson) > MAX_SITES_ENV_BYTES) {
+      throw new Error(
+        `Ingest: the sites configuration is ${Buffer.byteLength(sitesJson)} bytes as JSON; Lambda environment variables allow at most ${MAX_SITES_ENV_BYTES} here`,
+      );
+    }
+    const visibilityTimeout = Duration.seconds(
+      VISIBILITY_TIMEOUT_FACTOR * props.consumerTimeout.toSeconds() +
+        (props.consumerBatchingWindow ?? Duration.seconds(1)).toSeconds(),
+    );
+    if (visibilityTimeout.toSeconds() > Duration.hours(12).toSeconds()) {
+      throw new Error('Ingest: consumerTimeout is too long; six times it must fit in the 12-hour SQS visibility timeout');
+    }
+
+    const queueDefaults = {
+      encryption: sqs.QueueEncryption.KMS,
+      encryptionMasterKey: props.encryptionKey,
+      // Reuse the data key for 5 minutes instead of calling KMS for every message.
+      dataKeyReuse: Duration.minutes(5),
+      enforceSSL: true,
+    } as const;
+
+    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
+      ...queueDefaults,
+      retentionPeriod: Duration.days(props.retention.dlqRetentionDays),
+    });
+    this.queue = new sqs.Queue(this, 'Queue', {
+      ...queueDefaults,
+      retentionPeriod: Duration.hours(props.retention.queueRetentionHours),
+      visibilityTimeout,
+      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount },
+    });
+
+    const fn = new EirleadFunction(this, 'Function', {
+      entry: 'functions/ingest/handler.ts',
+      serviceName: 'eirlead-ingest',
+      description: 'Eirlead: validates page events, pseudonymises the visitor, truncates the IP, queues the event',
+      timeout: props.timeout ?? Duration.seconds(10),
+      logRetentionDays: props.retention.logRetentionDays,
+      environment: {
+        QUEUE_URL: this.queue.queueUrl,
+        KEY_PROVIDER: 'kms',
+        KEY_ID: props.encryptionKey.keyId,
+        SITES: sitesJson,
+        RETENTION: JSON.stringify(props.retention),
+      },
+    }).function;
+    this.function = fn;
+
+    this.queue.grantSendMessages(fn);
+    // Daily salts: a fresh data key per UTC day, and unwrapping it on cold start.
+    props.encryptionKey.grant(fn, 'kms:GenerateDataKey', 'kms:Decrypt');
+    bindTable(fn, props.table, 'readWrite');
+
+    Validations.of(this.deadLetterQueue).acknowledge({
+      id: 'Serverless-SQSRedrivePolicy',
+      reason: 'This queue is the dead-letter queue of the ingest queue; a DLQ of a DLQ would only move the problem.',
+    });
+  }
+}

@@ -1,0 +1,220 @@
+import { isAbsolute, join } from 'node:path';
+import { Duration, RemovalPolicy, Stack, Validations, type CfnElement } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { projectRoot } from '../project-root';
+
+/**
+ * The newest Node.js runtime this aws-cdk-lib knows (cdk-nag L1 checks exactly that). It ships the AWS SDK
+ * for JavaScript v3, which is why `@aws-sdk/*` is left out of the bundles below.
+ */
+export const FUNCTION_RUNTIME = lambda.Runtime.NODEJS_24_X;
+
+/** esbuild target matching the runtime (`nodejs24.x` -> `node24`), so the two cannot drift apart. */
+const ESBUILD_TARGET = FUNCTION_RUNTIME.name.replace(/^nodejs(\d+)\.x$/, 'node$1');
+
+export interface CopyIntoBundle {
+  /** Directory to copy, relative to the project root (e.g. `build/ipdata`). */
+  readonly source: string;
+  /** Directory inside the asset to copy it to (e.g. `ipdata`, which is `/var/task/ipdata` at run time). */
+  readonly destination: string;
+}
+
+export interface EirleadFunctionProps {
+  /** Handler file, relative to the project root (e.g. `functions/ingest/handler.ts`). */
+  readonly entry: string;
+  /**
+   * Exported handler name in `entry`.
+   * @default 'handler'
+   */
+  readonly handler?: string;
+  /** Powertools service name; also names the function's purpose in logs and metrics. */
+  readonly serviceName: string;
+  /**
+   * @default - none
+   */
+  readonly description?: string;
+  /**
+   * @default 512
+   */
+  readonly memorySize?: number;
+  /**
+   * @default Duration.seconds(10)
+   */
+  readonly timeout?: Duration;
+  /**
+   * Retention of the function's log group, in days (a value CloudWatch Logs accepts).
+   * @default 30
+   */
+  readonly logRetentionDays?: number;
+  /**
+   * Logs hold no personal data and expire anyway; deleting them with the stack leaves nothing behind.
+   * @default RemovalPolicy.DESTROY
+   */
+  readonly logRemovalPolicy?: RemovalPolicy;
+  /**
+   * Extra environment variables (the wrapper sets `POWERTOOLS_SERVICE_NAME` and `NODE_OPTIONS`).
+   * @default - none
+   */
+  readonly environment?: Record<string, string>;
+  /**
+   * A directory copied into the bundle after esbuild ran. Bundling fails with a clear message when the
+   * source is missing, rather than deploying a function that cannot find its data.
+   * @default - nothing copied
+   */
+  readonly copyIntoBundle?: CopyIntoBundle;
+}
+
+/**
+ * The project's one `NodejsFunction` wrapper: every function gets the same runtime, bundling and logging.
+ * It is meant for functions invoked synchronously or by an event source mapping (it acknowledges the
+ * async-only DLQ rule); an asynchronously invoked function would need a DLQ or failure destination.
+ */
+export class EirleadFunction extends Construct {
+  public readonly function: NodejsFunction;
+  public readonly logGroup: logs.LogGroup;
+
+  constructor(scope: Construct, id: string, props: EirleadFunctionProps) {
+    super(scope, id);
+    validate(props);
+    const root = projectRoot();
+    const logRetentionDays = props.logRetentionDays ?? 30;
+
+    this.logGroup = new logs.LogGroup(this, 'LogGroup', {
+      retention: logRetentionDays as logs.RetentionDays,
+      removalPolicy: props.logRemovalPolicy ?? RemovalPolicy.DESTROY,
+    });
+
+    // Its own role with write access to its own log group only, instead of the managed
+    // AWSLambdaBasicExecutionRole, which may write to every log group in the account.
+    const role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `Eirlead ${props.serviceName}`,
+    });
+    this.logGroup.grantWrite(role);
+
+    const copy = props.copyIntoBundle;
+    this.function = new NodejsFunction(this, 'Function', {
+      entry: join(root, props.entry),
+      handler: props.handler ?? 'handler',
+      description: props.description,
+      runtime: FUNCTION_RUNTIME,
+      // Graviton: about 20 % cheaper per GB-second than x86, and nothing here needs x86.
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: props.memorySize ?? 512,
+      timeout: props.timeout ?? Duration.seconds(10),
+      logGroup: this.logGroup,
+      role,
+      projectRoot: root,
+      depsLockFilePath: join(root, 'package-lock.json'),
+      environment: {
+        POWERTOOLS_SERVICE_NAME: props.serviceName,
+        // Stack traces point at the TypeScript source instead of the minified bundle.
+        NODE_OPTIONS: '--enable-source-maps',
+        ...props.environment,
+      },
+      bundling: {
+        // The handlers import ES-module-only packages (@middy/core 7), so the bundle is an ES module too.
+        format: OutputFormat.ESM,
+        // Some bundled CommonJS dependencies call require(); ES modules have none, so provide one.
+        banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
+        // Prefer packages' ES module builds, which esbuild can tree-shake.
+        mainFields: ['module', 'main'],
+        // Emit syntax the runtime runs natively, no down-levelling.
+        target: ESBUILD_TARGET,
+        // Smaller bundles load faster on cold start; source maps keep stack traces readable.
+        minify: true,
+        sourceMap: true,
+        // The map needs only the mappings, not a copy of every source file, to name files and lines.
+        sourcesContent: false,
+        // The Node.js runtime ships the AWS SDK v3; bundling it again would only grow the bundle.
+        externalModules: ['@aws-sdk/*'],
+        // esbuild is a dev dependency: bundle locally and never need Docker.
+        forceDockerBundling: false,
+        ...(copy ? { commandHooks: copyHook(copy) } : {}),
+      },
+    });
+    Validations.of(this.function).acknowledge({
+      id: 'Serverless-LambdaDLQ',
+      reason:
+        'Project functions are invoked synchronously (API Gateway, the authoriser) or by an SQS event source mapping; a function DLQ applies only to asynchronous invocations, and the SQS source has its own DLQ.',
+    });
+    Validations.of(this.function).acknowledge({
+      id: 'Serverless-LambdaTracing',
+      reason:
+        'X-Ray off by design: traces are kept 30 days regardless of the retention this stack configures, and the API stage must not trace (its segments record the client IP); logs and metrics carry the operational signal.',
+    });
+  }
+}
+
+function validate(props: EirleadFunctionProps): void {
+  const name = props.entry;
+  if (isAbsolute(props.entry) || !/\.(ts|mts|js|mjs)$/.test(props.entry)) {
+    throw new Error(`EirleadFunction: entry must be a .ts/.js path relative to the project root, got ${name}`);
+  }
+  if (props.memorySize !== undefined && (!Number.isInteger(props.memorySize) || props.memorySize < 128 || props.memorySize > 10_240)) {
+    throw new Error(`EirleadFunction ${name}: memorySize must be an integer from 128 to 10240 MB, got ${props.memorySize}`);
+  }
+  if (props.timeout !== undefined && (props.timeout.toSeconds() < 1 || props.timeout.toSeconds() > 900)) {
+    throw new Error(`EirleadFunction ${name}: timeout must be from 1 to 900 seconds`);
+  }
+  if (props.logRetentionDays !== undefined && !(props.logRetentionDays in logs.RetentionDays)) {
+    throw new Error(`EirleadFunction ${name}: logRetentionDays ${props.logRetentionDays} is not a CloudWatch Logs retention period`);
+  }
+  const copy = props.copyIntoBundle;
+  if (copy && (isAbsolute(copy.source) || isAbsolute(copy.destination) || copy.destination.split(/[\\/]/).includes('..'))) {
+    throw new Error(`EirleadFunction ${name}: copyIntoBundle paths must be relative and stay inside the bundle`);
+  }
+}
+
+function copyHook(copy: CopyIntoBundle) {
+  return {
+    beforeBundling: (): string[] => [],
+    beforeInstall: (): string[] => [],
+    // Runs only when the asset is really bundled (not in tests that skip bundling); the script fails with
+    // a message naming the missing directory and the npm script that builds it.
+    afterBundling: (inputDir: string, outputDir: string): string[] => [
+      `node "${join(inputDir, 'lib', 'bundling', 'copy-into-bundle.mjs')}" "${join(inputDir, copy.source)}" "${join(outputDir, copy.destination)}"`,
+    ],
+  };
+}
+
+export type TableAccess = 'read' | 'readWrite';
+
+/**
+ * Grants a function access to the table and sets `TABLE_NAME` in the same call, so permission and
+ * configuration never drift apart (Powertools `bindTable`). The KMS and index wildcards these grants bring
+ * are acknowledged here, where they are made, with the reason.
+ */
+export function bindTable(fn: lambda.Function, table: dynamodb.ITableV2, access: TableAccess): void {
+  if (access === 'read') table.grantReadData(fn);
+  else table.grantReadWriteData(fn);
+  fn.addEnvironment('TABLE_NAME', table.tableName);
+  acknowledgeTableGrantWildcards(fn, table, access);
+}
+
+function acknowledgeTableGrantWildcards(fn: lambda.Function, table: dynamodb.ITableV2, access: TableAccess): void {
+  const policy = fn.role?.node.tryFindChild('DefaultPolicy');
+  if (!policy) return;
+  const tableResource = table.node.defaultChild as CfnElement | undefined;
+  if (tableResource) {
+    const logicalId = Stack.of(table).getLogicalId(tableResource);
+    Validations.of(policy).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${logicalId}.Arn>/index/*]`,
+      reason: 'Queries go through the table\'s own GSIs; the wildcard covers only indexes of this one table.',
+    });
+  }
+  if (access === 'readWrite') {
+    for (const action of ['kms:GenerateDataKey*', 'kms:ReEncrypt*']) {
+      Validations.of(policy).acknowledge({
+        id: `AwsSolutions-IAM5[Action::${action}]`,
+        reason:
+          'Writing to the table (and to the queue, for ingest) encrypted with the project CMK needs these; the statement is limited to that one key.',
+      });
+    }
+  }
+}

@@ -1,0 +1,57 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import { Construct } from 'constructs';
+import { LEADS_BY_LAST_SEEN_INDEX, TTL_ATTRIBUTE } from '../../functions/shared/table';
+
+export interface StorageProps {
+  /** Customer-managed key the table is encrypted with. */
+  readonly encryptionKey: kms.IKey;
+  /**
+   * PITR recovery period in days (1–35): how long deleted or expired personal data stays restorable.
+   * @default 7
+   */
+  readonly backupRecoveryDays?: number;
+  /**
+   * What happens to the table when the stack is deleted. TTL keeps expiring items on a retained table,
+   * so retaining it does not keep personal data past its retention.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/**
+ * The single table (key design in functions/shared/table.ts). Every item carries the TTL attribute, so
+ * retention is enforced by the table itself rather than by a clean-up job that could stop running.
+ */
+export class Storage extends Construct {
+  public readonly table: dynamodb.TableV2;
+
+  constructor(scope: Construct, id: string, props: StorageProps) {
+    super(scope, id);
+    const recoveryPeriodInDays = props.backupRecoveryDays ?? 7;
+    if (!Number.isInteger(recoveryPeriodInDays) || recoveryPeriodInDays < 1 || recoveryPeriodInDays > 35) {
+      throw new Error(`Storage: backupRecoveryDays must be an integer from 1 to 35, got ${recoveryPeriodInDays}`);
+    }
+
+    this.table = new dynamodb.TableV2(this, 'Table', {
+      partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
+      sortKey: { name: 'sk', type: dynamodb.AttributeType.STRING },
+      // Traffic follows page views, which are spiky and often near zero at night: pay per request.
+      billing: dynamodb.Billing.onDemand(),
+      encryption: dynamodb.TableEncryptionV2.customerManagedKey(props.encryptionKey),
+      timeToLiveAttribute: TTL_ATTRIBUTE,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true, recoveryPeriodInDays },
+      globalSecondaryIndexes: [
+        {
+          indexName: LEADS_BY_LAST_SEEN_INDEX,
+          partitionKey: { name: 'gsi1pk', type: dynamodb.AttributeType.STRING },
+          sortKey: { name: 'gsi1sk', type: dynamodb.AttributeType.STRING },
+          // The list route returns whole leads; ALL spares a second read per item.
+          projectionType: dynamodb.ProjectionType.ALL,
+        },
+      ],
+      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+    });
+  }
+}

@@ -1,0 +1,74 @@
+import { CfnOutput, Stack, Token, type StackProps } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import { SUPPORTED_REGION, type EirleadConfig } from './config';
+import { Encryption } from './constructs/encryption';
+import { Enrichment } from './constructs/enrichment';
+import { HttpApi } from './constructs/http-api';
+import { Ingest } from './constructs/ingest';
+import { LeadsApi } from './constructs/leads-api';
+import { Storage } from './constructs/storage';
+
+export interface EirleadStackProps extends StackProps {
+  /** Validated configuration (see `loadConfig`). */
+  readonly config: EirleadConfig;
+}
+
+/** Eirlead in one stack: the key, the table, ingest, enrichment and the API, wired together. */
+export class EirleadStack extends Stack {
+  constructor(scope: Construct, id: string, props: EirleadStackProps) {
+    super(scope, id, props);
+    // Checked here as well as in the configuration, so no code path can build the stack elsewhere.
+    if (Token.isUnresolved(this.region) || this.region !== SUPPORTED_REGION) {
+      const region = Token.isUnresolved(this.region) ? 'an unspecified region' : this.region;
+      throw new Error(
+        `EirleadStack must be deployed to ${SUPPORTED_REGION} (visitor data stays in the EU region it was reviewed for); it was given ${region}. Set env.region to ${SUPPORTED_REGION}.`,
+      );
+    }
+    const { config } = props;
+    const { retention } = config;
+
+    const encryption = new Encryption(this, 'Encryption');
+    const storage = new Storage(this, 'Storage', {
+      encryptionKey: encryption.key,
+      backupRecoveryDays: retention.backupRecoveryDays,
+    });
+
+    const enrichmentTimeout = Enrichment.DEFAULT_TIMEOUT;
+    const ingest = new Ingest(this, 'Ingest', {
+      encryptionKey: encryption.key,
+      table: storage.table,
+      sites: config.sites,
+      retention,
+      consumerTimeout: enrichmentTimeout,
+    });
+    new Enrichment(this, 'Enrichment', {
+      queue: ingest.queue,
+      table: storage.table,
+      retention,
+      timeout: enrichmentTimeout,
+    });
+
+    const httpApi = new HttpApi(this, 'HttpApi', {
+      throttlingRateLimit: config.throttle.rateLimit,
+      throttlingBurstLimit: config.throttle.burstLimit,
+      logRetentionDays: retention.logRetentionDays,
+    });
+    const events = httpApi.v1.addResource('events');
+    const whyPublic =
+      'Called by visitors\' browsers (the site snippet), which hold no credentials; the function admits only configured sites and their allowed origins, and stage throttling limits abuse.';
+    httpApi.addPublicMethod(events, 'POST', ingest.function, whyPublic);
+    // The preflight is answered by the function, which knows each site's allowed origins.
+    httpApi.addPublicMethod(events, 'OPTIONS', ingest.function, `CORS preflight of POST /v1/events. ${whyPublic}`);
+
+    new LeadsApi(this, 'LeadsApi', { httpApi, table: storage.table, retention });
+
+    new CfnOutput(this, 'ApiUrl', {
+      value: `${httpApi.api.url}v1/`,
+      description: 'Base URL of API v1 (POST events, leads routes)',
+    });
+    new CfnOutput(this, 'TableName', { value: storage.table.tableName });
+    new CfnOutput(this, 'QueueUrl', { value: ingest.queue.queueUrl });
+    new CfnOutput(this, 'DeadLetterQueueUrl', { value: ingest.deadLetterQueue.queueUrl });
+    new CfnOutput(this, 'KeyArn', { value: encryption.key.keyArn });
+  }
+}

@@ -1,0 +1,78 @@
+import { App } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { loadConfig } from '../../lib/config';
+import { EirleadStack } from '../../lib/eirlead-stack';
+import { buildApp, cdkJsonContext } from './support';
+
+describe('region rule', () => {
+  test('context region=us-east-1 fails synth, naming the rule', () => {
+    expect(() => buildApp({ region: 'us-east-1' })).toThrow(/region: Eirlead deploys only to eu-west-1.*not to us-east-1/);
+  });
+
+  test('a stack built for another region fails, whatever the configuration says', () => {
+    const app = new App({ context: { ...cdkJsonContext(), 'aws:cdk:bundling-stacks': [] } });
+    const config = loadConfig(app.node);
+    expect(
+      () => new EirleadStack(app, 'Elsewhere', { env: { region: 'eu-central-1' }, config }),
+    ).toThrow(/must be deployed to eu-west-1.*given eu-central-1/);
+  });
+
+  test('an environment-agnostic stack fails too: the region must be known at synth', () => {
+    const app = new App({ context: { ...cdkJsonContext(), 'aws:cdk:bundling-stacks': [] } });
+    const config = loadConfig(app.node);
+    expect(() => new EirleadStack(app, 'Anywhere', { config })).toThrow(/must be deployed to eu-west-1/);
+  });
+});
+
+describe('context validation', () => {
+  test('a bad retention value fails, naming the context key and the field', () => {
+    expect(() => buildApp({ retention: { visitDays: 0 } })).toThrow(/Invalid context "retention": retention\.visitDays: /);
+  });
+
+  test('a retention CloudWatch Logs does not accept fails, naming the field', () => {
+    expect(() => buildApp({ retention: { logRetentionDays: 31 } })).toThrow(/retention\.logRetentionDays: must be one of/);
+  });
+
+  test('an unknown retention field is refused rather than silently ignored', () => {
+    expect(() => buildApp({ retention: { visitsDays: 30 } })).toThrow(/Invalid context "retention"/);
+  });
+
+  test('values passed with -c arrive as JSON strings and are parsed', () => {
+    const { stack } = buildApp({ retention: '{"backupRecoveryDays":3,"logRetentionDays":14}' });
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+      Replicas: [
+        Match.objectLike({
+          PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true, RecoveryPeriodInDays: 3 },
+        }),
+      ],
+    });
+    template.allResourcesProperties('AWS::Logs::LogGroup', Match.objectLike({ RetentionInDays: 14 }));
+  });
+
+  test('a malformed JSON string names the key', () => {
+    expect(() => buildApp({ sites: '[{"siteId":' })).toThrow(/Invalid context "sites": not valid JSON/);
+  });
+
+  test('a bad site fails, naming the site index and field', () => {
+    expect(() => buildApp({ sites: [{ siteId: 'Demo Site', allowedOrigins: ['https://example.com'] }] })).toThrow(
+      /sites\.0\.siteId: /,
+    );
+  });
+
+  test('missing sites fail with a message naming the key', () => {
+    const context = cdkJsonContext();
+    delete context.sites;
+    const app = new App({ context });
+    expect(() => loadConfig(app.node)).toThrow(/Invalid context "sites"/);
+  });
+
+  test('throttling comes from context', () => {
+    const { stack } = buildApp({ throttle: { rateLimit: 20, burstLimit: 40 } });
+    Template.fromStack(stack).hasResourceProperties('AWS::ApiGateway::Stage', {
+      MethodSettings: Match.arrayWith([
+        Match.objectLike({ HttpMethod: '*', ResourcePath: '/*', ThrottlingRateLimit: 20, ThrottlingBurstLimit: 40 }),
+      ]),
+    });
+  });
+});
