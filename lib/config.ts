@@ -1,6 +1,14 @@
 import type { Node } from 'constructs';
 import { z } from 'zod';
-import { RetentionSchema, SitesSchema, type Retention, type Site } from '../functions/shared/config';
+import {
+  type IpOverrides,
+  IpOverridesSchema,
+  NO_IP_OVERRIDES,
+  RetentionSchema,
+  SitesSchema,
+  type Retention,
+  type Site,
+} from '../functions/shared/config';
 
 /**
  * The deployment configuration, read from `cdk.json` context (or `-c key=value`) and validated before any
@@ -31,6 +39,7 @@ export interface EirleadConfig {
   readonly sites: readonly Site[];
   readonly retention: Retention;
   readonly throttle: Throttle;
+  readonly ipOverrides: IpOverrides;
 }
 
 /** CloudWatch Logs accepts only these retention periods; any other value would fail at deploy time. */
@@ -62,6 +71,7 @@ const CONTEXT_SCHEMAS = {
   sites: SitesSchema,
   retention: DeployableRetentionSchema.default(RetentionSchema.parse({})),
   throttle: ThrottleSchema.default(ThrottleSchema.parse({})),
+  ipOverrides: IpOverridesSchema.default(NO_IP_OVERRIDES),
 } as const;
 
 type ContextKey = keyof typeof CONTEXT_SCHEMAS;
@@ -101,5 +111,6 @@ export function loadConfig(node: Node): EirleadConfig {
     sites: parseContextValue('sites', node.tryGetContext('sites')),
     retention: parseContextValue('retention', node.tryGetContext('retention')),
     throttle: parseContextValue('throttle', node.tryGetContext('throttle')),
+    ipOverrides: parseContextValue('ipOverrides', node.tryGetContext('ipOverrides')),
   };
 }

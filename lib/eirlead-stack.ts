@@ -38,6 +38,7 @@ export class EirleadStack extends Stack {
       encryptionKey: encryption.key,
       table: storage.table,
       sites: config.sites,
+      ipOverrides: config.ipOverrides,
       retention,
       consumerTimeout: enrichmentTimeout,
     });
@@ -45,6 +46,8 @@ export class EirleadStack extends Stack {
       queue: ingest.queue,
       table: storage.table,
       retention,
+      sites: config.sites,
+      ipOverrides: config.ipOverrides,
       timeout: enrichmentTimeout,
     });
 

@@ -106,7 +106,7 @@ if (runtime && !exiting) {
       '  Record a page view, then list leads. A lead appears only for an organisation\'s address, so locally',
       '  run with TRUST_FORWARDED_FOR=1 and add -H \'X-Forwarded-For: <an address of a company network>\'.',
       '  (curl\'s own User-Agent counts as a bot, hence -A.)',
-      `    curl -i ${url}/v1/events -A 'Mozilla/5.0' -H 'Origin: http://localhost:5173' -H 'Content-Type: text/plain' \\`,
+      `    curl -i ${url}/v1/events -A 'Mozilla/5.0 (X11; Linux x86_64; rv:140.0) Gecko/20100101 Firefox/140.0' -H 'Origin: http://localhost:5173' -H 'Content-Type: text/plain' \\`,
       `      -d '{"siteId":"demo","events":[{"id":"'$(node -p "crypto.randomUUID()")'","type":"pageview","url":"http://localhost:5173/pricing"}]}'`,
       `    curl -s ${url}/v1/sites/demo/leads -H 'Authorization: Bearer ${runtime.apiKey}'`,
       '',

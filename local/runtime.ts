@@ -5,7 +5,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ApiKeyStore, type ApiScope, generateApiKey } from '../functions/shared/api-keys';
-import { DEFAULT_RETENTION, type Site } from '../functions/shared/config';
+import { DEFAULT_RETENTION, NO_IP_OVERRIDES, type Site } from '../functions/shared/config';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDbLocal, startSqsEmulator } from './emulators';
 import { HttpFront, type ProxyHandler, type Route, type TokenAuthorizerHandler } from './http-front';
 import type { LocalFunction } from './lambda';
@@ -13,7 +13,11 @@ import { ensureQueues, ensureTable, type Queues } from './resources';
 import { describeError, type SqsHandler, SqsPoller } from './sqs-poller';
 
 /** The site every local runtime serves (DESIGN.md "Local runtime"). */
-export const DEMO_SITE: Site = { siteId: 'demo', allowedOrigins: ['http://localhost:*', 'http://127.0.0.1:*'] };
+export const DEMO_SITE: Site = {
+  siteId: 'demo',
+  allowedOrigins: ['http://localhost:*', 'http://127.0.0.1:*'],
+  leadClasses: ['business'],
+};
 
 const ALL_SCOPES: ApiScope[] = ['leads:read', 'leads:erase', 'audit:read'];
 
@@ -252,6 +256,7 @@ function configureHandlerEnvironment(environment: HandlerEnvironment): void {
     TABLE_NAME: environment.tableName,
     QUEUE_URL: environment.queueUrl,
     SITES: JSON.stringify([DEMO_SITE]),
+    IP_OVERRIDES: JSON.stringify(NO_IP_OVERRIDES),
     RETENTION: JSON.stringify(DEFAULT_RETENTION),
     KEY_PROVIDER: 'local',
     LOCAL_MASTER_KEY: environment.masterKey,

@@ -4,18 +4,22 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { parseJsonEnv, RetentionSchema } from '../shared/config';
+import { IpOverridesSchema, parseJsonEnv, RetentionSchema, SitesSchema } from '../shared/config';
 import { requireEnv } from '../shared/env';
 import { loadIpIntel } from '../shared/ip-intel';
+import { IpOverrideRules } from '../shared/ip-overrides';
 import { identify } from '../shared/leads/identify';
 import { LeadStore } from '../shared/leads/lead-store';
 import { logger } from '../shared/logger';
 import { QueuedRequestSchema } from '../shared/queue-message';
+import { SiteRegistry } from '../shared/sites';
 
 // Where a page view is enriched: truncated network → organisation → lead, one queued request per record.
 
 const retention = parseJsonEnv('RETENTION', process.env.RETENTION, RetentionSchema);
 const ipIntel = loadIpIntel(requireEnv('IP_DATA_DIR'));
+const overrides = new IpOverrideRules(parseJsonEnv('IP_OVERRIDES', process.env.IP_OVERRIDES, IpOverridesSchema));
+const sites = new SiteRegistry(parseJsonEnv('SITES', process.env.SITES, SitesSchema));
 const leads = new LeadStore(
   DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } }),
   requireEnv('TABLE_NAME'),
@@ -26,7 +30,13 @@ const processor = new BatchProcessor(EventType.SQS);
 async function enrichRecord(record: SQSRecord): Promise<void> {
   // A malformed message throws here, fails only its own record and ends in the DLQ after the receive limit.
   const message = QueuedRequestSchema.parse(JSON.parse(record.body));
-  const identified = identify(ipIntel, message.siteId, message.network);
+  const site = sites.find(message.siteId);
+  if (!site) {
+    // The site was removed from the configuration after the request was accepted: nothing to attribute it to.
+    logger.warn('Dropped request', { reason: 'site-removed', siteId: message.siteId, events: message.events.length });
+    return;
+  }
+  const identified = identify({ ipIntel, overrides, leadClasses: site.leadClasses }, site.siteId, message.network, message.events);
   if (identified.kind === 'dropped') {
     logger.info('Dropped request', { reason: identified.reason, siteId: message.siteId, events: message.events.length });
     return;

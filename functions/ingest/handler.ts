@@ -2,12 +2,14 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { parseJsonEnv, RetentionSchema, SitesSchema } from '../shared/config';
+import { IpOverridesSchema, parseJsonEnv, RetentionSchema, SitesSchema } from '../shared/config';
 import { requireEnv } from '../shared/env';
 import { forbidden, header, httpErrorBoundary, json, badRequest } from '../shared/http';
 import { isLikelyBot, parseIngestRequest, visitorIp } from '../shared/ingest';
+import { IpOverrideRules } from '../shared/ip-overrides';
 import { keyServiceFromEnv } from '../shared/key-service';
 import { logger } from '../shared/logger';
 import { DailySaltStore } from '../shared/privacy/daily-salt';
@@ -20,6 +22,8 @@ import { SiteRegistry } from '../shared/sites';
 
 const sites = new SiteRegistry(parseJsonEnv('SITES', process.env.SITES, SitesSchema));
 const retention = parseJsonEnv('RETENTION', process.env.RETENTION, RetentionSchema);
+const overrides = new IpOverrideRules(parseJsonEnv('IP_OVERRIDES', process.env.IP_OVERRIDES, IpOverridesSchema));
+const metrics = new Metrics({ namespace: 'Eirlead' });
 const queueUrl = requireEnv('QUEUE_URL');
 const trustForwardedFor = process.env.TRUST_FORWARDED_FOR === '1';
 const sqs = new SQSClient({});
@@ -65,13 +69,18 @@ async function ingest(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResul
   }
   const cors = corsHeaders(event);
 
-  const userAgent = header(event, 'user-agent') ?? '';
-  if (isLikelyBot(userAgent)) {
-    logger.info('Dropped request', { reason: 'bot', siteId: site.siteId, events: request.events.length });
+  /** Accepted and answered, but neither queued nor stored: only counted. */
+  const drop = (reason: 'bot' | 'ignored-network') => {
+    metrics.singleMetric().addDimension('reason', reason).addMetric('DroppedEvents', MetricUnit.Count, request.events.length);
+    logger.info('Dropped request', { reason, siteId: site.siteId, events: request.events.length });
     return json(202, { accepted: 0 }, cors);
-  }
+  };
 
+  const userAgent = header(event, 'user-agent') ?? '';
+  if (isLikelyBot(userAgent)) return drop('bot');
   const ip = visitorIp(event, trustForwardedFor);
+  if (overrides.isIgnored(ip)) return drop('ignored-network');
+
   const network = truncateIp(ip);
   if (!network) throw badRequest('The visitor address is not an IP address', [{ path: 'X-Forwarded-For', message: 'not an IP address' }]);
   const salt = await salts.saltFor(now);

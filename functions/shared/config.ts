@@ -14,9 +14,15 @@ export const OriginPatternSchema = z
   .string()
   .regex(/^https?:\/\/[a-z0-9.-]+(:(\d{1,5}|\*))?$/, 'scheme://host[:port|:*], no path, lowercase');
 
+/** Network classes that may become leads; carriers, clouds and unknown networks never do. */
+export const LeadClassSchema = z.enum(['business', 'education', 'government']);
+export type LeadClass = z.infer<typeof LeadClassSchema>;
+
 export const SiteSchema = z.strictObject({
   siteId: SiteIdSchema,
   allowedOrigins: z.array(OriginPatternSchema).min(1),
+  /** Which network classes become leads on this site. @default ['business'] */
+  leadClasses: z.array(LeadClassSchema).min(1).default(['business']),
 });
 export type Site = z.infer<typeof SiteSchema>;
 
@@ -24,6 +30,28 @@ export const SitesSchema = z.array(SiteSchema).min(1).refine(
   (sites) => new Set(sites.map((site) => site.siteId)).size === sites.length,
   'siteId must be unique',
 );
+
+const CidrSchema = z.union([z.cidrv4(), z.cidrv6()], { error: 'must be an IPv4 or IPv6 range in CIDR form, e.g. 198.51.100.0/24' });
+
+/**
+ * The customer's own knowledge of networks, which wins over the bundled data: ranges to ignore (staff,
+ * offices; dropped at ingest, before anything is queued) and ranges that belong to a named organisation.
+ */
+export const IpOverridesSchema = z.strictObject({
+  ignore: z.array(CidrSchema).max(200).default([]),
+  organisations: z
+    .array(
+      z.strictObject({
+        network: CidrSchema,
+        name: z.string().min(1).max(200),
+        domain: z.string().regex(/^[a-z0-9.-]+\.[a-z]{2,}$/, 'must be a domain name').optional(),
+      }),
+    )
+    .max(200)
+    .default([]),
+});
+export type IpOverrides = z.infer<typeof IpOverridesSchema>;
+export const NO_IP_OVERRIDES: IpOverrides = IpOverridesSchema.parse({});
 
 /** Retention per data class (DESIGN.md "Data classes and default retention"). */
 export const RetentionSchema = z.strictObject({

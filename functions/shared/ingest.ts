@@ -1,3 +1,4 @@
+import { isbot } from 'isbot';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { IngestRequestSchema, MAX_EVENTS_BODY_BYTES, type IngestRequest, type TrackedEvent } from './api-schemas';
 import { badRequest, header, HttpError, parseWith } from './http';
@@ -48,13 +49,11 @@ function normaliseEvents(events: TrackedEvent[], now: Date): TrackedEvent[] {
 }
 
 /**
- * A first bot filter on the user agent: crawlers, monitors and headless browsers that announce themselves.
- * Traffic from such agents is dropped at the door and only counted.
+ * Crawlers, monitors, HTTP libraries and headless browsers, by the maintained `isbot` patterns. Browsers always
+ * send a User-Agent, so a request without one is treated as automated too.
  */
-const BOT_USER_AGENT = /bot\b|bot\/|crawl|spider|slurp|mediapartners|headless|phantomjs|lighthouse|pingdom|uptime|monitor|curl\/|wget\/|python-requests|go-http-client|java\/|okhttp|axios\//i;
-
 export function isLikelyBot(userAgent: string | undefined): boolean {
-  return userAgent !== undefined && BOT_USER_AGENT.test(userAgent);
+  return !userAgent?.trim() || isbot(userAgent);
 }
 
 /**

@@ -5,7 +5,7 @@ import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import type { Retention } from '../../functions/shared/config';
+import { type IpOverrides, NO_IP_OVERRIDES, type Retention, type Site } from '../../functions/shared/config';
 import { bindTable, EirleadFunction } from './lambda-function';
 
 /** Where the IP data sits inside the bundle, and so at run time under /var/task. */
@@ -16,6 +16,13 @@ export interface EnrichmentProps {
   readonly queue: sqs.IQueue;
   readonly table: dynamodb.ITableV2;
   readonly retention: Retention;
+  /** Sites, for their `leadClasses`. */
+  readonly sites: readonly Site[];
+  /**
+   * Customer ranges mapped to named organisations; they win over the bundled data.
+   * @default - no overrides
+   */
+  readonly ipOverrides?: IpOverrides;
   /**
    * Must match the `consumerTimeout` the queue's visibility timeout was derived from.
    * @default Duration.seconds(30)
@@ -64,6 +71,8 @@ export class Enrichment extends Construct {
       environment: {
         IP_DATA_DIR: `/var/task/${IP_DATA_BUNDLE_DIR}`,
         RETENTION: JSON.stringify(props.retention),
+        SITES: JSON.stringify(props.sites),
+        IP_OVERRIDES: JSON.stringify(props.ipOverrides ?? NO_IP_OVERRIDES),
       },
       copyIntoBundle: { source: props.ipDataDir ?? 'build/ipdata', destination: IP_DATA_BUNDLE_DIR },
     }).function;

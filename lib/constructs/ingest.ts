@@ -4,7 +4,7 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import type { Retention, Site } from '../../functions/shared/config';
+import { type IpOverrides, NO_IP_OVERRIDES, type Retention, type Site } from '../../functions/shared/config';
 import { bindTable, EirleadFunction } from './lambda-function';
 
 /** AWS guidance for Lambda SQS sources: visibility timeout at least six times the function timeout. */
@@ -18,6 +18,11 @@ export interface IngestProps {
   /** Table holding the encrypted daily salts. */
   readonly table: dynamodb.ITableV2;
   readonly sites: readonly Site[];
+  /**
+   * Customer ranges; the ingest function drops visitors from `ignore` ranges before queueing.
+   * @default - no overrides
+   */
+  readonly ipOverrides?: IpOverrides;
   readonly retention: Retention;
   /**
    * Timeout of the function that consumes the queue; the visibility timeout is set to six times it plus the
@@ -56,9 +61,11 @@ export class Ingest extends Construct {
       throw new Error(`Ingest: maxReceiveCount must be an integer from 1 to 1000, got ${maxReceiveCount}`);
     }
     const sitesJson = JSON.stringify(props.sites);
-    if (Buffer.byteLength(sitesJson) > MAX_SITES_ENV_BYTES) {
+    const overridesJson = JSON.stringify(props.ipOverrides ?? NO_IP_OVERRIDES);
+    const configBytes = Buffer.byteLength(sitesJson) + Buffer.byteLength(overridesJson);
+    if (configBytes > MAX_SITES_ENV_BYTES) {
       throw new Error(
-        `Ingest: the sites configuration is ${Buffer.byteLength(sitesJson)} bytes as JSON; Lambda environment variables allow at most ${MAX_SITES_ENV_BYTES} here`,
+        `Ingest: the sites and ipOverrides configuration is ${configBytes} bytes as JSON; Lambda environment variables allow at most ${MAX_SITES_ENV_BYTES} here`,
       );
     }
     const visibilityTimeout = Duration.seconds(
@@ -99,6 +106,7 @@ export class Ingest extends Construct {
         KEY_PROVIDER: 'kms',
         KEY_ID: props.encryptionKey.keyId,
         SITES: sitesJson,
+        IP_OVERRIDES: overridesJson,
         RETENTION: JSON.stringify(props.retention),
       },
     }).function;

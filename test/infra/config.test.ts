@@ -33,6 +33,16 @@ describe('context validation', () => {
     expect(() => buildApp({ retention: { logRetentionDays: 31 } })).toThrow(/retention\.logRetentionDays: must be one of/);
   });
 
+  test('an override range that is not a CIDR fails, naming the field', () => {
+    expect(() => buildApp({ ipOverrides: { ignore: ['10.0.0.1'] } })).toThrow(/Invalid context "ipOverrides": ipOverrides\.ignore\.0: must be an IPv4 or IPv6 range/);
+  });
+
+  test('a site may ask for education and government leads, nothing else', () => {
+    expect(() =>
+      buildApp({ sites: [{ siteId: 'demo', allowedOrigins: ['https://www.example.com'], leadClasses: ['isp'] }] }),
+    ).toThrow(/sites\.0\.leadClasses\.0/);
+  });
+
   test('an unknown retention field is refused rather than silently ignored', () => {
     expect(() => buildApp({ retention: { visitsDays: 30 } })).toThrow(/Invalid context "retention"/);
   });

@@ -177,8 +177,17 @@ describe('functions', () => {
       KEY_ID: { Ref: template.getResourceId('AWS::KMS::Key') },
       KEY_PROVIDER: 'kms',
     });
-    expect(JSON.parse(vars.SITES as string)).toEqual([{ siteId: 'demo', allowedOrigins: ['https://www.example.com'] }]);
+    expect(JSON.parse(vars.SITES as string)).toEqual([
+      { siteId: 'demo', allowedOrigins: ['https://www.example.com'], leadClasses: ['business'] },
+    ]);
     expect(JSON.parse(vars.RETENTION as string)).toMatchObject({ saltHours: 48, visitDays: 90 });
+    expect(JSON.parse(vars.IP_OVERRIDES as string)).toEqual({ ignore: [], organisations: [] });
+  });
+
+  test('enrichment gets the sites (for their lead classes) and the organisation overrides', () => {
+    const vars = (functionWithEnv('eirlead-enrichment').Properties.Environment as { Variables: Record<string, string> }).Variables;
+    expect(JSON.parse(vars.SITES ?? '[]')).toEqual([expect.objectContaining({ siteId: 'demo', leadClasses: ['business'] })]);
+    expect(JSON.parse(vars.IP_OVERRIDES ?? '{}')).toEqual({ ignore: [], organisations: [] });
   });
 
   test('ingest may generate and decrypt data keys with the project key only', () => {

@@ -99,11 +99,12 @@ describe('OpenAPI document', () => {
 
   it('matches real ingest answers', async () => {
     const post = (body: unknown) =>
-      ingest(apiEvent({ headers: { 'Content-Type': 'application/json', 'User-Agent': 'Mozilla/5.0' }, body: JSON.stringify(body) }), lambdaContext);
+      ingest(apiEvent({ headers: { 'Content-Type': 'application/json', 'User-Agent': 'Mozilla/5.0 (X11; Linux x86_64; rv:140.0) Gecko/20100101 Firefox/140.0' }, body: JSON.stringify(body) }), lambdaContext);
     const accepted = await post({ siteId: 'demo', events: [{ id: randomUUID(), type: 'pageview', url: 'https://www.example.com/' }] });
     const rejected = await post({ siteId: 'demo', events: [] });
     const unknownSite = await post({ siteId: 'nope', events: [{ id: randomUUID(), type: 'pageview', url: 'https://www.example.com/' }] });
     expect([accepted.statusCode, rejected.statusCode, unknownSite.statusCode]).toEqual([202, 400, 403]);
+    expect(JSON.parse(accepted.body)).toEqual({ accepted: 1 });
     for (const result of [accepted, rejected, unknownSite]) expectDocumented('/v1/events', 'post', result);
   });
 

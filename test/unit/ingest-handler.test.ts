@@ -24,6 +24,7 @@ beforeAll(async () => {
     LOCAL_MASTER_KEY: randomBytes(32).toString('base64'),
     SITES: JSON.stringify([{ siteId: 'demo', allowedOrigins: ['http://localhost:*', 'https://www.example.com'] }]),
     RETENTION: JSON.stringify({}),
+    IP_OVERRIDES: JSON.stringify({ ignore: ['198.51.100.0/24', '2001:db8:aa::/48'] }),
   });
   ({ handler } = await import('../../functions/ingest/handler'));
 });
@@ -143,6 +144,24 @@ describe('POST /v1/events', () => {
     const result = await post({ siteId: 'demo', events: [pageview()] }, { 'User-Agent': 'Googlebot/2.1 (+http://www.google.com/bot.html)' });
     expect(JSON.parse(result.body)).toEqual({ accepted: 0 });
     expect(sqs.commandCalls(SendMessageCommand)).toHaveLength(0);
+  });
+
+  it.each([
+    ['a crawler', 'Googlebot/2.1 (+http://www.google.com/bot.html)'],
+    ['a headless browser', 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/131.0.0.0 Safari/537.36'],
+    ['an HTTP library', 'python-requests/2.32.3'],
+    ['no user agent at all', ''],
+  ])('drops %s without queueing', async (_, userAgent) => {
+    const result = await post({ siteId: 'demo', events: [pageview()] }, { 'User-Agent': userAgent });
+    expect([result.statusCode, JSON.parse(result.body)]).toEqual([202, { accepted: 0 }]);
+    expect(sqs.commandCalls(SendMessageCommand)).toHaveLength(0);
+  });
+
+  it.each(['198.51.100.23', '2001:db8:aa:1::5'])('drops visitors from ignored ranges (%s) before anything is queued', async (ip) => {
+    const result = await post({ siteId: 'demo', events: [pageview()] }, {}, ip);
+    expect(JSON.parse(result.body)).toEqual({ accepted: 0 });
+    expect(sqs.commandCalls(SendMessageCommand)).toHaveLength(0);
+    expect(dynamodb.commandCalls(GetCommand)).toHaveLength(0);
   });
 
   it('answers a preflight for allowed origins only', async () => {

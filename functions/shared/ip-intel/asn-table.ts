@@ -17,6 +17,11 @@ export interface RangeHit {
   readonly organisations: number;
 }
 
+/** `coveringV4`/`coveringV6`: no range overlaps the query. */
+export const NO_RANGE = -1;
+/** `coveringV4`/`coveringV6`: ranges overlap the query but none holds all of it; ask `lookupV4`/`lookupV6`. */
+export const SPLIT = -2;
+
 /** Ranges smaller than the query are rare (a /24 split into /25s); this bounds the work a huge query can cause. */
 const MAX_RANGES_PER_QUERY = 4096;
 
@@ -41,6 +46,16 @@ export class AsnTable {
   private readonly orgAsn: Uint32Array;
   private readonly orgName: Uint32Array;
   private readonly names: Buffer;
+  /** IPv6 bounds as little-endian u32 pairs (element 2i is the low word of range i, 2i+1 the high word). */
+  private readonly v6StartWords: Uint32Array;
+  private readonly v6EndWords: Uint32Array;
+  /** Built on the first fast lookup of each family (a few milliseconds), not at load. */
+  private v4Buckets: Uint32Array | undefined;
+  private v6StartHi: Uint32Array | undefined;
+  private v6Buckets: Uint32Array | undefined;
+  private orgShare: Float64Array | undefined;
+  private orgBest: Int32Array | undefined;
+  private touched: Uint32Array | undefined;
 
   constructor(file: Buffer) {
     // Typed arrays use the platform's byte order; the artefact is written little-endian (x86 and Graviton both are).
@@ -72,6 +87,75 @@ export class AsnTable {
     this.orgAsn = u32(at.orgAsn, orgCount);
     this.orgName = u32(at.orgName, orgCount + 1);
     this.names = bytes.subarray(at.names, at.names + nameBytes);
+    this.v6StartWords = u32(at.v6Start, v6Count * 2);
+    this.v6EndWords = u32(at.v6End, v6Count * 2);
+  }
+
+  /** ASN, name, inclusive bounds (IPv6: upper 64 bits) and organisation of range `i`, for building a match. */
+  rangeV4(i: number): { org: number; first: number; last: number } {
+    return { org: this.v4Org[i] ?? 0, first: this.v4Start[i] ?? 0, last: this.v4End[i] ?? 0 };
+  }
+
+  rangeV6(i: number): { org: number; first: bigint; last: bigint } {
+    return { org: this.v6Org[i] ?? 0, first: this.v6Start[i] ?? 0n, last: this.v6End[i] ?? 0n };
+  }
+
+  organisation(org: number): { asn: number; name: string } {
+    return { asn: this.orgAsn[org] ?? 0, name: this.names.toString('utf8', this.orgName[org] ?? 0, this.orgName[org + 1] ?? 0) };
+  }
+
+  /**
+   * The hot path. Index of the one range holding all of [first, last], NO_RANGE when no range overlaps it, or
+   * SPLIT when ranges hold only parts of it. A table of 65,537 offsets by the top 16 bits narrows the binary search
+   * to the few ranges starting in the query's /16, so a lookup touches a handful of cache lines and allocates nothing.
+   */
+  coveringV4(first: number, last: number): number {
+    const buckets = (this.v4Buckets ??= bucketOffsets(this.v4Start));
+    const starts = this.v4Start;
+    const top = first >>> 16;
+    // Every range before buckets[top] starts below the query's /16, every range from buckets[top + 1] on after it.
+    let lo = buckets[top]!;
+    let hi = buckets[top + 1]!;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (starts[mid]! <= first) lo = mid + 1;
+      else hi = mid;
+    }
+    // lo: the first range starting after `first`; lo - 1: the last one starting at or before it.
+    if (lo > 0) {
+      const end = this.v4End[lo - 1]!;
+      if (end >= first) return end >= last ? lo - 1 : SPLIT;
+    }
+    return lo < starts.length && starts[lo]! <= last ? SPLIT : NO_RANGE;
+  }
+
+  /** As coveringV4, for the upper 64 bits of an IPv6 network given as high and low 32-bit words. */
+  coveringV6(firstHi: number, firstLo: number, lastHi: number, lastLo: number): number {
+    const startHi = (this.v6StartHi ??= highWords(this.v6StartWords));
+    const buckets = (this.v6Buckets ??= bucketOffsets(startHi));
+    const words = this.v6StartWords;
+    const top = firstHi >>> 16;
+    let lo = buckets[top]!;
+    let hi = buckets[top + 1]!;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      const h = startHi[mid]!;
+      if (h < firstHi || (h === firstHi && words[2 * mid]! <= firstLo)) lo = mid + 1;
+      else hi = mid;
+    }
+    const ends = this.v6EndWords;
+    if (lo > 0) {
+      const endHi = ends[2 * lo - 1]!;
+      const endLo = ends[2 * lo - 2]!;
+      if (endHi > firstHi || (endHi === firstHi && endLo >= firstLo)) {
+        return endHi > lastHi || (endHi === lastHi && endLo >= lastLo) ? lo - 1 : SPLIT;
+      }
+    }
+    if (lo < startHi.length) {
+      const h = startHi[lo]!;
+      if (h < lastHi || (h === lastHi && words[2 * lo]! <= lastLo)) return SPLIT;
+    }
+    return NO_RANGE;
   }
 
   get counts(): { v4: number; v6: number; organisations: number } {
@@ -103,6 +187,75 @@ export class AsnTable {
       hits.push({ org: this.v6Org[i] ?? 0, first: start, last: end, overlap, size: Number(end - start + 1n) });
     }
     return this.pick(hits, Number(last - first + 1n), (h) => h.first <= first && h.last >= last);
+  }
+
+  /**
+   * As lookupV6, for a query inside one high word (any prefix of /32 or longer, so every /48): overlaps are counted
+   * with 32-bit numbers, and the bigint bounds are read only for the winning range. A /48 split into hundreds of
+   * customer ranges costs a few microseconds instead of hundreds.
+   */
+  lookupV6Word(hi: number, firstLo: number, lastLo: number): RangeHit | undefined {
+    const startHi = (this.v6StartHi ??= highWords(this.v6StartWords));
+    const starts = this.v6StartWords;
+    const ends = this.v6EndWords;
+    // The first range starting after the query's last /64.
+    let lo = 0;
+    let top = startHi.length;
+    while (lo < top) {
+      const mid = (lo + top) >>> 1;
+      const h = startHi[mid]!;
+      if (h < hi || (h === hi && starts[2 * mid]! <= lastLo)) lo = mid + 1;
+      else top = mid;
+    }
+    // Scratch per organisation, reset before returning: a Map here cost most of the time on crowded /48s.
+    const share = (this.orgShare ??= new Float64Array(this.orgAsn.length));
+    const bestOf = (this.orgBest ??= new Int32Array(this.orgAsn.length).fill(-1));
+    const touched = (this.touched ??= new Uint32Array(MAX_RANGES_PER_QUERY));
+    let organisations = 0;
+    let count = 0;
+    for (let i = lo - 1; i >= 0 && count < MAX_RANGES_PER_QUERY; i--) {
+      const endHi = ends[2 * i + 1]!;
+      const endLo = ends[2 * i]!;
+      if (endHi < hi || (endHi === hi && endLo < firstLo)) break;
+      const from = startHi[i]! < hi ? firstLo : Math.max(starts[2 * i]!, firstLo);
+      const to = endHi > hi ? lastLo : Math.min(endLo, lastLo);
+      const org = this.v6Org[i]!;
+      const best = bestOf[org]!;
+      if (best < 0) touched[organisations++] = org;
+      share[org] = share[org]! + (to - from + 1);
+      // Largest range of each organisation; sizes compared as doubles, exact enough to rank them.
+      if (best < 0 || rangeSize(ends, startHi, starts, i) > rangeSize(ends, startHi, starts, best)) bestOf[org] = i;
+      count++;
+    }
+    if (count === 0) return undefined;
+    let org = -1;
+    let held = -1;
+    let i = 0;
+    // In order of first appearance (high to low addresses), `>=` gives a tie to the lower addresses, as `pick` does.
+    for (let k = 0; k < organisations; k++) {
+      const o = touched[k]!;
+      if (share[o]! >= held) {
+        org = o;
+        held = share[o]!;
+        i = bestOf[o]!;
+      }
+      share[o] = 0;
+      bestOf[o] = -1;
+    }
+    const first = this.v6Start[i] ?? 0n;
+    const last = this.v6End[i] ?? 0n;
+    const q0 = (BigInt(hi) << 32n) | BigInt(firstLo);
+    const q1 = (BigInt(hi) << 32n) | BigInt(lastLo);
+    return {
+      asn: this.orgAsn[org] ?? 0,
+      name: this.names.toString('utf8', this.orgName[org] ?? 0, this.orgName[org + 1] ?? 0),
+      org,
+      first,
+      last,
+      coversAll: first <= q0 && last >= q1,
+      share: held / (lastLo - firstLo + 1),
+      organisations,
+    };
   }
 
   private pick(hits: Overlap[], querySize: number, contains: (h: Overlap) => boolean): RangeHit | undefined {
@@ -141,6 +294,28 @@ interface Overlap {
   /** Addresses (IPv4) or /64s (IPv6) shared with the query. */
   overlap: number;
   size: number;
+}
+
+function rangeSize(ends: Uint32Array, startHi: Uint32Array, starts: Uint32Array, i: number): number {
+  return (ends[2 * i + 1]! - startHi[i]!) * 4294967296 + (ends[2 * i]! - starts[2 * i]!);
+}
+
+/** offsets[b] = index of the first key whose top 16 bits are >= b; offsets[65536] = keys.length. */
+function bucketOffsets(sortedKeys: Uint32Array): Uint32Array {
+  const offsets = new Uint32Array(65537);
+  let i = 0;
+  for (let b = 0; b <= 65536; b++) {
+    while (i < sortedKeys.length && sortedKeys[i]! >>> 16 < b) i++;
+    offsets[b] = i;
+  }
+  return offsets;
+}
+
+/** The high words of little-endian u64 values, contiguous, so the IPv6 search reads 4 bytes per step, not 8. */
+function highWords(words: Uint32Array): Uint32Array {
+  const high = new Uint32Array(words.length / 2);
+  for (let i = 0; i < high.length; i++) high[i] = words[2 * i + 1]!;
+  return high;
 }
 
 /** Index of the first element greater than `value`. */

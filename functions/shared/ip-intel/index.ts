@@ -6,9 +6,16 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Reader, type Response } from 'maxmind';
 import type { Location } from '../api-schemas';
-import { ArtefactError, AsnTable, type RangeHit } from './asn-table';
+import { ArtefactError, AsnTable, NO_RANGE, type RangeHit } from './asn-table';
 import { classify, isLeadClass, type Classification } from './classify';
-import { firstAddress, formatIPv4Range, formatIPv6Range, parseNetwork } from './cidr';
+import {
+  InvalidNetworkError,
+  firstAddress,
+  formatIPv4Range,
+  formatIPv6Range,
+  parseNetwork,
+  parseNetworkInto,
+} from './cidr';
 import { ASN_FILE, CITY_V4_FILE, CITY_V6_FILE } from './format';
 import type { IpIntel, NetworkMatch } from './types';
 
@@ -22,41 +29,109 @@ const LARGE_V4 = 1024;
 const LARGE_V6_IN_64S = 2 ** 24;
 
 /**
+ * The loaded data, with numeric lookups beside the string API (used by the benchmark and by tests that check the
+ * two agree). Numbers are unsigned 32-bit words; IPv6 is given by the upper 64 bits of the network's first address.
+ */
+export interface IpIntelEngine extends IpIntel {
+  /** `first` is the network's first address as a number (193.16.4.0 = 0xc1100400); throws on host bits. */
+  lookupIPv4Network(first: number, prefixLength: number): NetworkMatch | undefined;
+  /** `high`/`low`: the first and second 32 bits of the address; prefixLength at most 64. */
+  lookupIPv6Network(high: number, low: number, prefixLength: number): NetworkMatch | undefined;
+}
+
+/**
  * Loads the artefact from `dataDir` (`IP_DATA_DIR`: /var/task/ipdata on Lambda, <repo>/build/ipdata locally).
  * The IPv4 location database is opened now; the IPv6 one on the first IPv6 lookup, to keep cold starts short.
+ *
+ * Speed: a query held entirely by one range (nearly all of them) is answered by `AsnTable.coveringV4/V6` and a
+ * NetworkMatch built once per range and then shared (frozen, so no caller can change it for the next one): no
+ * regular expression, no string or object is made per lookup. Queries split between ranges take the general path.
  */
-export function loadIpIntel(dataDir: string): IpIntel {
+export function loadIpIntel(dataDir: string): IpIntelEngine {
   for (const file of [ASN_FILE, CITY_V4_FILE, CITY_V6_FILE]) {
     if (!existsSync(join(dataDir, file))) throw new ArtefactError(`${file} is missing in ${dataDir}`);
   }
   const table = new AsnTable(readFileSync(join(dataDir, ASN_FILE)));
   const cityV4 = new Reader<Response>(readFileSync(join(dataDir, CITY_V4_FILE)));
   let cityV6: Reader<Response> | undefined;
-  const classifications = new Map<number, Classification>();
+  const counts = table.counts;
+  const classifications: (Classification | undefined)[] = [];
+  // One slot per range, filled as ranges are first matched; made on the first lookup of each family.
+  let v4Matches: (NetworkMatch | undefined)[] | undefined;
+  let v6Matches: (NetworkMatch | undefined)[] | undefined;
+  const words = new Uint32Array(4);
 
-  const classOf = (hit: RangeHit): Classification => {
-    let c = classifications.get(hit.org);
-    if (c === undefined) {
-      c = classify(hit.asn, hit.name);
-      classifications.set(hit.org, c);
-    }
-    return c;
+  const classOf = (org: number, asn: number, name: string): Classification =>
+    (classifications[org] ??= classify(asn, name));
+
+  const toMatch = (hit: RangeHit): NetworkMatch => {
+    const { networkClass, reason } = classOf(hit.org, hit.asn, hit.name);
+    return {
+      asn: hit.asn,
+      name: hit.name,
+      networkClass,
+      network: formatRange(hit),
+      confidence: confidenceOf(hit),
+      reason: hit.coversAll ? reason : `${reason}; ${caveat(hit)}`,
+    };
+  };
+
+  /** The match of a query that range `i` holds entirely: the same for every such query, so made once. */
+  const wholeRange = (range: { org: number; first: number | bigint; last: number | bigint }): NetworkMatch => {
+    const { asn, name } = table.organisation(range.org);
+    return Object.freeze(toMatch({ ...range, asn, name, coversAll: true, share: 1, organisations: 1 }));
+  };
+
+  const matchV4 = (first: number, last: number): NetworkMatch | undefined => {
+    const i = table.coveringV4(first, last);
+    if (i >= 0) return ((v4Matches ??= slots(counts.v4))[i] ??= wholeRange(table.rangeV4(i)));
+    if (i === NO_RANGE) return undefined;
+    const hit = table.lookupV4(first, last);
+    return hit && toMatch(hit);
+  };
+
+  const matchV6 = (firstHi: number, firstLo: number, lastHi: number, lastLo: number): NetworkMatch | undefined => {
+    const i = table.coveringV6(firstHi, firstLo, lastHi, lastLo);
+    if (i >= 0) return ((v6Matches ??= slots(counts.v6))[i] ??= wholeRange(table.rangeV6(i)));
+    if (i === NO_RANGE) return undefined;
+    const hit =
+      firstHi === lastHi
+        ? table.lookupV6Word(firstHi, firstLo, lastLo)
+        : table.lookupV6(toU64(firstHi, firstLo), toU64(lastHi, lastLo));
+    return hit && toMatch(hit);
   };
 
   return {
     lookupOrganisation(network: string): NetworkMatch | undefined {
+      const family = parseNetworkInto(network, words);
+      if (family === 4) return matchV4(words[0]!, words[1]!);
+      if (family === 6) return matchV6(words[0]!, words[1]!, words[2]!, words[3]!);
+      // Rare forms (an IPv4 tail, a prefix beyond /64), or malformed input, which parseNetwork refuses.
       const query = parseNetwork(network);
-      const hit = query.family === 4 ? table.lookupV4(query.first, query.last) : table.lookupV6(query.first, query.last);
-      if (hit === undefined) return undefined;
-      const { networkClass, reason } = classOf(hit);
-      return {
-        asn: hit.asn,
-        name: hit.name,
-        networkClass,
-        network: formatRange(hit),
-        confidence: confidenceOf(hit),
-        reason: hit.coversAll ? reason : `${reason}; ${caveat(hit)}`,
-      };
+      return query.family === 4
+        ? matchV4(query.first, query.last)
+        : matchV6(high32(query.first), low32(query.first), high32(query.last), low32(query.last));
+    },
+
+    lookupIPv4Network(first: number, prefixLength: number): NetworkMatch | undefined {
+      if (!isU32(first) || !Number.isInteger(prefixLength) || prefixLength < 0 || prefixLength > 32) {
+        throw new InvalidNetworkError('expected a 32-bit address and a prefix length of 0-32');
+      }
+      const host = prefixLength === 0 ? 0xffffffff : prefixLength === 32 ? 0 : 0xffffffff >>> prefixLength;
+      if ((first & host) !== 0) throw new InvalidNetworkError('host bits set; the network must be truncated');
+      return matchV4(first, first + host);
+    },
+
+    lookupIPv6Network(high: number, low: number, prefixLength: number): NetworkMatch | undefined {
+      if (!isU32(high) || !isU32(low) || !Number.isInteger(prefixLength) || prefixLength < 0 || prefixLength > 64) {
+        throw new InvalidNetworkError('expected two 32-bit words and a prefix length of 0-64');
+      }
+      const hiHost = prefixLength === 0 ? 0xffffffff : prefixLength >= 32 ? 0 : 0xffffffff >>> prefixLength;
+      const loHost = prefixLength <= 32 ? 0xffffffff : prefixLength === 64 ? 0 : 0xffffffff >>> (prefixLength - 32);
+      if ((high & hiHost) !== 0 || (low & loHost) !== 0) {
+        throw new InvalidNetworkError('host bits set; the network must be truncated');
+      }
+      return matchV6(high, low, (high | hiHost) >>> 0, (low | loHost) >>> 0);
     },
 
     locate(network: string): Location {
@@ -66,6 +141,18 @@ export function loadIpIntel(dataDir: string): IpIntel {
     },
   };
 }
+
+/** A packed array of `n` empty slots (`new Array(n)` of this size would be a slow dictionary-mode array in V8). */
+function slots<T>(n: number): (T | undefined)[] {
+  const array: (T | undefined)[] = [];
+  for (let i = 0; i < n; i++) array.push(undefined);
+  return array;
+}
+
+const isU32 = (n: number): boolean => Number.isInteger(n) && n >= 0 && n <= 0xffffffff;
+const high32 = (u64: bigint): number => Number(u64 >> 32n);
+const low32 = (u64: bigint): number => Number(u64 & 0xffffffffn);
+const toU64 = (high: number, low: number): bigint => (BigInt(high) << 32n) | BigInt(low);
 
 function formatRange(hit: RangeHit): string {
   return typeof hit.first === 'bigint' && typeof hit.last === 'bigint'
