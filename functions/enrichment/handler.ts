@@ -6,6 +6,7 @@ import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { IpOverridesSchema, parseJsonEnv, RetentionSchema, SitesSchema } from '../shared/config';
 import { requireEnv } from '../shared/env';
+import { FormDomainFilter } from '../shared/form-domain';
 import { loadIpIntel } from '../shared/ip-intel';
 import { IpOverrideRules } from '../shared/ip-overrides';
 import { identify } from '../shared/leads/identify';
@@ -17,7 +18,9 @@ import { SiteRegistry } from '../shared/sites';
 // Where a page view is enriched: truncated network → organisation → lead, one queued request per record.
 
 const retention = parseJsonEnv('RETENTION', process.env.RETENTION, RetentionSchema);
-const ipIntel = loadIpIntel(requireEnv('IP_DATA_DIR'));
+const ipDataDir = requireEnv('IP_DATA_DIR');
+const ipIntel = loadIpIntel(ipDataDir);
+const formDomains = new FormDomainFilter(ipDataDir);
 const overrides = new IpOverrideRules(parseJsonEnv('IP_OVERRIDES', process.env.IP_OVERRIDES, IpOverridesSchema));
 const sites = new SiteRegistry(parseJsonEnv('SITES', process.env.SITES, SitesSchema));
 const leads = new LeadStore(
@@ -36,7 +39,7 @@ async function enrichRecord(record: SQSRecord): Promise<void> {
     logger.warn('Dropped request', { reason: 'site-removed', siteId: message.siteId, events: message.events.length });
     return;
   }
-  const identified = identify({ ipIntel, overrides, leadClasses: site.leadClasses }, site.siteId, message.network, message.events);
+  const identified = identify({ ipIntel, overrides, formDomains, leadClasses: site.leadClasses }, site.siteId, message.network, message.events);
   if (identified.kind === 'dropped') {
     logger.info('Dropped request', { reason: identified.reason, siteId: message.siteId, events: message.events.length });
     return;

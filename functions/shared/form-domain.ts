@@ -1,28 +1,36 @@
-import disposableDomains from 'disposable-email-domains/index.json' with { type: 'json' };
-import freeMailDomains from 'email-providers/all.json' with { type: 'json' };
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 /**
  * The form signal: a `form` event carries only the domain of an e-mail address typed into a form. A business
  * domain names the visitor's organisation when the network could not (home offices); free-mail and
- * disposable domains say nothing about an employer and are dropped. The lists are maintained packages:
- * `email-providers` (free-mail providers) and `disposable-email-domains`.
+ * disposable domains say nothing about an employer and are dropped. The names come from maintained packages
+ * (`email-providers`, `disposable-email-domains`), written by `npm run build:ipdata` into the enrichment data
+ * directory as one name per line.
  */
-let blocked: Set<string> | undefined;
+export const BLOCKED_EMAIL_DOMAINS_FILE = 'blocked-email-domains.txt';
 
-function blockedDomains(): Set<string> {
-  // Built on first use: ~130k entries, needed only for requests that carry a form event.
-  blocked ??= new Set([...freeMailDomains, ...disposableDomains]);
-  return blocked;
-}
+export class FormDomainFilter {
+  private blocked: Set<string> | undefined;
 
-/** The registrable business domain, or undefined for free-mail, disposable or malformed domains. */
-export function businessDomain(emailDomain: string): string | undefined {
-  const domain = emailDomain.trim().toLowerCase().replace(/\.$/, '');
-  if (!/^[a-z0-9-]+(\.[a-z0-9-]+)+$/.test(domain)) return undefined;
-  const labels = domain.split('.');
-  // mail.gmx.de is as free as gmx.de: check the domain and each parent above the top level.
-  for (let i = 0; i < labels.length - 1; i++) {
-    if (blockedDomains().has(labels.slice(i).join('.'))) return undefined;
+  constructor(private readonly dataDir: string) {}
+
+  /** The business domain, or undefined for free-mail, disposable or malformed domains. */
+  businessDomain(emailDomain: string): string | undefined {
+    const domain = emailDomain.trim().toLowerCase().replace(/\.$/, '');
+    if (!/^[a-z0-9-]+(\.[a-z0-9-]+)+$/.test(domain)) return undefined;
+    const blocked = this.blockedDomains();
+    const labels = domain.split('.');
+    // mail.gmx.de is as free as gmx.de: check the domain and each parent above the top level.
+    for (let i = 0; i < labels.length - 1; i++) {
+      if (blocked.has(labels.slice(i).join('.'))) return undefined;
+    }
+    return domain;
   }
-  return domain;
+
+  /** Read on first use: ~130k names, which no cold start without a form event should pay for. */
+  private blockedDomains(): Set<string> {
+    this.blocked ??= new Set(readFileSync(join(this.dataDir, BLOCKED_EMAIL_DOMAINS_FILE), 'utf8').split('\n').filter(Boolean));
+    return this.blocked;
+  }
 }

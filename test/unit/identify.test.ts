@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { TrackedEvent } from '../../functions/shared/api-schemas';
 import { IpOverridesSchema, type LeadClass } from '../../functions/shared/config';
-import { businessDomain } from '../../functions/shared/form-domain';
+import { FormDomainFilter } from '../../functions/shared/form-domain';
 import { loadIpIntel, type IpIntel } from '../../functions/shared/ip-intel';
 import { IpOverrideRules } from '../../functions/shared/ip-overrides';
 import { identify } from '../../functions/shared/leads/identify';
@@ -13,8 +13,11 @@ const TELEKOM = '80.128.10.0/24'; // Deutsche Telekom AG, AS3320
 const AWS = '52.95.120.0/24'; // Amazon, AS16509
 
 let ipIntel: IpIntel;
+let formDomains: FormDomainFilter;
 beforeAll(() => {
-  ipIntel = loadIpIntel(buildIpData({ ifStale: true, log: () => undefined }).outDir);
+  const { outDir } = buildIpData({ ifStale: true, log: () => undefined });
+  ipIntel = loadIpIntel(outDir);
+  formDomains = new FormDomainFilter(outDir);
 });
 
 const pageview: TrackedEvent = { id: randomUUID(), type: 'pageview', url: 'https://www.example.com/', occurredAt: '2026-11-25T10:00:00.000Z' };
@@ -22,7 +25,7 @@ const form = (emailDomain: string): TrackedEvent => ({ id: randomUUID(), type: '
 
 function run(network: string, events: TrackedEvent[] = [pageview], options: { overrides?: unknown; leadClasses?: LeadClass[] } = {}) {
   const overrides = new IpOverrideRules(IpOverridesSchema.parse(options.overrides ?? {}));
-  return identify({ ipIntel, overrides, leadClasses: options.leadClasses ?? ['business'] }, 'demo', network, events);
+  return identify({ ipIntel, overrides, formDomains, leadClasses: options.leadClasses ?? ['business'] }, 'demo', network, events);
 }
 
 describe('identify', () => {
@@ -84,7 +87,7 @@ describe('identify', () => {
   });
 });
 
-describe('businessDomain', () => {
+describe('FormDomainFilter', () => {
   it.each([
     ['sap.com', 'sap.com'],
     ['SAP.COM.', 'sap.com'],
@@ -92,6 +95,6 @@ describe('businessDomain', () => {
     ['yahoo.co.uk', undefined],
     ['x', undefined],
   ])('%s → %s', (input, expected) => {
-    expect(businessDomain(input)).toBe(expected);
+    expect(formDomains.businessDomain(input)).toBe(expected);
   });
 });

@@ -189,6 +189,54 @@ export class AsnTable {
     return this.pick(hits, Number(last - first + 1n), (h) => h.first <= first && h.last >= last);
   }
 
+  /** As lookupV4, with the scratch arrays of lookupV6Word instead of an object per range and a Map. */
+  lookupV4Split(first: number, last: number): RangeHit | undefined {
+    const share = (this.orgShare ??= new Float64Array(this.orgAsn.length));
+    const bestOf = (this.orgBest ??= new Int32Array(this.orgAsn.length).fill(-1));
+    const touched = (this.touched ??= new Uint32Array(MAX_RANGES_PER_QUERY));
+    const starts = this.v4Start;
+    const ends = this.v4End;
+    let organisations = 0;
+    let count = 0;
+    for (let i = upperBound(starts, last) - 1; i >= 0 && count < MAX_RANGES_PER_QUERY; i--) {
+      const end = ends[i]!;
+      if (end < first) break;
+      const start = starts[i]!;
+      const org = this.v4Org[i]!;
+      const best = bestOf[org]!;
+      if (best < 0) touched[organisations++] = org;
+      share[org] = share[org]! + (Math.min(end, last) - Math.max(start, first) + 1);
+      if (best < 0 || end - start > ends[best]! - starts[best]!) bestOf[org] = i;
+      count++;
+    }
+    if (count === 0) return undefined;
+    let org = -1;
+    let held = -1;
+    let i = 0;
+    for (let k = 0; k < organisations; k++) {
+      const o = touched[k]!;
+      if (share[o]! >= held) {
+        org = o;
+        held = share[o]!;
+        i = bestOf[o]!;
+      }
+      share[o] = 0;
+      bestOf[o] = -1;
+    }
+    const start = starts[i]!;
+    const end = ends[i]!;
+    return {
+      asn: this.orgAsn[org] ?? 0,
+      name: this.names.toString('utf8', this.orgName[org] ?? 0, this.orgName[org + 1] ?? 0),
+      org,
+      first: start,
+      last: end,
+      coversAll: start <= first && end >= last,
+      share: held / (last - first + 1),
+      organisations,
+    };
+  }
+
   /**
    * As lookupV6, for a query inside one high word (any prefix of /32 or longer, so every /48): overlaps are counted
    * with 32-bit numbers, and the bigint bounds are read only for the winning range. A /48 split into hundreds of

@@ -86,7 +86,7 @@ export function loadIpIntel(dataDir: string): IpIntelEngine {
     const i = table.coveringV4(first, last);
     if (i >= 0) return ((v4Matches ??= slots(counts.v4))[i] ??= wholeRange(table.rangeV4(i)));
     if (i === NO_RANGE) return undefined;
-    const hit = table.lookupV4(first, last);
+    const hit = table.lookupV4Split(first, last);
     return hit && toMatch(hit);
   };
 

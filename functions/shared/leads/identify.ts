@@ -1,6 +1,6 @@
 import type { TrackedEvent } from '../api-schemas';
 import type { LeadClass } from '../config';
-import { businessDomain } from '../form-domain';
+import type { FormDomainFilter } from '../form-domain';
 import type { IpIntel } from '../ip-intel';
 import type { IpOverrideRules } from '../ip-overrides';
 import { type Identified, leadIdFor } from './aggregate';
@@ -12,6 +12,7 @@ export type Identification =
 export interface IdentifyContext {
   readonly ipIntel: IpIntel;
   readonly overrides: IpOverrideRules;
+  readonly formDomains: FormDomainFilter;
   /** The site's `leadClasses`. */
   readonly leadClasses: readonly LeadClass[];
 }
@@ -49,7 +50,7 @@ export function identify(
     });
   }
 
-  const domain = firstBusinessDomain(events);
+  const domain = firstBusinessDomain(context.formDomains, events);
   if (domain) {
     return lead(`domain:${domain}`, {
       organisation: { name: domain, domain },
@@ -59,10 +60,10 @@ export function identify(
   return { kind: 'dropped', reason: match ? match.networkClass : 'unknown-network' };
 }
 
-function firstBusinessDomain(events: readonly TrackedEvent[]): string | undefined {
+function firstBusinessDomain(formDomains: FormDomainFilter, events: readonly TrackedEvent[]): string | undefined {
   for (const event of events) {
     if (event.type !== 'form') continue;
-    const domain = businessDomain(event.emailDomain);
+    const domain = formDomains.businessDomain(event.emailDomain);
     if (domain) return domain;
   }
   return undefined;
