@@ -9,8 +9,7 @@ import { Construct } from 'constructs';
 import { projectRoot } from '../project-root';
 
 /**
- * The newest Node.js runtime this aws-cdk-lib knows (cdk-nag L1 checks exactly that). It ships the AWS SDK
- * for JavaScript v3, which is why `@aws-sdk/*` is left out of the bundles below.
+ * The newest Node.js runtime this aws-cdk-lib knows (cdk-nag L1 checks exactly that).
  */
 export const FUNCTION_RUNTIME = lambda.Runtime.NODEJS_24_X;
 
@@ -131,8 +130,10 @@ export class EirleadFunction extends Construct {
         sourceMap: true,
         // The map needs only the mappings, not a copy of every source file, to name files and lines.
         sourcesContent: false,
-        // The Node.js runtime ships the AWS SDK v3; bundling it again would only grow the bundle.
-        externalModules: ['@aws-sdk/*'],
+        // Bundle the AWS SDK v3 instead of using the runtime's copy: the tree-shaken ES modules initialise
+        // ~100 ms faster than the runtime's CommonJS SDK (measured: enrichment import 270-300 ms vs 390-420 ms),
+        // and the functions run the SDK version the tests ran.
+        externalModules: [],
         // esbuild is a dev dependency: bundle locally and never need Docker.
         forceDockerBundling: false,
         ...(copy ? { commandHooks: copyHook(copy) } : {}),

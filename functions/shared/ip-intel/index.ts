@@ -52,7 +52,9 @@ export function loadIpIntel(dataDir: string): IpIntelEngine {
     if (!existsSync(join(dataDir, file))) throw new ArtefactError(`${file} is missing in ${dataDir}`);
   }
   const table = new AsnTable(readFileSync(join(dataDir, ASN_FILE)));
-  const cityV4 = new Reader<Response>(readFileSync(join(dataDir, CITY_V4_FILE)));
+  // Both city databases open on first use: reading 63 MB (IPv4) would otherwise be most of the cold start,
+  // and requests from carriers and clouds, dropped before any location is needed, never pay for it.
+  let cityV4: Reader<Response> | undefined;
   let cityV6: Reader<Response> | undefined;
   const counts = table.counts;
   const classifications: (Classification | undefined)[] = [];
@@ -136,7 +138,10 @@ export function loadIpIntel(dataDir: string): IpIntelEngine {
 
     locate(network: string): Location {
       const query = parseNetwork(network);
-      const reader = query.family === 4 ? cityV4 : (cityV6 ??= new Reader<Response>(readFileSync(join(dataDir, CITY_V6_FILE))));
+      const reader =
+        query.family === 4
+          ? (cityV4 ??= new Reader<Response>(readFileSync(join(dataDir, CITY_V4_FILE))))
+          : (cityV6 ??= new Reader<Response>(readFileSync(join(dataDir, CITY_V6_FILE))));
       return toLocation(reader.get(firstAddress(query)));
     },
   };
