@@ -4,21 +4,40 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { LeadPathSchema, ListLeadsQuerySchema, SitePathSchema } from '../shared/api-schemas';
+import { AuditLog } from '../shared/audit';
 import { parseJsonEnv, RetentionSchema } from '../shared/config';
 import { requireEnv } from '../shared/env';
-import { HttpError, httpErrorBoundary, json, noContent, notFound, parseWith } from '../shared/http';
+import { badRequest, header, HttpError, httpErrorBoundary, json, noContent, notFound, parseWith } from '../shared/http';
+import { keyServiceFromEnv } from '../shared/key-service';
+import { DataSubjectRequests } from '../shared/leads/data-subject';
 import { LeadStore } from '../shared/leads/lead-store';
+import { AccessQuerySchema, AuditQuerySchema, ErasureRequestSchema } from '../shared/privacy-schemas';
+import { DailySaltStore } from '../shared/privacy/daily-salt';
+import { truncateIp } from '../shared/privacy/network';
 import { grantOf, requireScope } from '../shared/leads/leads-api';
 import { logger } from '../shared/logger';
 import { buildOpenApiDocument } from '../shared/openapi';
 
-// Where leads are read and erased: GET/DELETE /v1/sites/{siteId}/leads..., behind the API-key authoriser.
+// Where leads are read and erased, and data-subject requests answered, behind the API-key authoriser.
+// Every read, export and erasure is written to the audit trail before it is answered.
 
-const leads = new LeadStore(
-  DynamoDBDocumentClient.from(new DynamoDBClient({})),
-  requireEnv('TABLE_NAME'),
-  parseJsonEnv('RETENTION', process.env.RETENTION, RetentionSchema),
-);
+const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } });
+const tableName = requireEnv('TABLE_NAME');
+const retention = parseJsonEnv('RETENTION', process.env.RETENTION, RetentionSchema);
+const leads = new LeadStore(doc, tableName, retention);
+const audit = new AuditLog(doc, tableName, retention.auditDays);
+const dataSubjects = new DataSubjectRequests(doc, tableName, new DailySaltStore(doc, tableName, keyServiceFromEnv(), retention.saltHours), retention);
+
+function jsonBody(event: APIGatewayProxyEvent): unknown {
+  if (!header(event, 'content-type')?.toLowerCase().startsWith('application/json')) {
+    throw new HttpError(415, 'UnsupportedMediaType', 'Content-Type must be application/json');
+  }
+  try {
+    return JSON.parse(event.isBase64Encoded ? Buffer.from(event.body ?? '', 'base64').toString('utf8') : (event.body ?? ''));
+  } catch {
+    throw badRequest('Body is not valid JSON', [{ path: '(body)', message: 'not valid JSON' }]);
+  }
+}
 const openApiDocument = JSON.stringify(buildOpenApiDocument());
 
 type Route = (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
@@ -32,16 +51,21 @@ const routes: Record<string, Route> = {
 
   'GET /v1/sites/{siteId}/leads': async (event) => {
     const { siteId } = parseWith(SitePathSchema, event.pathParameters ?? {});
-    requireScope(grantOf(event), siteId, 'leads:read');
+    const grant = grantOf(event);
+    requireScope(grant, siteId, 'leads:read');
     const query = parseWith(ListLeadsQuerySchema, event.queryStringParameters ?? {});
-    return json(200, await leads.listLeads(siteId, query));
+    const page = await leads.listLeads(siteId, query);
+    await audit.record({ keyId: grant.keyId, action: 'leads.list', siteId });
+    return json(200, page);
   },
 
   'GET /v1/sites/{siteId}/leads/{leadId}': async (event) => {
     const { siteId, leadId } = parseWith(LeadPathSchema, event.pathParameters ?? {});
-    requireScope(grantOf(event), siteId, 'leads:read');
+    const grant = grantOf(event);
+    requireScope(grant, siteId, 'leads:read');
     const lead = await leads.getLead(siteId, leadId);
     if (!lead) throw notFound(`No lead ${leadId} on site ${siteId}`);
+    await audit.record({ keyId: grant.keyId, action: 'lead.read', siteId, target: leadId });
     return json(200, lead);
   },
 
@@ -52,7 +76,40 @@ const routes: Record<string, Route> = {
     const existed = await leads.deleteLead(siteId, leadId);
     logger.info('Lead erased', { keyId: grant.keyId, siteId, leadId, existed });
     if (!existed) throw notFound(`No lead ${leadId} on site ${siteId}`);
+    await audit.record({ keyId: grant.keyId, action: 'lead.erase', siteId, target: leadId });
     return noContent();
+  },
+
+  'POST /v1/sites/{siteId}/erasure-requests': async (event) => {
+    const { siteId } = parseWith(SitePathSchema, event.pathParameters ?? {});
+    const grant = grantOf(event);
+    requireScope(grant, siteId, 'leads:erase');
+    const request = parseWith(ErasureRequestSchema, jsonBody(event));
+    const result = await dataSubjects.erase(siteId, request);
+    // The audit trail names the truncated network, never the address the request carried.
+    await audit.record({ keyId: grant.keyId, action: 'erasure.request', siteId, target: truncateIp(request.ip) });
+    logger.info('Erasure request answered', { keyId: grant.keyId, siteId, visits: result.erased.visits });
+    return json(200, result);
+  },
+
+  'GET /v1/sites/{siteId}/access-requests': async (event) => {
+    const { siteId } = parseWith(SitePathSchema, event.pathParameters ?? {});
+    const grant = grantOf(event);
+    requireScope(grant, siteId, 'leads:read');
+    const query = parseWith(AccessQuerySchema, event.queryStringParameters ?? {});
+    const result = await dataSubjects.access(siteId, query);
+    await audit.record({ keyId: grant.keyId, action: 'access.request', siteId, target: truncateIp(query.ip) });
+    return json(200, result);
+  },
+
+  'GET /v1/sites/{siteId}/audit': async (event) => {
+    const { siteId } = parseWith(SitePathSchema, event.pathParameters ?? {});
+    const grant = grantOf(event);
+    requireScope(grant, siteId, 'audit:read');
+    const query = parseWith(AuditQuerySchema, event.queryStringParameters ?? {});
+    const page = await audit.list(siteId, query.limit, query.cursor);
+    await audit.record({ keyId: grant.keyId, action: 'audit.read', siteId });
+    return json(200, page);
   },
 };
 

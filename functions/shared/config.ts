@@ -60,6 +60,7 @@ export const RetentionSchema = z.strictObject({
   dedupeHours: z.int().min(1).max(720).default(24),
   saltHours: z.int().min(25).max(72).default(48),
   apiKeyDays: z.int().min(1).max(3650).default(365),
+  auditDays: z.int().min(30).max(3650).default(365),
   queueRetentionHours: z.int().min(1).max(336).default(24),
   dlqRetentionDays: z.int().min(1).max(14).default(7),
   logRetentionDays: z.int().min(1).max(3653).default(30),

@@ -8,6 +8,7 @@
  * | dedupe mark | SITE#{site}#EVENT#{id}     | EVENT                   |                     |                     |
  * | daily salt  | SALT#{yyyy-mm-dd}          | SALT                    |                     |                     |
  * | API key     | APIKEY#{sha256(key)}       | APIKEY                  |                     |                     |
+ * | audit       | SITE#{site}#AUDIT          | {at}#{uuid}             |                     |                     |
  */
 export const TTL_ATTRIBUTE = 'expiresAt';
 export const LEADS_BY_LAST_SEEN_INDEX = 'byLastSeen';
@@ -27,6 +28,7 @@ export const keys = {
   dedupe: (siteId: string, eventId: string) => ({ pk: `SITE#${siteId}#EVENT#${eventId}`, sk: 'EVENT' }),
   salt: (day: string) => ({ pk: `SALT#${day}`, sk: 'SALT' }),
   apiKey: (keyHash: string) => ({ pk: `APIKEY#${keyHash}`, sk: 'APIKEY' }),
+  auditPartition: (siteId: string) => `SITE#${siteId}#AUDIT`,
 } as const;
 
 export const toEpochSeconds = (date: Date): number => Math.floor(date.getTime() / 1000);

@@ -1,4 +1,5 @@
-import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { randomBytes } from 'node:crypto';
+import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { apiEvent, lambdaContext } from './support/events';
@@ -7,10 +8,21 @@ const dynamodb = mockClient(DynamoDBDocumentClient);
 let handler: (event: APIGatewayProxyEvent, context: typeof lambdaContext) => Promise<APIGatewayProxyResult>;
 
 beforeAll(async () => {
-  Object.assign(process.env, { AWS_REGION: 'eu-west-1', TABLE_NAME: 'eirlead', RETENTION: '{}', AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' });
+  Object.assign(process.env, {
+    AWS_REGION: 'eu-west-1',
+    TABLE_NAME: 'eirlead',
+    RETENTION: '{}',
+    AWS_ACCESS_KEY_ID: 'test',
+    AWS_SECRET_ACCESS_KEY: 'test',
+    KEY_PROVIDER: 'local',
+    LOCAL_MASTER_KEY: randomBytes(32).toString('base64'),
+  });
   ({ handler } = await import('../../functions/leads-api/handler'));
 });
-beforeEach(() => dynamodb.on(QueryCommand).resolves({ Items: [] }));
+beforeEach(() => {
+  dynamodb.on(QueryCommand).resolves({ Items: [] });
+  dynamodb.on(PutCommand).resolves({});
+});
 afterEach(() => dynamodb.reset());
 
 const grant = (sites: string[], scopes: string[]) => ({ keyId: 'key-1', sites: JSON.stringify(sites), scopes: JSON.stringify(scopes) });
@@ -39,6 +51,32 @@ describe('leads API', () => {
     const input = dynamodb.commandCalls(QueryCommand)[0]?.args[0].input;
     expect(input).toMatchObject({ IndexName: 'byLastSeen', ScanIndexForward: false, ExpressionAttributeValues: expect.objectContaining({ ':site': 'SITE#demo' }) });
     expect(input?.FilterExpression).toContain('#expiresAt > :now');
+  });
+
+  it('writes an audit record of every read, naming the key', async () => {
+    await list('demo');
+    const item = dynamodb.commandCalls(PutCommand)[0]?.args[0].input.Item;
+    expect(item).toMatchObject({ pk: 'SITE#demo#AUDIT', keyId: 'key-1', action: 'leads.list', expiresAt: expect.any(Number) });
+  });
+
+  it('answers 400 naming the field for an erasure request without a valid address', async () => {
+    const event = apiEvent({
+      httpMethod: 'POST',
+      resource: '/v1/sites/{siteId}/erasure-requests',
+      path: '/v1/sites/demo/erasure-requests',
+      pathParameters: { siteId: 'demo' },
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ ip: 'somewhere', from: '2026-11-01T00:00:00Z', to: '2026-11-02T00:00:00Z' }),
+    });
+    event.requestContext.authorizer = grant(['demo'], ['leads:erase']);
+    const result = await handler(event, lambdaContext);
+    expect(result.statusCode).toBe(400);
+    expect(JSON.parse(result.body).error.issues[0].path).toBe('ip');
+  });
+
+  it('reads the audit trail only with audit:read', async () => {
+    const result = await call('GET', '/v1/sites/{siteId}/audit', '/v1/sites/demo/audit', { pathParameters: { siteId: 'demo' } });
+    expect(result.statusCode).toBe(403);
   });
 
   it('answers 403 when the key belongs to another site', async () => {

@@ -47,6 +47,8 @@ export interface VisitChange {
   endedAt: string;
   referrer?: string;
   newPages: Visit['pages'];
+  /** Engagement of these events, kept per visit so that erasing a visit can take it out of the lead. */
+  engagedMs: number;
   location: Location;
   expiresAt: number;
 }
@@ -134,6 +136,7 @@ export function applyEvents(
     endedAt: visitEndedAt,
     ...(referrer ? { referrer } : {}),
     newPages,
+    engagedMs,
     location: identified.location,
     expiresAt: toEpochSeconds(new Date(visitEndedAt)) + retention.visitDays * 86_400,
   };
@@ -177,5 +180,51 @@ export function toLead(stored: StoredLead): Lead {
       .slice(0, TOP_PAGES)
       .map(([path, views]) => ({ path, views })),
     expiresAt: new Date(stored.expiresAt * 1000).toISOString(),
+  };
+}
+
+export interface StoredVisit {
+  visitId: string;
+  visitorId: string;
+  startedAt: string;
+  endedAt: string;
+  pages: Visit['pages'];
+  engagedMs?: number;
+}
+
+/**
+ * The lead without the given visits (erasure): counts, page views, engagement and page counts go down by what
+ * those visits added. Returns undefined when no visit is left, so the lead itself must go.
+ */
+export function withoutVisits(
+  lead: StoredLead,
+  erased: readonly StoredVisit[],
+  remaining: readonly StoredVisit[],
+  retention: Retention,
+): StoredLead | undefined {
+  if (erased.length === 0) return lead;
+  if (remaining.length === 0 && lead.visits <= erased.length) return undefined;
+  const pageCounts = { ...lead.pageCounts };
+  for (const page of erased.flatMap((visit) => visit.pages)) {
+    const views = (pageCounts[page.path] ?? 0) - 1;
+    if (views > 0) pageCounts[page.path] = views;
+    else delete pageCounts[page.path];
+  }
+  const erasedIds = new Set(erased.map((visit) => visit.visitId));
+  const activeVisits = Object.fromEntries(Object.entries(lead.activeVisits).filter(([, active]) => !erasedIds.has(active.visitId)));
+  const seen = remaining.flatMap((visit) => [visit.startedAt, visit.endedAt]).sort();
+  const lastSeenAt = seen[seen.length - 1] ?? lead.lastSeenAt;
+  return {
+    ...lead,
+    visits: Math.max(0, lead.visits - erased.length),
+    pageviews: Math.max(0, lead.pageviews - erased.reduce((sum, visit) => sum + visit.pages.length, 0)),
+    engagedMs: Math.max(0, lead.engagedMs - erased.reduce((sum, visit) => sum + (visit.engagedMs ?? 0), 0)),
+    pageCounts,
+    activeVisits,
+    // Older visits may have expired already; the remaining live ones are the best evidence left.
+    firstSeenAt: seen[0] ?? lead.firstSeenAt,
+    lastSeenAt,
+    version: lead.version + 1,
+    expiresAt: toEpochSeconds(new Date(lastSeenAt)) + retention.leadDays * 86_400,
   };
 }

@@ -13,7 +13,7 @@ import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { z } from 'zod';
 import type { Lead, LeadWithVisits, ListLeadsQuery, TrackedEvent, Visit } from '../api-schemas';
 import type { Retention } from '../config';
-import { badRequest } from '../http';
+import { decodeCursor, encodeCursor } from '../cursor';
 import { keys, LEADS_BY_LAST_SEEN_INDEX, toEpochSeconds } from '../table';
 import { applyEvents, type Identified, type StoredLead, toLead } from './aggregate';
 
@@ -89,7 +89,7 @@ export class LeadStore {
           UpdateExpression:
             'SET visitId = :visitId, visitorId = :visitorId, startedAt = if_not_exists(startedAt, :startedAt), ' +
             'endedAt = :endedAt, pages = list_append(if_not_exists(pages, :none), :pages), #location = :location, ' +
-            `expiresAt = :expiresAt${referrer}`,
+            `engagedMs = if_not_exists(engagedMs, :zero) + :engagedMs, expiresAt = :expiresAt${referrer}`,
           ExpressionAttributeNames: { '#location': 'location' },
           ExpressionAttributeValues: {
             ':visitId': visit.visitId,
@@ -99,6 +99,8 @@ export class LeadStore {
             ':none': [],
             ':pages': visit.newPages,
             ':location': visit.location,
+            ':zero': 0,
+            ':engagedMs': visit.engagedMs,
             ':expiresAt': visit.expiresAt,
             ...(visit.referrer ? { ':referrer': visit.referrer } : {}),
           },
@@ -168,7 +170,9 @@ export class LeadStore {
     };
 
     const items: Item[] = [];
-    let startKey = query.cursor ? decodeCursor(query.cursor, siteId) : undefined;
+    let startKey: Item | undefined = query.cursor
+      ? decodeCursor(query.cursor, LeadCursorSchema, (key) => key.gsi1pk === keys.siteLeads(siteId) && key.pk.startsWith(`SITE#${siteId}#LEAD#`))
+      : undefined;
     let exhausted = false;
     // Filters apply after DynamoDB's Limit, so keep reading until the page is full or the partition ends.
     while (items.length < query.limit) {
@@ -187,7 +191,7 @@ export class LeadStore {
     const more = items.length > query.limit || !exhausted;
     return {
       items: pageItems.map((item) => toLead(item as unknown as StoredLead)),
-      nextCursor: more && last ? encodeCursor(last) : null,
+      nextCursor: more && last ? encodeCursor({ pk: last.pk, sk: last.sk, gsi1pk: last.gsi1pk, gsi1sk: last.gsi1sk }) : null,
     };
   }
 
@@ -261,25 +265,4 @@ function toVisit(item: Item): Visit {
   };
 }
 
-/** A cursor is the last returned item's index key, opaque to clients and checked against the site on the way back. */
-const CursorSchema = z.strictObject({ pk: z.string(), sk: z.string(), gsi1pk: z.string(), gsi1sk: z.string() });
-
-function encodeCursor(item: Item): string {
-  const { pk, sk, gsi1pk, gsi1sk } = item;
-  return Buffer.from(JSON.stringify({ pk, sk, gsi1pk, gsi1sk })).toString('base64url');
-}
-
-function decodeCursor(cursor: string, siteId: string): Item {
-  const invalid = badRequest('Invalid cursor', [{ path: 'cursor', message: 'not a cursor returned by this API for this site' }]);
-  let decoded: unknown;
-  try {
-    decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    throw invalid;
-  }
-  const parsed = CursorSchema.safeParse(decoded);
-  if (!parsed.success || parsed.data.gsi1pk !== keys.siteLeads(siteId) || !parsed.data.pk.startsWith(`SITE#${siteId}#LEAD#`)) {
-    throw invalid;
-  }
-  return parsed.data;
-}
+const LeadCursorSchema = z.strictObject({ pk: z.string(), sk: z.string(), gsi1pk: z.string(), gsi1sk: z.string() });

@@ -27,11 +27,16 @@ export class DailySaltStore {
     return salt;
   }
 
-  private async read(day: string): Promise<Uint8Array | undefined> {
+  /** The salt of a past day while it still exists; undefined once destroyed (or expired and awaiting TTL). */
+  async existing(day: string, now = new Date()): Promise<Uint8Array | undefined> {
+    return this.read(day, now);
+  }
+
+  private async read(day: string, now = new Date()): Promise<Uint8Array | undefined> {
     const { Item } = await this.doc.send(
       new GetCommand({ TableName: this.tableName, Key: keys.salt(day), ConsistentRead: true }),
     );
-    if (!Item) return undefined;
+    if (!Item || (typeof Item.expiresAt === 'number' && Item.expiresAt <= toEpochSeconds(now))) return undefined;
     return this.keyService.decrypt(Item.encryptedSalt as Uint8Array);
   }
 

@@ -1,0 +1,124 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import type { TrackedEvent } from '../../functions/shared/api-schemas';
+import { DEFAULT_RETENTION } from '../../functions/shared/config';
+import { LocalKeyService } from '../../functions/shared/key-service';
+import { leadIdFor } from '../../functions/shared/leads/aggregate';
+import { DataSubjectRequests } from '../../functions/shared/leads/data-subject';
+import { LeadStore } from '../../functions/shared/leads/lead-store';
+import { DailySaltStore, utcDay } from '../../functions/shared/privacy/daily-salt';
+import { visitorPseudonym } from '../../functions/shared/privacy/pseudonym';
+import { keys, toEpochSeconds } from '../../functions/shared/table';
+import { createTestResources, type TestResources } from './support/local-aws';
+
+let resources: TestResources;
+let salts: DailySaltStore;
+let store: LeadStore;
+let requests: DataSubjectRequests;
+const keyService = new LocalKeyService(randomBytes(32));
+
+beforeAll(async () => {
+  resources = await createTestResources('data-subject');
+  salts = new DailySaltStore(resources.doc, resources.tableName, keyService, DEFAULT_RETENTION.saltHours);
+  store = new LeadStore(resources.doc, resources.tableName, DEFAULT_RETENTION);
+  requests = new DataSubjectRequests(resources.doc, resources.tableName, salts, DEFAULT_RETENTION);
+});
+afterAll(() => resources.destroy());
+
+const JANE = { ip: '130.214.10.77', userAgent: 'Mozilla/5.0 (Jane) Firefox/140.0' };
+const JOHN = { ip: '130.214.10.78', userAgent: 'Mozilla/5.0 (John) Firefox/140.0' };
+const sap = (siteId: string) => ({
+  siteId,
+  leadId: leadIdFor(siteId, 'asn:35039'),
+  organisation: { name: 'SAP SE', asn: 35039 },
+  match: { source: 'asn-registry' as const, confidence: 'high' as const, network: '130.214.0.0/16' },
+  location: { country: 'DE' },
+});
+const pageview = (path: string, occurredAt: string): TrackedEvent => ({ id: randomUUID(), type: 'pageview', url: `https://www.example.com${path}`, occurredAt });
+const hoursAgo = (hours: number) => new Date(Date.now() - hours * 3_600_000);
+
+/** What the ingest and enrichment functions do for one page view of a visitor. */
+async function visit(siteId: string, visitor: typeof JANE, path: string, at: Date, salt?: Uint8Array) {
+  const daySalt = salt ?? (await salts.saltFor(at));
+  await store.recordRequest(sap(siteId), visitorPseudonym(daySalt, visitor.ip, visitor.userAgent, siteId), [pageview(path, at.toISOString())]);
+}
+
+const window = (hours = 72) => ({ from: hoursAgo(hours).toISOString(), to: new Date(Date.now() + 60_000).toISOString() });
+
+describe('data-subject requests against DynamoDB Local', () => {
+  it('gives access to the subject’s own visits while the salt exists, and says what is never stored', async () => {
+    await visit('access', JANE, '/pricing', hoursAgo(1));
+    await visit('access', JOHN, '/careers', hoursAgo(1));
+
+    const result = await requests.access('access', { ...JANE, ...window() });
+
+    expect(result.matching).toEqual({ network: '130.214.10.0/24', narrowedByPseudonym: [utcDay(hoursAgo(1))] });
+    expect(result.leads).toHaveLength(1);
+    expect(result.leads[0]?.visits.flatMap((v) => v.pages.map((p) => p.path))).toEqual(['/pricing']);
+    expect(result.notStored.map((entry) => entry.data)).toContain('full IP address');
+    expect(JSON.stringify(result)).not.toContain(JANE.ip);
+  });
+
+  it('erases only the subject’s visits when the User-Agent and the salt allow it', async () => {
+    await visit('narrow', JANE, '/pricing', hoursAgo(2));
+    await visit('narrow', JOHN, '/careers', hoursAgo(1));
+
+    const result = await requests.erase('narrow', { ...JANE, ...window() });
+
+    expect(result.erased).toMatchObject({ visits: 1, pageviews: 1, leadsUpdated: [sap('narrow').leadId], leadsDeleted: [] });
+    const lead = await store.getLead('narrow', sap('narrow').leadId);
+    expect(lead).toMatchObject({ pageviews: 1, topPages: [{ path: '/careers', views: 1 }] });
+    expect(lead?.visits).toHaveLength(1);
+  });
+
+  it('erases every visit of the organisation in the window when the subject cannot be told apart', async () => {
+    await visit('broad', JANE, '/pricing', hoursAgo(2));
+    await visit('broad', JOHN, '/careers', hoursAgo(1));
+
+    const result = await requests.erase('broad', { ip: JANE.ip, ...window() });
+
+    expect(result.erased).toMatchObject({ visits: 2, leadsDeleted: [sap('broad').leadId] });
+    expect(await store.getLead('broad', sap('broad').leadId)).toBeUndefined();
+    expect((await store.listLeads('broad', { limit: 50 })).items).toEqual([]);
+  });
+
+  it('leaves visits outside the window alone', async () => {
+    await visit('window', JANE, '/old', hoursAgo(30));
+    await visit('window', JANE, '/new', hoursAgo(1));
+
+    const result = await requests.erase('window', { ip: JANE.ip, from: hoursAgo(5).toISOString(), to: new Date().toISOString() });
+
+    expect(result.erased.visits).toBe(1);
+    expect((await store.getLead('window', sap('window').leadId))?.topPages).toEqual([{ path: '/old', views: 1 }]);
+  });
+
+  it('can no longer link a visit to its address once that day’s salt has expired', async () => {
+    const threeDaysAgo = hoursAgo(72);
+    const day = utcDay(threeDaysAgo);
+    const { plaintext, ciphertext } = await keyService.generateDataKey();
+    // The salt of that day, as the ingest function stored it; its 48 hours are over.
+    await resources.doc.send(
+      new PutCommand({ TableName: resources.tableName, Item: { ...keys.salt(day), encryptedSalt: ciphertext, expiresAt: toEpochSeconds(hoursAgo(1)) } }),
+    );
+    await visit('expired-salt', JANE, '/pricing', threeDaysAgo, plaintext);
+    await visit('expired-salt', JOHN, '/careers', threeDaysAgo, plaintext);
+
+    expect(await salts.existing(day)).toBeUndefined();
+    const result = await requests.access('expired-salt', { ...JANE, ...window(96) });
+
+    expect(result.matching.narrowedByPseudonym).toEqual([]);
+    expect(result.leads[0]?.visits).toHaveLength(2);
+  });
+
+  it('finds nothing for an address outside every matched range', async () => {
+    await visit('elsewhere', JANE, '/pricing', hoursAgo(1));
+    const result = await requests.erase('elsewhere', { ip: '80.128.10.20', ...window() });
+    expect(result.erased).toEqual({ visits: 0, pageviews: 0, leadsDeleted: [], leadsUpdated: [] });
+  });
+
+  it('stores no full address anywhere along the way', async () => {
+    const { Items = [] } = await resources.doc.send(new ScanCommand({ TableName: resources.tableName }));
+    const everything = JSON.stringify(Items);
+    for (const ip of [JANE.ip, JOHN.ip]) expect(everything).not.toContain(ip);
+  });
+});
