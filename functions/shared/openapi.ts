@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ListLeadsQuerySchema } from './api-schemas';
+import { AccessQuerySchema, AuditQuerySchema } from './privacy-schemas';
 
 /**
  * The OpenAPI 3.1 document, generated from the same zod schemas the handlers validate with. OpenAPI 3.1
@@ -9,14 +10,15 @@ const ref = (id: string) => ({ $ref: `#/components/schemas/${id}` });
 const errorResponse = (description: string) => ({ description, content: { 'application/json': { schema: ref('Error') } } });
 const jsonResponse = (description: string, id: string) => ({ description, content: { 'application/json': { schema: ref(id) } } });
 
-function queryParameters() {
-  const schema = z.toJSONSchema(ListLeadsQuerySchema, { io: 'input', unrepresentable: 'any' }) as {
+function queryParameters(querySchema: z.ZodType) {
+  const schema = z.toJSONSchema(querySchema, { io: 'input', unrepresentable: 'any' }) as {
     properties: Record<string, Record<string, unknown>>;
+    required?: string[];
   };
   return Object.entries(schema.properties).map(([name, property]) => ({
     name,
     in: 'query',
-    required: false,
+    required: schema.required?.includes(name) ?? false,
     ...(typeof property.description === 'string' ? { description: property.description } : {}),
     schema: property,
   }));
@@ -30,7 +32,7 @@ const authErrors = {
 };
 
 export function buildOpenApiDocument(serverUrl?: string): Record<string, unknown> {
-  // Every schema given an id with `.meta({ id })` in api-schemas.ts becomes a component.
+  // Every schema given an id with `.meta({ id })` (api-schemas.ts, privacy-schemas.ts) becomes a component.
   const { schemas } = z.toJSONSchema(z.globalRegistry, {
     uri: (id) => `#/components/schemas/${id}`,
     unrepresentable: 'any',
@@ -75,7 +77,7 @@ export function buildOpenApiDocument(serverUrl?: string): Record<string, unknown
         get: {
           summary: 'Leads of a site, newest lastSeenAt first',
           security: [{ apiKey: [] }],
-          parameters: [siteIdParameter, ...queryParameters()],
+          parameters: [siteIdParameter, ...queryParameters(ListLeadsQuerySchema)],
           responses: { '200': jsonResponse('A page of leads', 'LeadList'), '400': errorResponse('Invalid query'), ...authErrors },
         },
       },
@@ -91,6 +93,36 @@ export function buildOpenApiDocument(serverUrl?: string): Record<string, unknown
           security: [{ apiKey: [] }],
           parameters: [siteIdParameter, leadIdParameter],
           responses: { '204': { description: 'Erased' }, '404': errorResponse('No such lead'), ...authErrors },
+        },
+      },
+      '/v1/sites/{siteId}/erasure-requests': {
+        post: {
+          summary: 'Erase what could stem from an IP address in a time window (GDPR Art. 17)',
+          security: [{ apiKey: [] }],
+          parameters: [siteIdParameter],
+          requestBody: { required: true, content: { 'application/json': { schema: ref('ErasureRequest') } } },
+          responses: {
+            '200': jsonResponse('What was erased', 'ErasureResult'),
+            '400': errorResponse('Invalid request; `issues` names each field'),
+            '415': errorResponse('Content-Type other than application/json'),
+            ...authErrors,
+          },
+        },
+      },
+      '/v1/sites/{siteId}/access-requests': {
+        get: {
+          summary: 'Everything stored that could relate to an IP address in a time window (GDPR Art. 15)',
+          security: [{ apiKey: [] }],
+          parameters: [siteIdParameter, ...queryParameters(AccessQuerySchema)],
+          responses: { '200': jsonResponse('The data', 'AccessResult'), '400': errorResponse('Invalid query'), ...authErrors },
+        },
+      },
+      '/v1/sites/{siteId}/audit': {
+        get: {
+          summary: 'Who read, exported or erased what (needs the audit:read scope)',
+          security: [{ apiKey: [] }],
+          parameters: [siteIdParameter, ...queryParameters(AuditQuerySchema)],
+          responses: { '200': jsonResponse('Audit records, newest first', 'AuditList'), '400': errorResponse('Invalid query'), ...authErrors },
         },
       },
     },
