@@ -1,0 +1,49 @@
+import { Duration } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { Construct } from 'constructs';
+import type { Retention } from '../../functions/shared/config';
+import { bindTable, EirleadFunction } from './lambda-function';
+
+export interface SaltCleanupProps {
+  readonly table: dynamodb.ITableV2;
+  readonly retention: Retention;
+  /**
+   * How often expired salts are destroyed; a salt outlives its `saltHours` by at most this.
+   * @default Duration.hours(1)
+   */
+  readonly every?: Duration;
+}
+
+/**
+ * Destroys daily salts on time. DynamoDB's TTL removes expired items only lazily (typically within two days),
+ * and while a salt exists a stored visit can still be linked to an address.
+ */
+export class SaltCleanup extends Construct {
+  public readonly function: NodejsFunction;
+  public readonly rule: events.Rule;
+
+  constructor(scope: Construct, id: string, props: SaltCleanupProps) {
+    super(scope, id);
+    const every = props.every ?? Duration.hours(1);
+    if (every.toMinutes() < 1 || every.toHours({ integral: false }) > props.retention.saltHours / 2) {
+      throw new Error('SaltCleanup: `every` must be at least a minute and at most half of saltHours');
+    }
+    this.function = new EirleadFunction(this, 'Function', {
+      entry: 'functions/salt-cleanup/handler.ts',
+      serviceName: 'eirlead-salt-cleanup',
+      description: 'Destroys expired daily salts on time',
+      timeout: Duration.seconds(30),
+      logRetentionDays: props.retention.logRetentionDays,
+      environment: { RETENTION: JSON.stringify(props.retention) },
+    }).function;
+    bindTable(this.function, props.table, 'readWrite');
+    // A failed run needs no retry queue: every run looks back two weeks, so the next one finishes the job.
+    this.rule = new events.Rule(this, 'Schedule', {
+      schedule: events.Schedule.rate(every),
+      targets: [new targets.LambdaFunction(this.function, { retryAttempts: 2, maxEventAge: Duration.hours(1) })],
+    });
+  }
+}
