@@ -1,8 +1,11 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { SiteIdSchema } from './config';
-import { keys, toEpochSeconds } from './table';
+import { keys, LEADS_BY_LAST_SEEN_INDEX, toEpochSeconds } from './table';
+
+/** Keys are listed through the table's ordered index, under one partition of their own. */
+const API_KEYS_INDEX_PARTITION = 'APIKEYS';
 
 export const ApiScopeSchema = z.enum(['leads:read', 'leads:erase', 'audit:read']);
 export type ApiScope = z.infer<typeof ApiScopeSchema>;
@@ -54,7 +57,17 @@ export class ApiKeyStore {
       createdAt: now.toISOString(),
       expiresAt: toEpochSeconds(now) + validForDays * 86_400,
     };
-    await this.doc.send(new PutCommand({ TableName: this.tableName, Item: { ...keys.apiKey(hashApiKey(apiKey)), ...record } }));
+    await this.doc.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: {
+          ...keys.apiKey(hashApiKey(apiKey)),
+          gsi1pk: API_KEYS_INDEX_PARTITION,
+          gsi1sk: `${record.createdAt}#${record.keyId}`,
+          ...record,
+        },
+      }),
+    );
     return { keyId: record.keyId, sites: record.sites, scopes: record.scopes };
   }
 
@@ -67,5 +80,69 @@ export class ApiKeyStore {
     const stored = StoredApiKeySchema.parse(Item);
     if (stored.revoked || stored.expiresAt <= toEpochSeconds(now)) return undefined;
     return { keyId: stored.keyId, sites: stored.sites, scopes: stored.scopes };
+  }
+
+  /** Every key that has not expired, newest first, without hashes. */
+  async list(now = new Date()): Promise<Array<ApiKeyGrant & { createdAt: string; expiresAt: string; revoked: boolean }>> {
+    const listed = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.doc.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: LEADS_BY_LAST_SEEN_INDEX,
+          KeyConditionExpression: 'gsi1pk = :keys',
+          FilterExpression: 'expiresAt > :now',
+          ExpressionAttributeValues: { ':keys': API_KEYS_INDEX_PARTITION, ':now': toEpochSeconds(now) },
+          ScanIndexForward: false,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of page.Items ?? []) {
+        const stored = StoredApiKeySchema.parse(item);
+        listed.push({
+          keyId: stored.keyId,
+          sites: stored.sites,
+          scopes: stored.scopes,
+          createdAt: stored.createdAt,
+          expiresAt: new Date(stored.expiresAt * 1000).toISOString(),
+          revoked: stored.revoked ?? false,
+        });
+      }
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return listed;
+  }
+
+  /** Marks a key revoked; the authoriser refuses it from its next uncached call. Returns whether it existed. */
+  async revoke(keyId: string): Promise<boolean> {
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.doc.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: LEADS_BY_LAST_SEEN_INDEX,
+          KeyConditionExpression: 'gsi1pk = :keys',
+          FilterExpression: 'keyId = :keyId',
+          ExpressionAttributeValues: { ':keys': API_KEYS_INDEX_PARTITION, ':keyId': keyId },
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      const item = page.Items?.[0];
+      if (item) {
+        await this.doc.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: { pk: item.pk, sk: item.sk },
+            UpdateExpression: 'SET revoked = :revoked',
+            ConditionExpression: 'attribute_exists(pk)',
+            ExpressionAttributeValues: { ':revoked': true },
+          }),
+        );
+        return true;
+      }
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return false;
   }
 }
