@@ -1,12 +1,13 @@
 import { CfnOutput, Stack, Token, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import { SUPPORTED_REGION, type EirleadConfig } from './config';
+import type { EirleadConfig } from './config';
 import { Encryption } from './constructs/encryption';
 import { Enrichment } from './constructs/enrichment';
 import { HttpApi } from './constructs/http-api';
 import { Ingest } from './constructs/ingest';
 import { LeadsApi } from './constructs/leads-api';
 import { Storage } from './constructs/storage';
+import { applyResidencyGuard, assertResidentRegion } from './residency';
 
 export interface EirleadStackProps extends StackProps {
   /** Validated configuration (see `loadConfig`). */
@@ -17,13 +18,10 @@ export interface EirleadStackProps extends StackProps {
 export class EirleadStack extends Stack {
   constructor(scope: Construct, id: string, props: EirleadStackProps) {
     super(scope, id, props);
-    // Checked here as well as in the configuration, so no code path can build the stack elsewhere.
-    if (Token.isUnresolved(this.region) || this.region !== SUPPORTED_REGION) {
-      const region = Token.isUnresolved(this.region) ? 'an unspecified region' : this.region;
-      throw new Error(
-        `EirleadStack must be deployed to ${SUPPORTED_REGION} (visitor data stays in the EU region it was reviewed for); it was given ${region}. Set env.region to ${SUPPORTED_REGION}.`,
-      );
-    }
+    // Checked here as well as in the configuration, so no code path can build the stack elsewhere; the guard
+    // then checks the synthesised template for anything that would carry data out of the region.
+    assertResidentRegion(Token.isUnresolved(this.region) ? undefined : this.region, 'EirleadStack');
+    applyResidencyGuard(this);
     const { config } = props;
     const { retention } = config;
 

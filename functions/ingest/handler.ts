@@ -7,8 +7,8 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { IpOverridesSchema, parseJsonEnv, RetentionSchema, SitesSchema } from '../shared/config';
 import { requireEnv } from '../shared/env';
-import { forbidden, header, httpErrorBoundary, json, badRequest } from '../shared/http';
-import { isLikelyBot, parseIngestRequest, visitorIp } from '../shared/ingest';
+import { badRequest, forbidden, header, httpErrorBoundary, json, noContent } from '../shared/http';
+import { isLikelyBot, parseIngestRequest, requireSiteUrls, visitorIp } from '../shared/ingest';
 import { IpOverrideRules } from '../shared/ip-overrides';
 import { keyServiceFromEnv } from '../shared/key-service';
 import { logger } from '../shared/logger';
@@ -44,16 +44,12 @@ function corsHeaders(event: APIGatewayProxyEvent): Record<string, string> {
 function preflight(event: APIGatewayProxyEvent): APIGatewayProxyResult {
   const cors = corsHeaders(event);
   if (!cors['Access-Control-Allow-Origin']) throw forbidden('OriginNotAllowed', 'Origin is not allowed');
-  return {
-    statusCode: 204,
-    headers: {
-      ...cors,
-      'Access-Control-Allow-Methods': 'POST, OPTIONS',
-      'Access-Control-Allow-Headers': 'Content-Type',
-      'Access-Control-Max-Age': '86400',
-    },
-    body: '',
-  };
+  return noContent({
+    ...cors,
+    'Access-Control-Allow-Methods': 'POST, OPTIONS',
+    'Access-Control-Allow-Headers': 'Content-Type',
+    'Access-Control-Max-Age': '86400',
+  });
 }
 
 async function ingest(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> {
@@ -67,6 +63,7 @@ async function ingest(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResul
   if (origin !== undefined && !sites.isOriginAllowed(site, origin)) {
     throw forbidden('OriginNotAllowed', `Origin is not allowed for site ${site.siteId}`);
   }
+  requireSiteUrls(request.events, site);
   const cors = corsHeaders(event);
 
   /** Accepted and answered, but neither queued nor stored: only counted. */

@@ -9,14 +9,24 @@ import { SiteIdSchema } from './config';
 export const MAX_EVENTS_BODY_BYTES = 16 * 1024;
 export const MAX_EVENTS_PER_REQUEST = 25;
 
-const HttpUrlSchema = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).max(2048);
+/** Lone UTF-16 surrogates (JSON lets a client escape one) are not text; stored as-is they break UTF-8 consumers. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+/** C0/C1 controls, and bidirectional overrides, which make a title read differently from what it holds. */
+const CONTROL_CHARACTERS = /[\p{Cc}\u202A-\u202E\u2066-\u2069]/gu;
+
+/** One spelling per text (NFC), so equal titles and paths aggregate as equal. */
+export const normaliseText = (text: string): string => text.replace(LONE_SURROGATE, '\uFFFD').normalize('NFC');
+export const cleanText = (text: string): string => normaliseText(text).replace(CONTROL_CHARACTERS, '');
+
+// `overwrite` keeps these plain strings in the OpenAPI document, which a `transform` would not.
+const HttpUrlSchema = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).max(2048).overwrite(normaliseText);
 const IsoDateTimeSchema = z.iso.datetime({ offset: true });
 
 const EventBase = {
   id: z.uuid().describe('Client-generated UUID; the deduplication key of the event.'),
-  url: HttpUrlSchema.describe('The page URL.'),
+  url: HttpUrlSchema.describe("The page URL; its host must be one of the site's allowed origins' hosts."),
   referrer: HttpUrlSchema.optional(),
-  title: z.string().max(300).optional(),
+  title: z.string().max(300).overwrite(cleanText).optional().describe('Control characters are removed.'),
   occurredAt: IsoDateTimeSchema.optional().describe('When it happened; defaults to when it was received.'),
 };
 

@@ -41,21 +41,30 @@ export function parseWith<T extends z.ZodType>(schema: T, value: unknown, prefix
   return result.data;
 }
 
-const SECURITY_HEADERS = {
+/**
+ * Sent with every API response. The API is called over HTTPS only (API Gateway has no plain HTTP listener),
+ * so HSTS costs nothing and protects a custom domain; no-referrer keeps API URLs (site and lead ids) out of
+ * other sites' logs; nosniff stops a JSON error body from being run as script or rendered as HTML.
+ */
+export const SECURITY_HEADERS = {
   'X-Content-Type-Options': 'nosniff',
-  'Cache-Control': 'no-store',
+  'Strict-Transport-Security': 'max-age=31536000; includeSubDomains',
+  'Referrer-Policy': 'no-referrer',
 } as const;
+
+/** Answers hold personal or per-caller data; no shared cache may keep them. Public documents override it. */
+const DEFAULT_HEADERS = { ...SECURITY_HEADERS, 'Cache-Control': 'no-store' } as const;
 
 export function json(statusCode: number, body: unknown, headers: Record<string, string> = {}): APIGatewayProxyResult {
   return {
     statusCode,
-    headers: { 'Content-Type': 'application/json', ...SECURITY_HEADERS, ...headers },
+    headers: { 'Content-Type': 'application/json', ...DEFAULT_HEADERS, ...headers, ...SECURITY_HEADERS },
     body: JSON.stringify(body),
   };
 }
 
 export function noContent(headers: Record<string, string> = {}): APIGatewayProxyResult {
-  return { statusCode: 204, headers: { ...SECURITY_HEADERS, ...headers }, body: '' };
+  return { statusCode: 204, headers: { ...DEFAULT_HEADERS, ...headers, ...SECURITY_HEADERS }, body: '' };
 }
 
 export function errorResponse(error: HttpError, headers: Record<string, string> = {}): APIGatewayProxyResult {

@@ -1,5 +1,6 @@
-import { Duration } from 'aws-cdk-lib';
+import { App, Duration } from 'aws-cdk-lib';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { ConfigError } from '../../lib/config';
 import { applyNagPacks, nagPacks } from '../../lib/nag';
 import { buildApp } from './support';
 
@@ -38,5 +39,41 @@ describe('cdk-nag (AwsSolutions, Serverless)', () => {
     );
     applyNagPacks(app);
     expect(() => app.synth()).toThrow(/AwsSolutions-SQS4/);
+  });
+});
+
+describe('selectable packs (context nagPacks)', () => {
+  const packNames = (context: Record<string, unknown>) =>
+    applyNagPacks(new App({ context })).map((pack) => pack.readPackName);
+
+  test('AwsSolutions and Serverless run by default', () => {
+    expect(packNames({})).toEqual(['AwsSolutions', 'Serverless']);
+  });
+
+  test('a comma list (as -c passes it) or a cdk.json list selects packs; blanks and repeats are ignored', () => {
+    expect(packNames({ nagPacks: ' AwsSolutions, NIST80053R5,,AwsSolutions' })).toEqual(['AwsSolutions', 'NIST.800.53.R5']);
+    expect(packNames({ nagPacks: ['HIPAASecurity', 'PCIDSS321', 'NIST80053R4'] })).toEqual([
+      'HIPAA.Security',
+      'PCI.DSS.321',
+      'NIST.800.53.R4',
+    ]);
+  });
+
+  test('an unknown pack name fails, naming it and the choices', () => {
+    const apply = () => applyNagPacks(new App({ context: { nagPacks: 'AwsSolutions,NIST80053R6' } }));
+    expect(apply).toThrow(ConfigError);
+    expect(apply).toThrow(/unknown pack "NIST80053R6".*choose from AwsSolutions, Serverless, HIPAASecurity/);
+  });
+
+  test('an empty selection or a non-list fails rather than running no checks', () => {
+    expect(() => applyNagPacks(new App({ context: { nagPacks: ' , ' } }))).toThrow(/name at least one pack/);
+    expect(() => applyNagPacks(new App({ context: { nagPacks: { AwsSolutions: true } } }))).toThrow(/comma-separated list/);
+  });
+
+  // The selection must reach synth: a stricter pack's findings (not acknowledged wholesale) fail it.
+  test('a selected stricter pack runs at synth', () => {
+    const { app } = buildApp({ nagPacks: 'NIST80053R5' });
+    applyNagPacks(app);
+    expect(() => app.synth()).toThrow(/NIST\.800\.53\.R5-/);
   });
 });

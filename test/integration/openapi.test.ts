@@ -27,7 +27,7 @@ beforeAll(async () => {
   Object.assign(process.env, resources.handlerEnvironment, {
     KEY_PROVIDER: 'local',
     LOCAL_MASTER_KEY: randomBytes(32).toString('base64'),
-    SITES: JSON.stringify([{ siteId: 'demo', allowedOrigins: ['http://localhost:*'] }]),
+    SITES: JSON.stringify([{ siteId: 'demo', allowedOrigins: ['http://localhost:*', 'https://www.example.com'] }]),
   });
   ({ handler: leadsApi } = await import('../../functions/leads-api/handler'));
   ({ handler: ingest } = await import('../../functions/ingest/handler'));

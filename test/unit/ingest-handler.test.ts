@@ -87,6 +87,41 @@ describe('POST /v1/events', () => {
     expect(sqs.commandCalls(SendMessageCommand)).toHaveLength(0);
   });
 
+  it('answers 400 naming the field for a page on another host, and queues nothing', async () => {
+    const result = await post({
+      siteId: 'demo',
+      events: [pageview(), pageview({ url: 'https://www.example.com.evil.example/pricing' })],
+    });
+
+    expect(result.statusCode).toBe(400);
+    expect(errorOf(result).issues).toEqual([expect.objectContaining({ path: 'events.1.url' })]);
+    expect(sqs.commandCalls(SendMessageCommand)).toHaveLength(0);
+  });
+
+  it.each([
+    ['a port the origin does not name', 'https://www.example.com:8443/'],
+    ['a subdomain of an allowed host', 'https://shop.www.example.com/'],
+  ])('answers 400 for %s', async (_, url) => {
+    const result = await post({ siteId: 'demo', events: [pageview({ url })] });
+    expect([result.statusCode, errorOf(result).issues[0].path]).toEqual([400, 'events.0.url']);
+  });
+
+  it('accepts any port where the origin has a port wildcard, and either scheme on an allowed host', async () => {
+    const result = await post({
+      siteId: 'demo',
+      events: [pageview({ url: 'http://localhost:5173/docs' }), pageview({ url: 'http://www.example.com/' })],
+    });
+    expect(result.statusCode).toBe(202);
+  });
+
+  it('queues titles in NFC without control characters or bidi overrides', async () => {
+    const title = 'Cafe\u0301\u0000 \u202Egnp.exe\u0007\n';
+    await post({ siteId: 'demo', events: [pageview({ title })] });
+
+    const message = JSON.parse(sqs.commandCalls(SendMessageCommand)[0]?.args[0].input.MessageBody ?? '{}');
+    expect(message.events[0].title).toBe('Caf\u00e9 gnp.exe');
+  });
+
   it('answers 400 for unknown fields', async () => {
     const result = await post({ siteId: 'demo', events: [pageview({ ip: '1.2.3.4' })] });
     expect(result.statusCode).toBe(400);
@@ -177,6 +212,33 @@ describe('POST /v1/events', () => {
     const result = await post({ siteId: 'demo', events: [pageview()] });
     expect(result.statusCode).toBe(500);
     expect(result.body).not.toContain('internal detail');
+  });
+
+  describe('security headers', () => {
+    const expectSecurityHeaders = (result: APIGatewayProxyResult) =>
+      expect(result.headers).toEqual(
+        expect.objectContaining({
+          'X-Content-Type-Options': 'nosniff',
+          'Cache-Control': 'no-store',
+          'Strict-Transport-Security': expect.stringMatching(/^max-age=\d{7,}/),
+          'Referrer-Policy': 'no-referrer',
+        }),
+      );
+
+    it('are on accepted, refused and failed answers', async () => {
+      expectSecurityHeaders(await post({ siteId: 'demo', events: [pageview()] }));
+      expectSecurityHeaders(await post('{'));
+      expectSecurityHeaders(await post({ siteId: 'nope', events: [pageview()] }));
+      expectSecurityHeaders(await post({ siteId: 'demo', events: [pageview()] }, { 'Content-Type': 'image/png' }));
+      sqs.on(SendMessageCommand).rejects(new Error('down'));
+      expectSecurityHeaders(await post({ siteId: 'demo', events: [pageview()] }));
+    });
+
+    it('are on preflight answers, allowed and denied', async () => {
+      for (const origin of ['https://www.example.com', 'https://evil.example']) {
+        expectSecurityHeaders(await handler(apiEvent({ httpMethod: 'OPTIONS', headers: { Origin: origin } }), lambdaContext));
+      }
+    });
   });
 
   it('ignores X-Forwarded-For unless told to trust it', async () => {
