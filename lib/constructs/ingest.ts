@@ -115,7 +115,8 @@ export class Ingest extends Construct {
     this.queue.grantSendMessages(fn);
     // Daily salts: a fresh data key per UTC day, and unwrapping it on cold start.
     props.encryptionKey.grant(fn, 'kms:GenerateDataKey', 'kms:Decrypt');
-    bindTable(fn, props.table, 'readWrite');
+    // Daily salts are only read and created; ingest never deletes.
+    bindTable(fn, props.table, 'getPut');
 
     Validations.of(this.deadLetterQueue).acknowledge({
       id: 'Serverless-SQSRedrivePolicy',

@@ -184,7 +184,8 @@ function copyHook(copy: CopyIntoBundle) {
   };
 }
 
-export type TableAccess = 'read' | 'readWrite';
+/** `getPut`: single-item reads and writes only, for a function that must never delete (ingest's salt store). */
+export type TableAccess = 'read' | 'getPut' | 'readWrite';
 
 /**
  * Grants a function access to the table and sets `TABLE_NAME` in the same call, so permission and
@@ -193,7 +194,11 @@ export type TableAccess = 'read' | 'readWrite';
  */
 export function bindTable(fn: lambda.Function, table: dynamodb.ITableV2, access: TableAccess): void {
   if (access === 'read') table.grantReadData(fn);
-  else table.grantReadWriteData(fn);
+  else if (access === 'getPut') {
+    table.grant(fn, 'dynamodb:GetItem', 'dynamodb:PutItem');
+    // A customer-managed key: reading needs Decrypt, writing needs the data-key actions DynamoDB uses on our behalf.
+    table.encryptionKey?.grant(fn, 'kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey*', 'kms:ReEncrypt*');
+  } else table.grantReadWriteData(fn);
   fn.addEnvironment('TABLE_NAME', table.tableName);
   acknowledgeTableGrantWildcards(fn, table, access);
 }
@@ -209,7 +214,7 @@ function acknowledgeTableGrantWildcards(fn: lambda.Function, table: dynamodb.ITa
       reason: 'Queries go through the table\'s own GSIs; the wildcard covers only indexes of this one table.',
     });
   }
-  if (access === 'readWrite') {
+  if (access !== 'read') {
     for (const action of ['kms:GenerateDataKey*', 'kms:ReEncrypt*']) {
       Validations.of(policy).acknowledge({
         id: `AwsSolutions-IAM5[Action::${action}]`,
