@@ -6,6 +6,7 @@ import { Enrichment } from './constructs/enrichment';
 import { HttpApi } from './constructs/http-api';
 import { Ingest } from './constructs/ingest';
 import { LeadsApi } from './constructs/leads-api';
+import { SaltCleanup } from './constructs/salt-cleanup';
 import { Storage } from './constructs/storage';
 import { applyResidencyGuard, assertResidentRegion } from './residency';
 
@@ -61,7 +62,8 @@ export class EirleadStack extends Stack {
     // The preflight is answered by the function, which knows each site's allowed origins.
     httpApi.addPublicMethod(events, 'OPTIONS', ingest.function, `CORS preflight of POST /v1/events. ${whyPublic}`);
 
-    new LeadsApi(this, 'LeadsApi', { httpApi, table: storage.table, retention });
+    new LeadsApi(this, 'LeadsApi', { httpApi, table: storage.table, encryptionKey: encryption.key, retention });
+    new SaltCleanup(this, 'SaltCleanup', { table: storage.table, retention });
 
     new CfnOutput(this, 'ApiUrl', {
       value: `${httpApi.api.url}v1/`,

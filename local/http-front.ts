@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
+import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type {
@@ -35,8 +36,18 @@ export interface Route {
   readonly authorized: boolean;
 }
 
+/** A file answered as is to GET and HEAD, outside the API (the local demo site); read per request, so edits show. */
+export interface StaticFile {
+  /** Exact path, e.g. `/demo/pricing`. */
+  readonly path: string;
+  readonly file: string;
+  readonly contentType: string;
+}
+
 export interface HttpFrontOptions {
   readonly routes: readonly Route[];
+  /** @default none */
+  readonly staticFiles?: readonly StaticFile[];
   readonly authorizer: { readonly fn: LocalFunction; readonly handler: TokenAuthorizerHandler };
   /** One line per request: method, resource template, status, duration. Never an address, header or query. */
   readonly log: (line: string) => void;
@@ -145,7 +156,10 @@ export class HttpFront {
       return;
     }
 
-    const status = await this.dispatch(req, res, url, method, requestId);
+    const staticFile = this.options.staticFiles?.find((candidate) => candidate.path === url.pathname);
+    const status = staticFile
+      ? { resource: staticFile.path, code: await sendStatic(req, res, staticFile, method, requestId) }
+      : await this.dispatch(req, res, url, method, requestId);
     this.options.log(`http: ${method} ${status.resource} ${status.code} ${Date.now() - started} ms`);
   }
 
@@ -440,6 +454,29 @@ function writeResult(res: ServerResponse, result: APIGatewayProxyResult, request
   res.statusCode = result.statusCode;
   const body = result.body ?? '';
   res.end(result.isBase64Encoded ? Buffer.from(body, 'base64') : body);
+}
+
+async function sendStatic(
+  req: IncomingMessage,
+  res: ServerResponse,
+  staticFile: StaticFile,
+  method: string,
+  requestId: string,
+): Promise<number> {
+  req.resume();
+  if (method !== 'GET' && method !== 'HEAD') {
+    res.setHeader('Allow', 'GET, HEAD');
+    return sendError(res, GATEWAY_ERRORS.methodNotAllowed, requestId);
+  }
+  const body = await readFile(staticFile.file);
+  res.statusCode = 200;
+  res.setHeader('Content-Type', staticFile.contentType);
+  res.setHeader('Content-Length', body.length);
+  // A development page: always the file as it is now.
+  res.setHeader('Cache-Control', 'no-store');
+  res.setHeader('X-Content-Type-Options', 'nosniff');
+  res.end(method === 'HEAD' ? undefined : body);
+  return 200;
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): number {

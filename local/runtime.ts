@@ -7,7 +7,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ApiKeyStore, type ApiScope, generateApiKey } from '../functions/shared/api-keys';
 import { DEFAULT_RETENTION, NO_IP_OVERRIDES, type Site } from '../functions/shared/config';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDbLocal, startSqsEmulator } from './emulators';
-import { HttpFront, type ProxyHandler, type Route, type TokenAuthorizerHandler } from './http-front';
+import { HttpFront, type ProxyHandler, type Route, type StaticFile, type TokenAuthorizerHandler } from './http-front';
 import type { LocalFunction } from './lambda';
 import { ensureQueues, ensureTable, type Queues } from './resources';
 import { describeError, type SqsHandler, SqsPoller } from './sqs-poller';
@@ -22,11 +22,14 @@ export const DEMO_SITE: Site = {
 const ALL_SCOPES: ApiScope[] = ['leads:read', 'leads:erase', 'audit:read'];
 
 /** Timeouts and memory as a Lambda would have them, so `getRemainingTimeInMillis` means something locally. */
+const SALT_CLEANUP_INTERVAL_MS = 3_600_000;
+
 const FUNCTIONS = {
   ingest: { name: 'eirlead-ingest', timeoutMs: 10_000, memoryMb: 512 },
   enrichment: { name: 'eirlead-enrichment', timeoutMs: 60_000, memoryMb: 1024 },
   authorizer: { name: 'eirlead-authorizer', timeoutMs: 10_000, memoryMb: 256 },
   leadsApi: { name: 'eirlead-leads-api', timeoutMs: 29_000, memoryMb: 512 },
+  snippet: { name: 'eirlead-snippet', timeoutMs: 3_000, memoryMb: 128 },
 } as const satisfies Record<string, LocalFunction>;
 
 export interface LocalRuntimeOptions {
@@ -36,6 +39,10 @@ export interface LocalRuntimeOptions {
   readonly dataDir?: string;
   /** Directory with the compiled IP data (`npm run build:ipdata`). */
   readonly ipDataDir: string;
+  /** The built tracking snippet (`npm run build:snippet`), served at `GET /v1/snippet.js`. */
+  readonly snippetFile: string;
+  /** The demo site (local/demo), served at `/demo`. @default no demo */
+  readonly demoDir?: string;
   /** Take the visitor IP from the first X-Forwarded-For entry. @default false */
   readonly trustForwardedFor?: boolean;
   /** A key with every scope on every site. @default a generated key */
@@ -67,6 +74,8 @@ interface Handlers {
   readonly enrichment: SqsHandler;
   readonly authorizer: TokenAuthorizerHandler;
   readonly leadsApi: ProxyHandler;
+  readonly snippet: ProxyHandler;
+  readonly saltCleanup: () => Promise<{ destroyed: string[] }>;
 }
 
 /**
@@ -93,6 +102,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   };
 
   try {
+    if (!existsSync(options.snippetFile)) {
+      throw new Error(`${resolve(options.snippetFile)} is missing: run "npm run build:snippet" first`);
+    }
     const dataDir = options.dataDir === undefined ? undefined : resolve(options.dataDir);
     // It holds the master key and every lead: the owner's alone, like ~/.ssh.
     if (dataDir) mkdirSync(dataDir, { recursive: true, mode: 0o700 });
@@ -113,7 +125,12 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
         route('GET', '/v1/sites/{siteId}/leads', FUNCTIONS.leadsApi, true, () => handlers?.leadsApi),
         route('GET', '/v1/sites/{siteId}/leads/{leadId}', FUNCTIONS.leadsApi, true, () => handlers?.leadsApi),
         route('DELETE', '/v1/sites/{siteId}/leads/{leadId}', FUNCTIONS.leadsApi, true, () => handlers?.leadsApi),
+        route('POST', '/v1/sites/{siteId}/erasure-requests', FUNCTIONS.leadsApi, true, () => handlers?.leadsApi),
+        route('GET', '/v1/sites/{siteId}/access-requests', FUNCTIONS.leadsApi, true, () => handlers?.leadsApi),
+        route('GET', '/v1/sites/{siteId}/audit', FUNCTIONS.leadsApi, true, () => handlers?.leadsApi),
+        route('GET', '/v1/snippet.js', FUNCTIONS.snippet, false, () => handlers?.snippet),
       ],
+      staticFiles: options.demoDir === undefined ? [] : demoFiles(resolve(options.demoDir)),
       authorizer: {
         fn: FUNCTIONS.authorizer,
         handler: (event, context) => required(handlers?.authorizer)(event, context),
@@ -172,6 +189,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       tableName: names.tableName,
       queueUrl: queues.queueUrl,
       ipDataDir: resolve(options.ipDataDir),
+      snippetFile: resolve(options.snippetFile),
       masterKey: dataDir ? persistentMasterKey(dataDir) : randomBytes(32).toString('base64'),
       trustForwardedFor: options.trustForwardedFor ?? false,
     });
@@ -188,6 +206,18 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     });
     poller.start();
     cleanups.push(() => poller.stop());
+
+    // As the hourly schedule does on AWS: a persisted data directory may hold salts whose time is up.
+    const { saltCleanup } = handlers;
+    const destroySalts = () =>
+      saltCleanup().then(
+        ({ destroyed }) => destroyed.length > 0 && log(`salt cleanup: destroyed the salts of ${destroyed.join(', ')}`),
+        (error: unknown) => log(`salt cleanup failed: ${describeError(error)}`),
+      );
+    await destroySalts();
+    const saltTimer = setInterval(() => void destroySalts(), SALT_CLEANUP_INTERVAL_MS);
+    saltTimer.unref();
+    cleanups.push(async () => clearInterval(saltTimer));
     front.markReady();
 
     let stopping: Promise<void> | undefined;
@@ -230,6 +260,7 @@ interface HandlerEnvironment {
   readonly tableName: string;
   readonly queueUrl: string;
   readonly ipDataDir: string;
+  readonly snippetFile: string;
   readonly masterKey: string;
   readonly trustForwardedFor: boolean;
 }
@@ -261,24 +292,45 @@ function configureHandlerEnvironment(environment: HandlerEnvironment): void {
     KEY_PROVIDER: 'local',
     LOCAL_MASTER_KEY: environment.masterKey,
     IP_DATA_DIR: environment.ipDataDir,
+    SNIPPET_FILE: environment.snippetFile,
   });
   if (environment.trustForwardedFor) process.env.TRUST_FORWARDED_FOR = '1';
   else delete process.env.TRUST_FORWARDED_FOR;
 }
 
 async function loadHandlers(): Promise<Handlers> {
-  const [ingest, enrichment, authorizer, leadsApi] = await Promise.all([
+  const [ingest, enrichment, authorizer, leadsApi, snippet, saltCleanup] = await Promise.all([
     import('../functions/ingest/handler'),
     import('../functions/enrichment/handler'),
     import('../functions/authorizer/handler'),
     import('../functions/leads-api/handler'),
+    import('../functions/snippet/handler'),
+    import('../functions/salt-cleanup/handler'),
   ]);
   return {
     ingest: ingest.handler,
     enrichment: enrichment.handler,
     authorizer: authorizer.handler,
     leadsApi: leadsApi.handler,
+    snippet: snippet.handler,
+    saltCleanup: saltCleanup.handler,
   };
+}
+
+/**
+ * The demo site: one single-page app answering at three paths, so that a reload or a shared link of any
+ * page works, and its script and styles. Listed one by one: nothing else under the directory is served.
+ */
+function demoFiles(demoDir: string): StaticFile[] {
+  const page = join(demoDir, 'index.html');
+  const html = 'text/html; charset=utf-8';
+  return [
+    { path: '/demo', file: page, contentType: html },
+    { path: '/demo/pricing', file: page, contentType: html },
+    { path: '/demo/contact', file: page, contentType: html },
+    { path: '/demo/demo.js', file: join(demoDir, 'demo.js'), contentType: 'text/javascript; charset=utf-8' },
+    { path: '/demo/demo.css', file: join(demoDir, 'demo.css'), contentType: 'text/css; charset=utf-8' },
+  ];
 }
 
 /**

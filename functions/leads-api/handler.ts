@@ -7,7 +7,7 @@ import { LeadPathSchema, ListLeadsQuerySchema, SitePathSchema } from '../shared/
 import { AuditLog } from '../shared/audit';
 import { parseJsonEnv, RetentionSchema } from '../shared/config';
 import { requireEnv } from '../shared/env';
-import { badRequest, header, HttpError, httpErrorBoundary, json, noContent, notFound, parseWith } from '../shared/http';
+import { badRequest, header, HttpError, httpErrorBoundary, json, noContent, notFound, parseWith, SECURITY_HEADERS } from '../shared/http';
 import { keyServiceFromEnv } from '../shared/key-service';
 import { DataSubjectRequests } from '../shared/leads/data-subject';
 import { LeadStore } from '../shared/leads/lead-store';
@@ -45,7 +45,7 @@ type Route = (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
 const routes: Record<string, Route> = {
   'GET /v1/openapi.json': async () => ({
     statusCode: 200,
-    headers: { 'Content-Type': 'application/json', 'Cache-Control': 'public, max-age=300' },
+    headers: { 'Content-Type': 'application/json', ...SECURITY_HEADERS, 'Cache-Control': 'public, max-age=300' },
     body: openApiDocument,
   }),
 

@@ -142,7 +142,7 @@ export class EirleadFunction extends Construct {
     Validations.of(this.function).acknowledge({
       id: 'Serverless-LambdaDLQ',
       reason:
-        'Project functions are invoked synchronously (API Gateway, the authoriser) or by an SQS event source mapping; a function DLQ applies only to asynchronous invocations, and the SQS source has its own DLQ.',
+        'Project functions are invoked synchronously (API Gateway, the authoriser), by an SQS event source mapping (whose queue has its own DLQ), or, for the idempotent salt cleanup, by an hourly schedule whose next run redoes a failed one.',
     });
     Validations.of(this.function).acknowledge({
       id: 'Serverless-LambdaTracing',

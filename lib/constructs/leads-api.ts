@@ -1,6 +1,7 @@
 import { Duration, Validations } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { Construct } from 'constructs';
 import type { Retention } from '../../functions/shared/config';
@@ -11,7 +12,15 @@ export interface LeadsApiProps {
   /** The REST API the routes are added to (below `/v1`). */
   readonly httpApi: HttpApi;
   readonly table: dynamodb.ITableV2;
+  /** The project key: data-subject requests decrypt daily salts to recognise the subject's own visits. */
+  readonly encryptionKey: kms.IKey;
   readonly retention: Retention;
+  /**
+   * Directory with the built tracking snippet (`npm run build:snippet`), relative to the project root; it is
+   * copied into the snippet function's bundle.
+   * @default 'build/snippet'
+   */
+  readonly snippetDir?: string;
   /**
    * How long API Gateway caches the authoriser's answer for a token. A revoked key keeps working for at most
    * this long; `Duration.seconds(0)` turns caching off.
@@ -20,14 +29,20 @@ export interface LeadsApiProps {
   readonly authorizerCacheTtl?: Duration;
 }
 
+/** Where the snippet directory lands in the bundle (`/var/task/snippet` at run time). */
+const SNIPPET_BUNDLE_DIR = 'snippet';
+
 /**
- * The leads API: list, read and erase leads per site, behind an API-key token authoriser, and the public
- * OpenAPI document. Per-site and per-scope checks happen in the leads function with the authoriser's context,
- * because one cached authoriser answer covers every route the key calls.
+ * The leads API: list, read and erase leads per site, answer data-subject requests and read the audit trail, behind an API-key token authoriser, and the public
+ * documents an integrator fetches without a key: the OpenAPI document and the tracking snippet. Per-site and
+ * per-scope checks happen in the leads function with the authoriser's context, because one cached authoriser
+ * answer covers every route the key calls.
  */
 export class LeadsApi extends Construct {
   public readonly function: NodejsFunction;
   public readonly authorizerFunction: NodejsFunction;
+  /** Serves `GET /v1/snippet.js`: its own function, so it needs no table access and no key. */
+  public readonly snippetFunction: NodejsFunction;
   public readonly authorizer: apigateway.TokenAuthorizer;
 
   constructor(scope: Construct, id: string, props: LeadsApiProps) {
@@ -53,10 +68,12 @@ export class LeadsApi extends Construct {
       description: 'Eirlead: lists, reads and erases leads; serves the OpenAPI document',
       timeout: Duration.seconds(10),
       logRetentionDays: props.retention.logRetentionDays,
-      environment: { RETENTION: JSON.stringify(props.retention) },
+      environment: { RETENTION: JSON.stringify(props.retention), KEY_PROVIDER: 'kms', KEY_ID: props.encryptionKey.keyId },
     }).function;
     // Read and erase leads, and write the audit record of every read and erasure.
     bindTable(this.function, props.table, 'readWrite');
+    // Only Decrypt: data-subject requests read existing salts and never create one.
+    props.encryptionKey.grant(this.function, 'kms:Decrypt');
 
     this.authorizer = new apigateway.TokenAuthorizer(this, 'Authorizer', {
       handler: this.authorizerFunction,
@@ -70,6 +87,24 @@ export class LeadsApi extends Construct {
       'GET',
       this.function,
       'The OpenAPI document describes the public API and holds no data; integrators read it before they have a key.',
+    );
+
+    this.snippetFunction = new EirleadFunction(this, 'SnippetFunction', {
+      entry: 'functions/snippet/handler.ts',
+      serviceName: 'eirlead-snippet',
+      description: 'Eirlead: serves the tracking snippet',
+      // It returns a file read at cold start: the smallest size is plenty.
+      memorySize: 128,
+      timeout: Duration.seconds(3),
+      logRetentionDays: props.retention.logRetentionDays,
+      environment: { SNIPPET_FILE: `/var/task/${SNIPPET_BUNDLE_DIR}/eirlead.js` },
+      copyIntoBundle: { source: props.snippetDir ?? 'build/snippet', destination: SNIPPET_BUNDLE_DIR },
+    }).function;
+    httpApi.addPublicMethod(
+      httpApi.v1.addResource('snippet.js'),
+      'GET',
+      this.snippetFunction,
+      'The tracking snippet is the script customers embed in their public websites; every visitor\'s browser loads it without credentials, and it holds no data.',
     );
 
     const leads = httpApi.v1.addResource('sites').addResource('{siteId}').addResource('leads');
@@ -92,10 +127,18 @@ export class LeadsApi extends Construct {
     const listQuery = Object.fromEntries(
       ['since', 'until', 'country', 'limit', 'cursor'].map((name) => [`method.request.querystring.${name}`, false]),
     );
+    const site = leads.parentResource as apigateway.IResource;
+    const subjectQuery = Object.fromEntries(
+      ['ip', 'from', 'to', 'userAgent'].map((name) => [`method.request.querystring.${name}`, name !== 'userAgent']),
+    );
+    const pageQuery = Object.fromEntries(['limit', 'cursor'].map((name) => [`method.request.querystring.${name}`, false]));
     const methods = [
       protectedMethod(leads, 'GET', { ...siteParam, ...listQuery }),
       protectedMethod(lead, 'GET', leadParams),
       protectedMethod(lead, 'DELETE', leadParams),
+      protectedMethod(site.addResource('erasure-requests'), 'POST', siteParam),
+      protectedMethod(site.addResource('access-requests'), 'GET', { ...siteParam, ...subjectQuery }),
+      protectedMethod(site.addResource('audit'), 'GET', { ...siteParam, ...pageQuery }),
     ];
     for (const method of methods) {
       Validations.of(method).acknowledge({

@@ -148,7 +148,7 @@ describe('functions', () => {
   const fns = Object.values(template.findResources('AWS::Lambda::Function')) as Resource[];
 
   test('every function runs on arm64 with the newest Node.js runtime', () => {
-    expect(fns).toHaveLength(4);
+    expect(fns).toHaveLength(6);
     expect(FUNCTION_RUNTIME.name).toMatch(/^nodejs(2[2-9]|[3-9]\d)\.x$/);
     for (const fn of fns) {
       expect(fn.Properties).toMatchObject({ Architectures: ['arm64'], Runtime: FUNCTION_RUNTIME.name });
@@ -164,7 +164,7 @@ describe('functions', () => {
     const lambdaRoles = Object.values(template.findResources('AWS::IAM::Role')).filter((role) =>
       JSON.stringify(role).includes('lambda.amazonaws.com'),
     );
-    expect(lambdaRoles).toHaveLength(4);
+    expect(lambdaRoles).toHaveLength(6);
     for (const role of lambdaRoles) expect((role as Resource).Properties.ManagedPolicyArns).toBeUndefined();
   });
 
@@ -235,6 +235,24 @@ describe('functions', () => {
     const text = JSON.stringify(policies);
     expect(text).toContain('dynamodb:GetItem');
     expect(text).not.toMatch(/dynamodb:(PutItem|UpdateItem|DeleteItem|BatchWriteItem)/);
+  });
+});
+
+describe('salt destruction', () => {
+  test('an hourly schedule runs the salt cleanup function, which may write the table', () => {
+    const cleanup = functionWithEnv('eirlead-salt-cleanup');
+    const cleanupId = logicalIdOf('AWS::Lambda::Function', 'EirleadStack/SaltCleanup/Function/Function/Resource');
+    expect((cleanup.Properties.Environment as { Variables: Record<string, unknown> }).Variables).toMatchObject({ TABLE_NAME: tableRef() });
+    template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(1 hour)',
+      State: 'ENABLED',
+      Targets: Match.arrayWith([Match.objectLike({ Arn: { 'Fn::GetAtt': [cleanupId, 'Arn'] } })]),
+    });
+  });
+
+  test('the leads API may decrypt salts with the project key, for data-subject requests', () => {
+    const vars = (functionWithEnv('eirlead-leads-api').Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+    expect(vars).toMatchObject({ KEY_PROVIDER: 'kms', KEY_ID: { Ref: template.getResourceId('AWS::KMS::Key') } });
   });
 });
 
@@ -309,6 +327,9 @@ describe('HTTP API', () => {
       ['GET', '/v1/sites/{siteId}/leads'],
       ['GET', '/v1/sites/{siteId}/leads/{leadId}'],
       ['DELETE', '/v1/sites/{siteId}/leads/{leadId}'],
+      ['POST', '/v1/sites/{siteId}/erasure-requests'],
+      ['GET', '/v1/sites/{siteId}/access-requests'],
+      ['GET', '/v1/sites/{siteId}/audit'],
     ];
     for (const [httpMethod, path] of routes) {
       const method = onlyMethod(httpMethod, path);
@@ -327,11 +348,22 @@ describe('HTTP API', () => {
     });
   });
 
-  test('only the three public methods have no authoriser', () => {
+  test('GET /v1/snippet.js is public and served by its own function, which gets the bundled snippet and no table', () => {
+    const method = onlyMethod('GET', '/v1/snippet.js');
+    expect(method.Properties.AuthorizationType).toBe('NONE');
+    const snippetFn = logicalIdOf('AWS::Lambda::Function', 'EirleadStack/LeadsApi/SnippetFunction/Function/Resource');
+    expect(JSON.stringify(method.Properties.Integration)).toContain(snippetFn);
+    expect(method.Properties.Integration).toMatchObject({ Type: 'AWS_PROXY' });
+    const vars = (resources[snippetFn]?.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+    expect(vars).toMatchObject({ SNIPPET_FILE: '/var/task/snippet/eirlead.js', POWERTOOLS_SERVICE_NAME: 'eirlead-snippet' });
+    expect(vars.TABLE_NAME).toBeUndefined();
+  });
+
+  test('only the four public methods have no authoriser', () => {
     const open = Object.values(template.findResources('AWS::ApiGateway::Method', {
       Properties: { AuthorizationType: 'NONE' },
     })) as Resource[];
-    expect(open.map((m) => m.Properties.HttpMethod).sort()).toEqual(['GET', 'OPTIONS', 'POST']);
+    expect(open.map((m) => m.Properties.HttpMethod).sort()).toEqual(['GET', 'GET', 'OPTIONS', 'POST']);
   });
 
   test.each([

@@ -74,7 +74,14 @@ function leadsCall(method: string, resource: string, pathParameters: Record<stri
 describe('OpenAPI document', () => {
   it('is OpenAPI 3.1 and documents every route', () => {
     expect(document).toMatchObject({ openapi: '3.1.0' });
-    expect(Object.keys(document.paths).sort()).toEqual(['/v1/events', '/v1/sites/{siteId}/leads', '/v1/sites/{siteId}/leads/{leadId}']);
+    expect(Object.keys(document.paths).sort()).toEqual([
+      '/v1/events',
+      '/v1/sites/{siteId}/access-requests',
+      '/v1/sites/{siteId}/audit',
+      '/v1/sites/{siteId}/erasure-requests',
+      '/v1/sites/{siteId}/leads',
+      '/v1/sites/{siteId}/leads/{leadId}',
+    ]);
   });
 
   it('matches a real lead list', async () => {
@@ -106,6 +113,26 @@ describe('OpenAPI document', () => {
     expect([accepted.statusCode, rejected.statusCode, unknownSite.statusCode]).toEqual([202, 400, 403]);
     expect(JSON.parse(accepted.body)).toEqual({ accepted: 1 });
     for (const result of [accepted, rejected, unknownSite]) expectDocumented('/v1/events', 'post', result);
+  });
+
+  it('matches a real access request, erasure request and audit trail', async () => {
+    const subject = { ip: '193.16.4.77', from: new Date(Date.now() - 3_600_000).toISOString(), to: new Date(Date.now() + 60_000).toISOString() };
+    const access = await leadsCall('GET', '/v1/sites/{siteId}/access-requests', { siteId: 'demo' }, subject);
+    expect(JSON.parse(access.body).leads).toHaveLength(1);
+    expectDocumented('/v1/sites/{siteId}/access-requests', 'get', access);
+
+    const event = apiEvent({ httpMethod: 'POST', resource: '/v1/sites/{siteId}/erasure-requests', path: '/v1/sites/demo/erasure-requests', pathParameters: { siteId: 'demo' }, headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ ...subject, ip: '10.9.8.7' }) });
+    event.requestContext.authorizer = authorizer;
+    const erasure = await leadsApi(event, lambdaContext);
+    expect(JSON.parse(erasure.body).erased.visits).toBe(0);
+    expectDocumented('/v1/sites/{siteId}/erasure-requests', 'post', erasure);
+
+    const auditEvent = apiEvent({ httpMethod: 'GET', resource: '/v1/sites/{siteId}/audit', path: '/v1/sites/demo/audit', pathParameters: { siteId: 'demo' } });
+    auditEvent.requestContext.authorizer = { ...authorizer, scopes: '["audit:read"]' };
+    const audit = await leadsApi(auditEvent, lambdaContext);
+    expect(JSON.parse(audit.body).items.map((item: { action: string }) => item.action)).toEqual(expect.arrayContaining(['leads.list', 'access.request', 'erasure.request']));
+    expect(audit.body).not.toContain('193.16.4.77');
+    expectDocumented('/v1/sites/{siteId}/audit', 'get', audit);
   });
 
   it('matches a real erasure', async () => {

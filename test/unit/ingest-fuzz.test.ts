@@ -138,7 +138,8 @@ const mutatedRequest = fc
     if (how === 'delete') delete target[key];
     let json = JSON.stringify(level === 'top' ? { ...target, events } : { ...request, events });
     // JSON.stringify cannot write an own "__proto__" key; an attacker's raw JSON can, so write it into the text.
-    if (how === 'add') json = json.replace(/^\{/, `{${JSON.stringify(extraKey)}:${JSON.stringify(value ?? null)},`);
+    // A function replacement, because a string one would expand `$'` and `$&` inside the generated values.
+    if (how === 'add') json = json.replace(/^\{/, () => `{${JSON.stringify(extraKey)}:${JSON.stringify(value ?? null)},`);
     return json;
   });
 

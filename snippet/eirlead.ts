@@ -1,0 +1,181 @@
+/**
+ * The Eirlead tracking snippet (browser, no dependencies; `npm run build:snippet` bundles it into
+ * build/snippet/eirlead.js, at most 2 KB gzipped). Install:
+ *
+ *   <script>window.eirlead=window.eirlead||function(){(eirlead.q=eirlead.q||[]).push(arguments)}</script>
+ *   <script async src="https://API/v1/snippet.js" data-site="SITE_ID"></script>
+ *
+ * Script tag settings: `data-site` (required), `data-endpoint` (default: `events` next to the script, i.e.
+ * `…/v1/events` when served by the API, stage prefix included), `data-consent` `required` (default) or
+ * `implied`, `data-forms="on"` to send the e-mail domain of submitted forms.
+ *
+ * Cookie-free: no cookies, no storage, no fingerprinting. The only thing ever written to the visitor's
+ * device is an explicit opt-out (localStorage `eirlead:opt-out`), and only when the visitor opts out.
+ */
+import { emailDomainOf, isSendableUrl, type TcData, tcfDecision } from './rules';
+
+type Command = (name?: unknown, value?: unknown) => void;
+interface EirleadApi extends Command {
+  /** Calls made before the snippet loaded, by the stub in the install line. */
+  q?: ArrayLike<unknown>[];
+  /** Set on the real function, so a second copy of the snippet on the page stays inert. */
+  loaded?: 1;
+}
+type TcfApi = (command: string, version: number, callback: (tcData: TcData, success: boolean) => void) => void;
+
+declare global {
+  interface Window {
+    eirlead?: EirleadApi;
+    __tcfapi?: TcfApi;
+  }
+  interface Navigator {
+    /** https://privacycg.github.io/gpc-spec/ (not yet in TypeScript's DOM types). */
+    globalPrivacyControl?: boolean;
+  }
+}
+
+const OPT_OUT_KEY = 'eirlead:opt-out';
+/** The API's limit for `engagedMs`. */
+const MAX_ENGAGED_MS = 864e5;
+
+const win = window;
+const doc = document;
+const nav = navigator;
+const loc = location;
+// document.currentScript is null in handlers and for module scripts; the data-site attribute finds the tag then.
+const script = (doc.currentScript ?? doc.querySelector('script[data-site]')) as HTMLScriptElement | null;
+const config = script?.dataset;
+
+if (script && config?.site && !win.eirlead?.loaded) {
+  const siteId = config.site;
+  const endpoint = config.endpoint || new URL('events', script.src || loc.href).href;
+  // A browser-wide "do not sell or share" (GPC) or "do not track" (DNT) signal blocks sending outright: no
+  // banner answer on one site can override what the visitor set for every site.
+  const blockedBySignal = nav.globalPrivacyControl === true || nav.doNotTrack === '1';
+  let consented = config.consent === 'implied';
+
+  const optedOut = (): boolean => {
+    try {
+      return localStorage.getItem(OPT_OUT_KEY) !== null;
+    } catch {
+      // Storage is blocked (private mode, sandboxed frame): no opt-out can have been stored.
+      return false;
+    }
+  };
+
+  const uuid = (): string =>
+    crypto.randomUUID
+      ? crypto.randomUUID()
+      : // randomUUID exists only in secure contexts; a version 4 UUID from getRandomValues otherwise.
+        '10000000-1000-4000-8000-100000000000'.replace(/[018]/g, (digit) =>
+          (+digit ^ ((crypto.getRandomValues(new Uint8Array(1))[0] ?? 0) & (15 >> (+digit / 4)))).toString(16),
+        );
+
+  /** Sends one event if allowed; true when it was handed to the browser. */
+  const send = (type: string, fields: Record<string, unknown>): boolean => {
+    if (!consented || blockedBySignal || optedOut()) return false;
+    const href = loc.href;
+    const body = JSON.stringify({
+      siteId,
+      // The full URL: the server keeps only the path (functions/shared/leads/aggregate.ts pathOf), in one place.
+      events: [{ id: uuid(), type, url: isSendableUrl(href) ? href : loc.origin + loc.pathname, title: doc.title.slice(0, 300), ...fields }],
+    });
+    // No occurredAt: the server's receive time is right for an event sent at once, and a visitor's wrong clock
+    // would otherwise get the whole request rejected.
+    if (!nav.sendBeacon?.(endpoint, new Blob([body], { type: 'text/plain' }))) {
+      // text/plain keeps it a simple request (no CORS preflight), as the beacon is.
+      fetch(endpoint, { method: 'POST', body, keepalive: true, credentials: 'omit', headers: { 'Content-Type': 'text/plain' } }).catch(
+        () => undefined,
+      );
+    }
+    return true;
+  };
+
+  // One page view per page: the path is what the server stores, so query or hash changes are not new pages.
+  let seenPath = loc.pathname;
+  let referrer = doc.referrer;
+  let sentFor: string | undefined;
+  const pageview = (): void => {
+    const path = loc.pathname;
+    if (sentFor !== path && send('pageview', isSendableUrl(referrer) ? { referrer } : {})) sentFor = path;
+  };
+  const navigated = (): void => {
+    if (loc.pathname === seenPath) return;
+    referrer = loc.origin + seenPath;
+    seenPath = loc.pathname;
+    pageview();
+  };
+  for (const method of ['pushState', 'replaceState'] as const) {
+    const original = history[method];
+    history[method] = function (this: History, ...args: Parameters<History['pushState']>) {
+      original.apply(this, args);
+      // Single-page apps usually set the new title right after changing the URL.
+      setTimeout(navigated);
+    };
+  }
+  win.addEventListener('popstate', () => setTimeout(navigated));
+
+  // Visible time only; it is sent when the page is hidden (tab switch, close, navigation away), the last moment
+  // a browser reliably lets a page send anything.
+  let visibleSince = doc.visibilityState === 'visible' ? Date.now() : 0;
+  let engagedMs = 0;
+  doc.addEventListener('visibilitychange', () => {
+    if (doc.visibilityState === 'visible') {
+      visibleSince = Date.now();
+      return;
+    }
+    if (visibleSince) engagedMs += Date.now() - visibleSince;
+    visibleSince = 0;
+    if (engagedMs > 0 && send('engagement', { engagedMs: Math.min(engagedMs, MAX_ENGAGED_MS) })) engagedMs = 0;
+  });
+
+  if (config.forms === 'on') {
+    // Capture phase: runs before the site's own handler, which may stop the event or replace the page.
+    doc.addEventListener(
+      'submit',
+      (event) => {
+        const form = event.target;
+        if (!(form instanceof HTMLFormElement)) return;
+        for (const input of form.querySelectorAll<HTMLInputElement>('input[type=email],input[name*=mail i]')) {
+          const emailDomain = emailDomainOf(input.value);
+          if (emailDomain) {
+            send('form', { emailDomain });
+            return;
+          }
+        }
+      },
+      true,
+    );
+  }
+
+  const setConsent = (value: boolean): void => {
+    consented = value;
+    // Consent given later on the same page counts the page the visitor is on.
+    if (value) pageview();
+  };
+
+  const command: EirleadApi = (name, value) => {
+    if (name === 'consent') setConsent(value === true);
+    if (name === 'optout') {
+      try {
+        if (value === false) localStorage.removeItem(OPT_OUT_KEY);
+        else localStorage.setItem(OPT_OUT_KEY, '1');
+      } catch {
+        // Not storable: the opt-out still holds for this page.
+      }
+      if (value !== false) consented = false;
+    }
+  };
+  command.loaded = 1;
+  const queued = win.eirlead?.q ?? [];
+  win.eirlead = command;
+  for (const args of queued) command(args[0], args[1]);
+
+  // The most recent decision wins, whether it came from the plain API or from the CMP.
+  win.__tcfapi?.('addEventListener', 2, (tcData, success) => {
+    const decision = success ? tcfDecision(tcData) : undefined;
+    if (decision !== undefined) setConsent(decision);
+  });
+
+  pageview();
+}

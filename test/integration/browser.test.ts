@@ -1,0 +1,366 @@
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { once } from 'node:events';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { freePort } from '../../local/emulators';
+import { addressOf } from './support/ip-addresses';
+
+/**
+ * Issue 6 end to end in a real browser: the demo site of `npm start`, the snippet served by the API, a
+ * visitor who first says nothing, then accepts, browses and sends the contact form, and the lead that the
+ * leads API then shows. Plus the refusals: Global Privacy Control, Do Not Track, an opt-out, a TCF CMP
+ * without the purposes Eirlead needs.
+ */
+
+const repoRoot = resolve(__dirname, '..', '..');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const SCREENSHOTS = join(repoRoot, 'test-output', 'browser');
+/**
+ * Headless Chromium's own user agent says "HeadlessChrome", which the ingest bot filter drops (rightly): the
+ * visitor here is a person with a desktop Chrome.
+ */
+const DESKTOP_CHROME =
+  'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/139.0.0.0 Safari/537.36';
+
+interface SentEvent {
+  id: string;
+  type: string;
+  url: string;
+  title?: string;
+  referrer?: string;
+  engagedMs?: number;
+  emailDomain?: string;
+}
+interface Beacon {
+  body: string;
+  contentType: string | undefined;
+  payload: { siteId: string; events: SentEvent[] };
+}
+
+const sleep = (ms: number) => new Promise((resolveWait) => setTimeout(resolveWait, ms));
+
+/** Pids of `pid` and all its descendants whose command line contains `needle` (the runtime's JVM). */
+function descendantsMatching(pid: number, needle: string): number[] {
+  const rows = execFileSync('ps', ['-eo', 'pid=,ppid=,args='], { encoding: 'utf8' })
+    .split('\n')
+    .flatMap((line) => {
+      const match = /^\s*(\d+)\s+(\d+)\s+(.*)$/.exec(line);
+      return match ? [{ pid: Number(match[1]), ppid: Number(match[2]), args: match[3] ?? '' }] : [];
+    });
+  const family = new Set([pid]);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const row of rows) {
+      if (family.has(row.ppid) && !family.has(row.pid)) {
+        family.add(row.pid);
+        grew = true;
+      }
+    }
+  }
+  return rows.filter((row) => family.has(row.pid) && row.args.includes(needle)).map((row) => row.pid);
+}
+
+describe('the snippet in a real browser, against npm start\'s runtime', () => {
+  const apiKey = `eirl_test_${randomUUID()}`;
+  const sap = addressOf('SAP SE');
+  let child: ChildProcess | undefined;
+  let output = '';
+  let url: string;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    const snippet = join(repoRoot, 'build', 'snippet', 'eirlead.js');
+    if (!existsSync(snippet)) throw new Error(`${snippet} is missing: run "npm run build:snippet" (npm test does)`);
+    if (!existsSync(CHROMIUM)) throw new Error(`No Chromium at ${CHROMIUM}: apt-get install chromium, or set CHROMIUM_PATH`);
+    mkdirSync(SCREENSHOTS, { recursive: true });
+
+    const port = await freePort();
+    url = `http://127.0.0.1:${port}`;
+    child = spawn(process.execPath, ['--import', 'tsx', 'local/main.ts'], {
+      cwd: repoRoot,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, PORT: String(port), EIRLEAD_IN_MEMORY: '1', LOCAL_API_KEY: apiKey, TRUST_FORWARDED_FOR: '1' },
+    });
+    child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+
+    const [launched] = await Promise.all([
+      chromium.launch({
+        executablePath: CHROMIUM,
+        args: [
+          '--headless=new',
+          '--no-sandbox',
+          '--disable-gpu',
+          '--disable-quic',
+          '--no-first-run',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--disable-sync',
+          // Also the browser-wide default: a beacon sent while a page unloads no longer belongs to the page, and
+          // so no longer carries the context's user agent.
+          `--user-agent=${DESKTOP_CHROME}`,
+        ],
+      }),
+      (async () => {
+        const started = Date.now();
+        for (;;) {
+          if (child?.exitCode !== null) throw new Error(`npm start exited early:\n${output}`);
+          const status = await fetch(`${url}/healthz`).then((response) => response.status, () => 0);
+          if (status === 200) return;
+          if (Date.now() - started > 45_000) throw new Error(`/healthz not 200 within 45 s:\n${output}`);
+          await sleep(200);
+        }
+      })(),
+    ]);
+    browser = launched;
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    const pid = child?.pid;
+    if (pid === undefined || child?.exitCode !== null || child.signalCode !== null) return;
+    const jvms = descendantsMatching(pid, 'DynamoDBLocal');
+    const exited = once(child, 'exit');
+    process.kill(-pid, 'SIGINT');
+    let timer: NodeJS.Timeout | undefined;
+    const stopped = await Promise.race([
+      exited.then(() => true),
+      new Promise<boolean>((resolveTimeout) => (timer = setTimeout(() => resolveTimeout(false), 15_000))),
+    ]);
+    clearTimeout(timer);
+    if (!stopped) {
+      process.kill(-pid, 'SIGKILL');
+      for (const jvm of jvms) process.kill(jvm, 'SIGKILL');
+    }
+  }, 20_000);
+
+  /**
+   * A visitor's browser: a desktop user agent, every request recorded, and the visitor address of SAP SE put
+   * on the event posts, as the network would (the runtime trusts X-Forwarded-For only because it is told to).
+   */
+  async function visitor(init?: string): Promise<{ context: BrowserContext; page: Page; requests: string[]; beacons: Beacon[] }> {
+    const context = await browser.newContext({ userAgent: DESKTOP_CHROME, viewport: { width: 1280, height: 860 } });
+    if (init) await context.addInitScript(init);
+    const requests: string[] = [];
+    const beacons: Beacon[] = [];
+    context.on('request', (request) => {
+      requests.push(`${request.method()} ${new URL(request.url()).pathname}`);
+      if (request.method() === 'POST' && new URL(request.url()).pathname === '/v1/events') {
+        const body = request.postData() ?? '';
+        beacons.push({ body, contentType: request.headers()['content-type'], payload: JSON.parse(body) as Beacon['payload'] });
+      }
+    });
+    await context.route('**/v1/events', (route) =>
+      route.continue({ headers: { ...route.request().headers(), 'x-forwarded-for': sap.ip } }),
+    );
+    const page = await context.newPage();
+    return { context, page, requests, beacons };
+  }
+
+  /** Opens the demo and waits until the snippet has run (it marks its API function as loaded). */
+  async function openDemo(page: Page, path = '/demo'): Promise<void> {
+    await page.goto(`${url}${path}`);
+    await page.waitForFunction('window.eirlead && window.eirlead.loaded === 1');
+  }
+
+  /** Everything the page can see of cookies and web storage: must stay empty unless the visitor opted out. */
+  async function deviceStorage(context: BrowserContext, page: Page) {
+    return {
+      cookies: await context.cookies(),
+      documentCookie: await page.evaluate<string>('document.cookie'),
+      localStorage: await page.evaluate<Record<string, string>>('Object.fromEntries(Object.entries(localStorage))'),
+      sessionStorage: await page.evaluate<number>('sessionStorage.length'),
+    };
+  }
+  const nothingStored = { cookies: [], documentCookie: '', localStorage: {}, sessionStorage: 0 };
+
+  /**
+   * What the browser does when the visitor switches tabs and back: sets `document.visibilityState` and fires
+   * `visibilitychange`. 'visible' removes the override, so the browser's own state shows again.
+   */
+  async function setVisibility(page: Page, state: 'hidden' | 'visible'): Promise<void> {
+    await page.evaluate(
+      state === 'hidden'
+        ? "Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'hidden' })"
+        : 'delete document.visibilityState',
+    );
+    await page.evaluate("document.dispatchEvent(new Event('visibilitychange'))");
+  }
+
+  /** Event posts the runtime answered, by its request log (method, resource, status; never a body). */
+  const postsLogged = (): number => output.split('\n').filter((line) => line.startsWith('http: POST /v1/events 202')).length;
+
+  /** Polls until `beacons` holds at least `count`, so the test waits for the browser, not for a fixed time. */
+  async function waitFor(condition: () => boolean, what: string): Promise<void> {
+    const started = Date.now();
+    while (!condition()) {
+      if (Date.now() - started > 5_000) throw new Error(`No ${what} within 5 s`);
+      await sleep(50);
+    }
+  }
+  const beaconsAtLeast = (beacons: Beacon[], count: number) =>
+    waitFor(() => beacons.length >= count, `${count} beacons (${beacons.length} so far)`);
+
+  it('sends nothing before consent; after Accept, page views, the form\'s e-mail domain and time on page become a lead', async () => {
+    const { context, page, requests, beacons } = await visitor();
+    await openDemo(page);
+
+    // Before any answer: browse around (client-side navigation both ways), give the snippet time to misbehave.
+    await page.click('nav >> text=Pricing');
+    await page.click('nav >> text=Home');
+    await sleep(750);
+    await page.screenshot({ path: join(SCREENSHOTS, '1-banner-before-consent.png') });
+    expect(beacons).toEqual([]);
+    // Nothing but the page and its files was requested: no event, no pixel, no third party.
+    expect([...new Set(requests)].sort()).toEqual(
+      ['GET /demo', 'GET /demo/demo.css', 'GET /demo/demo.js', 'GET /v1/snippet.js'].sort(),
+    );
+    expect(await deviceStorage(context, page)).toEqual(nothingStored);
+
+    await page.click('#consent-accept');
+    await beaconsAtLeast(beacons, 1);
+    await page.click('nav >> text=Pricing');
+    await beaconsAtLeast(beacons, 2);
+    await page.click('nav >> text=Contact');
+    await beaconsAtLeast(beacons, 3);
+    await page.fill('input[name=name]', 'Jane Doe');
+    await page.fill('input[type=email]', 'jane@siemens.com');
+    await page.click('button[type=submit]');
+    await beaconsAtLeast(beacons, 4);
+    await page.waitForSelector('#form-thanks', { state: 'visible' });
+    await page.screenshot({ path: join(SCREENSHOTS, '2-after-consent-form-sent.png') });
+    // The visitor switches to another tab. Headless Chromium never hides a page short of unloading it, so the
+    // page is told it is hidden the way the browser tells it; the beacon the snippet then sends is real.
+    await setVisibility(page, 'hidden');
+    await beaconsAtLeast(beacons, 5);
+    await setVisibility(page, 'visible');
+
+    const events = beacons.flatMap((beacon) => beacon.payload.events);
+    expect(events.map((event) => event.type)).toEqual(['pageview', 'pageview', 'pageview', 'form', 'engagement']);
+    expect(events.map((event) => new URL(event.url).pathname)).toEqual([
+      '/demo',
+      '/demo/pricing',
+      '/demo/contact',
+      '/demo/contact',
+      '/demo/contact',
+    ]);
+    for (const beacon of beacons) {
+      expect(beacon.payload.siteId).toBe('demo');
+      expect(beacon.contentType).toMatch(/^text\/plain/);
+      // The e-mail address never leaves the browser, in any event.
+      expect(beacon.body).not.toContain('jane');
+    }
+    expect(events[3]).toMatchObject({ type: 'form', emailDomain: 'siemens.com' });
+    expect(events[4]?.engagedMs).toBeGreaterThan(750);
+    expect(new Set(events.map((event) => event.id)).size).toBe(5);
+    for (const event of events) expect(event.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    // Client-side navigation: the previous page is the referrer, the new page's title is sent.
+    expect(events[1]).toMatchObject({ referrer: `${url}/demo`, title: 'Pricing – Acme Sensors' });
+
+    // The runtime accepted them and the pipeline made SAP SE a lead with one visit of three pages.
+    const authorized = { Authorization: `Bearer ${apiKey}` };
+    type ListedLead = { leadId: string; organisation: { name: string }; pageviews: number; engagedSeconds: number };
+    let lead: ListedLead | undefined;
+    const started = Date.now();
+    while (!(lead && lead.pageviews === 3 && lead.engagedSeconds > 0)) {
+      if (Date.now() - started > 20_000) throw new Error(`No complete lead within 20 s: ${JSON.stringify(lead)}\n${output}`);
+      await sleep(200);
+      const response = await fetch(`${url}/v1/sites/demo/leads`, { headers: authorized });
+      expect(response.status).toBe(200);
+      const { items } = (await response.json()) as { items: ListedLead[] };
+      lead = items.find((item) => item.organisation.name === sap.organisation);
+    }
+    const detail = await fetch(`${url}/v1/sites/demo/leads/${lead.leadId}`, { headers: authorized });
+    expect(detail.status).toBe(200);
+    const { visits } = (await detail.json()) as { visits: Array<{ pages: Array<{ path: string; title?: string }> }> };
+    expect(visits).toHaveLength(1);
+    expect(visits[0]?.pages.map(({ path, title }) => ({ path, title }))).toEqual(
+      expect.arrayContaining([
+        { path: '/demo', title: 'Acme Sensors – Eirlead demo' },
+        { path: '/demo/pricing', title: 'Pricing – Acme Sensors' },
+        { path: '/demo/contact', title: 'Contact – Acme Sensors' },
+      ]),
+    );
+    expect(visits[0]?.pages).toHaveLength(3);
+
+    // Leaving the site for real: the browser hides the page while unloading it and the snippet sends the time
+    // since the tab came back. That beacon outlives the page, so Playwright no longer sees it (nor adds the
+    // company address to it): the runtime's request log shows it arrived.
+    await waitFor(() => postsLogged() === 5, 'the five posts in the runtime log');
+    await page.goto('about:blank');
+    await waitFor(() => postsLogged() === 6, 'a post while the page unloaded');
+    expect(beacons).toHaveLength(5);
+
+    // Consent given and used: still nothing stored on the device.
+    await page.goto(`${url}/demo`);
+    expect(await deviceStorage(context, page)).toEqual(nothingStored);
+    await context.close();
+  }, 45_000);
+
+  it.each([
+    ['Global Privacy Control', "Object.defineProperty(Navigator.prototype, 'globalPrivacyControl', { get: () => true })"],
+    ['Do Not Track', "Object.defineProperty(Navigator.prototype, 'doNotTrack', { get: () => '1' })"],
+  ])('sends nothing under %s, even after Accept', async (signal, init) => {
+    const { context, page, beacons } = await visitor(init);
+    await openDemo(page);
+    await page.click('#consent-accept');
+    await page.click('nav >> text=Contact');
+    await page.fill('input[type=email]', 'jane@siemens.com');
+    await page.click('button[type=submit]');
+    await page.waitForSelector('#form-thanks', { state: 'visible' });
+    await page.screenshot({ path: join(SCREENSHOTS, `3-${signal.replace(/ /g, '-').toLowerCase()}.png`) });
+    await page.goto('about:blank');
+    await sleep(500);
+    expect(beacons).toEqual([]);
+    await context.close();
+  }, 20_000);
+
+  it('after "Opt out for good" sends nothing, on this page or the next, and stores only the opt-out', async () => {
+    const { context, page, beacons } = await visitor();
+    await openDemo(page);
+    await page.click('#consent-optout');
+    expect(await deviceStorage(context, page)).toEqual({ ...nothingStored, localStorage: { 'eirlead:opt-out': '1' } });
+
+    // A consent given later (a mis-click on the banner, a CMP default) does not override the opt-out.
+    await page.click('#privacy-choices');
+    await page.click('#consent-accept');
+    await page.click('nav >> text=Pricing');
+    await openDemo(page, '/demo/contact');
+    await page.evaluate("eirlead('consent', true)");
+    await page.screenshot({ path: join(SCREENSHOTS, '4-opted-out.png') });
+    await page.goto('about:blank');
+    await sleep(500);
+    expect(beacons).toEqual([]);
+    await page.goto(`${url}/demo`);
+    expect(await deviceStorage(context, page)).toEqual({ ...nothingStored, localStorage: { 'eirlead:opt-out': '1' } });
+    await context.close();
+  }, 20_000);
+
+  it('follows an IAB TCF v2.2 CMP: nothing without purpose 9, one page view once purposes 1 and 9 are given', async () => {
+    // A CMP as sites embed it: __tcfapi exists before the snippet, its dialog answers later.
+    const cmp = `
+      window.__tcfListeners = [];
+      window.__tcfapi = (command, version, callback) => {
+        if (command === 'addEventListener' && version === 2) {
+          window.__tcfListeners.push(callback);
+          callback({ gdprApplies: true, eventStatus: 'cmpuishown', purpose: { consents: {} } }, true);
+        }
+      };
+      window.__cmpDecide = (consents) => window.__tcfListeners.forEach((listener) =>
+        listener({ gdprApplies: true, eventStatus: 'useractioncomplete', purpose: { consents } }, true));`;
+    const { context, page, beacons } = await visitor(cmp);
+    await openDemo(page);
+    await page.evaluate('window.__cmpDecide({ 1: true, 7: true, 8: true })');
+    await sleep(500);
+    expect(beacons).toEqual([]);
+
+    await page.evaluate('window.__cmpDecide({ 1: true, 9: true })');
+    await beaconsAtLeast(beacons, 1);
+    await sleep(300);
+    expect(beacons.flatMap((beacon) => beacon.payload.events.map((event) => event.type))).toEqual(['pageview']);
+    await context.close();
+  }, 20_000);
+});
