@@ -9,7 +9,7 @@ if (!source || !destination) {
 }
 if (!existsSync(source) || !statSync(source).isDirectory()) {
   console.error(
-    `copy-into-bundle: ${source} does not exist. It is built, not committed: run "npm run build:ipdata" before synth or deploy.`,
+    `copy-into-bundle: ${source} does not exist. It is built, not committed: run "npm run build:ipdata" and "npm run build:snippet" (cdk.json's app does both) before synth or deploy.`,
   );
   process.exit(1);
 }
