@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { requireEnv } from '../shared/env';
-import { header } from '../shared/http';
+import { header, SECURITY_HEADERS } from '../shared/http';
 
 // GET /v1/snippet.js: the tracking snippet, built by scripts/build-snippet.ts and copied into the bundle
 // (locally: build/snippet/eirlead.js). Read once per cold start; it changes only with a deployment.
@@ -12,13 +12,14 @@ const etag = `"${createHash('sha256').update(code).digest('base64url').slice(0, 
 
 /**
  * Browsers may keep it an hour, so a release reaches every visitor within an hour; revalidation by ETag
- * costs a 304 without the body after that. `nosniff` because it is served as script from an API domain.
+ * costs a 304 without the body after that. The API's security headers apply here too (`nosniff` matters most:
+ * it is served as script from an API domain).
  */
 const HEADERS = {
+  ...SECURITY_HEADERS,
   'Content-Type': 'text/javascript; charset=utf-8',
   'Cache-Control': 'public, max-age=3600',
   ETag: etag,
-  'X-Content-Type-Options': 'nosniff',
 };
 
 export async function handler(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> {
