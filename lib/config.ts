@@ -34,12 +34,20 @@ export const ThrottleSchema = z.strictObject({
 });
 export type Throttle = z.infer<typeof ThrottleSchema>;
 
+/** Optional AWS WAF in front of the API; off by default because a web ACL has a fixed monthly cost. */
+export const WafSchema = z.strictObject({
+  enabled: z.boolean().default(false),
+  rateLimitPer5Minutes: z.int().min(10).max(2_000_000_000).default(2000),
+});
+export type WafConfig = z.infer<typeof WafSchema>;
+
 export interface EirleadConfig {
   readonly region: string;
   readonly sites: readonly Site[];
   readonly retention: Retention;
   readonly throttle: Throttle;
   readonly ipOverrides: IpOverrides;
+  readonly waf: WafConfig;
 }
 
 /** CloudWatch Logs accepts only these retention periods; any other value would fail at deploy time. */
@@ -72,6 +80,7 @@ const CONTEXT_SCHEMAS = {
   retention: DeployableRetentionSchema.default(RetentionSchema.parse({})),
   throttle: ThrottleSchema.default(ThrottleSchema.parse({})),
   ipOverrides: IpOverridesSchema.default(NO_IP_OVERRIDES),
+  waf: WafSchema.default(WafSchema.parse({})),
 } as const;
 
 type ContextKey = keyof typeof CONTEXT_SCHEMAS;
@@ -112,5 +121,6 @@ export function loadConfig(node: Node): EirleadConfig {
     retention: parseContextValue('retention', node.tryGetContext('retention')),
     throttle: parseContextValue('throttle', node.tryGetContext('throttle')),
     ipOverrides: parseContextValue('ipOverrides', node.tryGetContext('ipOverrides')),
+    waf: parseContextValue('waf', node.tryGetContext('waf')),
   };
 }

@@ -7,6 +7,7 @@ import { HttpApi } from './constructs/http-api';
 import { Ingest } from './constructs/ingest';
 import { LeadsApi } from './constructs/leads-api';
 import { SaltCleanup } from './constructs/salt-cleanup';
+import { Waf } from './constructs/waf';
 import { Storage } from './constructs/storage';
 import { applyResidencyGuard, assertResidentRegion } from './residency';
 
@@ -64,6 +65,9 @@ export class EirleadStack extends Stack {
 
     new LeadsApi(this, 'LeadsApi', { httpApi, table: storage.table, encryptionKey: encryption.key, retention });
     new SaltCleanup(this, 'SaltCleanup', { table: storage.table, retention });
+    if (config.waf.enabled) {
+      new Waf(this, 'Waf', { stage: httpApi.api.deploymentStage, rateLimitPer5Minutes: config.waf.rateLimitPer5Minutes });
+    }
 
     new CfnOutput(this, 'ApiUrl', {
       value: `${httpApi.api.url}v1/`,

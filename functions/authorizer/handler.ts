@@ -1,13 +1,12 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayAuthorizerResult, APIGatewayTokenAuthorizerEvent } from 'aws-lambda';
 import { ApiKeyStore } from '../shared/api-keys';
 import { requireEnv } from '../shared/env';
 import { logger } from '../shared/logger';
+import { dynamoDbDocumentClient } from '../shared/aws-clients';
 
 // API keys are checked here; what a key may do on which site is checked by the API function from this context.
 
-const apiKeys = new ApiKeyStore(DynamoDBDocumentClient.from(new DynamoDBClient({})), requireEnv('TABLE_NAME'));
+const apiKeys = new ApiKeyStore(dynamoDbDocumentClient(), requireEnv('TABLE_NAME'));
 
 /** The policy covers the whole API because API Gateway caches it per token for every route. */
 function policy(effect: 'Allow' | 'Deny', methodArn: string): APIGatewayAuthorizerResult['policyDocument'] {

@@ -1,5 +1,3 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
@@ -14,6 +12,7 @@ import { LeadStore } from '../shared/leads/lead-store';
 import { logger } from '../shared/logger';
 import { QueuedRequestSchema } from '../shared/queue-message';
 import { SiteRegistry } from '../shared/sites';
+import { dynamoDbDocumentClient } from '../shared/aws-clients';
 
 // Where a page view is enriched: truncated network → organisation → lead, one queued request per record.
 
@@ -24,7 +23,7 @@ const formDomains = new FormDomainFilter(ipDataDir);
 const overrides = new IpOverrideRules(parseJsonEnv('IP_OVERRIDES', process.env.IP_OVERRIDES, IpOverridesSchema));
 const sites = new SiteRegistry(parseJsonEnv('SITES', process.env.SITES, SitesSchema));
 const leads = new LeadStore(
-  DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } }),
+  dynamoDbDocumentClient(),
   requireEnv('TABLE_NAME'),
   retention,
 );

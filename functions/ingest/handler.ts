@@ -1,6 +1,4 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import middy from '@middy/core';
@@ -17,6 +15,7 @@ import { truncateIp } from '../shared/privacy/network';
 import { visitorPseudonym } from '../shared/privacy/pseudonym';
 import type { QueuedRequest } from '../shared/queue-message';
 import { SiteRegistry } from '../shared/sites';
+import { dynamoDbDocumentClient, sqsClient } from '../shared/aws-clients';
 
 // Where a page view enters: POST /v1/events → validate → minimise the IP → queue for enrichment.
 
@@ -26,9 +25,9 @@ const overrides = new IpOverrideRules(parseJsonEnv('IP_OVERRIDES', process.env.I
 const metrics = new Metrics({ namespace: 'Eirlead' });
 const queueUrl = requireEnv('QUEUE_URL');
 const trustForwardedFor = process.env.TRUST_FORWARDED_FOR === '1';
-const sqs = new SQSClient({});
+const sqs = sqsClient();
 const salts = new DailySaltStore(
-  DynamoDBDocumentClient.from(new DynamoDBClient({})),
+  dynamoDbDocumentClient(),
   requireEnv('TABLE_NAME'),
   keyServiceFromEnv(),
   retention.saltHours,

@@ -1,5 +1,3 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
@@ -17,11 +15,12 @@ import { truncateIp } from '../shared/privacy/network';
 import { grantOf, requireScope } from '../shared/leads/leads-api';
 import { logger } from '../shared/logger';
 import { buildOpenApiDocument } from '../shared/openapi';
+import { dynamoDbDocumentClient } from '../shared/aws-clients';
 
 // Where leads are read and erased, and data-subject requests answered, behind the API-key authoriser.
 // Every read, export and erasure is written to the audit trail before it is answered.
 
-const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } });
+const doc = dynamoDbDocumentClient();
 const tableName = requireEnv('TABLE_NAME');
 const retention = parseJsonEnv('RETENTION', process.env.RETENTION, RetentionSchema);
 const leads = new LeadStore(doc, tableName, retention);

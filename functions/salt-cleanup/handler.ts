@@ -1,13 +1,12 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { parseJsonEnv, RetentionSchema } from '../shared/config';
 import { requireEnv } from '../shared/env';
 import { logger } from '../shared/logger';
 import { destroyExpiredSalts } from '../shared/privacy/salt-cleanup';
+import { dynamoDbDocumentClient } from '../shared/aws-clients';
 
 // Where salts expire on time: run every hour by a schedule, so no salt outlives its hours by more than one.
 
-const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}));
+const doc = dynamoDbDocumentClient();
 const tableName = requireEnv('TABLE_NAME');
 const retention = parseJsonEnv('RETENTION', process.env.RETENTION, RetentionSchema);
 

@@ -1,6 +1,7 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { DecryptCommand, GenerateDataKeyCommand, KMSClient } from '@aws-sdk/client-kms';
+import { DecryptCommand, GenerateDataKeyCommand, type KMSClient } from '@aws-sdk/client-kms';
 import { requireEnv } from './env';
+import { kmsClient } from './aws-clients';
 
 /**
  * The one place the project key is used. On AWS it is the customer-managed KMS key; locally, where no KMS
@@ -73,7 +74,7 @@ export class LocalKeyService implements KeyService {
 /** `KEY_PROVIDER=kms` (with `KEY_ID`) on AWS; `KEY_PROVIDER=local` (with base64 `LOCAL_MASTER_KEY`) locally. */
 export function keyServiceFromEnv(): KeyService {
   const provider = requireEnv('KEY_PROVIDER');
-  if (provider === 'kms') return new KmsKeyService(new KMSClient({}), requireEnv('KEY_ID'));
+  if (provider === 'kms') return new KmsKeyService(kmsClient(), requireEnv('KEY_ID'));
   if (provider === 'local') return new LocalKeyService(Buffer.from(requireEnv('LOCAL_MASTER_KEY'), 'base64'));
   throw new Error(`KEY_PROVIDER must be kms or local, not ${provider}`);
 }
