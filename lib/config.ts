@@ -28,9 +28,18 @@ export const RegionSchema = z.string().superRefine((region, ctx) => {
 });
 
 /** Stage-wide API Gateway throttling, a guard against floods and runaway bills. */
+const LimitsSchema = z.strictObject({
+  rateLimit: z.number().positive().max(10_000),
+  burstLimit: z.int().min(1).max(5_000),
+});
+
 export const ThrottleSchema = z.strictObject({
   rateLimit: z.number().positive().max(10_000).default(100),
   burstLimit: z.int().min(1).max(5_000).default(200),
+  /** Tighter limits for single routes, e.g. `{"/v1/sites/{siteId}/erasure-requests/POST": {...}}`. */
+  methods: z
+    .record(z.string().regex(/^\/v1\/[^\s]*\/(GET|POST|DELETE|OPTIONS)$/, 'must be a route path then its method, e.g. /v1/events/POST'), LimitsSchema)
+    .default({}),
 });
 export type Throttle = z.infer<typeof ThrottleSchema>;
 

@@ -54,6 +54,7 @@ export class EirleadStack extends Stack {
     const httpApi = new HttpApi(this, 'HttpApi', {
       throttlingRateLimit: config.throttle.rateLimit,
       throttlingBurstLimit: config.throttle.burstLimit,
+      methodThrottling: config.throttle.methods,
       logRetentionDays: retention.logRetentionDays,
     });
     const events = httpApi.v1.addResource('events');

@@ -18,6 +18,11 @@ export interface HttpApiProps {
    */
   readonly throttlingBurstLimit?: number;
   /**
+   * Per-route limits below the stage's, keyed `/v1/events/POST` (resource path, then method).
+   * @default - the stage limits apply to every route
+   */
+  readonly methodThrottling?: Readonly<Record<string, { readonly rateLimit: number; readonly burstLimit: number }>>;
+  /**
    * Retention of the access and execution logs, in days (a value CloudWatch Logs accepts).
    * @default 30
    */
@@ -127,6 +132,19 @@ export class HttpApi extends Construct {
         tracingEnabled: false,
         throttlingRateLimit: rate,
         throttlingBurstLimit: burst,
+        // A method setting replaces the stage's for that method, so it repeats the logging choices above.
+        methodOptions: Object.fromEntries(
+          Object.entries(props.methodThrottling ?? {}).map(([path, limits]) => [
+            path,
+            {
+              throttlingRateLimit: limits.rateLimit,
+              throttlingBurstLimit: limits.burstLimit,
+              loggingLevel: apigateway.MethodLoggingLevel.ERROR,
+              dataTraceEnabled: false,
+              metricsEnabled: true,
+            },
+          ]),
+        ),
       },
     });
 

@@ -29,3 +29,25 @@ describe('optional AWS WAF', () => {
     expect(() => buildApp({ waf: { enabled: true, rateLimitPer5Minutes: 5 } })).toThrow(/waf\.rateLimitPer5Minutes/);
   });
 });
+
+describe('per-route throttling', () => {
+  test('a route limit from config becomes a method setting that keeps the logging choices', () => {
+    const { stack } = buildApp({ throttle: { rateLimit: 100, burstLimit: 200, methods: { '/v1/sites/{siteId}/erasure-requests/POST': { rateLimit: 1, burstLimit: 2 } } } });
+    Template.fromStack(stack).hasResourceProperties('AWS::ApiGateway::Stage', {
+      MethodSettings: Match.arrayWith([
+        Match.objectLike({
+          HttpMethod: 'POST',
+          ResourcePath: '/~1v1~1sites~1{siteId}~1erasure-requests',
+          ThrottlingRateLimit: 1,
+          ThrottlingBurstLimit: 2,
+          LoggingLevel: 'ERROR',
+          DataTraceEnabled: false,
+        }),
+      ]),
+    });
+  });
+
+  test('a route key that is not path/method fails synth, naming it', () => {
+    expect(() => buildApp({ throttle: { methods: { '/v1/events': { rateLimit: 1, burstLimit: 1 } } } })).toThrow(/throttle\.methods/);
+  });
+});
