@@ -1,7 +1,8 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { SiteIdSchema } from './config';
+import { queryAll, queryPages } from './query-all';
 import { keys, LEADS_BY_LAST_SEEN_INDEX, toEpochSeconds } from './table';
 
 /** Keys are listed through the table's ordered index, under one partition of their own. */
@@ -84,65 +85,50 @@ export class ApiKeyStore {
 
   /** Every key that has not expired, newest first, without hashes. */
   async list(now = new Date()): Promise<Array<ApiKeyGrant & { createdAt: string; expiresAt: string; revoked: boolean }>> {
-    const listed = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.doc.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: LEADS_BY_LAST_SEEN_INDEX,
-          KeyConditionExpression: 'gsi1pk = :keys',
-          FilterExpression: 'expiresAt > :now',
-          ExpressionAttributeValues: { ':keys': API_KEYS_INDEX_PARTITION, ':now': toEpochSeconds(now) },
-          ScanIndexForward: false,
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      for (const item of page.Items ?? []) {
-        const stored = StoredApiKeySchema.parse(item);
-        listed.push({
-          keyId: stored.keyId,
-          sites: stored.sites,
-          scopes: stored.scopes,
-          createdAt: stored.createdAt,
-          expiresAt: new Date(stored.expiresAt * 1000).toISOString(),
-          revoked: stored.revoked ?? false,
-        });
-      }
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return listed;
+    const items = await queryAll(this.doc, {
+      TableName: this.tableName,
+      IndexName: LEADS_BY_LAST_SEEN_INDEX,
+      KeyConditionExpression: 'gsi1pk = :keys',
+      FilterExpression: 'expiresAt > :now',
+      ExpressionAttributeValues: { ':keys': API_KEYS_INDEX_PARTITION, ':now': toEpochSeconds(now) },
+      ScanIndexForward: false,
+    });
+    return items.map((item) => {
+      const stored = StoredApiKeySchema.parse(item);
+      return {
+        keyId: stored.keyId,
+        sites: stored.sites,
+        scopes: stored.scopes,
+        createdAt: stored.createdAt,
+        expiresAt: new Date(stored.expiresAt * 1000).toISOString(),
+        revoked: stored.revoked ?? false,
+      };
+    });
   }
 
   /** Marks a key revoked; the authoriser refuses it from its next uncached call. Returns whether it existed. */
   async revoke(keyId: string): Promise<boolean> {
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.doc.send(
-        new QueryCommand({
+    const pages = queryPages(this.doc, {
+      TableName: this.tableName,
+      IndexName: LEADS_BY_LAST_SEEN_INDEX,
+      KeyConditionExpression: 'gsi1pk = :keys',
+      FilterExpression: 'keyId = :keyId',
+      ExpressionAttributeValues: { ':keys': API_KEYS_INDEX_PARTITION, ':keyId': keyId },
+    });
+    for await (const page of pages) {
+      const item = page[0];
+      if (!item) continue;
+      await this.doc.send(
+        new UpdateCommand({
           TableName: this.tableName,
-          IndexName: LEADS_BY_LAST_SEEN_INDEX,
-          KeyConditionExpression: 'gsi1pk = :keys',
-          FilterExpression: 'keyId = :keyId',
-          ExpressionAttributeValues: { ':keys': API_KEYS_INDEX_PARTITION, ':keyId': keyId },
-          ExclusiveStartKey: startKey,
+          Key: { pk: item.pk, sk: item.sk },
+          UpdateExpression: 'SET revoked = :revoked',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':revoked': true },
         }),
       );
-      const item = page.Items?.[0];
-      if (item) {
-        await this.doc.send(
-          new UpdateCommand({
-            TableName: this.tableName,
-            Key: { pk: item.pk, sk: item.sk },
-            UpdateExpression: 'SET revoked = :revoked',
-            ConditionExpression: 'attribute_exists(pk)',
-            ExpressionAttributeValues: { ':revoked': true },
-          }),
-        );
-        return true;
-      }
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+      return true;
+    }
     return false;
   }
 }

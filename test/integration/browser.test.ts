@@ -1,4 +1,4 @@
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { existsSync, mkdirSync } from 'node:fs';
@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { freePort } from '../../local/emulators';
 import { addressOf } from './support/ip-addresses';
+import { descendantsMatching } from './support/processes';
 
 /**
  * Issue 6 end to end in a real browser: the demo site of `npm start`, the snippet served by the API, a
@@ -41,26 +42,6 @@ interface Beacon {
 
 const sleep = (ms: number) => new Promise((resolveWait) => setTimeout(resolveWait, ms));
 
-/** Pids of `pid` and all its descendants whose command line contains `needle` (the runtime's JVM). */
-function descendantsMatching(pid: number, needle: string): number[] {
-  const rows = execFileSync('ps', ['-eo', 'pid=,ppid=,args='], { encoding: 'utf8' })
-    .split('\n')
-    .flatMap((line) => {
-      const match = /^\s*(\d+)\s+(\d+)\s+(.*)$/.exec(line);
-      return match ? [{ pid: Number(match[1]), ppid: Number(match[2]), args: match[3] ?? '' }] : [];
-    });
-  const family = new Set([pid]);
-  for (let grew = true; grew; ) {
-    grew = false;
-    for (const row of rows) {
-      if (family.has(row.ppid) && !family.has(row.pid)) {
-        family.add(row.pid);
-        grew = true;
-      }
-    }
-  }
-  return rows.filter((row) => family.has(row.pid) && row.args.includes(needle)).map((row) => row.pid);
-}
 
 describe('the snippet in a real browser, against npm start\'s runtime', () => {
   const apiKey = `eirl_test_${randomUUID()}`;

@@ -1,4 +1,4 @@
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { request } from 'node:http';
@@ -23,6 +23,7 @@ import { HttpFront, type ProxyHandler } from '../../local/http-front';
 import { SqsPoller } from '../../local/sqs-poller';
 import { createTestResources, type TestResources } from './support/local-aws';
 import { addressOf } from './support/ip-addresses';
+import { descendantsMatching, isAlive } from './support/processes';
 
 const repoRoot = resolve(__dirname, '..', '..');
 const fn = { name: 'test-function', timeoutMs: 5_000, memoryMb: 128 };
@@ -262,35 +263,7 @@ describe('the SQS poller (against the SQS emulator, with a stand-in function)', 
   });
 });
 
-/** Pids of `pid` and all its descendants whose command line contains `needle`. */
-function descendantsMatching(pid: number, needle: string): number[] {
-  const table = execFileSync('ps', ['-eo', 'pid=,ppid=,args='], { encoding: 'utf8' })
-    .split('\n')
-    .flatMap((line) => {
-      const match = /^\s*(\d+)\s+(\d+)\s+(.*)$/.exec(line);
-      return match ? [{ pid: Number(match[1]), ppid: Number(match[2]), args: match[3] ?? '' }] : [];
-    });
-  const family = new Set([pid]);
-  for (let grew = true; grew; ) {
-    grew = false;
-    for (const row of table) {
-      if (family.has(row.ppid) && !family.has(row.pid)) {
-        family.add(row.pid);
-        grew = true;
-      }
-    }
-  }
-  return table.filter((row) => family.has(row.pid) && row.args.includes(needle)).map((row) => row.pid);
-}
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 describe('npm start (local/main.ts as a user runs it)', () => {
   const apiKey = `eirl_test_${randomUUID()}`;

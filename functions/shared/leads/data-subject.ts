@@ -1,16 +1,15 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import ipaddr from 'ipaddr.js';
 import type { Retention } from '../config';
 import type { AccessQuery, AccessResult, ErasureRequest, ErasureResult } from '../privacy-schemas';
 import { utcDay } from '../privacy/daily-salt';
 import { parseIp, truncateIp } from '../privacy/network';
 import { visitorPseudonym } from '../privacy/pseudonym';
+import { queryAll } from '../query-all';
 import { keys, LEADS_BY_LAST_SEEN_INDEX, toEpochSeconds } from '../table';
 import { type StoredLead, type StoredVisit, toLead, withoutVisits } from './aggregate';
-
-type Item = Record<string, unknown>;
 
 /** Reads a past day's salt while it exists (DailySaltStore.existing). */
 export interface SaltReader {
@@ -122,43 +121,25 @@ export class DataSubjectRequests {
 
   /** The site's live leads last seen at or after `from`: earlier leads cannot hold visits in the window. */
   private async leadsSeenSince(siteId: string, from: string): Promise<StoredLead[]> {
-    const leads: StoredLead[] = [];
-    let startKey: Item | undefined;
-    do {
-      const page = await this.doc.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: LEADS_BY_LAST_SEEN_INDEX,
-          KeyConditionExpression: 'gsi1pk = :site AND gsi1sk >= :from',
-          FilterExpression: 'expiresAt > :now',
-          ExpressionAttributeValues: { ':site': keys.siteLeads(siteId), ':from': from, ':now': toEpochSeconds(this.clock()) },
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      leads.push(...((page.Items ?? []) as unknown as StoredLead[]));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return leads;
+    const items = await queryAll(this.doc, {
+      TableName: this.tableName,
+      IndexName: LEADS_BY_LAST_SEEN_INDEX,
+      KeyConditionExpression: 'gsi1pk = :site AND gsi1sk >= :from',
+      FilterExpression: 'expiresAt > :now',
+      ExpressionAttributeValues: { ':site': keys.siteLeads(siteId), ':from': from, ':now': toEpochSeconds(this.clock()) },
+    });
+    return items as unknown as StoredLead[];
   }
 
   private async visitsOf(siteId: string, leadId: string): Promise<StoredVisit[]> {
-    const visits: StoredVisit[] = [];
-    let startKey: Item | undefined;
-    do {
-      const page = await this.doc.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :visit)',
-          FilterExpression: 'expiresAt > :now',
-          ExpressionAttributeValues: { ':pk': keys.leadPartition(siteId, leadId), ':visit': 'VISIT#', ':now': toEpochSeconds(this.clock()) },
-          ConsistentRead: true,
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      visits.push(...((page.Items ?? []) as unknown as StoredVisit[]));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return visits;
+    const items = await queryAll(this.doc, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :visit)',
+      FilterExpression: 'expiresAt > :now',
+      ExpressionAttributeValues: { ':pk': keys.leadPartition(siteId, leadId), ':visit': 'VISIT#', ':now': toEpochSeconds(this.clock()) },
+      ConsistentRead: true,
+    });
+    return items as unknown as StoredVisit[];
   }
 
   /** One transaction per 99 visits, each carrying the lead's new state guarded by its version. */

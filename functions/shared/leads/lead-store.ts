@@ -14,10 +14,10 @@ import { z } from 'zod';
 import type { Lead, LeadWithVisits, ListLeadsQuery, TrackedEvent, Visit } from '../api-schemas';
 import type { Retention } from '../config';
 import { decodeCursor, encodeCursor } from '../cursor';
+import { type Item, queryAll } from '../query-all';
 import { keys, LEADS_BY_LAST_SEEN_INDEX, toEpochSeconds } from '../table';
 import { applyEvents, type Identified, type StoredLead, toLead } from './aggregate';
 
-type Item = Record<string, unknown>;
 type Transaction = NonNullable<TransactWriteCommandInput['TransactItems']>;
 
 const MAX_ATTEMPTS = 10;
@@ -233,24 +233,15 @@ export class LeadStore {
   }
 
   private async partition(siteId: string, leadId: string, projection?: string): Promise<Item[]> {
-    const items: Item[] = [];
-    let startKey: Item | undefined;
-    do {
-      const page = await this.doc.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': keys.leadPartition(siteId, leadId) },
-          ConsistentRead: true,
-          ...(projection ? { ProjectionExpression: projection } : {}),
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      items.push(...(page.Items ?? []));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return items;
+    return queryAll(this.doc, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': keys.leadPartition(siteId, leadId) },
+      ConsistentRead: true,
+      ...(projection ? { ProjectionExpression: projection } : {}),
+    });
   }
+
 }
 
 function toVisit(item: Item): Visit {
