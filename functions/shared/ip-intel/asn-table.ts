@@ -189,6 +189,31 @@ export class AsnTable {
     return this.pick(hits, Number(last - first + 1n), (h) => h.first <= first && h.last >= last);
   }
 
+  /**
+   * The organisation holding the largest share of a split query, and its largest range; resets the scratch
+   * arrays for the next query. Organisations are visited in order of first appearance,
+   * so `>=` gives a tie to the one seen last, as `pick` does.
+   */
+  private winner(organisations: number): { org: number; held: number; i: number } {
+    const share = this.orgShare!;
+    const bestOf = this.orgBest!;
+    const touched = this.touched!;
+    let org = -1;
+    let held = -1;
+    let i = 0;
+    for (let k = 0; k < organisations; k++) {
+      const o = touched[k]!;
+      if (share[o]! >= held) {
+        org = o;
+        held = share[o]!;
+        i = bestOf[o]!;
+      }
+      share[o] = 0;
+      bestOf[o] = -1;
+    }
+    return { org, held, i };
+  }
+
   /** As lookupV4, with the scratch arrays of lookupV6Word instead of an object per range and a Map. */
   lookupV4Split(first: number, last: number): RangeHit | undefined {
     const share = (this.orgShare ??= new Float64Array(this.orgAsn.length));
@@ -210,19 +235,7 @@ export class AsnTable {
       count++;
     }
     if (count === 0) return undefined;
-    let org = -1;
-    let held = -1;
-    let i = 0;
-    for (let k = 0; k < organisations; k++) {
-      const o = touched[k]!;
-      if (share[o]! >= held) {
-        org = o;
-        held = share[o]!;
-        i = bestOf[o]!;
-      }
-      share[o] = 0;
-      bestOf[o] = -1;
-    }
+    const { org, held, i } = this.winner(organisations);
     const start = starts[i]!;
     const end = ends[i]!;
     return {
@@ -276,20 +289,7 @@ export class AsnTable {
       count++;
     }
     if (count === 0) return undefined;
-    let org = -1;
-    let held = -1;
-    let i = 0;
-    // In order of first appearance (high to low addresses), `>=` gives a tie to the lower addresses, as `pick` does.
-    for (let k = 0; k < organisations; k++) {
-      const o = touched[k]!;
-      if (share[o]! >= held) {
-        org = o;
-        held = share[o]!;
-        i = bestOf[o]!;
-      }
-      share[o] = 0;
-      bestOf[o] = -1;
-    }
+    const { org, held, i } = this.winner(organisations);
     const first = this.v6Start[i] ?? 0n;
     const last = this.v6End[i] ?? 0n;
     const q0 = (BigInt(hi) << 32n) | BigInt(firstLo);

@@ -10,6 +10,7 @@ import { visitorPseudonym } from '../privacy/pseudonym';
 import { queryAll } from '../query-all';
 import { keys, LEADS_BY_LAST_SEEN_INDEX, toEpochSeconds } from '../table';
 import { type StoredLead, type StoredVisit, toLead, withoutVisits } from './aggregate';
+import { toVisit } from './lead-store';
 
 /** Reads a past day's salt while it exists (DailySaltStore.existing). */
 export interface SaltReader {
@@ -52,7 +53,7 @@ export class DataSubjectRequests {
       matching,
       leads: matches
         .filter((match) => match.erased.length > 0)
-        .map((match) => ({ ...toLead(match.lead), visits: match.erased.map(publicVisit) })),
+        .map((match) => ({ ...toLead(match.lead), visits: match.erased.map((visit) => toVisit(visit as unknown as Record<string, unknown>)) })),
       notStored: [...NOT_STORED],
     };
   }
@@ -177,17 +178,6 @@ export class DataSubjectRequests {
 function storedFields(lead: StoredLead): StoredLead {
   const { leadId, siteId, organisation, match, location, firstSeenAt, lastSeenAt, visits, pageviews, engagedMs, pageCounts, activeVisits, version, expiresAt } = lead;
   return { leadId, siteId, organisation, match, location, firstSeenAt, lastSeenAt, visits, pageviews, engagedMs, pageCounts, activeVisits, version, expiresAt };
-}
-
-function publicVisit(visit: StoredVisit & { referrer?: string; location?: StoredLead['location'] }) {
-  return {
-    visitId: visit.visitId,
-    startedAt: visit.startedAt,
-    endedAt: visit.endedAt,
-    ...(visit.referrer ? { referrer: visit.referrer } : {}),
-    pages: visit.pages,
-    location: visit.location ?? { country: 'ZZ' },
-  };
 }
 
 /** Does a match range (`a.b.c.d/n` or `first-last`) hold the address? */

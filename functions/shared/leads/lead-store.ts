@@ -244,7 +244,8 @@ export class LeadStore {
 
 }
 
-function toVisit(item: Item): Visit {
+/** The public view of a stored visit item. */
+export function toVisit(item: Item): Visit {
   const visit = item as unknown as Visit;
   return {
     visitId: visit.visitId,
