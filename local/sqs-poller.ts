@@ -13,10 +13,15 @@ export interface SqsPollerOptions {
   readonly handler: SqsHandler;
   /** One line per batch or error; never message bodies. */
   readonly log: (line: string) => void;
-  /** @default 10, the event source mapping's batch size */
+  /**
+   * Records per invocation, gathered from several receives of at most 10 (as Lambda's poller does when a batching
+   * window is set). @default 100, the event source mapping's batch size
+   */
   readonly batchSize?: number;
   /** @default 1 */
   readonly waitTimeSeconds?: number;
+  /** Batches in flight at once, like Lambda's concurrent pollers. @default 2 */
+  readonly concurrency?: number;
 }
 
 export interface BatchOutcome {
@@ -32,27 +37,29 @@ export interface BatchOutcome {
  */
 export class SqsPoller {
   private running = false;
-  private loop: Promise<void> | undefined;
-  private receiving: AbortController | undefined;
+  private loops: Promise<void>[] = [];
+  private readonly receiving = new Set<AbortController>();
   private readonly batchSize: number;
   private readonly waitTimeSeconds: number;
+  private readonly concurrency: number;
 
   constructor(private readonly options: SqsPollerOptions) {
-    this.batchSize = options.batchSize ?? 10;
+    this.batchSize = options.batchSize ?? 100;
     this.waitTimeSeconds = options.waitTimeSeconds ?? 1;
+    this.concurrency = options.concurrency ?? 2;
   }
 
   start(): void {
     if (this.running) return;
     this.running = true;
-    this.loop = this.run();
+    this.loops = Array.from({ length: this.concurrency }, () => this.run());
   }
 
-  /** Stops polling; a batch already received is processed and acknowledged before this resolves. */
+  /** Stops polling; batches already received are processed and acknowledged before this resolves. */
   async stop(): Promise<void> {
     this.running = false;
-    this.receiving?.abort();
-    await this.loop;
+    for (const controller of this.receiving) controller.abort();
+    await Promise.all(this.loops);
   }
 
   private async run(): Promise<void> {
@@ -82,26 +89,38 @@ export class SqsPoller {
     return outcome;
   }
 
+  /** A long poll for the first messages, then short polls while the queue has more and the batch has room. */
   private async receive(): Promise<Message[]> {
-    this.receiving = new AbortController();
+    const batch = await this.receiveUpTo(Math.min(10, this.batchSize), this.waitTimeSeconds);
+    while (batch.length > 0 && batch.length < this.batchSize && this.running) {
+      const more = await this.receiveUpTo(Math.min(10, this.batchSize - batch.length), 0);
+      if (more.length === 0) break;
+      batch.push(...more);
+    }
+    return batch;
+  }
+
+  private async receiveUpTo(maxMessages: number, waitTimeSeconds: number): Promise<Message[]> {
+    const controller = new AbortController();
+    this.receiving.add(controller);
     try {
       const { Messages } = await this.options.client.send(
         new ReceiveMessageCommand({
           QueueUrl: this.options.queueUrl,
-          MaxNumberOfMessages: this.batchSize,
-          WaitTimeSeconds: this.waitTimeSeconds,
+          MaxNumberOfMessages: maxMessages,
+          WaitTimeSeconds: waitTimeSeconds,
           // local-aws-sqs honours this older parameter, not MessageSystemAttributeNames.
           AttributeNames: ['All'],
           MessageAttributeNames: ['All'],
         }),
-        { abortSignal: this.receiving.signal },
+        { abortSignal: controller.signal },
       );
       return Messages ?? [];
     } catch (error) {
       if (!this.running && isAbort(error)) return [];
       throw error;
     } finally {
-      this.receiving = undefined;
+      this.receiving.delete(controller);
     }
   }
 
@@ -171,15 +190,17 @@ export class SqsPoller {
   }
 
   private async deleteMessages(records: SQSRecord[]): Promise<void> {
-    if (records.length === 0) return;
-    const { Failed } = await this.options.client.send(
-      new DeleteMessageBatchCommand({
-        QueueUrl: this.options.queueUrl,
-        Entries: records.map((record, index) => ({ Id: String(index), ReceiptHandle: record.receiptHandle })),
-      }),
-    );
-    if (Failed && Failed.length > 0) {
-      this.options.log(`sqs-poller: ${Failed.length} processed messages could not be deleted and will be redelivered`);
+    // DeleteMessageBatch takes at most 10 entries.
+    for (let start = 0; start < records.length; start += 10) {
+      const { Failed } = await this.options.client.send(
+        new DeleteMessageBatchCommand({
+          QueueUrl: this.options.queueUrl,
+          Entries: records.slice(start, start + 10).map((record, index) => ({ Id: String(index), ReceiptHandle: record.receiptHandle })),
+        }),
+      );
+      if (Failed && Failed.length > 0) {
+        this.options.log(`sqs-poller: ${Failed.length} processed messages could not be deleted and will be redelivered`);
+      }
     }
   }
 }

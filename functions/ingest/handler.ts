@@ -53,6 +53,8 @@ function preflight(event: APIGatewayProxyEvent): APIGatewayProxyResult {
 
 async function ingest(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> {
   if (event.httpMethod === 'OPTIONS') return preflight(event);
+  const correlationId = event.requestContext?.requestId;
+  if (correlationId) logger.appendKeys({ correlationId });
   const now = new Date();
   const request = parseIngestRequest(event, now);
   const site = sites.find(request.siteId);
@@ -86,6 +88,7 @@ async function ingest(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResul
     receivedAt: now.toISOString(),
     network,
     visitorId: visitorPseudonym(salt, ip, userAgent, site.siteId),
+    ...(correlationId ? { correlationId } : {}),
     events: request.events,
   };
   await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify(message) }));
@@ -94,5 +97,5 @@ async function ingest(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResul
 }
 
 export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>(ingest)
-  .use(injectLambdaContext(logger))
+  .use(injectLambdaContext(logger, { resetKeys: true }))
   .use(httpErrorBoundary(corsHeaders));

@@ -57,7 +57,6 @@ export const NO_IP_OVERRIDES: IpOverrides = IpOverridesSchema.parse({});
 export const RetentionSchema = z.strictObject({
   visitDays: z.int().min(1).max(3650).default(90),
   leadDays: z.int().min(1).max(3650).default(396),
-  dedupeHours: z.int().min(1).max(720).default(24),
   saltHours: z.int().min(25).max(72).default(48),
   apiKeyDays: z.int().min(1).max(3650).default(365),
   auditDays: z.int().min(30).max(3650).default(365),

@@ -14,6 +14,8 @@ export const QueuedRequestSchema = z.strictObject({
   network: z.string().regex(/^[0-9a-f.:]+\/(24|48)$/),
   /** HMAC-SHA256 pseudonym under the daily salt, hex; groups page views into visits for one day at most. */
   visitorId: z.string().regex(/^[0-9a-f]{64}$/),
+  /** The API request id, so that the enrichment's log lines can be joined to the ingest's. */
+  correlationId: z.string().max(128).optional(),
   /** Events with `occurredAt` always set by the ingest function. */
   events: z.array(TrackedEventSchema).min(1),
 });

@@ -5,7 +5,6 @@
  * |-------------|----------------------------|-------------------------|---------------------|---------------------|
  * | lead        | SITE#{site}#LEAD#{leadId}  | LEAD                    | SITE#{site}         | {lastSeenAt}#{lead} |
  * | visit       | SITE#{site}#LEAD#{leadId}  | VISIT#{visitId}         |                     |                     |
- * | dedupe mark | SITE#{site}#EVENT#{id}     | EVENT                   |                     |                     |
  * | daily salt  | SALT#{yyyy-mm-dd}          | SALT                    |                     |                     |
  * | API key     | APIKEY#{sha256(key)}       | APIKEY                  |                     |                     |
  * | audit       | SITE#{site}#AUDIT          | {at}#{uuid}             |                     |                     |
@@ -25,7 +24,6 @@ export const keys = {
     gsi1sk: `${lastSeenAt}#${leadId}`,
   }),
   siteLeads: (siteId: string) => `SITE#${siteId}`,
-  dedupe: (siteId: string, eventId: string) => ({ pk: `SITE#${siteId}#EVENT#${eventId}`, sk: 'EVENT' }),
   salt: (day: string) => ({ pk: `SALT#${day}`, sk: 'SALT' }),
   apiKey: (keyHash: string) => ({ pk: `APIKEY#${keyHash}`, sk: 'APIKEY' }),
   auditPartition: (siteId: string) => `SITE#${siteId}#AUDIT`,

@@ -34,11 +34,13 @@ export interface EnrichmentProps {
    */
   readonly memorySize?: number;
   /**
-   * Records per invocation (1–10).
-   * @default 10
+   * Records per invocation (1–1,000; above 10 SQS needs a batching window). The function writes each lead once per
+   * batch, so larger batches mean fewer DynamoDB writes when an organisation sends several page views at once.
+   * @default 100
    */
   readonly batchSize?: number;
   /**
+   * How long the poller gathers records before invoking; it adds at most this much to event-to-lead latency.
    * @default Duration.seconds(1)
    */
   readonly maxBatchingWindow?: Duration;
@@ -56,9 +58,13 @@ export class Enrichment extends Construct {
 
   constructor(scope: Construct, id: string, props: EnrichmentProps) {
     super(scope, id);
-    const batchSize = props.batchSize ?? 10;
-    if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 10) {
-      throw new Error(`Enrichment: batchSize must be an integer from 1 to 10, got ${batchSize}`);
+    const batchSize = props.batchSize ?? 100;
+    const maxBatchingWindow = props.maxBatchingWindow ?? Duration.seconds(1);
+    if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 1000) {
+      throw new Error(`Enrichment: batchSize must be an integer from 1 to 1000, got ${batchSize}`);
+    }
+    if (batchSize > 10 && maxBatchingWindow.toMilliseconds() === 0) {
+      throw new Error('Enrichment: a batchSize above 10 needs a maxBatchingWindow of at least 1 second');
     }
 
     this.function = new EirleadFunction(this, 'Function', {
@@ -81,7 +87,7 @@ export class Enrichment extends Construct {
     this.function.addEventSource(
       new SqsEventSource(props.queue, {
         batchSize,
-        maxBatchingWindow: props.maxBatchingWindow ?? Duration.seconds(1),
+        maxBatchingWindow,
         // One bad record is retried (and eventually dead-lettered) alone, not with its whole batch.
         reportBatchItemFailures: true,
       }),

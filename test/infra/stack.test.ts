@@ -211,7 +211,7 @@ describe('functions', () => {
     });
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       EventSourceArn: { 'Fn::GetAtt': [logicalIdOf('AWS::SQS::Queue', 'EirleadStack/Ingest/Queue/Resource'), 'Arn'] },
-      BatchSize: 10,
+      BatchSize: 100,
       MaximumBatchingWindowInSeconds: 1,
       FunctionResponseTypes: ['ReportBatchItemFailures'],
     });

@@ -68,6 +68,53 @@ describe('LeadStore against DynamoDB Local', () => {
     expect(await store.getLead('site-c', org.leadId)).toMatchObject({ pageviews: 3 });
   });
 
+  it('writes the requests of one lead in a batch together, skipping the batch\'s own duplicates', async () => {
+    const org = organisation('site-i', 7);
+    const [alice, bob] = [visitor(), visitor()];
+    const repeated = pageview('/pricing');
+    const outcome = await store.recordRequests(org, [
+      { visitorId: alice, events: [repeated, pageview('/contact')] },
+      { visitorId: bob, events: [pageview('/')] },
+      { visitorId: alice, events: [repeated] },
+    ]);
+
+    expect(outcome).toEqual({ status: 'recorded', applied: 3, duplicates: 1 });
+    const lead = await store.getLead('site-i', org.leadId);
+    expect(lead).toMatchObject({ visits: expect.any(Array), pageviews: 3 });
+    expect(lead?.visits.map((visit) => visit.pages.map((page) => page.path)).sort()).toEqual([['/'], ['/pricing', '/contact']]);
+  });
+
+  it('applies a request once when the lead write failed after its visit was written, and it is retried', async () => {
+    const org = organisation('site-j', 8);
+    const id = visitor();
+    await store.recordRequest(org, id, [pageview('/first')]);
+    const events = [pageview('/second'), pageview('/third')];
+    // The lead write (the commit point) fails once, as a timed-out Lambda would leave it; SQS then redelivers.
+    let failLeadWrite = true;
+    resources.doc.middlewareStack.add(
+      (next) => async (args) => {
+        const input = args.input as { Item?: { sk?: string } };
+        if (failLeadWrite && input.Item?.sk === 'LEAD') {
+          failLeadWrite = false;
+          throw new Error('injected: lead write lost');
+        }
+        return next(args);
+      },
+      { step: 'initialize', name: 'failFirstLeadWrite' },
+    );
+    try {
+      await expect(store.recordRequest(org, id, events)).rejects.toThrow('injected');
+      expect(await store.recordRequest(org, id, events)).toEqual({ status: 'recorded', applied: 2, duplicates: 0 });
+      expect(await store.recordRequest(org, id, events)).toEqual({ status: 'duplicate' });
+    } finally {
+      resources.doc.middlewareStack.remove('failFirstLeadWrite');
+    }
+
+    const lead = await store.getLead('site-j', org.leadId);
+    expect(lead).toMatchObject({ pageviews: 3 });
+    expect(lead?.visits.map((visit) => visit.pages.map((page) => page.path))).toEqual([['/first', '/second', '/third']]);
+  });
+
   it('counts every concurrent writer exactly once', async () => {
     const org = organisation('site-d', 4);
     await Promise.all(Array.from({ length: 5 }, () => store.recordRequest(org, visitor(), [pageview('/')])));

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { TrackedEvent } from '../../functions/shared/api-schemas';
 import { DEFAULT_RETENTION } from '../../functions/shared/config';
-import { applyEvents, leadIdFor, MAX_TRACKED_PATHS, toLead } from '../../functions/shared/leads/aggregate';
+import { applyEvents, applyRequests, eventKey, leadIdFor, MAX_TRACKED_PATHS, toLead, visitFromItem } from '../../functions/shared/leads/aggregate';
 
 const identified = {
   siteId: 'demo',
@@ -24,14 +24,14 @@ describe('applyEvents', () => {
 
     expect(lead).toMatchObject({ visits: 1, pageviews: 2, firstSeenAt: '2026-11-25T10:00:00.000Z', lastSeenAt: '2026-11-25T10:01:00.000Z', version: 1 });
     expect(visit).toMatchObject({ isNew: true, startedAt: '2026-11-25T10:00:00.000Z', endedAt: '2026-11-25T10:01:00.000Z', referrer: 'https://www.google.com/search' });
-    expect(visit.newPages.map((page) => page.path)).toEqual(['/pricing', '/']);
+    expect(Object.values(visit.newPages).map((page) => page.path)).toEqual(['/pricing', '/']);
   });
 
   it('keeps paths only: query strings and fragments may carry personal data', () => {
     const { visit, lead } = applyEvents(undefined, identified, VISITOR, [
       pageview('https://www.example.com/signup?email=jane@example.com#step2', '2026-11-25T10:00:00.000Z'),
     ], DEFAULT_RETENTION);
-    expect(visit.newPages[0]?.path).toBe('/signup');
+    expect(Object.values(visit.newPages)[0]?.path).toBe('/signup');
     expect(JSON.stringify({ visit, lead })).not.toContain('jane');
   });
 
@@ -82,5 +82,65 @@ describe('applyEvents', () => {
     expect(leadIdFor('demo', 'asn:1')).toBe(leadIdFor('demo', 'asn:1'));
     expect(leadIdFor('demo', 'asn:1')).not.toBe(leadIdFor('other', 'asn:1'));
     expect(leadIdFor('demo', 'asn:1')).toMatch(/^[0-9a-f]{24}$/);
+  });
+});
+
+describe('applyRequests', () => {
+  const at = (minute: number) => `2026-11-25T10:${String(minute).padStart(2, '0')}:00.000Z`;
+
+  it('skips events the lead has applied already, from an earlier delivery or twice in one batch', () => {
+    const a = pageview('https://e.com/a', at(0));
+    const b = pageview('https://e.com/b', at(1));
+    const first = applyRequests(undefined, identified, [{ visitorId: VISITOR, events: [a] }], DEFAULT_RETENTION);
+    const again = applyRequests(first.lead, identified, [{ visitorId: VISITOR, events: [a, b] }, { visitorId: VISITOR, events: [b] }], DEFAULT_RETENTION);
+
+    expect(first).toMatchObject({ applied: 1, duplicates: 0 });
+    expect(again).toMatchObject({ applied: 1, duplicates: 2 });
+    expect(again.lead).toMatchObject({ pageviews: 2, visits: 1 });
+    expect(again.visits.map((visit) => Object.values(visit.newPages).map((page) => page.path))).toEqual([['/b']]);
+  });
+
+  it('returns no lead to write when every event was a duplicate', () => {
+    const a = pageview('https://e.com/a', at(0));
+    const first = applyRequests(undefined, identified, [{ visitorId: VISITOR, events: [a] }], DEFAULT_RETENTION);
+    expect(applyRequests(first.lead, identified, [{ visitorId: VISITOR, events: [a] }], DEFAULT_RETENTION)).toEqual({ visits: [], applied: 0, duplicates: 1 });
+  });
+
+  it('merges several requests of one visit into one visit change, in event order whatever the batch order', () => {
+    const late = pageview('https://e.com/late', at(5));
+    const early = pageview('https://e.com/early', at(0));
+    const { lead, visits } = applyRequests(undefined, identified, [{ visitorId: VISITOR, events: [late] }, { visitorId: VISITOR, events: [early] }], DEFAULT_RETENTION);
+
+    expect(visits).toHaveLength(1);
+    expect(visits[0]).toMatchObject({ isNew: true, startedAt: at(0), endedAt: at(5) });
+    expect(Object.keys(visits[0]?.newPages ?? {}).sort()).toEqual([eventKey(early.id), eventKey(late.id)].sort());
+    expect(lead).toMatchObject({ visits: 1, pageviews: 2, firstSeenAt: at(0), lastSeenAt: at(5) });
+  });
+
+  it('keeps event keys only while the visit is open', () => {
+    const first = applyRequests(undefined, identified, [{ visitorId: VISITOR, events: [pageview('https://e.com/a', at(0))] }], DEFAULT_RETENTION);
+    const later = applyRequests(first.lead, identified, [{ visitorId: 'b'.repeat(64), events: [pageview('https://e.com/b', '2026-11-25T11:00:00.000Z')] }], DEFAULT_RETENTION);
+    expect(Object.keys(later.lead?.activeVisits ?? {})).toEqual(['b'.repeat(64)]);
+  });
+});
+
+describe('visitFromItem', () => {
+  it('orders pages by time and derives start, end and engagement from the entries', () => {
+    const visit = visitFromItem({
+      visitId: 'v1',
+      visitorId: VISITOR,
+      location: { country: 'DE' },
+      pages: { k2: { path: '/b', at: '2026-11-25T10:02:00.000Z' }, k1: { path: '/a', title: 'A', at: '2026-11-25T10:00:00.000Z' } },
+      engagement: { k3: { ms: 4000, at: '2026-11-25T10:05:00.000Z' }, k4: { ms: 500, at: '2026-11-25T10:01:00.000Z' } },
+    });
+    expect(visit).toEqual({
+      visitId: 'v1',
+      visitorId: VISITOR,
+      location: { country: 'DE' },
+      startedAt: '2026-11-25T10:00:00.000Z',
+      endedAt: '2026-11-25T10:05:00.000Z',
+      pages: [{ path: '/a', title: 'A', at: '2026-11-25T10:00:00.000Z' }, { path: '/b', at: '2026-11-25T10:02:00.000Z' }],
+      engagedMs: 4500,
+    });
   });
 });

@@ -10,8 +10,11 @@ import { toEpochSeconds } from '../table';
 
 /** A visit ends after 30 minutes without a page view, as in most web analytics. */
 export const VISIT_TIMEOUT_MS = 30 * 60 * 1000;
-/** Bounds the lead item (DynamoDB items are at most 400 KB): extra paths fold into the least-viewed ones. */
-export const MAX_TRACKED_PATHS = 100;
+/**
+ * Bounds the lead item, which is written on every batch that touches the lead and billed per started KB (and once
+ * more in the index): the 25 most viewed paths rank the top 10 well; rarer paths drop out.
+ */
+export const MAX_TRACKED_PATHS = 25;
 export const TOP_PAGES = 10;
 export const MAX_PAGES_PER_VISIT = 200;
 
@@ -19,6 +22,12 @@ export interface ActiveVisit {
   visitId: string;
   lastAt: string;
   pageCount: number;
+  /**
+   * `eventKey`s of the events applied to this visit: a redelivered event is recognised here, on the item that is
+   * read and written anyway, so deduplication costs no write of its own. Kept while the visit is open, which
+   * outlasts SQS redelivery (receive limit × visibility timeout) by far.
+   */
+  eventKeys?: string[];
 }
 
 export interface StoredLead {
@@ -39,6 +48,9 @@ export interface StoredLead {
   expiresAt: number;
 }
 
+/** A page view as stored: `order` keeps the request's order among page views with the same time. */
+export type StoredPage = Visit['pages'][number] & { order?: number };
+
 export interface VisitChange {
   visitId: string;
   isNew: boolean;
@@ -46,12 +58,24 @@ export interface VisitChange {
   startedAt: string;
   endedAt: string;
   referrer?: string;
-  newPages: Visit['pages'];
-  /** Engagement of these events, kept per visit so that erasing a visit can take it out of the lead. */
-  engagedMs: number;
+  /** New page views by `eventKey`: written as map entries, so writing them twice changes nothing. */
+  newPages: Record<string, StoredPage>;
+  /** Engagement by `eventKey`, kept per visit so that erasing a visit can take it out of the lead. */
+  engagement: Record<string, { ms: number; at: string }>;
   location: Location;
   expiresAt: number;
 }
+
+export interface Applied {
+  /** Undefined when every event was a duplicate: nothing to write. */
+  lead?: StoredLead;
+  visits: VisitChange[];
+  applied: number;
+  duplicates: number;
+}
+
+/** A short, fixed-size stand-in for a client's event id (any UUID version): 66 bits, enough within one lead. */
+export const eventKey = (eventId: string): string => createHash('sha256').update(eventId).digest('base64url').slice(0, 11);
 
 export interface Identified {
   siteId: string;
@@ -75,6 +99,56 @@ export function minimiseReferrer(referrer: string | undefined): string | undefin
   return `${url.protocol}//${url.host}${url.pathname}`.slice(0, 512);
 }
 
+/**
+ * Applies the queued requests of one lead (one per visitor and request, in any order) to the stored lead.
+ * Events already applied, by an earlier delivery or twice in this batch, are counted as duplicates and skipped.
+ */
+export function applyRequests(
+  existing: StoredLead | undefined,
+  identified: Identified & { leadId: string },
+  requests: readonly { visitorId: string; events: readonly TrackedEvent[] }[],
+  retention: Retention,
+): Applied {
+  const seen = new Set(Object.values(existing?.activeVisits ?? {}).flatMap((visit) => visit.eventKeys ?? []));
+  const ordered = [...requests].sort((a, b) => firstAt(a.events).localeCompare(firstAt(b.events)));
+  let lead = existing;
+  const visits = new Map<string, VisitChange>();
+  let applied = 0;
+  let duplicates = 0;
+  for (const request of ordered) {
+    const fresh = request.events.filter((event) => {
+      const key = eventKey(event.id);
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
+    duplicates += request.events.length - fresh.length;
+    if (fresh.length === 0) continue;
+    const change = applyEvents(lead, identified, request.visitorId, fresh, retention);
+    lead = change.lead;
+    applied += fresh.length;
+    const earlier = visits.get(change.visit.visitId);
+    visits.set(change.visit.visitId, earlier ? mergeVisitChanges(earlier, change.visit) : change.visit);
+  }
+  return { ...(applied > 0 && lead ? { lead } : {}), visits: [...visits.values()], applied, duplicates };
+}
+
+const firstAt = (events: readonly TrackedEvent[]): string =>
+  events.reduce((min, event) => (event.occurredAt && event.occurredAt < min ? event.occurredAt : min), '\uffff');
+
+function mergeVisitChanges(a: VisitChange, b: VisitChange): VisitChange {
+  return {
+    ...a,
+    isNew: a.isNew,
+    startedAt: minIso(a.startedAt, b.startedAt),
+    endedAt: maxIso(a.endedAt, b.endedAt),
+    newPages: { ...a.newPages, ...b.newPages },
+    engagement: { ...a.engagement, ...b.engagement },
+    expiresAt: Math.max(a.expiresAt, b.expiresAt),
+  };
+}
+
+/** One visitor's events, none of them applied before (see `applyRequests`). */
 export function applyEvents(
   existing: StoredLead | undefined,
   identified: Identified & { leadId: string },
@@ -94,21 +168,25 @@ export function applyEvents(
   const pageviews = sorted.filter((event) => event.type === 'pageview');
   const continues = open !== undefined && open.pageCount + pageviews.length <= MAX_PAGES_PER_VISIT;
   const visitId = continues ? open.visitId : visitIdFor(visitorId, first.id);
-  const newPages = pageviews.map((event) => ({
-    path: pathOf(event.url),
-    ...(event.title ? { title: event.title } : {}),
-    at: event.occurredAt ?? firstAt,
-  }));
+  const newPages: Record<string, StoredPage> = {};
+  pageviews.forEach((event, order) => {
+    newPages[eventKey(event.id)] = { path: pathOf(event.url), ...(event.title ? { title: event.title } : {}), at: event.occurredAt ?? firstAt, order };
+  });
+  const engagement: VisitChange['engagement'] = {};
+  for (const event of sorted) {
+    if (event.type === 'engagement') engagement[eventKey(event.id)] = { ms: event.engagedMs, at: event.occurredAt ?? firstAt };
+  }
   const visitEndedAt = continues ? maxIso(open.lastAt, lastAt) : lastAt;
   activeVisits[visitorId] = {
     visitId,
     lastAt: visitEndedAt,
-    pageCount: (continues ? open.pageCount : 0) + newPages.length,
+    pageCount: (continues ? open.pageCount : 0) + pageviews.length,
+    eventKeys: [...(continues ? (open.eventKeys ?? []) : []), ...sorted.map((event) => eventKey(event.id))],
   };
 
   const pageCounts = { ...(existing?.pageCounts ?? {}) };
-  for (const page of newPages) pageCounts[page.path] = (pageCounts[page.path] ?? 0) + 1;
-  const engagedMs = sorted.reduce((sum, event) => sum + (event.type === 'engagement' ? event.engagedMs : 0), 0);
+  for (const page of Object.values(newPages)) pageCounts[page.path] = (pageCounts[page.path] ?? 0) + 1;
+  const engagedMs = Object.values(engagement).reduce((sum, entry) => sum + entry.ms, 0);
   const lastSeenAt = maxIso(existing?.lastSeenAt, lastAt);
 
   const lead: StoredLead = {
@@ -120,7 +198,7 @@ export function applyEvents(
     firstSeenAt: existing ? minIso(existing.firstSeenAt, firstAt) : firstAt,
     lastSeenAt,
     visits: (existing?.visits ?? 0) + (continues ? 0 : 1),
-    pageviews: (existing?.pageviews ?? 0) + newPages.length,
+    pageviews: (existing?.pageviews ?? 0) + pageviews.length,
     engagedMs: (existing?.engagedMs ?? 0) + engagedMs,
     pageCounts: capPaths(pageCounts),
     activeVisits,
@@ -136,7 +214,7 @@ export function applyEvents(
     endedAt: visitEndedAt,
     ...(referrer ? { referrer } : {}),
     newPages,
-    engagedMs,
+    engagement,
     location: identified.location,
     expiresAt: toEpochSeconds(new Date(visitEndedAt)) + retention.visitDays * 86_400,
   };
@@ -188,9 +266,38 @@ export interface StoredVisit {
   visitorId: string;
   startedAt: string;
   endedAt: string;
-  pages: Visit['pages'];
-  engagedMs?: number;
+  referrer?: string;
+  pages: StoredPage[];
+  engagedMs: number;
+  location: Location;
 }
+
+/**
+ * A visit item as the code reads it. Pages and engagement are stored as maps keyed by `eventKey` (so that a
+ * repeated write is a no-op); their order and the visit's start and end are derived from them here.
+ */
+export function visitFromItem(item: Record<string, unknown>): StoredVisit {
+  const pages = Object.values((item.pages ?? {}) as Record<string, StoredPage>).sort(byTime);
+  const engagement = Object.values((item.engagement ?? {}) as Record<string, { ms: number; at: string }>);
+  const times = [...pages, ...engagement].map((entry) => entry.at).sort();
+  const referrer = typeof item.referrer === 'string' ? item.referrer : undefined;
+  return {
+    visitId: String(item.visitId),
+    visitorId: String(item.visitorId),
+    startedAt: times[0] ?? String(item.startedAt),
+    endedAt: times[times.length - 1] ?? String(item.startedAt),
+    ...(referrer ? { referrer } : {}),
+    pages: pages.map(({ path, title, at }) => ({ path, ...(title ? { title } : {}), at })),
+    engagedMs: engagement.reduce((sum, entry) => sum + entry.ms, 0),
+    location: item.location as Location,
+  };
+}
+
+export function publicVisit({ visitId, startedAt, endedAt, referrer, pages, location }: StoredVisit): Visit {
+  return { visitId, startedAt, endedAt, ...(referrer ? { referrer } : {}), pages, location };
+}
+
+const byTime = (a: StoredPage, b: StoredPage): number => a.at.localeCompare(b.at) || (a.order ?? 0) - (b.order ?? 0);
 
 /**
  * The lead without the given visits (erasure): counts, page views, engagement and page counts go down by what
@@ -218,7 +325,7 @@ export function withoutVisits(
     ...lead,
     visits: Math.max(0, lead.visits - erased.length),
     pageviews: Math.max(0, lead.pageviews - erased.reduce((sum, visit) => sum + visit.pages.length, 0)),
-    engagedMs: Math.max(0, lead.engagedMs - erased.reduce((sum, visit) => sum + (visit.engagedMs ?? 0), 0)),
+    engagedMs: Math.max(0, lead.engagedMs - erased.reduce((sum, visit) => sum + visit.engagedMs, 0)),
     pageCounts,
     activeVisits,
     // Older visits may have expired already; the remaining live ones are the best evidence left.

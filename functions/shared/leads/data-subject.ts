@@ -9,8 +9,7 @@ import { parseIp, truncateIp } from '../privacy/network';
 import { visitorPseudonym } from '../privacy/pseudonym';
 import { queryAll } from '../query-all';
 import { keys, LEADS_BY_LAST_SEEN_INDEX, toEpochSeconds } from '../table';
-import { type StoredLead, type StoredVisit, toLead, withoutVisits } from './aggregate';
-import { toVisit } from './lead-store';
+import { publicVisit, type StoredLead, type StoredVisit, toLead, visitFromItem, withoutVisits } from './aggregate';
 
 /** Reads a past day's salt while it exists (DailySaltStore.existing). */
 export interface SaltReader {
@@ -53,7 +52,7 @@ export class DataSubjectRequests {
       matching,
       leads: matches
         .filter((match) => match.erased.length > 0)
-        .map((match) => ({ ...toLead(match.lead), visits: match.erased.map((visit) => toVisit(visit as unknown as Record<string, unknown>)) })),
+        .map((match) => ({ ...toLead(match.lead), visits: match.erased.map(publicVisit) })),
       notStored: [...NOT_STORED],
     };
   }
@@ -140,7 +139,7 @@ export class DataSubjectRequests {
       ExpressionAttributeValues: { ':pk': keys.leadPartition(siteId, leadId), ':visit': 'VISIT#', ':now': toEpochSeconds(this.clock()) },
       ConsistentRead: true,
     });
-    return items as unknown as StoredVisit[];
+    return items.map(visitFromItem);
   }
 
   /** One transaction per 99 visits, each carrying the lead's new state guarded by its version. */

@@ -4,31 +4,40 @@ import {
   DeleteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
+  PutCommand,
   QueryCommand,
   type QueryCommandInput,
-  TransactWriteCommand,
-  type TransactWriteCommandInput,
+  UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { z } from 'zod';
 import type { Lead, LeadWithVisits, ListLeadsQuery, TrackedEvent, Visit } from '../api-schemas';
 import type { Retention } from '../config';
 import { decodeCursor, encodeCursor } from '../cursor';
 import { type Item, queryAll } from '../query-all';
 import { keys, LEADS_BY_LAST_SEEN_INDEX, toEpochSeconds } from '../table';
-import { applyEvents, type Identified, type StoredLead, toLead } from './aggregate';
-
-type Transaction = NonNullable<TransactWriteCommandInput['TransactItems']>;
+import { applyRequests, type Identified, type StoredLead, toLead, type VisitChange, visitFromItem, publicVisit } from './aggregate';
 
 const MAX_ATTEMPTS = 10;
 const MAX_VISITS_IN_DETAIL = 100;
+/** Keeps each UpdateExpression well under DynamoDB's 4 KB expression limit. */
+const ENTRIES_PER_VISIT_UPDATE = 50;
 
 export type RecordOutcome = { status: 'recorded'; applied: number; duplicates: number } | { status: 'duplicate' };
 
+export interface LeadRequest {
+  readonly visitorId: string;
+  readonly events: readonly TrackedEvent[];
+}
+
 /**
- * Where leads are stored. Each queued request becomes one transaction: a dedupe marker per event id (so a
- * redelivered message changes nothing), the visit, and the lead guarded by its version (optimistic locking,
- * since several enrichment instances may update the same organisation's lead at once).
+ * Where leads are stored. All queued requests of one lead in a batch become one read and two kinds of write,
+ * with no transaction and no deduplication item:
+ * 1. each touched visit, as map entries keyed by event (`eventKey`), so writing them again changes nothing;
+ * 2. then the lead, guarded by its version (optimistic locking: several enrichment instances may update the same
+ *    organisation's lead at once). The lead carries the event keys of its open visits, so a redelivered event
+ *    is found on the read and skipped. The lead write is the commit point: until it lands, a retry rewrites the
+ *    same visit entries and applies the events once.
  */
 export class LeadStore {
   constructor(
@@ -38,88 +47,101 @@ export class LeadStore {
     private readonly clock: () => Date = () => new Date(),
   ) {}
 
-  async recordRequest(
-    identified: Identified & { leadId: string },
-    visitorId: string,
-    events: readonly TrackedEvent[],
-  ): Promise<RecordOutcome> {
-    let pending = [...events];
+  /** One queued request; see `recordRequests`. */
+  recordRequest(identified: Identified & { leadId: string }, visitorId: string, events: readonly TrackedEvent[]): Promise<RecordOutcome> {
+    return this.recordRequests(identified, [{ visitorId, events }]);
+  }
+
+  /** Every request of one lead from a batch, applied once however often each was delivered. */
+  async recordRequests(identified: Identified & { leadId: string }, requests: readonly LeadRequest[]): Promise<RecordOutcome> {
     for (let attempt = 1; ; attempt++) {
       const existing = await this.readStoredLead(identified.siteId, identified.leadId);
-      const { lead, visit } = applyEvents(existing.live, identified, visitorId, pending, this.retention);
+      const { lead, visits, applied, duplicates } = applyRequests(existing.live, identified, requests, this.retention);
+      if (!lead) return { status: 'duplicate' };
+      for (const visit of visits) await this.writeVisit(lead.siteId, lead.leadId, visit);
       try {
-        await this.doc.send(new TransactWriteCommand({ TransactItems: this.transaction(lead, visit, pending, existing.version) }));
-        return { status: 'recorded', applied: pending.length, duplicates: events.length - pending.length };
-      } catch (error) {
-        if (!(error instanceof TransactionCanceledException) || attempt >= MAX_ATTEMPTS) throw error;
-        const reasons = error.CancellationReasons ?? [];
-        const alreadyApplied = new Set(
-          pending.filter((_, index) => reasons[index]?.Code === 'ConditionalCheckFailed').map((event) => event.id),
+        await this.doc.send(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: { ...keys.lead(lead.siteId, lead.leadId), ...keys.leadIndex(lead.siteId, lead.lastSeenAt, lead.leadId), ...lead },
+            ...(existing.version === undefined
+              ? { ConditionExpression: 'attribute_not_exists(pk)' }
+              : { ConditionExpression: 'version = :expected', ExpressionAttributeValues: { ':expected': existing.version } }),
+          }),
         );
-        pending = pending.filter((event) => !alreadyApplied.has(event.id));
-        if (pending.length === 0) return { status: 'duplicate' };
-        // A lost version race or throttling: back off with full jitter, then re-read and re-apply.
+        return { status: 'recorded', applied, duplicates };
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException) || attempt >= MAX_ATTEMPTS) throw error;
+        // Another instance updated the lead first: back off with full jitter, then re-read and re-apply.
         await sleep(Math.random() * 25 * 2 ** attempt);
       }
     }
   }
 
-  private transaction(
-    lead: StoredLead,
-    visit: ReturnType<typeof applyEvents>['visit'],
-    events: readonly TrackedEvent[],
-    expectedVersion: number | undefined,
-  ): Transaction {
-    const now = this.clock();
-    const dedupeExpiresAt = toEpochSeconds(now) + this.retention.dedupeHours * 3600;
-    const dedupe: Transaction = events.map((event) => ({
-      Put: {
+  /**
+   * Creates the visit (a put, when the lead says it is new) or adds map entries to it. Either way a repeat
+   * writes the same entries, so it is safe before the lead's commit. A put that finds the item (written by an
+   * earlier attempt) turns into an update; an update that finds none (the visit was erased, or expired and
+   * removed, while the lead still held it open) turns into a put.
+   */
+  private async writeVisit(siteId: string, leadId: string, visit: VisitChange): Promise<void> {
+    const key = keys.visit(siteId, leadId, visit.visitId);
+    let create = visit.isNew;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await (create ? this.createVisit(key, visit) : this.addToVisit(key, visit));
+        return;
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException) || attempt >= 3) throw error;
+        create = !create;
+      }
+    }
+  }
+
+  private async createVisit(key: Item, visit: VisitChange): Promise<void> {
+    await this.doc.send(
+      new PutCommand({
         TableName: this.tableName,
-        Item: { ...keys.dedupe(lead.siteId, event.id), expiresAt: dedupeExpiresAt },
+        Item: {
+          ...key,
+          visitId: visit.visitId,
+          visitorId: visit.visitorId,
+          location: visit.location,
+          ...(visit.referrer ? { referrer: visit.referrer } : {}),
+          pages: visit.newPages,
+          engagement: visit.engagement,
+          expiresAt: visit.expiresAt,
+        },
         ConditionExpression: 'attribute_not_exists(pk)',
-      },
-    }));
-    const referrer = visit.referrer ? ', referrer = if_not_exists(referrer, :referrer)' : '';
-    return [
-      ...dedupe,
-      {
-        Update: {
-          TableName: this.tableName,
-          Key: keys.visit(lead.siteId, lead.leadId, visit.visitId),
-          UpdateExpression:
-            'SET visitId = :visitId, visitorId = :visitorId, startedAt = if_not_exists(startedAt, :startedAt), ' +
-            'endedAt = :endedAt, pages = list_append(if_not_exists(pages, :none), :pages), #location = :location, ' +
-            `engagedMs = if_not_exists(engagedMs, :zero) + :engagedMs, expiresAt = :expiresAt${referrer}`,
-          ExpressionAttributeNames: { '#location': 'location' },
-          ExpressionAttributeValues: {
-            ':visitId': visit.visitId,
-            ':visitorId': visit.visitorId,
-            ':startedAt': visit.startedAt,
-            ':endedAt': visit.endedAt,
-            ':none': [],
-            ':pages': visit.newPages,
-            ':location': visit.location,
-            ':zero': 0,
-            ':engagedMs': visit.engagedMs,
-            ':expiresAt': visit.expiresAt,
-            ...(visit.referrer ? { ':referrer': visit.referrer } : {}),
-          },
-        },
-      },
-      {
-        Put: {
-          TableName: this.tableName,
-          Item: {
-            ...keys.lead(lead.siteId, lead.leadId),
-            ...keys.leadIndex(lead.siteId, lead.lastSeenAt, lead.leadId),
-            ...lead,
-          },
-          ...(expectedVersion === undefined
-            ? { ConditionExpression: 'attribute_not_exists(pk)' }
-            : { ConditionExpression: 'version = :expected', ExpressionAttributeValues: { ':expected': expectedVersion } }),
-        },
-      },
+      }),
+    );
+  }
+
+  private async addToVisit(key: Item, visit: VisitChange): Promise<void> {
+    const entries = [
+      ...Object.entries(visit.newPages).map(([eventKey, value]) => ({ map: 'pages', eventKey, value: value as unknown })),
+      ...Object.entries(visit.engagement).map(([eventKey, value]) => ({ map: 'engagement', eventKey, value: value as unknown })),
     ];
+    for (let start = 0; start < entries.length; start += ENTRIES_PER_VISIT_UPDATE) {
+      const names: Record<string, string> = {};
+      const values: Record<string, unknown> = { ':expiresAt': visit.expiresAt };
+      const sets = ['expiresAt = :expiresAt'];
+      entries.slice(start, start + ENTRIES_PER_VISIT_UPDATE).forEach(({ map, eventKey, value }, index) => {
+        names[`#k${index}`] = eventKey;
+        values[`:v${index}`] = value;
+        sets.push(`${map}.#k${index} = :v${index}`);
+      });
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: key,
+          UpdateExpression: `SET ${sets.join(', ')}`,
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+        }),
+      );
+    }
   }
 
   /** The stored lead, and its version even when it has expired (the item may linger until TTL removes it). */
@@ -245,16 +267,6 @@ export class LeadStore {
 }
 
 /** The public view of a stored visit item. */
-export function toVisit(item: Item): Visit {
-  const visit = item as unknown as Visit;
-  return {
-    visitId: visit.visitId,
-    startedAt: visit.startedAt,
-    endedAt: visit.endedAt,
-    ...(visit.referrer ? { referrer: visit.referrer } : {}),
-    pages: visit.pages,
-    location: visit.location,
-  };
-}
+export const toVisit = (item: Item): Visit => publicVisit(visitFromItem(item));
 
 const LeadCursorSchema = z.strictObject({ pk: z.string(), sk: z.string(), gsi1pk: z.string(), gsi1sk: z.string() });
