@@ -50,6 +50,17 @@ export const WafSchema = z.strictObject({
 });
 export type WafConfig = z.infer<typeof WafSchema>;
 
+/**
+ * CloudWatch alarms: where they are sent and when a backlog counts as stuck. The alarm topic is always
+ * created; `email` only adds an e-mail subscription to it (AWS sends a confirmation mail first).
+ */
+export const AlarmsSchema = z.strictObject({
+  email: z.email({ error: 'must be an e-mail address' }).optional(),
+  /** Age of the oldest queued event, in seconds, above which enrichment counts as stuck (1 minute to 12 hours). */
+  queueAgeSeconds: z.int().min(60).max(43_200).default(300),
+});
+export type AlarmsConfig = z.infer<typeof AlarmsSchema>;
+
 export interface EirleadConfig {
   readonly region: string;
   readonly sites: readonly Site[];
@@ -57,6 +68,7 @@ export interface EirleadConfig {
   readonly throttle: Throttle;
   readonly ipOverrides: IpOverrides;
   readonly waf: WafConfig;
+  readonly alarms: AlarmsConfig;
 }
 
 /** CloudWatch Logs accepts only these retention periods; any other value would fail at deploy time. */
@@ -90,6 +102,7 @@ const CONTEXT_SCHEMAS = {
   throttle: ThrottleSchema.default(ThrottleSchema.parse({})),
   ipOverrides: IpOverridesSchema.default(NO_IP_OVERRIDES),
   waf: WafSchema.default(WafSchema.parse({})),
+  alarms: AlarmsSchema.default(AlarmsSchema.parse({})),
 } as const;
 
 type ContextKey = keyof typeof CONTEXT_SCHEMAS;
@@ -124,12 +137,21 @@ function parseContextValue<K extends ContextKey>(key: K, raw: unknown): z.infer<
 
 /** Reads and validates the whole configuration from a construct's context (normally the App's). */
 export function loadConfig(node: Node): EirleadConfig {
-  return {
+  const config: EirleadConfig = {
     region: parseContextValue('region', node.tryGetContext('region')),
     sites: parseContextValue('sites', node.tryGetContext('sites')),
     retention: parseContextValue('retention', node.tryGetContext('retention')),
     throttle: parseContextValue('throttle', node.tryGetContext('throttle')),
     ipOverrides: parseContextValue('ipOverrides', node.tryGetContext('ipOverrides')),
     waf: parseContextValue('waf', node.tryGetContext('waf')),
+    alarms: parseContextValue('alarms', node.tryGetContext('alarms')),
   };
+  const { queueRetentionHours } = config.retention;
+  // An age alarm that could fire only after the queue had deleted the message would never warn anyone.
+  if (config.alarms.queueAgeSeconds >= queueRetentionHours * 3600) {
+    throw new ConfigError(
+      `Invalid context "alarms": alarms.queueAgeSeconds: must be shorter than retention.queueRetentionHours (${queueRetentionHours} h), or queued events expire before the alarm fires`,
+    );
+  }
+  return config;
 }

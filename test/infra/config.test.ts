@@ -86,3 +86,50 @@ describe('context validation', () => {
     });
   });
 });
+
+describe('alarms context', () => {
+  const configWith = (alarms: unknown, extra: Record<string, unknown> = {}) => {
+    const context: Record<string, unknown> = { ...cdkJsonContext(), ...extra };
+    if (alarms === undefined) delete context.alarms;
+    else context.alarms = alarms;
+    return loadConfig(new App({ context }).node);
+  };
+
+  test('an absent section means no e-mail and a 300 s queue age', () => {
+    expect(configWith(undefined).alarms).toEqual({ queueAgeSeconds: 300 });
+    expect(configWith({}).alarms).toEqual({ queueAgeSeconds: 300 });
+  });
+
+  test('cdk.json documents the default queue age', () => {
+    expect(cdkJsonContext().alarms).toEqual({ queueAgeSeconds: 300 });
+  });
+
+  test('an e-mail address and a queue age are taken, also as a -c JSON string', () => {
+    expect(configWith({ email: 'ops@example.com', queueAgeSeconds: 900 }).alarms).toEqual({ email: 'ops@example.com', queueAgeSeconds: 900 });
+    expect(configWith('{"email":"ops@example.com"}').alarms).toEqual({ email: 'ops@example.com', queueAgeSeconds: 300 });
+  });
+
+  test('an address that is not one fails, naming the field', () => {
+    expect(() => configWith({ email: 'ops.example.com' })).toThrow(/Invalid context "alarms": alarms\.email: must be an e-mail address/);
+  });
+
+  test.each([59, 43_201, 300.5])('a queue age of %s s fails, naming the field', (queueAgeSeconds) => {
+    expect(() => configWith({ queueAgeSeconds })).toThrow(/Invalid context "alarms": alarms\.queueAgeSeconds: /);
+  });
+
+  test('the bounds themselves are accepted', () => {
+    expect(configWith({ queueAgeSeconds: 60 }).alarms.queueAgeSeconds).toBe(60);
+    expect(configWith({ queueAgeSeconds: 43_200 }, { retention: { queueRetentionHours: 24 } }).alarms.queueAgeSeconds).toBe(43_200);
+  });
+
+  test('an unknown field is refused rather than silently ignored', () => {
+    expect(() => configWith({ emails: ['ops@example.com'] })).toThrow(/Invalid context "alarms"/);
+  });
+
+  test('a queue age the queue retention would never reach fails, naming both settings', () => {
+    expect(() => configWith({ queueAgeSeconds: 3600 }, { retention: { queueRetentionHours: 1 } })).toThrow(
+      /alarms\.queueAgeSeconds: must be shorter than retention\.queueRetentionHours \(1 h\)/,
+    );
+    expect(configWith({ queueAgeSeconds: 3599 }, { retention: { queueRetentionHours: 1 } }).alarms.queueAgeSeconds).toBe(3599);
+  });
+});
