@@ -41,6 +41,21 @@ export function lambdaContext(fn: LocalFunction, deadline: number): Context {
   };
 }
 
+export interface Invocation {
+  readonly fn: LocalFunction;
+  /** Wall-clock duration, rounded up to whole milliseconds as Lambda bills it. */
+  readonly billedMs: number;
+  readonly failed: boolean;
+}
+
+const invocationListeners = new Set<(invocation: Invocation) => void>();
+
+/** Calls `listener` after every local invocation (the benchmark meters them); returns the unsubscribe function. */
+export function observeInvocations(listener: (invocation: Invocation) => void): () => void {
+  invocationListeners.add(listener);
+  return () => invocationListeners.delete(listener);
+}
+
 /**
  * Invokes a handler as Lambda would: with a fresh context and a deadline. Node cannot cancel the handler's
  * promise, so a timed-out invocation keeps running in the background, but its result is discarded as on AWS.
@@ -50,14 +65,21 @@ export async function invoke<E, R>(
   handler: (event: E, context: Context) => Promise<R>,
   event: E,
 ): Promise<R> {
+  const started = performance.now();
   const deadline = Date.now() + fn.timeoutMs;
+  let failed = false;
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new InvocationTimeoutError(fn.name, fn.timeoutMs)), fn.timeoutMs);
   });
   try {
     return await Promise.race([handler(event, lambdaContext(fn, deadline)), timeout]);
+  } catch (error) {
+    failed = true;
+    throw error;
   } finally {
     clearTimeout(timer);
+    const invocation = { fn, billedMs: Math.max(1, Math.ceil(performance.now() - started)), failed };
+    for (const listener of invocationListeners) listener(invocation);
   }
 }

@@ -109,6 +109,7 @@ export async function ensureQueues(
   client: SQSClient,
   names: QueueNames,
   retention: Retention = DEFAULT_RETENTION,
+  visibilityTimeoutSeconds = LOCAL_VISIBILITY_TIMEOUT_SECONDS,
 ): Promise<Queues> {
   const deadLetterQueueUrl = await createQueue(client, names.deadLetterQueueName, {
     MessageRetentionPeriod: String(retention.dlqRetentionDays * 86_400),
@@ -116,7 +117,7 @@ export async function ensureQueues(
   const deadLetterQueueArn = await queueArn(client, deadLetterQueueUrl);
   const queueUrl = await createQueue(client, names.queueName, {
     MessageRetentionPeriod: String(retention.queueRetentionHours * 3_600),
-    VisibilityTimeout: String(LOCAL_VISIBILITY_TIMEOUT_SECONDS),
+    VisibilityTimeout: String(visibilityTimeoutSeconds),
     RedrivePolicy: JSON.stringify({ deadLetterTargetArn: deadLetterQueueArn, maxReceiveCount: MAX_RECEIVE_COUNT }),
   });
   return { queueUrl, queueArn: await queueArn(client, queueUrl), deadLetterQueueUrl, deadLetterQueueArn };

@@ -51,6 +51,11 @@ export interface LocalRuntimeOptions {
   readonly emulators?: { readonly dynamoDbEndpoint: string; readonly sqsEndpoint: string };
   /** Unique names let several runtimes share the emulators. @default eirlead, eirlead-events, eirlead-events-dlq */
   readonly names?: { readonly tableName: string; readonly queueName: string; readonly deadLetterQueueName: string };
+  /**
+   * How long a received message stays hidden before SQS hands it out again; a batch that runs longer is redelivered.
+   * @default 10 (short, so that local retries and dead-lettering are quick to see)
+   */
+  readonly visibilityTimeoutSeconds?: number;
   /** Progress and per-request lines. @default console.log */
   readonly log?: (line: string) => void;
   /** Aborting during start stops what already runs and rejects. */
@@ -171,7 +176,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     });
 
     const [queues] = await Promise.all([
-      ensureQueues(sqs, { queueName: names.queueName, deadLetterQueueName: names.deadLetterQueueName }, DEFAULT_RETENTION),
+      ensureQueues(sqs, { queueName: names.queueName, deadLetterQueueName: names.deadLetterQueueName }, DEFAULT_RETENTION, options.visibilityTimeoutSeconds),
       ensureTable(dynamoDb, names.tableName),
     ]);
     checkAborted();
