@@ -1,0 +1,302 @@
+/**
+ * `npm run bench`: drives the local stack with a realistic workload and prints what it would cost on AWS.
+ *
+ * Everything the pipeline bills is counted while it runs: API requests (by the driver), Lambda invocations and
+ * billed milliseconds (local/lambda.ts), SQS requests (a metering proxy in front of the emulator) and DynamoDB
+ * request units (a metering proxy in front of DynamoDB Local that computes units from item sizes by DynamoDB's
+ * published rules: scripts/bench/capacity-units.ts). Prices: scripts/bench/prices.ts (eu-west-1, dated).
+ *
+ * Phases: (1) the workload alone, metered, for the cost per page view; (2) the workload again with latency
+ * probes (single page views of organisations the workload never uses, polled until their lead shows them);
+ * (3) reads of the leads list, 50 leads a page.
+ */
+import { randomUUID } from 'node:crypto';
+import { parseArgs } from 'node:util';
+import { loadIpIntel } from '../functions/shared/ip-intel';
+import { leadIdFor } from '../functions/shared/leads/aggregate';
+import { startDynamoDbLocal, startSqsEmulator } from '../local/emulators';
+import { type Invocation, observeInvocations } from '../local/lambda';
+import { startLocalRuntime } from '../local/runtime';
+import { compareApiTypes, type CostPerMillion, type LambdaUsage } from './bench/cost-model';
+import { startDynamoDbMeter } from './bench/dynamodb-meter';
+import { EU_WEST_1_PRICES, PRICES_READ_ON } from './bench/prices';
+import { startSqsMeter } from './bench/sqs-meter';
+import { BROWSER_USER_AGENT, type PlannedVisit, planWorkload, sampleNetworks, seededRandom } from './bench/workload';
+
+const { values: args } = parseArgs({
+  options: {
+    pageviews: { type: 'string', default: '3000' },
+    rate: { type: 'string', default: '50' },
+    seed: { type: 'string', default: '42' },
+  },
+});
+const PAGEVIEWS = Number(args.pageviews);
+const RATE = Number(args.rate);
+const SEED = Number(args.seed);
+const SITE = 'demo';
+const ORIGIN = 'http://localhost:8080';
+/** Time between two page views of one visit, compressed from minutes to keep the run short. */
+const THINK_TIME_MS = 2_000;
+/** Lambda writes START, END and REPORT lines per invocation to CloudWatch Logs, about this many bytes together. */
+const PLATFORM_LOG_BYTES_PER_INVOCATION = 300;
+/** The serverless analytics peer the issue names, at 10 M page views a month. */
+const PEER_COST_PER_MILLION = 12.9;
+const PIPELINE_FUNCTIONS = new Set(['eirlead-ingest', 'eirlead-enrichment']);
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const round = (value: number, digits = 2) => Number(value.toFixed(digits));
+const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((p / 100) * values.length))] ?? NaN;
+
+async function main(): Promise<void> {
+  const ipIntel = loadIpIntel('build/ipdata');
+  console.log(`Eirlead benchmark: ${PAGEVIEWS} page views at ${RATE}/s, seed ${SEED}; starting DynamoDB Local and the SQS emulator…`);
+  const [dynamoDb, sqs] = await Promise.all([startDynamoDbLocal(), startSqsEmulator()]);
+  const dynamoMeter = await startDynamoDbMeter({ upstream: dynamoDb.endpoint });
+  const sqsMeter = await startSqsMeter({ upstream: sqs.endpoint });
+  const apiKey = `eirlead_bench_${randomUUID().replaceAll('-', '')}`;
+
+  // Handler output is what CloudWatch Logs would ingest: count its bytes, keep it off the terminal.
+  let logBytes = 0;
+  const print = process.stdout.write.bind(process.stdout);
+  const swallow = (chunk: string | Uint8Array) => {
+    logBytes += Buffer.byteLength(typeof chunk === 'string' ? chunk : Buffer.from(chunk));
+    return true;
+  };
+  const printError = process.stderr.write.bind(process.stderr);
+  const say = (line: string) => print(`${line}\n`);
+  process.stdout.write = swallow as typeof process.stdout.write;
+  process.stderr.write = swallow as typeof process.stderr.write;
+
+  const invocations: Invocation[] = [];
+  const stopObserving = observeInvocations((invocation) => invocations.push(invocation));
+  const runtime = await startLocalRuntime({
+    ipDataDir: 'build/ipdata',
+    snippetFile: 'build/snippet/eirlead.js',
+    emulators: { dynamoDbEndpoint: dynamoMeter.endpoint, sqsEndpoint: sqsMeter.endpoint },
+    trustForwardedFor: true,
+    apiKey,
+    log: () => undefined,
+  });
+
+  try {
+    const visits = planWorkload(ipIntel, { seed: SEED, visits: Math.round(PAGEVIEWS / 3.5) });
+    const workloadOrganisations = new Set(visits.map((visit) => visit.organisation));
+    const probes = sampleNetworks(ipIntel, seededRandom(SEED + 1), { business: 200, isp: 1, hosting: 1 }).business.filter(
+      (network) => !workloadOrganisations.has(network.organisation),
+    );
+
+    // Phase 1: the metered workload.
+    say('Phase 1: workload (metered)…');
+    dynamoMeter.reset();
+    sqsMeter.reset();
+    invocations.length = 0;
+    logBytes = 0;
+    const sent = await drive(runtime.url, visits);
+    await drain(runtime.url, apiKey);
+    await sleep(3_000);
+    const dynamo = dynamoMeter.totals();
+    const queue = sqsMeter.totals();
+    const pipelineInvocations = invocations.filter((invocation) => PIPELINE_FUNCTIONS.has(invocation.fn.name));
+    const lambda: LambdaUsage[] = [...PIPELINE_FUNCTIONS].map((name) => {
+      const mine = pipelineInvocations.filter((invocation) => invocation.fn.name === name);
+      return { name, memoryMb: mine[0]?.fn.memoryMb ?? 0, invocations: mine.length, billedMs: mine.reduce((sum, invocation) => sum + invocation.billedMs, 0) };
+    });
+    const handlerLogBytes = logBytes;
+    if (dynamo.errors.length > 0 || queue.errors.length > 0) throw new Error(`Metering failed: ${[...dynamo.errors, ...queue.errors].join('; ')}`);
+    const counts = {
+      pageViews: sent.acceptedPageviews,
+      apiRequests: sent.requests,
+      lambda,
+      sqsRequests: queue.billableRequests,
+      dynamoDbWriteRequestUnits: dynamo.writeUnits + dynamo.indexWriteUnits,
+      dynamoDbReadRequestUnits: dynamo.readUnits,
+      // SQS SSE-KMS reuses data keys for 5 minutes and the daily salt is decrypted once per container and day,
+      // so KMS calls do not grow with traffic; they are in the fixed monthly cost.
+      kmsRequests: 0,
+      logBytes: handlerLogBytes + pipelineInvocations.length * PLATFORM_LOG_BYTES_PER_INVOCATION,
+    };
+    const cost = compareApiTypes(counts, EU_WEST_1_PRICES);
+
+    // Phase 2: latency, with the workload running alongside.
+    say('Phase 2: event-to-lead latency under load…');
+    const rerun = planWorkload(ipIntel, { seed: SEED + 2, visits: Math.round(PAGEVIEWS / 7) });
+    const load = drive(runtime.url, rerun);
+    const latencies: number[] = [];
+    for (const probe of probes.slice(0, 40)) {
+      latencies.push(await probeLatency(runtime.url, apiKey, ipIntel, probe));
+      await sleep(250);
+    }
+    await load;
+
+    // Phase 3: reading the list, 50 leads a page.
+    say('Phase 3: leads list reads…');
+    dynamoMeter.reset();
+    const pages = await readListPages(runtime.url, apiKey, 4);
+    const listReads = dynamoMeter.totals();
+    const indexReadUnits = Object.entries(listReads.readUnitsByTarget)
+      .filter(([target]) => target.includes('/'))
+      .reduce((sum, [, units]) => sum + units, 0);
+
+    report({ sent, dynamo, queue, lambda, counts, cost, latencies, pages, indexReadUnits, listReadUnits: listReads.readUnits, handlerLogBytes }, say);
+  } finally {
+    stopObserving();
+    await runtime.stop();
+    await Promise.all([dynamoMeter.stop(), sqsMeter.stop()]);
+    await Promise.all([dynamoDb.stop(), sqs.stop()]);
+    process.stdout.write = print;
+    process.stderr.write = printError;
+  }
+}
+
+interface Sent {
+  requests: number;
+  pageviews: number;
+  acceptedPageviews: number;
+  businessPageviews: number;
+  engagementEvents: number;
+}
+
+/**
+ * Sends the visits as the snippet does: a page view request when a page loads and an engagement request when it
+ * is hidden (the visitor moves on), one visit starting at a time at the pace that gives `RATE` page views a second.
+ */
+async function drive(url: string, visits: readonly PlannedVisit[]): Promise<Sent> {
+  const sent: Sent = { requests: 0, pageviews: 0, acceptedPageviews: 0, businessPageviews: 0, engagementEvents: 0 };
+  const meanPages = visits.reduce((sum, visit) => sum + visit.paths.length, 0) / Math.max(1, visits.length);
+  const visitGapMs = (1000 * meanPages) / RATE;
+  const running: Promise<void>[] = [];
+  const started = Date.now();
+  visits.forEach((visit, index) => {
+    running.push(
+      (async () => {
+        await sleep(Math.max(0, started + index * visitGapMs - Date.now()));
+        for (const path of visit.paths) {
+          const accepted = await postEvent(url, visit, { type: 'pageview', url: `${ORIGIN}${path}`, title: `Example ${path}` });
+          sent.requests += 1;
+          sent.pageviews += 1;
+          if (accepted) {
+            sent.acceptedPageviews += 1;
+            if (visit.kind === 'business') sent.businessPageviews += 1;
+          }
+          await sleep(THINK_TIME_MS);
+          sent.requests += 1;
+          if (await postEvent(url, visit, { type: 'engagement', url: `${ORIGIN}${path}`, engagedMs: 1_000 + Math.floor(THINK_TIME_MS * 0.8) })) sent.engagementEvents += 1;
+        }
+      })(),
+    );
+  });
+  await Promise.all(running);
+  return sent;
+}
+
+async function postEvent(url: string, visit: PlannedVisit, event: Record<string, unknown>): Promise<boolean> {
+  const body = { siteId: SITE, events: [{ id: randomUUID(), ...event, ...(visit.kind === 'invalid' ? { url: 'not a url' } : {}) }] };
+  const response = await fetch(`${url}/v1/events`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'text/plain', Origin: ORIGIN, 'User-Agent': visit.userAgent, 'X-Forwarded-For': visit.ip },
+    body: JSON.stringify(body),
+  });
+  const answer = (await response.json()) as { accepted?: number };
+  return response.status === 202 && answer.accepted === 1;
+}
+
+/** Waits until enrichment has caught up: the list stops changing for two seconds. */
+async function drain(url: string, apiKey: string): Promise<void> {
+  let previous = '';
+  let stableSince = Date.now();
+  for (;;) {
+    const response = await fetch(`${url}/v1/sites/${SITE}/leads?limit=100`, { headers: { Authorization: `Bearer ${apiKey}` } });
+    const text = await response.text();
+    if (text !== previous) {
+      previous = text;
+      stableSince = Date.now();
+    } else if (Date.now() - stableSince > 2_000) return;
+    await sleep(250);
+  }
+}
+
+async function probeLatency(url: string, apiKey: string, ipIntel: ReturnType<typeof loadIpIntel>, probe: { ip: string; organisation: string }): Promise<number> {
+  const match = ipIntel.lookupOrganisation(probe.ip.replace(/\.\d+$/, '.0/24'));
+  if (!match) throw new Error(`Probe network ${probe.ip} has no organisation`);
+  const leadId = leadIdFor(SITE, `asn:${match.asn}`);
+  const visit: PlannedVisit = { kind: 'business', ip: probe.ip, userAgent: BROWSER_USER_AGENT, organisation: probe.organisation, paths: ['/'] };
+  if (!(await postEvent(url, visit, { type: 'pageview', url: `${ORIGIN}/pricing` }))) throw new Error('A probe page view was not accepted');
+  const accepted = performance.now();
+  for (;;) {
+    const response = await fetch(`${url}/v1/sites/${SITE}/leads/${leadId}`, { headers: { Authorization: `Bearer ${apiKey}` } });
+    if (response.status === 200) return performance.now() - accepted;
+    await response.arrayBuffer();
+    if (performance.now() - accepted > 30_000) throw new Error(`Lead ${leadId} did not appear within 30 s`);
+    await sleep(25);
+  }
+}
+
+async function readListPages(url: string, apiKey: string, count: number): Promise<number> {
+  let cursor: string | null = null;
+  let pages = 0;
+  do {
+    const response = await fetch(`${url}/v1/sites/${SITE}/leads?limit=50${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, {
+      headers: { Authorization: `Bearer ${apiKey}` },
+    });
+    const page = (await response.json()) as { items: unknown[]; nextCursor: string | null };
+    if (page.items.length === 50) pages += 1;
+    cursor = page.nextCursor;
+  } while (cursor && pages < count);
+  return pages;
+}
+
+function report(
+  run: {
+    sent: Sent;
+    dynamo: ReturnType<Awaited<ReturnType<typeof startDynamoDbMeter>>['totals']>;
+    queue: ReturnType<Awaited<ReturnType<typeof startSqsMeter>>['totals']>;
+    lambda: LambdaUsage[];
+    counts: { pageViews: number; apiRequests: number; sqsRequests: number; dynamoDbWriteRequestUnits: number; dynamoDbReadRequestUnits: number; logBytes: number };
+    cost: { rest: CostPerMillion; http: CostPerMillion };
+    latencies: number[];
+    pages: number;
+    indexReadUnits: number;
+    listReadUnits: number;
+    handlerLogBytes: number;
+  },
+  say: (line: string) => void,
+): void {
+  const { sent, dynamo, counts, cost, latencies } = run;
+  const perAccepted = (value: number) => round(value / counts.pageViews, 3);
+  const writeUnits = dynamo.writeUnits + dynamo.indexWriteUnits;
+  const rows: [string, string][] = [
+    ['Page views sent / accepted / of organisations (leads)', `${sent.pageviews} / ${sent.acceptedPageviews} / ${sent.businessPageviews}`],
+    ['API requests per accepted page view (page view + engagement beacon)', `${perAccepted(counts.apiRequests)}`],
+    ['Lambda invocations per accepted page view (ingest + enrichment)', run.lambda.map((fn) => `${fn.name.replace('eirlead-', '')} ${perAccepted(fn.invocations)}`).join(', ')],
+    ['Lambda billed ms per invocation (local timing, this machine)', run.lambda.map((fn) => `${fn.name.replace('eirlead-', '')} ${round(fn.billedMs / Math.max(1, fn.invocations), 1)}`).join(', ')],
+    ['SQS billable requests per accepted page view', `${perAccepted(counts.sqsRequests)}`],
+    ['DynamoDB item writes per accepted page view', `${perAccepted(dynamo.writeRequests)}`],
+    ['DynamoDB write units per accepted page view (table + index)', `${perAccepted(writeUnits)} (${perAccepted(dynamo.writeUnits)} + ${perAccepted(dynamo.indexWriteUnits)})`],
+    ['DynamoDB write units per page view of an organisation', `${round(writeUnits / Math.max(1, sent.businessPageviews), 3)}`],
+    ['DynamoDB read units per accepted page view', `${perAccepted(dynamo.readUnits)}`],
+    ['Read units per 50-lead page of the list (index query + key check)', `${round(run.listReadUnits / Math.max(1, run.pages), 2)} (${run.pages} pages; index ${round(run.indexReadUnits / Math.max(1, run.pages), 2)})`],
+    ['Event-to-lead latency, local (p50 / p95, n)', `${Math.round(percentile(latencies, 50))} ms / ${Math.round(percentile(latencies, 95))} ms, n=${latencies.length}`],
+    ['Log bytes per accepted page view (handlers + Lambda platform lines)', `${Math.round(counts.logBytes / counts.pageViews)}`],
+  ];
+  say('');
+  say('| Measured | Figure |');
+  say('|---|---|');
+  for (const [name, value] of rows) say(`| ${name} | ${value} |`);
+  say('');
+  say(`AWS cost per million accepted page views, eu-west-1 list prices read ${PRICES_READ_ON} (scripts/bench/prices.ts):`);
+  say('');
+  say('| Service | REST API (deployed) | HTTP API (comparison) |');
+  say('|---|---|---|');
+  for (const service of Object.keys(cost.rest.byService) as (keyof CostPerMillion['byService'])[]) {
+    say(`| ${service} | $${cost.rest.byService[service].toFixed(3)} | $${cost.http.byService[service].toFixed(3)} |`);
+  }
+  say(`| **total** | **$${cost.rest.total.toFixed(2)}** | **$${cost.http.total.toFixed(2)}** |`);
+  say('');
+  say(`Against the serverless analytics peer's $${PEER_COST_PER_MILLION}/M: ${round(PEER_COST_PER_MILLION / cost.rest.total, 2)}× cheaper as deployed, ${round(PEER_COST_PER_MILLION / cost.http.total, 2)}× with an HTTP API.`);
+  say('Not per page view (fixed a month): KMS key $1, custom metrics, alarms, dashboard; DynamoDB storage; optional WAF.');
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});
