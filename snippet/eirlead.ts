@@ -37,6 +37,8 @@ declare global {
 const OPT_OUT_KEY = 'eirlead:opt-out';
 /** The API's limit for `engagedMs`. */
 const MAX_ENGAGED_MS = 864e5;
+/** How long a page view may wait for its page to be left before it is sent anyway. */
+const MAX_DEFER_MS = 12e4;
 
 const win = window;
 const doc = document;
@@ -71,17 +73,13 @@ if (script && config?.site && !win.eirlead?.loaded) {
           (+digit ^ ((crypto.getRandomValues(new Uint8Array(1))[0] ?? 0) & (15 >> (+digit / 4)))).toString(16),
         );
 
-  /** Sends one event if allowed; true when it was handed to the browser. */
-  const send = (type: string, fields: Record<string, unknown>): boolean => {
-    if (!consented || blockedBySignal || optedOut()) return false;
-    const href = loc.href;
-    const body = JSON.stringify({
-      siteId,
-      // The full URL: the server keeps only the path (functions/shared/leads/aggregate.ts pathOf), in one place.
-      events: [{ id: uuid(), type, url: isSendableUrl(href) ? href : loc.origin + loc.pathname, title: doc.title.slice(0, 300), ...fields }],
-    });
-    // No occurredAt: the server's receive time is right for an event sent at once, and a visitor's wrong clock
-    // would otherwise get the whole request rejected.
+  const allowed = (): boolean => consented && !blockedBySignal && !optedOut();
+  type Fields = Record<string, unknown>;
+
+  /** Sends events in one request if allowed; true when it was handed to the browser. */
+  const post = (events: Fields[]): boolean => {
+    if (!allowed()) return false;
+    const body = JSON.stringify({ siteId, events: events.map((event) => ({ id: uuid(), ...event })) });
     if (!nav.sendBeacon?.(endpoint, new Blob([body], { type: 'text/plain' }))) {
       // text/plain keeps it a simple request (no CORS preflight), as the beacon is.
       fetch(endpoint, { method: 'POST', body, keepalive: true, credentials: 'omit', headers: { 'Content-Type': 'text/plain' } }).catch(
@@ -91,16 +89,50 @@ if (script && config?.site && !win.eirlead?.loaded) {
     return true;
   };
 
+  // One request per page, not two: the page view waits until the page is left or hidden (navigation, tab switch,
+  // close; the last moment a browser reliably lets a page send anything) and goes out with the time the page was
+  // visible. A page that stays open longer than MAX_DEFER_MS is sent then, so its lead does not wait for it.
+  // The full URL: the server keeps only the path (functions/shared/leads/aggregate.ts pathOf), in one place.
+  // No occurredAt: the server's receive time is close enough, and a visitor's wrong clock would otherwise get the
+  // whole request rejected.
+  const here = (): string => (isSendableUrl(loc.href) ? loc.href : loc.origin + loc.pathname);
+  let pageUrl = here();
+  let pending: Fields | undefined;
+  let deadline: ReturnType<typeof setTimeout> | undefined;
+  let visibleSince = doc.visibilityState === 'visible' ? Date.now() : 0;
+  let engagedMs = 0;
+
+  /** Sends the waiting page view (if any), the page's visible time so far (if any) and `extra` together. */
+  const flush = (...extra: Fields[]): void => {
+    if (visibleSince) {
+      engagedMs += Date.now() - visibleSince;
+      visibleSince = doc.visibilityState === 'visible' ? Date.now() : 0;
+    }
+    const engagement = engagedMs > 0 ? [{ type: 'engagement', url: pageUrl, engagedMs: Math.min(engagedMs, MAX_ENGAGED_MS) }] : [];
+    const events = [...(pending ? [pending] : []), ...engagement, ...extra];
+    if (events.length > 0 && post(events)) {
+      pending = undefined;
+      engagedMs = 0;
+      clearTimeout(deadline);
+    }
+  };
+
   // One page view per page: the path is what the server stores, so query or hash changes are not new pages.
   let seenPath = loc.pathname;
   let referrer = doc.referrer;
   let sentFor: string | undefined;
   const pageview = (): void => {
     const path = loc.pathname;
-    if (sentFor !== path && send('pageview', isSendableUrl(referrer) ? { referrer } : {})) sentFor = path;
+    if (sentFor === path || !allowed()) return;
+    sentFor = path;
+    pageUrl = here();
+    pending = { type: 'pageview', url: pageUrl, title: doc.title.slice(0, 300), ...(isSendableUrl(referrer) ? { referrer } : {}) };
+    deadline = setTimeout(flush, MAX_DEFER_MS);
   };
   const navigated = (): void => {
     if (loc.pathname === seenPath) return;
+    // The page being left: its page view and time, as a full navigation would send them on hide.
+    flush();
     referrer = loc.origin + seenPath;
     seenPath = loc.pathname;
     pageview();
@@ -115,18 +147,10 @@ if (script && config?.site && !win.eirlead?.loaded) {
   }
   win.addEventListener('popstate', () => setTimeout(navigated));
 
-  // Visible time only; it is sent when the page is hidden (tab switch, close, navigation away), the last moment
-  // a browser reliably lets a page send anything.
-  let visibleSince = doc.visibilityState === 'visible' ? Date.now() : 0;
-  let engagedMs = 0;
+  // Visible time only.
   doc.addEventListener('visibilitychange', () => {
-    if (doc.visibilityState === 'visible') {
-      visibleSince = Date.now();
-      return;
-    }
-    if (visibleSince) engagedMs += Date.now() - visibleSince;
-    visibleSince = 0;
-    if (engagedMs > 0 && send('engagement', { engagedMs: Math.min(engagedMs, MAX_ENGAGED_MS) })) engagedMs = 0;
+    if (doc.visibilityState === 'visible') visibleSince = Date.now();
+    else flush();
   });
 
   if (config.forms === 'on') {
@@ -139,7 +163,7 @@ if (script && config?.site && !win.eirlead?.loaded) {
         for (const input of form.querySelectorAll<HTMLInputElement>('input[type=email],input[name*=mail i]')) {
           const emailDomain = emailDomainOf(input.value);
           if (emailDomain) {
-            send('form', { emailDomain });
+            flush({ type: 'form', url: here(), emailDomain });
             return;
           }
         }
