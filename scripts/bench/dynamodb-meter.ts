@@ -91,6 +91,11 @@ export interface DynamoDbMeter {
   readonly endpoint: string;
   totals(): DynamoDbMeterTotals;
   reset(): void;
+  /**
+   * While off, requests pass straight through, unmetered: the meter's own reads (before and after each write)
+   * would otherwise slow the pipeline whose latency is being measured.
+   */
+  setMetering(on: boolean): void;
   stop(): Promise<void>;
 }
 
@@ -118,11 +123,16 @@ export async function startDynamoDbMeter({ upstream }: DynamoDbMeterOptions): Pr
   let totals = emptyTotals();
   const schemas = new Map<string, Promise<TableSchema>>();
   const locks = new KeyedLock();
+  let metering = true;
 
   const proxy = await startMeteringProxy({
     upstream,
     onError: (error) => totals.errors.push(error instanceof Error ? error.message : String(error)),
     handle: async (request, forward) => {
+      if (!metering) {
+        await forward();
+        return;
+      }
       const target = request.target ?? 'unknown';
       const operation = target.startsWith(PREFIX) ? target.slice(PREFIX.length) : target;
       tally(operation).requests += 1;
@@ -339,6 +349,9 @@ export async function startDynamoDbMeter({ upstream }: DynamoDbMeterOptions): Pr
     totals: (): DynamoDbMeterTotals => structuredClone(totals),
     reset: () => {
       totals = emptyTotals();
+    },
+    setMetering: (on) => {
+      metering = on;
     },
     stop: () => proxy.stop(),
   };
