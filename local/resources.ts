@@ -1,15 +1,21 @@
 import {
+  type AttributeDefinition,
   CreateTableCommand,
   DescribeTableCommand,
   DescribeTimeToLiveCommand,
   type DynamoDBClient,
+  type GlobalSecondaryIndex,
+  type GlobalSecondaryIndexDescription,
+  type GlobalSecondaryIndexUpdate,
   ResourceInUseException,
   ResourceNotFoundException,
+  type TableDescription,
+  UpdateTableCommand,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
 import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { DEFAULT_RETENTION, type Retention } from '../functions/shared/config';
-import { LEADS_BY_LAST_SEEN_INDEX, TTL_ATTRIBUTE } from '../functions/shared/table';
+import { LEAD_INDEX_ATTRIBUTES, LEADS_BY_LAST_SEEN_INDEX, TTL_ATTRIBUTE } from '../functions/shared/table';
 
 /**
  * Creates locally what the CDK stack creates on AWS: the single table and the queue with its DLQ.
@@ -25,33 +31,47 @@ export const MAX_RECEIVE_COUNT = 5;
  */
 export const LOCAL_VISIBILITY_TIMEOUT_SECONDS = 10;
 
-export async function ensureTable(client: DynamoDBClient, tableName: string): Promise<void> {
-  if (!(await tableExists(client, tableName))) {
+const ATTRIBUTE_DEFINITIONS: AttributeDefinition[] = [
+  { AttributeName: 'pk', AttributeType: 'S' },
+  { AttributeName: 'sk', AttributeType: 'S' },
+  { AttributeName: 'gsi1pk', AttributeType: 'S' },
+  { AttributeName: 'gsi1sk', AttributeType: 'S' },
+];
+
+/** The table's one index, exactly as lib/constructs/storage.ts defines it. */
+export const LEAD_INDEX: GlobalSecondaryIndex = {
+  IndexName: LEADS_BY_LAST_SEEN_INDEX,
+  KeySchema: [
+    { AttributeName: 'gsi1pk', KeyType: 'HASH' },
+    { AttributeName: 'gsi1sk', KeyType: 'RANGE' },
+  ],
+  Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: [...LEAD_INDEX_ATTRIBUTES] },
+};
+
+/** Creating an index backfills it from every item, which takes longer than creating a table. */
+const INDEX_MIGRATION_TIMEOUT_MS = 5 * 60_000;
+
+/**
+ * Creates the table, or brings a table made by an earlier version (a persisted data directory) to the current
+ * index definition. `log` receives table and index names only, never item data.
+ */
+export async function ensureTable(
+  client: DynamoDBClient,
+  tableName: string,
+  log: (line: string) => void = (line) => console.log(line),
+): Promise<void> {
+  if (!(await describeTable(client, tableName))) {
     try {
       await client.send(
         new CreateTableCommand({
           TableName: tableName,
           BillingMode: 'PAY_PER_REQUEST',
-          AttributeDefinitions: [
-            { AttributeName: 'pk', AttributeType: 'S' },
-            { AttributeName: 'sk', AttributeType: 'S' },
-            { AttributeName: 'gsi1pk', AttributeType: 'S' },
-            { AttributeName: 'gsi1sk', AttributeType: 'S' },
-          ],
+          AttributeDefinitions: ATTRIBUTE_DEFINITIONS,
           KeySchema: [
             { AttributeName: 'pk', KeyType: 'HASH' },
             { AttributeName: 'sk', KeyType: 'RANGE' },
           ],
-          GlobalSecondaryIndexes: [
-            {
-              IndexName: LEADS_BY_LAST_SEEN_INDEX,
-              KeySchema: [
-                { AttributeName: 'gsi1pk', KeyType: 'HASH' },
-                { AttributeName: 'gsi1sk', KeyType: 'RANGE' },
-              ],
-              Projection: { ProjectionType: 'ALL' },
-            },
-          ],
+          GlobalSecondaryIndexes: [LEAD_INDEX],
         }),
       );
     } catch (error) {
@@ -60,6 +80,7 @@ export async function ensureTable(client: DynamoDBClient, tableName: string): Pr
     }
     await waitForActive(client, tableName);
   }
+  await migrateIndexes(client, tableName, log);
   const ttl = await client.send(new DescribeTimeToLiveCommand({ TableName: tableName }));
   const status = ttl.TimeToLiveDescription?.TimeToLiveStatus;
   if (status !== 'ENABLED' && status !== 'ENABLING') {
@@ -72,22 +93,97 @@ export async function ensureTable(client: DynamoDBClient, tableName: string): Pr
   }
 }
 
-async function tableExists(client: DynamoDBClient, tableName: string): Promise<boolean> {
+/**
+ * Replaces indexes of an earlier definition (until the projection changed: `byLastSeen`, projecting ALL) by
+ * LEAD_INDEX, as CloudFormation does on AWS: the new index first, backfilled by DynamoDB from the stored items,
+ * then the old one goes. An index of the same name but another definition can only be deleted and created again.
+ * UpdateTable takes one index creation or deletion at a time, and each must finish before the next.
+ */
+async function migrateIndexes(client: DynamoDBClient, tableName: string, log: (line: string) => void): Promise<void> {
+  const table = await waitForActive(client, tableName, INDEX_MIGRATION_TIMEOUT_MS);
+  const indexes = table.GlobalSecondaryIndexes ?? [];
+  const current = indexes.find((index) => index.IndexName === LEAD_INDEX.IndexName);
+  if (current && isLeadIndex(current)) {
+    for (const old of indexes.filter((index) => index !== current)) await deleteIndex(client, tableName, old, log);
+    return;
+  }
+  if (current) await deleteIndex(client, tableName, current, log);
+  log(`Table ${tableName}: creating index ${LEADS_BY_LAST_SEEN_INDEX} from the stored items`);
+  await updateIndexes(client, tableName, { Create: LEAD_INDEX }, (found) => found.some(isLeadIndex));
+  for (const old of indexes.filter((index) => index.IndexName !== LEAD_INDEX.IndexName)) {
+    await deleteIndex(client, tableName, old, log);
+  }
+}
+
+async function deleteIndex(
+  client: DynamoDBClient,
+  tableName: string,
+  index: GlobalSecondaryIndexDescription,
+  log: (line: string) => void,
+): Promise<void> {
+  const indexName = index.IndexName ?? '';
+  log(`Table ${tableName}: deleting index ${indexName}, which has an earlier definition`);
+  await updateIndexes(client, tableName, { Delete: { IndexName: indexName } }, (found) =>
+    found.every((other) => other.IndexName !== indexName),
+  );
+}
+
+/**
+ * One index creation or deletion, then waits until the table is ACTIVE with every index ACTIVE. When the update
+ * fails because another process sharing the data directory made the same change, `done` is already true.
+ */
+async function updateIndexes(
+  client: DynamoDBClient,
+  tableName: string,
+  update: GlobalSecondaryIndexUpdate,
+  done: (indexes: GlobalSecondaryIndexDescription[]) => boolean,
+): Promise<void> {
   try {
-    await client.send(new DescribeTableCommand({ TableName: tableName }));
-    return true;
+    await client.send(
+      new UpdateTableCommand({
+        TableName: tableName,
+        ...(update.Create ? { AttributeDefinitions: ATTRIBUTE_DEFINITIONS } : {}),
+        GlobalSecondaryIndexUpdates: [update],
+      }),
+    );
   } catch (error) {
-    if (error instanceof ResourceNotFoundException) return false;
+    const table = await describeTable(client, tableName);
+    if (!done(table?.GlobalSecondaryIndexes ?? [])) throw error;
+  }
+  const table = await waitForActive(client, tableName, INDEX_MIGRATION_TIMEOUT_MS);
+  if (!done(table.GlobalSecondaryIndexes ?? [])) throw new Error(`Table ${tableName}: index update did not take effect`);
+}
+
+/** Same keys and the same projected attributes as LEAD_INDEX (their order does not matter). */
+function isLeadIndex(index: GlobalSecondaryIndexDescription): boolean {
+  const keySchema = (schema: GlobalSecondaryIndex['KeySchema']) =>
+    JSON.stringify((schema ?? []).map(({ AttributeName, KeyType }) => [AttributeName, KeyType]));
+  const projection = (value: GlobalSecondaryIndex['Projection']) =>
+    JSON.stringify([value?.ProjectionType, [...(value?.NonKeyAttributes ?? [])].sort()]);
+  return (
+    index.IndexName === LEAD_INDEX.IndexName &&
+    keySchema(index.KeySchema) === keySchema(LEAD_INDEX.KeySchema) &&
+    projection(index.Projection) === projection(LEAD_INDEX.Projection)
+  );
+}
+
+async function describeTable(client: DynamoDBClient, tableName: string): Promise<TableDescription | undefined> {
+  try {
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    return Table;
+  } catch (error) {
+    if (error instanceof ResourceNotFoundException) return undefined;
     throw error;
   }
 }
 
-async function waitForActive(client: DynamoDBClient, tableName: string, timeoutMs = 30_000): Promise<void> {
+/** Waits until the table and every index are ACTIVE (an index being deleted disappears), and returns the table. */
+async function waitForActive(client: DynamoDBClient, tableName: string, timeoutMs = 30_000): Promise<TableDescription> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
     const indexesActive = (Table?.GlobalSecondaryIndexes ?? []).every((index) => index.IndexStatus === 'ACTIVE');
-    if (Table?.TableStatus === 'ACTIVE' && indexesActive) return;
+    if (Table?.TableStatus === 'ACTIVE' && indexesActive) return Table;
     if (Date.now() > deadline) throw new Error(`Table ${tableName} did not become ACTIVE within ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }

@@ -5,7 +5,10 @@ import { SiteIdSchema } from './config';
 import { queryAll, queryPages } from './query-all';
 import { keys, LEADS_BY_LAST_SEEN_INDEX, toEpochSeconds } from './table';
 
-/** Keys are listed through the table's ordered index, under one partition of their own. */
+/**
+ * Keys are listed through the table's ordered index, under one partition of their own. The index holds only
+ * LEAD_INDEX_ATTRIBUTES (table.ts): whatever `list` and `revoke` read or filter on must be listed there.
+ */
 const API_KEYS_INDEX_PARTITION = 'APIKEYS';
 
 export const ApiScopeSchema = z.enum(['leads:read', 'leads:erase', 'audit:read']);

@@ -1,16 +1,55 @@
 /**
  * The single table's key design. Every item has `expiresAt` (epoch seconds), the table's TTL attribute.
  *
- * | item        | pk                         | sk                      | gsi1pk (byLastSeen) | gsi1sk              |
+ * | item        | pk                         | sk                      | gsi1pk (index)      | gsi1sk              |
  * |-------------|----------------------------|-------------------------|---------------------|---------------------|
  * | lead        | SITE#{site}#LEAD#{leadId}  | LEAD                    | SITE#{site}         | {lastSeenAt}#{lead} |
  * | visit       | SITE#{site}#LEAD#{leadId}  | VISIT#{visitId}         |                     |                     |
  * | daily salt  | SALT#{yyyy-mm-dd}          | SALT                    |                     |                     |
- * | API key     | APIKEY#{sha256(key)}       | APIKEY                  |                     |                     |
+ * | API key     | APIKEY#{sha256(key)}       | APIKEY                  | APIKEYS             | {createdAt}#{keyId} |
  * | audit       | SITE#{site}#AUDIT          | {at}#{uuid}             |                     |                     |
  */
 export const TTL_ATTRIBUTE = 'expiresAt';
-export const LEADS_BY_LAST_SEEN_INDEX = 'byLastSeen';
+
+/**
+ * The one global secondary index (gsi1pk, gsi1sk): a site's leads by `lastSeenAt`, and the API keys by creation.
+ *
+ * Named `leadsByLastSeen` since its projection changed from ALL to INCLUDE: CloudFormation cannot change a GSI's
+ * projection in place, only replace the index under a new name. No deployment predates the change (version
+ * 0.1.0); data directories of the local runtime are migrated by local/resources.ts `ensureTable`.
+ */
+export const LEADS_BY_LAST_SEEN_INDEX = 'leadsByLastSeen';
+
+/**
+ * The non-key attributes the index holds (INCLUDE projection; the table and index keys come with every entry).
+ * Every lead write moves the lead in the index (`gsi1sk` changes), billed as a delete and a put of the entry, so
+ * the entry holds only what the index's readers use. Not projected: the lead's `activeVisits` (visitor
+ * pseudonyms, visit ids and event keys of open visits, the bulk of the item) and `version`; readers that need
+ * them read the lead item itself (data-subject.ts). test/unit/lead-index.test.ts fails if a reader needs more.
+ */
+export const LEAD_INDEX_ATTRIBUTES: readonly string[] = [
+  // The leads list (LeadStore.listLeads → toLead, and its filters on `expiresAt` and `location.country`).
+  'leadId',
+  'siteId',
+  'organisation',
+  // Also what data-subject requests match the address against (`match.network`).
+  'match',
+  'location',
+  'firstSeenAt',
+  'lastSeenAt',
+  'visits',
+  'pageviews',
+  'engagedMs',
+  'pageCounts',
+  // Every index reader filters out expired items (TTL deletes them only eventually).
+  TTL_ATTRIBUTE,
+  // API keys (ApiKeyStore.list and revoke); `expiresAt` above is theirs too.
+  'keyId',
+  'sites',
+  'scopes',
+  'createdAt',
+  'revoked',
+];
 
 export const keys = {
   lead: (siteId: string, leadId: string) => ({ pk: `SITE#${siteId}#LEAD#${leadId}`, sk: 'LEAD' }),

@@ -2,7 +2,7 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { LEADS_BY_LAST_SEEN_INDEX, TTL_ATTRIBUTE } from '../../functions/shared/table';
+import { LEAD_INDEX_ATTRIBUTES, LEADS_BY_LAST_SEEN_INDEX, TTL_ATTRIBUTE } from '../../functions/shared/table';
 
 export interface StorageProps {
   /** Customer-managed key the table is encrypted with. */
@@ -47,8 +47,10 @@ export class Storage extends Construct {
           indexName: LEADS_BY_LAST_SEEN_INDEX,
           partitionKey: { name: 'gsi1pk', type: dynamodb.AttributeType.STRING },
           sortKey: { name: 'gsi1sk', type: dynamodb.AttributeType.STRING },
-          // The list route returns whole leads; ALL spares a second read per item.
-          projectionType: dynamodb.ProjectionType.ALL,
+          // Only what the index's readers use (see LEAD_INDEX_ATTRIBUTES): every lead write moves the lead in the
+          // index, billed by the size of the entry. Local runtime: the same definition in local/resources.ts.
+          projectionType: dynamodb.ProjectionType.INCLUDE,
+          nonKeyAttributes: [...LEAD_INDEX_ATTRIBUTES],
         },
       ],
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,

@@ -2,6 +2,7 @@ import {
   BatchGetItemCommand,
   BatchWriteItemCommand,
   ConditionalCheckFailedException,
+  CreateTableCommand,
   DeleteItemCommand,
   DeleteTableCommand,
   DynamoDBClient,
@@ -16,7 +17,6 @@ import {
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { LEADS_BY_LAST_SEEN_INDEX } from '../../functions/shared/table';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/emulators';
-import { ensureTable } from '../../local/resources';
 import { itemSize, queryReadUnits } from '../../scripts/bench/capacity-units';
 import { startDynamoDbMeter, type DynamoDbMeter } from '../../scripts/bench/dynamodb-meter';
 import { emulatorEndpoints, uniqueName } from './support/local-aws';
@@ -41,7 +41,29 @@ beforeAll(async () => {
   const config = { region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS, maxAttempts: 1 };
   direct = new DynamoDBClient({ ...config, endpoint: dynamoDb });
   TableName = uniqueName('dynamodb-meter');
-  await ensureTable(direct, TableName);
+  // The product's key schema with an index projecting ALL, so the hand-worked sizes below do not depend on which
+  // attributes the product's index projects.
+  await direct.send(
+    new CreateTableCommand({
+      TableName,
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: ['pk', 'sk', 'gsi1pk', 'gsi1sk'].map((AttributeName) => ({ AttributeName, AttributeType: 'S' })),
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+      GlobalSecondaryIndexes: [
+        {
+          IndexName: LEADS_BY_LAST_SEEN_INDEX,
+          KeySchema: [
+            { AttributeName: 'gsi1pk', KeyType: 'HASH' },
+            { AttributeName: 'gsi1sk', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'ALL' },
+        },
+      ],
+    }),
+  );
   meter = await startDynamoDbMeter({ upstream: dynamoDb });
   client = new DynamoDBClient({ ...config, endpoint: meter.endpoint });
 });

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
+import { LEADS_BY_LAST_SEEN_INDEX } from '../../functions/shared/table';
 import { apiEvent, lambdaContext } from './support/events';
 
 const dynamodb = mockClient(DynamoDBDocumentClient);
@@ -49,7 +50,7 @@ describe('leads API', () => {
     expect(result.statusCode).toBe(200);
     expect(JSON.parse(result.body)).toEqual({ items: [], nextCursor: null });
     const input = dynamodb.commandCalls(QueryCommand)[0]?.args[0].input;
-    expect(input).toMatchObject({ IndexName: 'byLastSeen', ScanIndexForward: false, ExpressionAttributeValues: expect.objectContaining({ ':site': 'SITE#demo' }) });
+    expect(input).toMatchObject({ IndexName: LEADS_BY_LAST_SEEN_INDEX, ScanIndexForward: false, ExpressionAttributeValues: expect.objectContaining({ ':site': 'SITE#demo' }) });
     expect(input?.FilterExpression).toContain('#expiresAt > :now');
   });
 

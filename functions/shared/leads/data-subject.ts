@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import ipaddr from 'ipaddr.js';
 import type { Retention } from '../config';
 import type { AccessQuery, AccessResult, ErasureRequest, ErasureResult } from '../privacy-schemas';
@@ -97,8 +97,7 @@ export class DataSubjectRequests {
     };
 
     const matches: Match[] = [];
-    for (const lead of await this.leadsSeenSince(siteId, from)) {
-      if (!rangeContains(lead.match.network, address)) continue;
+    for (const lead of await this.leadsSeenSince(siteId, from, address)) {
       const visits = await this.visitsOf(siteId, lead.leadId);
       const erased: StoredVisit[] = [];
       const remaining: StoredVisit[] = [];
@@ -119,16 +118,39 @@ export class DataSubjectRequests {
     return { matches, matching: { network, narrowedByPseudonym: [...narrowedByPseudonym].sort() } };
   }
 
-  /** The site's live leads last seen at or after `from`: earlier leads cannot hold visits in the window. */
-  private async leadsSeenSince(siteId: string, from: string): Promise<StoredLead[]> {
-    const items = await queryAll(this.doc, {
+  /**
+   * The site's live leads last seen at or after `from` (earlier leads cannot hold visits in the window) whose
+   * matched range holds the address. The index only finds the candidates: its entries lack `version` and
+   * `activeVisits`, and are eventually consistent, so each candidate's lead item is read consistently; the
+   * erasure's version guard then rests on what the table holds now.
+   */
+  private async leadsSeenSince(siteId: string, from: string, address: ipaddr.IPv4 | ipaddr.IPv6): Promise<StoredLead[]> {
+    const now = toEpochSeconds(this.clock());
+    const entries = await queryAll(this.doc, {
       TableName: this.tableName,
       IndexName: LEADS_BY_LAST_SEEN_INDEX,
       KeyConditionExpression: 'gsi1pk = :site AND gsi1sk >= :from',
       FilterExpression: 'expiresAt > :now',
-      ExpressionAttributeValues: { ':site': keys.siteLeads(siteId), ':from': from, ':now': toEpochSeconds(this.clock()) },
+      ProjectionExpression: 'leadId, #match',
+      ExpressionAttributeNames: { '#match': 'match' },
+      ExpressionAttributeValues: { ':site': keys.siteLeads(siteId), ':from': from, ':now': now },
     });
-    return items as unknown as StoredLead[];
+    const candidates = entries.flatMap(({ leadId, match }) => {
+      const network = (match as Partial<StoredLead['match']> | undefined)?.network;
+      return typeof leadId === 'string' && typeof network === 'string' && rangeContains(network, address) ? [leadId] : [];
+    });
+    const leads: StoredLead[] = [];
+    for (const leadId of candidates) {
+      const { Item } = await this.doc.send(
+        new GetCommand({ TableName: this.tableName, Key: keys.lead(siteId, leadId), ConsistentRead: true }),
+      );
+      // Gone or expired since the index was read: nothing of it is left to match.
+      if (!Item || typeof Item.expiresAt !== 'number' || Item.expiresAt <= now) continue;
+      const lead = Item as unknown as StoredLead;
+      // `match` is the latest request's, so the index entry may hold an older one: the item decides.
+      if (rangeContains(lead.match.network, address)) leads.push(lead);
+    }
+    return leads;
   }
 
   private async visitsOf(siteId: string, leadId: string): Promise<StoredVisit[]> {
