@@ -27,7 +27,7 @@ export const RegionSchema = z.string().superRefine((region, ctx) => {
   }
 });
 
-/** Stage-wide API Gateway throttling, a guard against floods and runaway bills. */
+/** Stage-wide API Gateway throttling (each API's stage gets these limits), a guard against floods and runaway bills. */
 const LimitsSchema = z.strictObject({
   rateLimit: z.number().positive().max(10_000),
   burstLimit: z.int().min(1).max(5_000),
@@ -36,14 +36,21 @@ const LimitsSchema = z.strictObject({
 export const ThrottleSchema = z.strictObject({
   rateLimit: z.number().positive().max(10_000).default(100),
   burstLimit: z.int().min(1).max(5_000).default(200),
-  /** Tighter limits for single routes, e.g. `{"/v1/sites/{siteId}/erasure-requests/POST": {...}}`. */
+  /**
+   * Tighter limits for single routes, e.g. `{"/v1/sites/{siteId}/erasure-requests/POST": {...}}`. Keys naming
+   * a route of the public HTTP API (`/v1/events/POST`, `/v1/events/OPTIONS`, `/v1/snippet.js/GET` with
+   * `ingestApi` "http") become its route settings (`POST /v1/events`); the others apply to the REST API.
+   */
   methods: z
     .record(z.string().regex(/^\/v1\/[^\s]*\/(GET|POST|DELETE|OPTIONS)$/, 'must be a route path then its method, e.g. /v1/events/POST'), LimitsSchema)
     .default({}),
 });
 export type Throttle = z.infer<typeof ThrottleSchema>;
 
-/** Optional AWS WAF in front of the API; off by default because a web ACL has a fixed monthly cost. */
+/**
+ * Optional AWS WAF in front of the REST API; off by default because a web ACL has a fixed monthly cost. It
+ * cannot be attached to an HTTP API: ingest is behind it only with `ingestApi` "rest".
+ */
 export const WafSchema = z.strictObject({
   enabled: z.boolean().default(false),
   rateLimitPer5Minutes: z.int().min(10).max(2_000_000_000).default(2000),
@@ -61,6 +68,17 @@ export const AlarmsSchema = z.strictObject({
 });
 export type AlarmsConfig = z.infer<typeof AlarmsSchema>;
 
+/**
+ * Which API Gateway serves the public, unauthenticated, high-volume routes (`POST`/`OPTIONS /v1/events` and
+ * `GET /v1/snippet.js`):
+ * - `http` (default): a regional HTTP API, at about a third of the REST API's price per request. AWS WAF cannot
+ *   be attached to an HTTP API, so with `waf.enabled` the web ACL protects only the REST API (the leads API).
+ * - `rest`: the REST API that also serves the leads API, as before; choose it when ingest must sit behind the
+ *   optional AWS WAF web ACL.
+ */
+export const IngestApiSchema = z.enum(['http', 'rest'], { error: 'must be "http" or "rest"' });
+export type IngestApi = z.infer<typeof IngestApiSchema>;
+
 export interface EirleadConfig {
   readonly region: string;
   readonly sites: readonly Site[];
@@ -69,6 +87,7 @@ export interface EirleadConfig {
   readonly ipOverrides: IpOverrides;
   readonly waf: WafConfig;
   readonly alarms: AlarmsConfig;
+  readonly ingestApi: IngestApi;
 }
 
 /** CloudWatch Logs accepts only these retention periods; any other value would fail at deploy time. */
@@ -103,6 +122,7 @@ const CONTEXT_SCHEMAS = {
   ipOverrides: IpOverridesSchema.default(NO_IP_OVERRIDES),
   waf: WafSchema.default(WafSchema.parse({})),
   alarms: AlarmsSchema.default(AlarmsSchema.parse({})),
+  ingestApi: IngestApiSchema.default('http'),
 } as const;
 
 type ContextKey = keyof typeof CONTEXT_SCHEMAS;
@@ -115,9 +135,12 @@ export class ConfigError extends Error {
   }
 }
 
+/** Keys whose value is a plain string (`-c ingestApi=rest`), not JSON. */
+const STRING_KEYS: ReadonlySet<ContextKey> = new Set(['region', 'ingestApi']);
+
 /** `-c retention='{"visitDays":30}'` arrives as a string, cdk.json values as objects: accept both. */
 function decode(key: ContextKey, raw: unknown): unknown {
-  if (key === 'region' || typeof raw !== 'string') return raw;
+  if (STRING_KEYS.has(key) || typeof raw !== 'string') return raw;
   try {
     return JSON.parse(raw);
   } catch {
@@ -145,6 +168,7 @@ export function loadConfig(node: Node): EirleadConfig {
     ipOverrides: parseContextValue('ipOverrides', node.tryGetContext('ipOverrides')),
     waf: parseContextValue('waf', node.tryGetContext('waf')),
     alarms: parseContextValue('alarms', node.tryGetContext('alarms')),
+    ingestApi: parseContextValue('ingestApi', node.tryGetContext('ingestApi')),
   };
   const { queueRetentionHours } = config.retention;
   // An age alarm that could fire only after the queue had deleted the message would never warn anyone.

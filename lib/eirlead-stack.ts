@@ -1,4 +1,5 @@
-import { CfnOutput, Duration, Stack, Token, type StackProps } from 'aws-cdk-lib';
+import { Annotations, CfnOutput, Duration, Stack, Token, type StackProps } from 'aws-cdk-lib';
+import { HttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';
 import type { Construct } from 'constructs';
 import { LEADS_BY_LAST_SEEN_INDEX } from '../functions/shared/table';
 import type { EirleadConfig } from './config';
@@ -8,6 +9,7 @@ import { HttpApi } from './constructs/http-api';
 import { Ingest } from './constructs/ingest';
 import { LeadsApi } from './constructs/leads-api';
 import { Operations } from './constructs/operations';
+import { PublicApi, splitMethodThrottling, type PublicRoute } from './constructs/public-api';
 import { SaltCleanup } from './constructs/salt-cleanup';
 import { Waf } from './constructs/waf';
 import { Storage } from './constructs/storage';
@@ -53,23 +55,64 @@ export class EirleadStack extends Stack {
       timeout: enrichmentTimeout,
     });
 
+    // The public, unauthenticated routes, always served by one API together, so the snippet finds `events`
+    // next to its own URL: the HTTP API (ingestApi "http", the default) or the REST API ("rest").
+    const servedByHttpApi = config.ingestApi === 'http';
+    const events = { method: HttpMethod.POST, path: '/v1/events' };
+    const preflight = { method: HttpMethod.OPTIONS, path: '/v1/events' };
+    const snippet = { method: HttpMethod.GET, path: '/v1/snippet.js' };
+    // Per-route limits go to the API that serves the route: each API refuses settings for routes it lacks.
+    const throttling = servedByHttpApi
+      ? splitMethodThrottling(config.throttle.methods, [events, preflight, snippet])
+      : { publicRoutes: {}, rest: config.throttle.methods };
+
     const httpApi = new HttpApi(this, 'HttpApi', {
+      description: servedByHttpApi ? 'Eirlead API v1: leads' : 'Eirlead HTTP API v1: event ingest and leads',
       throttlingRateLimit: config.throttle.rateLimit,
       throttlingBurstLimit: config.throttle.burstLimit,
-      methodThrottling: config.throttle.methods,
+      methodThrottling: throttling.rest,
       logRetentionDays: retention.logRetentionDays,
     });
-    const events = httpApi.v1.addResource('events');
+    const leadsApi = new LeadsApi(this, 'LeadsApi', { httpApi, table: storage.table, encryptionKey: encryption.key, retention });
+
     const whyPublic =
       'Called by visitors\' browsers (the site snippet), which hold no credentials; the function admits only configured sites and their allowed origins, and stage throttling limits abuse.';
-    httpApi.addPublicMethod(events, 'POST', ingest.function, whyPublic);
-    // The preflight is answered by the function, which knows each site's allowed origins.
-    httpApi.addPublicMethod(events, 'OPTIONS', ingest.function, `CORS preflight of POST /v1/events. ${whyPublic}`);
+    const publicRoutes: PublicRoute[] = [
+      { ...events, handler: ingest.function, whyPublic },
+      // The preflight is answered by the function, which knows each site's allowed origins.
+      { ...preflight, handler: ingest.function, whyPublic: `CORS preflight of POST /v1/events. ${whyPublic}` },
+      {
+        ...snippet,
+        handler: leadsApi.snippetFunction,
+        whyPublic:
+          'The tracking snippet is the script customers embed in their public websites; every visitor\'s browser loads it without credentials, and it holds no data.',
+      },
+    ];
+    let publicApi: PublicApi | undefined;
+    if (servedByHttpApi) {
+      publicApi = new PublicApi(this, 'PublicApi', {
+        routes: publicRoutes,
+        throttlingRateLimit: config.throttle.rateLimit,
+        throttlingBurstLimit: config.throttle.burstLimit,
+        routeThrottling: throttling.publicRoutes,
+        logRetentionDays: retention.logRetentionDays,
+      });
+    } else {
+      for (const route of publicRoutes) {
+        const resource = httpApi.v1.resourceForPath(route.path.replace(/^\/v1\//, ''));
+        httpApi.addPublicMethod(resource, route.method, route.handler, route.whyPublic);
+      }
+    }
 
-    const leadsApi = new LeadsApi(this, 'LeadsApi', { httpApi, table: storage.table, encryptionKey: encryption.key, retention });
     const saltCleanup = new SaltCleanup(this, 'SaltCleanup', { table: storage.table, retention });
     if (config.waf.enabled) {
-      new Waf(this, 'Waf', { stage: httpApi.api.deploymentStage, rateLimitPer5Minutes: config.waf.rateLimitPer5Minutes });
+      const waf = new Waf(this, 'Waf', { stage: httpApi.api.deploymentStage, rateLimitPer5Minutes: config.waf.rateLimitPer5Minutes });
+      if (publicApi) {
+        Annotations.of(waf).addWarningV2(
+          'eirlead:ingest-not-behind-waf',
+          'waf.enabled: the web ACL protects only the REST API (leads API). POST /v1/events and GET /v1/snippet.js are served by the HTTP API (ingestApi "http"), to which AWS WAF cannot be attached; they are limited by API Gateway throttling only. To put ingest behind the web ACL, set the context ingestApi to "rest" (about three times the API Gateway price per request).',
+        );
+      }
     }
 
     const operations = new Operations(this, 'Operations', {
@@ -86,6 +129,7 @@ export class EirleadStack extends Stack {
       table: storage.table,
       tableIndexNames: [LEADS_BY_LAST_SEEN_INDEX],
       api: httpApi.api,
+      publicApiStage: publicApi?.stage,
       encryptionKey: encryption.key,
       alarmEmail: config.alarms.email,
       queueAgeThreshold: Duration.seconds(config.alarms.queueAgeSeconds),
@@ -93,7 +137,13 @@ export class EirleadStack extends Stack {
 
     new CfnOutput(this, 'ApiUrl', {
       value: `${httpApi.api.url}v1/`,
-      description: 'Base URL of API v1 (POST events, leads routes)',
+      description: publicApi
+        ? 'Base URL of API v1 on the REST API: leads routes and the OpenAPI document'
+        : 'Base URL of API v1 on the REST API: event ingest, the snippet, leads routes and the OpenAPI document',
+    });
+    new CfnOutput(this, 'PublicApiUrl', {
+      value: publicApi ? publicApi.url : httpApi.api.url,
+      description: `Base URL of the public routes v1/events and v1/snippet.js (${publicApi ? 'HTTP API' : 'the REST API stage'}); the install line loads <PublicApiUrl>v1/snippet.js`,
     });
     new CfnOutput(this, 'TableName', { value: storage.table.tableName });
     new CfnOutput(this, 'QueueUrl', { value: ingest.queue.queueUrl });

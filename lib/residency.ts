@@ -99,6 +99,15 @@ function globalReason(type: string, props: { [key: string]: Json }): string | un
       }
       return undefined;
     }
+    case 'AWS::ApiGatewayV2::DomainName': {
+      // HTTP APIs themselves are always regional, but their custom domain names take an endpoint type, and
+      // EDGE serves the API through CloudFront's edge locations. Without one the domain name is regional.
+      const configurations = Array.isArray(props.DomainNameConfigurations) ? props.DomainNameConfigurations : [];
+      const edge = configurations.some(
+        (entry) => isObject(entry) && typeof entry.EndpointType === 'string' && entry.EndpointType.toUpperCase() === 'EDGE',
+      );
+      return edge ? `${type} has an EDGE endpoint` : undefined;
+    }
     case 'AWS::DynamoDB::GlobalTable': {
       const regions = [props.Replicas, props.GlobalTableWitnesses].flatMap((list) =>
         Array.isArray(list) ? list.map((entry) => (isObject(entry) ? entry.Region : undefined)) : [],

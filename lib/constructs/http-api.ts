@@ -8,6 +8,11 @@ export const STAGE_NAME = 'prod';
 
 export interface HttpApiProps {
   /**
+   * Description of the REST API, shown in the console.
+   * @default 'Eirlead HTTP API v1: event ingest and leads'
+   */
+  readonly description?: string;
+  /**
    * Stage-wide steady-state request rate (requests per second).
    * @default 100
    */
@@ -77,9 +82,10 @@ const ACCESS_LOG_FORMAT = apigateway.AccessLogFormat.custom(
 );
 
 /**
- * The REST API in front of every route: regional endpoint, stage throttling, access and execution logs with
- * retention, and the project's error body on every response API Gateway itself produces. Routes are added by
- * the constructs that own the functions behind them.
+ * The REST API in front of the leads API, and of the public ingest and snippet routes when the stack keeps them
+ * here (context `ingestApi` "rest"; otherwise they are on `PublicApi`): regional endpoint, stage throttling,
+ * access and execution logs with retention, and the project's error body on every response API Gateway itself
+ * produces. Routes are added by the constructs that own the functions behind them.
  */
 export class HttpApi extends Construct {
   public readonly api: apigateway.RestApi;
@@ -114,7 +120,7 @@ export class HttpApi extends Construct {
 
     this.api = new apigateway.RestApi(this, 'Api', {
       restApiName: 'eirlead',
-      description: 'Eirlead HTTP API v1: event ingest and leads',
+      description: props.description ?? 'Eirlead HTTP API v1: event ingest and leads',
       endpointTypes: [apigateway.EndpointType.REGIONAL],
       // Execution logging needs the account-level API Gateway logging role; creating it here makes a fresh
       // account deployable. It is retained on stack deletion because other APIs in the account may use it.

@@ -33,15 +33,20 @@ export interface LeadsApiProps {
 const SNIPPET_BUNDLE_DIR = 'snippet';
 
 /**
- * The leads API: list, read and erase leads per site, answer data-subject requests and read the audit trail, behind an API-key token authoriser, and the public
- * documents an integrator fetches without a key: the OpenAPI document and the tracking snippet. Per-site and
- * per-scope checks happen in the leads function with the authoriser's context, because one cached authoriser
- * answer covers every route the key calls.
+ * The leads API: list, read and erase leads per site, answer data-subject requests and read the audit trail,
+ * behind an API-key token authoriser, and the OpenAPI document an integrator fetches without a key. Per-site
+ * and per-scope checks happen in the leads function with the authoriser's context, because one cached
+ * authoriser answer covers every route the key calls. It also makes the function that serves the tracking
+ * snippet; the stack puts its route on the API that serves event ingest (see `ingestApi`), because the snippet
+ * posts to `events` next to its own URL.
  */
 export class LeadsApi extends Construct {
   public readonly function: NodejsFunction;
   public readonly authorizerFunction: NodejsFunction;
-  /** Serves `GET /v1/snippet.js`: its own function, so it needs no table access and no key. */
+  /**
+   * Serves `GET /v1/snippet.js`: its own function, so it needs no table access and no key. Its route is added
+   * by the stack, next to `POST /v1/events`.
+   */
   public readonly snippetFunction: NodejsFunction;
   public readonly authorizer: apigateway.TokenAuthorizer;
 
@@ -100,12 +105,6 @@ export class LeadsApi extends Construct {
       environment: { SNIPPET_FILE: `/var/task/${SNIPPET_BUNDLE_DIR}/eirlead.js` },
       copyIntoBundle: { source: props.snippetDir ?? 'build/snippet', destination: SNIPPET_BUNDLE_DIR },
     }).function;
-    httpApi.addPublicMethod(
-      httpApi.v1.addResource('snippet.js'),
-      'GET',
-      this.snippetFunction,
-      'The tracking snippet is the script customers embed in their public websites; every visitor\'s browser loads it without credentials, and it holds no data.',
-    );
 
     const leads = httpApi.v1.addResource('sites').addResource('{siteId}').addResource('leads');
     const lead = leads.addResource('{leadId}');

@@ -1,5 +1,6 @@
 import { ArnFormat, Duration, Stack, Token, Validations } from 'aws-cdk-lib';
 import type * as apigateway from 'aws-cdk-lib/aws-apigateway';
+import type * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -34,6 +35,12 @@ export interface OperationsProps {
   readonly tableIndexNames?: readonly string[];
   /** The REST API; its deployment stage's requests, errors and latency are graphed and its 5XX alarmed. */
   readonly api: apigateway.RestApi;
+  /**
+   * The stage of the HTTP API that serves the public routes (event ingest, the snippet), when they are not on
+   * the REST API; its requests, errors and latency are graphed and its 5xx alarmed like the REST API's.
+   * @default - no HTTP API: the public routes are on the REST API
+   */
+  readonly publicApiStage?: apigwv2.IHttpStage;
   /**
    * Customer-managed key that encrypts the alarm topic; CloudWatch is allowed to use it for this account's
    * alarms only, which it needs to publish to an encrypted topic at all.
@@ -210,6 +217,22 @@ export class Operations extends Construct {
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
     });
 
+    // HTTP APIs have no execution log and no gateway responses to customise: the access log's integrationError
+    // and status fields and the functions' logs are where a 5xx is explained.
+    const publicStage = props.publicApiStage;
+    if (publicStage) {
+      alarm('PublicApi5xxAlarm', 'public-api-5xx', [
+        'Eirlead: the public HTTP API (POST /v1/events, GET /v1/snippet.js) answered 5xx, so visitors\' page views or',
+        'the snippet failed. "Unhandled error" lines in the ingest or snippet function\'s log group (level ERROR) are',
+        'handler failures; otherwise the HTTP API access log group names integration failures and timeouts in the',
+        'integrationError and integrationStatus fields. Check the ingest and snippet Errors and Throttles alarms too.',
+      ].join(' '), {
+        metric: publicStage.metricServerError({ period: PERIOD, statistic: 'Sum' }),
+        threshold: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      });
+    }
+
     // A dashboard is account-wide, not regional, but it holds only widget definitions (metric names and
     // resource names, no visitor data), and every widget reads its metrics from this stack's region.
     this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
@@ -222,7 +245,7 @@ export class Operations extends Construct {
     );
     this.dashboard.addWidgets(
       new cloudwatch.GraphWidget({
-        title: 'API requests and errors (sum per 5 min)',
+        title: `${publicStage ? 'REST API (leads)' : 'API'} requests and errors (sum per 5 min)`,
         left: [
           stage.metricCount({ period: PERIOD, statistic: 'Sum', label: 'Requests' }),
           stage.metricClientError({ period: PERIOD, statistic: 'Sum', label: '4XX' }),
@@ -231,7 +254,7 @@ export class Operations extends Construct {
         width: 12,
       }),
       new cloudwatch.GraphWidget({
-        title: 'API latency (ms)',
+        title: `${publicStage ? 'REST API (leads)' : 'API'} latency (ms)`,
         left: [
           stage.metricLatency({ period: PERIOD, statistic: 'p50', label: 'Latency p50' }),
           stage.metricLatency({ period: PERIOD, statistic: 'p95', label: 'Latency p95' }),
@@ -241,6 +264,29 @@ export class Operations extends Construct {
         width: 12,
       }),
     );
+    if (publicStage) {
+      this.dashboard.addWidgets(
+        new cloudwatch.GraphWidget({
+          title: 'Public HTTP API (ingest, snippet) requests and errors (sum per 5 min)',
+          left: [
+            publicStage.metricCount({ period: PERIOD, statistic: 'Sum', label: 'Requests' }),
+            publicStage.metricClientError({ period: PERIOD, statistic: 'Sum', label: '4xx' }),
+            publicStage.metricServerError({ period: PERIOD, statistic: 'Sum', label: '5xx' }),
+          ],
+          width: 12,
+        }),
+        new cloudwatch.GraphWidget({
+          title: 'Public HTTP API latency (ms)',
+          left: [
+            publicStage.metricLatency({ period: PERIOD, statistic: 'p50', label: 'Latency p50' }),
+            publicStage.metricLatency({ period: PERIOD, statistic: 'p95', label: 'Latency p95' }),
+            publicStage.metricLatency({ period: PERIOD, statistic: 'p99', label: 'Latency p99' }),
+            publicStage.metricIntegrationLatency({ period: PERIOD, statistic: 'p95', label: 'Integration latency p95' }),
+          ],
+          width: 12,
+        }),
+      );
+    }
     this.dashboard.addWidgets(
       new cloudwatch.GraphWidget({
         title: 'Function invocations',

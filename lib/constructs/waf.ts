@@ -3,7 +3,7 @@ import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 
 export interface WafProps {
-  /** The API stage the web ACL protects. */
+  /** The REST API stage the web ACL protects. */
   readonly stage: apigateway.Stage;
   /**
    * Requests one client address may make in any five minutes before it is blocked (AWS WAF's rate window).
@@ -13,7 +13,7 @@ export interface WafProps {
 }
 
 /**
- * An optional regional AWS WAF web ACL in front of the API: a rate-based rule per client address. Sampled
+ * An optional regional AWS WAF web ACL in front of the REST API (WAF cannot be attached to an HTTP API): a rate-based rule per client address. Sampled
  * requests stay off, because WAF would keep the full client IP of each sample; metrics stay on.
  */
 export class Waf extends Construct {

@@ -50,7 +50,7 @@ export interface CostPerMillion {
 }
 
 export interface CostOptions {
-  /** Price API requests as a REST API (what the stack deploys) or as an HTTP API, for comparison. @default 'rest' */
+  /** Price API requests as a REST API (`ingestApi: "rest"`) or as an HTTP API (the default). @default 'rest' */
   readonly api?: 'rest' | 'http';
 }
 
@@ -99,7 +99,7 @@ export function costPerMillion(
   return { api, byService, lambdaByFunction, total };
 }
 
-/** The same run priced with the REST API the stack uses and with an HTTP API, side by side. */
+/** The same run priced with ingest on an HTTP API (the stack's default) and on the REST API, side by side. */
 export const compareApiTypes = (counts: MeasuredCounts, prices: PriceList = EU_WEST_1_PRICES) => ({
   rest: costPerMillion(counts, prices, { api: 'rest' }),
   http: costPerMillion(counts, prices, { api: 'http' }),

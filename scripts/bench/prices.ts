@@ -66,7 +66,7 @@ export const EU_WEST_1_PRICES: PriceList = {
     unit: 'HTTP API request of up to 512 KB (first 300 million a month)',
     sources: ['https://aws.amazon.com/api-gateway/pricing/'],
     verified: false,
-    note: 'Sources read give only the us-east-1 figure ($1.00 per million); $1.11 is the best-known eu-west-1 list price. Comparison only: the stack uses a REST API.',
+    note: 'Sources read give only the us-east-1 figure ($1.00 per million); $1.11 is the best-known eu-west-1 list price. The stack serves ingest from an HTTP API by default (ingestApi: "http").',
   },
   lambdaRequest: {
     usd: 0.2,

@@ -7,7 +7,7 @@ describe('optional AWS WAF', () => {
     template.resourceCountIs('AWS::WAFv2::WebACL', 0);
   });
 
-  test('when enabled: a regional web ACL with a per-address rate rule, no sampled requests, on the API stage', () => {
+  test('when enabled: a regional web ACL with a per-address rate rule, no sampled requests, on the REST API stage', () => {
     const template = Template.fromStack(buildApp({ waf: { enabled: true, rateLimitPer5Minutes: 500 } }).stack);
     template.hasResourceProperties('AWS::WAFv2::WebACL', {
       Scope: 'REGIONAL',
@@ -45,6 +45,23 @@ describe('per-route throttling', () => {
         }),
       ]),
     });
+  });
+
+  test('a limit for a public route goes to the API that serves it, never to both', () => {
+    const methods = { '/v1/events/POST': { rateLimit: 3, burstLimit: 4 } };
+    const httpMode = Template.fromStack(buildApp({ throttle: { methods } }).stack);
+    const restMode = Template.fromStack(buildApp({ throttle: { methods }, ingestApi: 'rest' }).stack);
+    const eventsSetting = Match.objectLike({ HttpMethod: 'POST', ResourcePath: '/~1v1~1events', ThrottlingRateLimit: 3 });
+
+    // ingestApi http: a route setting of the HTTP API; the REST stage would refuse a path it does not have.
+    httpMode.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      RouteSettings: { 'POST /v1/events': { ThrottlingRateLimit: 3, ThrottlingBurstLimit: 4 } },
+    });
+    httpMode.hasResourceProperties('AWS::ApiGateway::Stage', { MethodSettings: Match.not(Match.arrayWith([eventsSetting])) });
+
+    // ingestApi rest: a method setting of the REST stage, as before the HTTP API existed.
+    restMode.resourceCountIs('AWS::ApiGatewayV2::Stage', 0);
+    restMode.hasResourceProperties('AWS::ApiGateway::Stage', { MethodSettings: Match.arrayWith([eventsSetting]) });
   });
 
   test('a route key that is not path/method fails synth, naming it', () => {

@@ -133,3 +133,26 @@ describe('alarms context', () => {
     expect(configWith({ queueAgeSeconds: 3599 }, { retention: { queueRetentionHours: 1 } }).alarms.queueAgeSeconds).toBe(3599);
   });
 });
+
+describe('ingestApi context', () => {
+  const configWith = (ingestApi: unknown) => {
+    const context: Record<string, unknown> = { ...cdkJsonContext() };
+    if (ingestApi === undefined) delete context.ingestApi;
+    else context.ingestApi = ingestApi;
+    return loadConfig(new App({ context }).node);
+  };
+
+  test('defaults to the HTTP API, and cdk.json states the default', () => {
+    expect(configWith(undefined).ingestApi).toBe('http');
+    expect(cdkJsonContext().ingestApi).toBe('http');
+  });
+
+  test('"rest" is taken, also as -c ingestApi=rest passes it (a plain string, not JSON)', () => {
+    expect(configWith('rest').ingestApi).toBe('rest');
+    expect(configWith('http').ingestApi).toBe('http');
+  });
+
+  test.each(['REST', 'graphql', '', 1, { type: 'rest' }])('%p fails, naming the key and the choices', (value) => {
+    expect(() => configWith(value)).toThrow(/Invalid context "ingestApi": ingestApi: must be "http" or "rest"/);
+  });
+});

@@ -12,12 +12,17 @@ import { buildApp } from './support';
 
 type Resource = { Type: string; Properties: Record<string, unknown> };
 
-// Two stacks, each synthesised once: as cdk.json configures it (no e-mail, default queue age), and with an
-// alarm address and a longer queue age, to show the context reaches the alarms.
+// Two stacks, each synthesised once: as cdk.json configures it (no e-mail, default queue age, public routes on
+// the HTTP API), and with an alarm address, a longer queue age and ingestApi rest, to show the context
+// reaches the alarms.
 const { stack } = buildApp();
 const template = Template.fromStack(stack);
 const resources = template.toJSON().Resources as Record<string, Resource>;
-const configured = Template.fromStack(buildApp({ alarms: { email: 'ops@example.com', queueAgeSeconds: 900 } }).stack);
+const configured = Template.fromStack(
+  buildApp({ alarms: { email: 'ops@example.com', queueAgeSeconds: 900 }, ingestApi: 'rest' }).stack,
+);
+/** The configured stack also keeps the public routes on the REST API: no HTTP API to watch there. */
+const restMode = configured;
 
 /** Logical id of the CloudFormation resource at a construct path, e.g. `EirleadStack/Ingest/Queue/Resource`. */
 function logicalIdOf(path: string): string {
@@ -136,8 +141,35 @@ describe('alarms', () => {
     });
   });
 
+  test('5xx answers of the public HTTP API ($default stage) are alarmed, with where to look', () => {
+    const apiId = template.getResourceId('AWS::ApiGatewayV2::Api');
+    const found = alarms().filter((alarm) => alarm.Properties.MetricName === '5xx');
+    expect(found).toHaveLength(1);
+    expect(found[0]?.Properties).toMatchObject({
+      AlarmName: 'EirleadStack-public-api-5xx',
+      Namespace: 'AWS/ApiGateway',
+      Statistic: 'Sum',
+      Period: 300,
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    });
+    expect(found[0]?.Properties.Dimensions).toEqual(
+      expect.arrayContaining([
+        { Name: 'ApiId', Value: { Ref: apiId } },
+        { Name: 'Stage', Value: '$default' },
+      ]),
+    );
+    expect(found[0]?.Properties.AlarmDescription).toEqual(expect.stringContaining('integrationError'));
+  });
+
+  test('with the public routes on the REST API (ingestApi rest) there is no HTTP API alarm', () => {
+    restMode.resourceCountIs('AWS::ApiGatewayV2::Api', 0);
+    expect(Object.keys(restMode.findResources('AWS::CloudWatch::Alarm', { Properties: { MetricName: '5xx' } }))).toEqual([]);
+    restMode.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: '5XXError', Namespace: 'AWS/ApiGateway' });
+  });
+
   test('every alarm notifies the topic on ALARM and OK, treats missing data as fine and says what to do', () => {
-    expect(alarms()).toHaveLength(16);
+    expect(alarms()).toHaveLength(17);
     for (const alarm of alarms()) {
       expect(alarm.Properties).toMatchObject({
         AlarmActions: [topicRef()],
@@ -229,6 +261,14 @@ describe('dashboard', () => {
       expect(body).toContain(metric);
     }
     expect(body).toContain('"p95"');
+  });
+
+  test('graphs the public HTTP API\'s requests, 4xx, 5xx and latency by API id and $default stage', () => {
+    const apiId = template.getResourceId('AWS::ApiGatewayV2::Api');
+    for (const metric of ['Count', '4xx', '5xx', 'Latency', 'IntegrationLatency']) {
+      expect(body).toContain(`"AWS/ApiGateway","${metric}","ApiId","<${apiId}>","Stage","$default"`);
+    }
+    expect(dashboardBody(configured)).not.toContain('"Stage","$default"');
   });
 
   test('graphs the ingest function\'s DroppedEvents in its Powertools namespace, by reason', () => {

@@ -31,6 +31,11 @@ describe('residency guard on the real stack', () => {
     const { app } = buildApp();
     expect(synthError(app)).toBe('');
   });
+
+  test('with the public routes on the REST API (ingestApi rest) and WAF on, it synthesises too', () => {
+    const { app } = buildApp({ ingestApi: 'rest', waf: { enabled: true } });
+    expect(synthError(app)).toBe('');
+  });
 });
 
 describe('residency guard: what fails synth', () => {
@@ -104,6 +109,7 @@ describe('residency rules on templates', () => {
     ['a CLOUDFRONT-scoped WAF ACL', 'AWS::WAFv2::WebACL', { Scope: 'CLOUDFRONT' }],
     ['a replicated secret', 'AWS::SecretsManager::Secret', { ReplicaRegions: [{ Region: 'eu-west-1' }] }],
     ['an edge-optimised custom domain', 'AWS::ApiGateway::DomainName', { DomainName: 'api.example.com', CertificateArn: 'arn' }],
+    ['an edge-optimised HTTP API custom domain', 'AWS::ApiGatewayV2::DomainName', { DomainName: 'api.example.com', DomainNameConfigurations: [{ EndpointType: 'EDGE' }] }],
   ])('%s is global', (_, type, props) => {
     expect(withProps(type, props)).toContain(RESIDENCY_RULES.global);
   });
@@ -111,6 +117,8 @@ describe('residency rules on templates', () => {
   test.each([
     ['the stack\'s own table', 'AWS::DynamoDB::GlobalTable', { Replicas: [{ Region: { Ref: 'AWS::Region' } }] }],
     ['a regional API', 'AWS::ApiGateway::RestApi', { EndpointConfiguration: { Types: ['REGIONAL'] } }],
+    ['an HTTP API (always regional)', 'AWS::ApiGatewayV2::Api', { Name: 'eirlead-public', ProtocolType: 'HTTP' }],
+    ['a regional HTTP API custom domain', 'AWS::ApiGatewayV2::DomainName', { DomainName: 'api.example.com', DomainNameConfigurations: [{ EndpointType: 'REGIONAL', CertificateArn: 'arn' }] }],
     ['a DNS record (Route 53 holds no visitor data)', 'AWS::Route53::RecordSet', { Name: 'api.example.com' }],
     ['an eu-west-1 ARN', 'AWS::IAM::Policy', { Resource: 'arn:aws:sqs:eu-west-1:123456789012:q' }],
     ['words that merely look like regions', 'AWS::SSM::Parameter', { Value: 'campus-east-1 bonus-west-2 eu-west-1a' }],
