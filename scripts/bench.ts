@@ -15,11 +15,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
+import { type AttributeValue, DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { loadIpIntel } from '../functions/shared/ip-intel';
 import { leadIdFor } from '../functions/shared/leads/aggregate';
-import { startDynamoDbLocal, startSqsEmulator } from '../local/emulators';
+import { LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDbLocal, startSqsEmulator } from '../local/emulators';
 import { type Invocation, observeInvocations } from '../local/lambda';
 import { startLocalRuntime } from '../local/runtime';
+import { type Item, itemSize } from './bench/capacity-units';
 import { compareApiTypes, type CostPerMillion, type LambdaUsage } from './bench/cost-model';
 import { startDynamoDbMeter } from './bench/dynamodb-meter';
 import { EU_WEST_1_PRICES, PRICES_READ_ON } from './bench/prices';
@@ -143,7 +145,9 @@ async function main(): Promise<void> {
       .filter(([target]) => target.includes('/'))
       .reduce((sum, [, units]) => sum + units, 0);
 
-    report({ sent, dynamo, queue, lambda, counts, cost, latencies, pages, indexReadUnits, listReadUnits: listReads.readUnits, handlerLogBytes }, say);
+    const leadSizes = await storedLeadSizes(dynamoDb.endpoint, runtime.tableName);
+
+    report({ sent, dynamo, queue, lambda, counts, cost, latencies, pages, indexReadUnits, listReadUnits: listReads.readUnits, handlerLogBytes, leadSizes }, say);
   } finally {
     stopObserving();
     await runtime.stop();
@@ -236,6 +240,22 @@ async function probeLatency(url: string, apiKey: string, ipIntel: ReturnType<typ
   }
 }
 
+/** Sizes of the stored lead items, by DynamoDB's rules: a lead write costs one unit per started KB of them. */
+async function storedLeadSizes(endpoint: string, tableName: string): Promise<number[]> {
+  const client = new DynamoDBClient({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+  const sizes: number[] = [];
+  let startKey: Record<string, AttributeValue> | undefined;
+  do {
+    const page = await client.send(
+      new ScanCommand({ TableName: tableName, FilterExpression: 'sk = :lead', ExpressionAttributeValues: { ':lead': { S: 'LEAD' } }, ExclusiveStartKey: startKey }),
+    );
+    for (const item of page.Items ?? []) sizes.push(itemSize(item as Item));
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  client.destroy();
+  return sizes;
+}
+
 async function readListPages(url: string, apiKey: string, count: number): Promise<number> {
   let cursor: string | null = null;
   let pages = 0;
@@ -263,6 +283,7 @@ function report(
     indexReadUnits: number;
     listReadUnits: number;
     handlerLogBytes: number;
+    leadSizes: number[];
   },
   say: (line: string) => void,
 ): void {
@@ -279,6 +300,7 @@ function report(
     ['DynamoDB write units per accepted page view (table + index)', `${perAccepted(writeUnits)} (${perAccepted(dynamo.writeUnits)} + ${perAccepted(dynamo.indexWriteUnits)})`],
     ['DynamoDB write units per page view of an organisation', `${round(writeUnits / Math.max(1, sent.businessPageviews), 3)}`],
     ['DynamoDB read units per accepted page view', `${perAccepted(dynamo.readUnits)}`],
+    ['Lead item size p50 / p95 / max (bytes; a lead write costs 1 unit per started KB)', `${percentile(run.leadSizes, 50)} / ${percentile(run.leadSizes, 95)} / ${Math.max(...run.leadSizes)} (${run.leadSizes.length} leads)`],
     ['Read units per 50-lead page of the list (index query + key check)', `${round(run.listReadUnits / Math.max(1, run.pages), 2)} (${run.pages} pages; index ${round(run.indexReadUnits / Math.max(1, run.pages), 2)})`],
     ['Event-to-lead latency, local (p50 / p95, n)', `${Math.round(percentile(latencies, 50))} ms / ${Math.round(percentile(latencies, 95))} ms, n=${latencies.length}`],
     ['Log bytes per accepted page view (handlers + Lambda platform lines)', `${Math.round(counts.logBytes / counts.pageViews)}`],
