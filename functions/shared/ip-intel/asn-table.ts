@@ -1,4 +1,5 @@
 import { ASN_FILE, FORMAT_VERSION, HEADER_BYTES, MAGIC, sectionOffsets } from './format';
+import { NO_RANGE, SPLIT, V4Spans, offsetsByTop16 } from './v4-spans';
 
 /** What the range table knows about a queried network, before classification. */
 export interface RangeHit {
@@ -17,10 +18,11 @@ export interface RangeHit {
   readonly organisations: number;
 }
 
-/** `coveringV4`/`coveringV6`: no range overlaps the query. */
-export const NO_RANGE = -1;
-/** `coveringV4`/`coveringV6`: ranges overlap the query but none holds all of it; ask `lookupV4`/`lookupV6`. */
-export const SPLIT = -2;
+/**
+ * `coveringV4`/`coveringV6`/`spanV4` return an index, or NO_RANGE when no range overlaps the query, or SPLIT when
+ * ranges overlap it but none holds all of it (then ask `lookupV4Split`/`lookupV6`).
+ */
+export { NO_RANGE, SPLIT };
 
 /** Ranges smaller than the query are rare (a /24 split into /25s); this bounds the work a huge query can cause. */
 const MAX_RANGES_PER_QUERY = 4096;
@@ -51,6 +53,7 @@ export class AsnTable {
   private readonly v6EndWords: Uint32Array;
   /** Built on the first fast lookup of each family (a few milliseconds), not at load. */
   private v4Buckets: Uint32Array | undefined;
+  private v4Spans: V4Spans | undefined;
   private v6StartHi: Uint32Array | undefined;
   private v6Buckets: Uint32Array | undefined;
   private orgShare: Float64Array | undefined;
@@ -105,12 +108,13 @@ export class AsnTable {
   }
 
   /**
-   * The hot path. Index of the one range holding all of [first, last], NO_RANGE when no range overlaps it, or
-   * SPLIT when ranges hold only parts of it. A table of 65,537 offsets by the top 16 bits narrows the binary search
-   * to the few ranges starting in the query's /16, so a lookup touches a handful of cache lines and allocates nothing.
+   * Index of the one range holding all of [first, last], NO_RANGE when no range overlaps it, or SPLIT when ranges
+   * hold only parts of it. A table of 65,537 offsets by the top 16 bits narrows the binary search to the few ranges
+   * starting in the query's /16, and nothing is allocated. (Lookups go through spanV4, which is faster for networks
+   * inside one /16 and uses this for wider ones.)
    */
   coveringV4(first: number, last: number): number {
-    const buckets = (this.v4Buckets ??= bucketOffsets(this.v4Start));
+    const buckets = (this.v4Buckets ??= offsetsByTop16(this.v4Start));
     const starts = this.v4Start;
     const top = first >>> 16;
     // Every range before buckets[top] starts below the query's /16, every range from buckets[top + 1] on after it.
@@ -129,10 +133,35 @@ export class AsnTable {
     return lo < starts.length && starts[lo]! <= last ? SPLIT : NO_RANGE;
   }
 
+  /**
+   * The IPv4 hot path (see V4Spans): the span, a range or a gap between ranges, holding all of [first, last], or
+   * SPLIT when several spans share it (never only gaps: two gaps are never adjacent, a range lies between them).
+   */
+  spanV4(first: number, last: number): number {
+    const spans = this.spans;
+    if ((first ^ last) >>> 16 === 0) return spans.within16(first, last);
+    // Wider than a /16, which the pipeline never sends: when one range or one gap holds all of it, that is the
+    // span holding its first address.
+    return this.coveringV4(first, last) === SPLIT ? SPLIT : spans.within16(first, first);
+  }
+
+  /** The range index of an IPv4 span, or NO_RANGE when the span is a gap. */
+  spanRangeV4(span: number): number {
+    return this.spans.range(span);
+  }
+
+  get spanCountV4(): number {
+    return this.spans.count;
+  }
+
+  private get spans(): V4Spans {
+    return (this.v4Spans ??= V4Spans.build(this.v4Start, this.v4End));
+  }
+
   /** As coveringV4, for the upper 64 bits of an IPv6 network given as high and low 32-bit words. */
   coveringV6(firstHi: number, firstLo: number, lastHi: number, lastLo: number): number {
     const startHi = (this.v6StartHi ??= highWords(this.v6StartWords));
-    const buckets = (this.v6Buckets ??= bucketOffsets(startHi));
+    const buckets = (this.v6Buckets ??= offsetsByTop16(startHi));
     const words = this.v6StartWords;
     const top = firstHi >>> 16;
     let lo = buckets[top]!;
@@ -346,17 +375,6 @@ interface Overlap {
 
 function rangeSize(ends: Uint32Array, startHi: Uint32Array, starts: Uint32Array, i: number): number {
   return (ends[2 * i + 1]! - startHi[i]!) * 4294967296 + (ends[2 * i]! - starts[2 * i]!);
-}
-
-/** offsets[b] = index of the first key whose top 16 bits are >= b; offsets[65536] = keys.length. */
-function bucketOffsets(sortedKeys: Uint32Array): Uint32Array {
-  const offsets = new Uint32Array(65537);
-  let i = 0;
-  for (let b = 0; b <= 65536; b++) {
-    while (i < sortedKeys.length && sortedKeys[i]! >>> 16 < b) i++;
-    offsets[b] = i;
-  }
-  return offsets;
 }
 
 /** The high words of little-endian u64 values, contiguous, so the IPv6 search reads 4 bytes per step, not 8. */

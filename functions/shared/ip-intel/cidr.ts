@@ -198,33 +198,46 @@ function hostMask32(bits: number): number {
   return 0xffffffff >>> bits;
 }
 
+/**
+ * `a.b.c.d/len` in a single pass over the characters, one charCodeAt each (the octet-by-octet loops this replaced
+ * read some characters twice and took about a third longer). Accepts exactly what `parseIPv4` (and so
+ * `parseNetwork`) accepts: octets 0-255 without leading zeros ("0" yes, "01" no), then a 1-3 digit prefix of at
+ * most 32.
+ */
 function parseIPv4Into(text: string, out: Uint32Array): 0 | 4 {
   const n = text.length;
+  let address = 0; // the octets before the current one, as a signed 32-bit word
+  let octet = 0;
+  let digits = 0; // in the current octet
+  let dots = 0;
   let i = 0;
-  let value = 0;
-  for (let part = 0; part < 4; part++) {
-    const start = i;
-    let octet = 0;
-    while (i < n && i - start < 4) {
-      const d = text.charCodeAt(i) - ZERO;
-      if (d < 0 || d > 9) break;
+  for (; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c === DOT) {
+      if (digits === 0 || dots === 3) return UNDECIDED;
+      address = (address << 8) | octet;
+      octet = 0;
+      digits = 0;
+      dots++;
+    } else if (c === SLASH) {
+      break;
+    } else {
+      const d = c - ZERO;
+      // A digit after a lone "0" is a leading zero; a nonzero octet passes 255 before it could reach 4 digits.
+      if (d < 0 || d > 9 || (digits > 0 && octet === 0)) return UNDECIDED;
       octet = octet * 10 + d;
-      i++;
-    }
-    const length = i - start;
-    if (length === 0 || length > 3 || octet > 255 || (length > 1 && text.charCodeAt(start) === ZERO)) return UNDECIDED;
-    value = value * 256 + octet;
-    if (part < 3) {
-      if (text.charCodeAt(i) !== DOT) return UNDECIDED;
-      i++;
+      if (octet > 255) return UNDECIDED;
+      digits++;
     }
   }
+  if (dots !== 3 || digits === 0) return UNDECIDED;
   const prefix = prefixAt(text, i);
   if (prefix < 0 || prefix > 32) return UNDECIDED;
+  const first = ((address << 8) | octet) >>> 0;
   const host = hostMask32(prefix);
-  if ((value & host) !== 0) return UNDECIDED;
-  out[0] = value;
-  out[1] = value + host;
+  if ((first & host) !== 0) return UNDECIDED;
+  out[0] = first;
+  out[1] = first + host;
   return 4;
 }
 

@@ -41,11 +41,13 @@ export interface IpIntelEngine extends IpIntel {
 
 /**
  * Loads the artefact from `dataDir` (`IP_DATA_DIR`: /var/task/ipdata on Lambda, <repo>/build/ipdata locally).
- * The IPv4 location database is opened now; the IPv6 one on the first IPv6 lookup, to keep cold starts short.
+ * The location databases are opened on the first `locate()` of each family, to keep cold starts short.
  *
- * Speed: a query held entirely by one range (nearly all of them) is answered by `AsnTable.coveringV4/V6` and a
+ * Speed: the network string is parsed by hand (`parseNetworkInto`). A query held entirely by one range or by one
+ * gap between ranges (nearly all of them) is answered by `AsnTable.spanV4` (IPv4) or `coveringV6` and a
  * NetworkMatch built once per range and then shared (frozen, so no caller can change it for the next one): no
- * regular expression, no string or object is made per lookup. Queries split between ranges take the general path.
+ * regular expression, no string or object is made per lookup. A /24 split between ranges is answered once and
+ * remembered; other split queries take the general path.
  */
 export function loadIpIntel(dataDir: string): IpIntelEngine {
   for (const file of [ASN_FILE, CITY_V4_FILE, CITY_V6_FILE]) {
@@ -58,8 +60,9 @@ export function loadIpIntel(dataDir: string): IpIntelEngine {
   let cityV6: Reader<Response> | undefined;
   const counts = table.counts;
   const classifications: (Classification | undefined)[] = [];
-  // One slot per range, filled as ranges are first matched; made on the first lookup of each family.
-  let v4Matches: (NetworkMatch | undefined)[] | undefined;
+  // Made on the first lookup of each family, filled as queries first land in them. IPv4: one slot per span
+  // (AsnTable.spanV4), null for a gap between ranges; IPv6: one per range.
+  let v4Matches: (NetworkMatch | null | undefined)[] | undefined;
   let v6Matches: (NetworkMatch | undefined)[] | undefined;
   const words = new Uint32Array(4);
 
@@ -85,11 +88,37 @@ export function loadIpIntel(dataDir: string): IpIntelEngine {
   };
 
   const matchV4 = (first: number, last: number): NetworkMatch | undefined => {
-    const i = table.coveringV4(first, last);
-    if (i >= 0) return ((v4Matches ??= slots(counts.v4))[i] ??= wholeRange(table.rangeV4(i)));
-    if (i === NO_RANGE) return undefined;
+    const span = table.spanV4(first, last);
+    if (span >= 0) {
+      const match = (v4Matches ??= slots(table.spanCountV4))[span];
+      return match === undefined ? rememberSpanV4(span) : (match ?? undefined);
+    }
+    return last - first === 255 ? (splitV4.get(first) ?? rememberSplitV4(first)) : splitMatchV4(first, last);
+  };
+
+  /** A span's match, made on the first query it holds: the range's, or null (no organisation) for a gap. */
+  const rememberSpanV4 = (span: number): NetworkMatch | undefined => {
+    const range = table.spanRangeV4(span);
+    const match = range === NO_RANGE ? null : wholeRange(table.rangeV4(range));
+    (v4Matches ??= slots(table.spanCountV4))[span] = match;
+    return match ?? undefined;
+  };
+
+  const splitMatchV4 = (first: number, last: number): NetworkMatch | undefined => {
     const hit = table.lookupV4Split(first, last);
     return hit && toMatch(hit);
+  };
+
+  /**
+   * A /24 split between ranges costs microseconds and several strings to answer, and gets the same answer every
+   * time, so it is made once. Only /24s (the form the pipeline sends) and only split ones are kept: they need a
+   * range boundary inside the /24, so there are at most two per range (about 1,300 split /24s in the bundled data).
+   */
+  const splitV4 = new Map<number, NetworkMatch>();
+  const rememberSplitV4 = (first: number): NetworkMatch | undefined => {
+    const match = splitMatchV4(first, first + 255);
+    if (match !== undefined) splitV4.set(first, Object.freeze(match));
+    return match;
   };
 
   const matchV6 = (firstHi: number, firstLo: number, lastHi: number, lastLo: number): NetworkMatch | undefined => {

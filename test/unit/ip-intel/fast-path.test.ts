@@ -148,6 +148,31 @@ describe('fast paths agree with the general lookup', () => {
     }
   });
 
+  test('IPv4 spans: the span of a range, of a gap, or a split, exactly as the range search finds', () => {
+    const random = prng(7);
+    for (let k = 0; k < 20_000; k++) {
+      // Mostly what the pipeline sends, and every other prefix too, wide ones crossing /16 boundaries included.
+      const prefix = k % 4 === 0 ? 8 + (k % 25) : 24;
+      const size = 2 ** (32 - prefix);
+      const first = Math.floor(u32(random) / size) * size;
+      const span = table.spanV4(first, first + size - 1);
+      const covering = table.coveringV4(first, first + size - 1);
+
+      expect([first, prefix, span === SPLIT ? SPLIT : table.spanRangeV4(span)]).toEqual([first, prefix, covering]);
+    }
+  });
+
+  test('IPv4 spans at range edges: the first and last /32 of a range land in its span', () => {
+    const random = prng(8);
+    for (let k = 0; k < 2000; k++) {
+      const i = Math.floor(random() * table.counts.v4);
+      const range = table.rangeV4(i);
+      for (const address of [range.first, range.last]) {
+        expect(table.spanRangeV4(table.spanV4(address, address))).toBe(i);
+      }
+    }
+  });
+
   test('IPv6 /48s: the word-based walk finds what the bigint walk finds', () => {
     const random = prng(5);
     for (let k = 0; k < 3000; k++) {
@@ -180,6 +205,21 @@ describe('fast paths agree with the general lookup', () => {
         intel.lookupOrganisation(`${formatIPv6((BigInt(hi) << 32n) | BigInt(lo), 0n)}/48`),
       );
     }
+  });
+
+  test('a /24 split between ranges is answered as the general walk answers it, once, frozen', () => {
+    // The first split /24 from 38.96.169.0 on (the split /24 of the lookupOrganisation tests).
+    let first = 0x2660a900;
+    while (first < 0x2700_0000 && table.spanV4(first, first + 255) !== SPLIT) first += 256;
+    const network = v4Net(first, 24);
+    const hit = table.lookupV4(first, first + 255);
+
+    const match = intel.lookupOrganisation(network);
+
+    expect(match).toEqual(expect.objectContaining({ asn: hit?.asn, name: hit?.name, confidence: 'low' }));
+    expect(intel.lookupOrganisation(network)).toBe(match);
+    expect(intel.lookupIPv4Network(first, 24)).toBe(match);
+    expect(Object.isFrozen(match)).toBe(true);
   });
 
   test('a matched range is shared and frozen, so no caller can change the next answer', () => {
