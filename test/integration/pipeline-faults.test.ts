@@ -85,7 +85,7 @@ describe('the local pipeline under faults and load', () => {
 
   it('accounts exactly for a burst of 10,000 page views from many organisations', async () => {
     const before = snapshot();
-    const visits = planWorkload(ipIntel, { seed: 7, visits: 2_900, organisations: 400 });
+    const visits = planWorkload(ipIntel, { seed: 7, visits: 3_000, organisations: 400 });
     const pageviews = sum(visits.map((visit) => visit.paths.length));
     expect(pageviews).toBeGreaterThanOrEqual(10_000);
     const leadsBefore = await leadPageviews(pipeline);
