@@ -163,7 +163,6 @@ interface Sent {
   pageviews: number;
   acceptedPageviews: number;
   businessPageviews: number;
-  engagementEvents: number;
 }
 
 /**
@@ -171,7 +170,7 @@ interface Sent {
  * the time the page was visible. Visits start at the pace that gives `RATE` page views a second.
  */
 async function drive(url: string, visits: readonly PlannedVisit[]): Promise<Sent> {
-  const sent: Sent = { requests: 0, pageviews: 0, acceptedPageviews: 0, businessPageviews: 0, engagementEvents: 0 };
+  const sent: Sent = { requests: 0, pageviews: 0, acceptedPageviews: 0, businessPageviews: 0 };
   const meanPages = visits.reduce((sum, visit) => sum + visit.paths.length, 0) / Math.max(1, visits.length);
   const visitGapMs = (1000 * meanPages) / RATE;
   const started = Date.now();
@@ -188,7 +187,6 @@ async function drive(url: string, visits: readonly PlannedVisit[]): Promise<Sent
         sent.pageviews += 1;
         if (accepted) {
           sent.acceptedPageviews += 1;
-          sent.engagementEvents += 1;
           if (visit.kind === 'business') sent.businessPageviews += 1;
         }
       }

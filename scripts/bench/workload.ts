@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { IpIntel } from '../../functions/shared/ip-intel';
 
 /**
@@ -120,11 +119,4 @@ function zipfSampler(size: number, exponent: number, random: () => number): () =
     }
     return low;
   };
-}
-
-/** The body the snippet would post for one page view; an `invalid` visit's body breaks the contract. */
-export function pageviewBody(siteId: string, origin: string, visit: PlannedVisit, path: string, occurredAt?: string): string {
-  const event = { id: randomUUID(), type: 'pageview', url: `${origin}${path}`, ...(occurredAt ? { occurredAt } : {}) };
-  if (visit.kind === 'invalid') return JSON.stringify({ siteId, events: [{ ...event, url: 'not a url' }] });
-  return JSON.stringify({ siteId, events: [event] });
 }

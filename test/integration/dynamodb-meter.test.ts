@@ -2,7 +2,6 @@ import {
   BatchGetItemCommand,
   BatchWriteItemCommand,
   ConditionalCheckFailedException,
-  CreateTableCommand,
   DeleteItemCommand,
   DeleteTableCommand,
   DynamoDBClient,
@@ -19,7 +18,7 @@ import { LEADS_BY_LAST_SEEN_INDEX } from '../../functions/shared/table';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/emulators';
 import { itemSize, queryReadUnits } from '../../scripts/bench/capacity-units';
 import { startDynamoDbMeter, type DynamoDbMeter } from '../../scripts/bench/dynamodb-meter';
-import { emulatorEndpoints, uniqueName } from './support/local-aws';
+import { createTableWithAllProjectedIndex, emulatorEndpoints, uniqueName } from './support/local-aws';
 
 /**
  * Item sizes here are worked out by hand from the AWS rules (attribute name bytes + value bytes), so the test checks
@@ -41,29 +40,8 @@ beforeAll(async () => {
   const config = { region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS, maxAttempts: 1 };
   direct = new DynamoDBClient({ ...config, endpoint: dynamoDb });
   TableName = uniqueName('dynamodb-meter');
-  // The product's key schema with an index projecting ALL, so the hand-worked sizes below do not depend on which
-  // attributes the product's index projects.
-  await direct.send(
-    new CreateTableCommand({
-      TableName,
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: ['pk', 'sk', 'gsi1pk', 'gsi1sk'].map((AttributeName) => ({ AttributeName, AttributeType: 'S' })),
-      KeySchema: [
-        { AttributeName: 'pk', KeyType: 'HASH' },
-        { AttributeName: 'sk', KeyType: 'RANGE' },
-      ],
-      GlobalSecondaryIndexes: [
-        {
-          IndexName: LEADS_BY_LAST_SEEN_INDEX,
-          KeySchema: [
-            { AttributeName: 'gsi1pk', KeyType: 'HASH' },
-            { AttributeName: 'gsi1sk', KeyType: 'RANGE' },
-          ],
-          Projection: { ProjectionType: 'ALL' },
-        },
-      ],
-    }),
-  );
+  // An index projecting ALL, so the hand-worked sizes below do not depend on what the product's index projects.
+  await createTableWithAllProjectedIndex(direct, TableName, LEADS_BY_LAST_SEEN_INDEX);
   meter = await startDynamoDbMeter({ upstream: dynamoDb });
   client = new DynamoDBClient({ ...config, endpoint: meter.endpoint });
 });

@@ -1,5 +1,4 @@
 import {
-  CreateTableCommand,
   DeleteTableCommand,
   DescribeTableCommand,
   DynamoDBClient,
@@ -9,7 +8,7 @@ import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-d
 import { keys, LEAD_INDEX_ATTRIBUTES, LEADS_BY_LAST_SEEN_INDEX, nowEpochSeconds } from '../../functions/shared/table';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/emulators';
 import { ensureTable } from '../../local/resources';
-import { emulatorEndpoints, uniqueName } from './support/local-aws';
+import { createTableWithAllProjectedIndex, emulatorEndpoints, uniqueName } from './support/local-aws';
 
 let client: DynamoDBClient;
 let doc: DynamoDBDocumentClient;
@@ -33,18 +32,7 @@ const INDEX_KEYS = [
 async function tableOfEarlierVersion(label: string): Promise<string> {
   const TableName = uniqueName(label);
   tables.push(TableName);
-  await client.send(
-    new CreateTableCommand({
-      TableName,
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: ['pk', 'sk', 'gsi1pk', 'gsi1sk'].map((AttributeName) => ({ AttributeName, AttributeType: 'S' })),
-      KeySchema: [
-        { AttributeName: 'pk', KeyType: 'HASH' },
-        { AttributeName: 'sk', KeyType: 'RANGE' },
-      ],
-      GlobalSecondaryIndexes: [{ IndexName: 'byLastSeen', KeySchema: INDEX_KEYS, Projection: { ProjectionType: 'ALL' } }],
-    }),
-  );
+  await createTableWithAllProjectedIndex(client, TableName, 'byLastSeen');
   return TableName;
 }
 

@@ -139,7 +139,6 @@ const firstAt = (events: readonly TrackedEvent[]): string =>
 function mergeVisitChanges(a: VisitChange, b: VisitChange): VisitChange {
   return {
     ...a,
-    isNew: a.isNew,
     startedAt: minIso(a.startedAt, b.startedAt),
     endedAt: maxIso(a.endedAt, b.endedAt),
     newPages: { ...a.newPages, ...b.newPages },

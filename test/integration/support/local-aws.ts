@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeleteQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DEFAULT_RETENTION, NO_IP_OVERRIDES } from '../../../functions/shared/config';
@@ -90,4 +90,32 @@ export async function createTestResources(label: string): Promise<TestResources>
       sqs.destroy();
     },
   };
+}
+
+/**
+ * A table with the product's key schema and one index on `gsi1pk`/`gsi1sk` projecting ALL: the shape `npm start`
+ * made before the index projected only what its readers need, and a fixed shape for hand-worked capacity figures.
+ */
+export async function createTableWithAllProjectedIndex(client: DynamoDBClient, tableName: string, indexName: string): Promise<void> {
+  await client.send(
+    new CreateTableCommand({
+      TableName: tableName,
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: ['pk', 'sk', 'gsi1pk', 'gsi1sk'].map((AttributeName) => ({ AttributeName, AttributeType: 'S' })),
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+      GlobalSecondaryIndexes: [
+        {
+          IndexName: indexName,
+          KeySchema: [
+            { AttributeName: 'gsi1pk', KeyType: 'HASH' },
+            { AttributeName: 'gsi1sk', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'ALL' },
+        },
+      ],
+    }),
+  );
 }
