@@ -4,7 +4,7 @@
  * | item        | pk                         | sk                      | gsi1pk (index)      | gsi1sk              |
  * |-------------|----------------------------|-------------------------|---------------------|---------------------|
  * | lead        | SITE#{site}#LEAD#{leadId}  | LEAD                    | SITE#{site}         | {lastSeenAt}#{lead} |
- * | visit       | SITE#{site}#LEAD#{leadId}  | VISIT#{visitId}         |                     |                     |
+ * | visit part  | SITE#{site}#LEAD#{leadId}  | VISIT#{visitId}#{part}  |                     |                     |
  * | daily salt  | SALT#{yyyy-mm-dd}          | SALT                    |                     |                     |
  * | API key     | APIKEY#{sha256(key)}       | APIKEY                  | APIKEYS             | {createdAt}#{keyId} |
  * | audit       | SITE#{site}#AUDIT          | {at}#{uuid}             |                     |                     |
@@ -54,9 +54,10 @@ export const LEAD_INDEX_ATTRIBUTES: readonly string[] = [
 export const keys = {
   lead: (siteId: string, leadId: string) => ({ pk: `SITE#${siteId}#LEAD#${leadId}`, sk: 'LEAD' }),
   leadPartition: (siteId: string, leadId: string) => `SITE#${siteId}#LEAD#${leadId}`,
-  visit: (siteId: string, leadId: string, visitId: string) => ({
+  /** One request's share of a visit (aggregate.ts `VisitPart`); a visit is the items under `VISIT#{visitId}#`. */
+  visitPart: (siteId: string, leadId: string, visitId: string, partKey: string) => ({
     pk: `SITE#${siteId}#LEAD#${leadId}`,
-    sk: `VISIT#${visitId}`,
+    sk: `VISIT#${visitId}#${partKey}`,
   }),
   leadIndex: (siteId: string, lastSeenAt: string, leadId: string) => ({
     gsi1pk: `SITE#${siteId}`,

@@ -82,6 +82,27 @@ describe('data-subject requests against DynamoDB Local', () => {
     expect((await store.listLeads('broad', { limit: 50 })).items).toEqual([]);
   });
 
+  it('erases visits stored in more parts than one transaction holds, with every part', async () => {
+    const start = hoursAgo(2);
+    const salt = await salts.saltFor(start);
+    const requestsOf = (visitor: typeof JANE, count: number, path: (i: number) => string) =>
+      Array.from({ length: count }, (_, i) => ({
+        visitorId: visitorPseudonym(salt, visitor.ip, visitor.userAgent, 'many-parts'),
+        events: [pageview(path(i), new Date(start.getTime() + i * 1000).toISOString())],
+      }));
+    // 130 requests of Jane's one visit (a part each) and 5 of John's, in one batch: 135 visit items, more than 99.
+    await store.recordRequests(sap('many-parts'), [...requestsOf(JANE, 130, (i) => `/p${i % 7}`), ...requestsOf(JOHN, 5, () => '/careers')]);
+
+    const result = await requests.erase('many-parts', { ...JANE, ...window() });
+
+    expect(result.erased).toMatchObject({ visits: 1, pageviews: 130, leadsUpdated: [sap('many-parts').leadId] });
+    const lead = await store.getLead('many-parts', sap('many-parts').leadId);
+    expect(lead).toMatchObject({ pageviews: 5, topPages: [{ path: '/careers', views: 5 }] });
+    expect(lead?.visits.map((v) => v.pages.length)).toEqual([5]);
+    const { Items = [] } = await resources.doc.send(new ScanCommand({ TableName: resources.tableName }));
+    expect(Items.filter((item) => String(item.pk).includes(sap('many-parts').leadId) && String(item.sk).startsWith('VISIT#'))).toHaveLength(5);
+  }, 30_000);
+
   it('leaves visits outside the window alone', async () => {
     await visit('window', JANE, '/old', hoursAgo(30));
     await visit('window', JANE, '/new', hoursAgo(1));

@@ -84,35 +84,92 @@ describe('LeadStore against DynamoDB Local', () => {
     expect(lead?.visits.map((visit) => visit.pages.map((page) => page.path)).sort()).toEqual([['/'], ['/pricing', '/contact']]);
   });
 
-  it('applies a request once when the lead write failed after its visit was written, and it is retried', async () => {
+  /** Runs `body` while `intercept` sees every command the test table's client sends, before it is sent. */
+  async function intercepting<T>(intercept: (input: Record<string, unknown>) => Promise<void> | void, body: () => Promise<T>): Promise<T> {
+    resources.doc.middlewareStack.add(
+      (next) => async (args) => {
+        await intercept(args.input as Record<string, unknown>);
+        return next(args);
+      },
+      { step: 'initialize', name: 'intercept' },
+    );
+    try {
+      return await body();
+    } finally {
+      resources.doc.middlewareStack.remove('intercept');
+    }
+  }
+
+  it('applies a request once when its lead write was lost and the message is delivered again', async () => {
     const org = organisation('site-j', 8);
     const id = visitor();
     await store.recordRequest(org, id, [pageview('/first')]);
     const events = [pageview('/second'), pageview('/third')];
-    // The lead write (the commit point) fails once, as a timed-out Lambda would leave it; SQS then redelivers.
     let failLeadWrite = true;
-    resources.doc.middlewareStack.add(
-      (next) => async (args) => {
-        const input = args.input as { Item?: { sk?: string } };
-        if (failLeadWrite && input.Item?.sk === 'LEAD') {
+    await intercepting(
+      (input) => {
+        if (failLeadWrite && (input.Item as { sk?: string } | undefined)?.sk === 'LEAD') {
           failLeadWrite = false;
           throw new Error('injected: lead write lost');
         }
-        return next(args);
       },
-      { step: 'initialize', name: 'failFirstLeadWrite' },
+      async () => {
+        await expect(store.recordRequest(org, id, events)).rejects.toThrow('injected');
+        expect(await store.recordRequest(org, id, events)).toEqual({ status: 'recorded', applied: 2, duplicates: 0 });
+        expect(await store.recordRequest(org, id, events)).toEqual({ status: 'duplicate' });
+      },
     );
-    try {
-      await expect(store.recordRequest(org, id, events)).rejects.toThrow('injected');
-      expect(await store.recordRequest(org, id, events)).toEqual({ status: 'recorded', applied: 2, duplicates: 0 });
-      expect(await store.recordRequest(org, id, events)).toEqual({ status: 'duplicate' });
-    } finally {
-      resources.doc.middlewareStack.remove('failFirstLeadWrite');
-    }
 
     const lead = await store.getLead('site-j', org.leadId);
     expect(lead).toMatchObject({ pageviews: 3 });
     expect(lead?.visits.map((visit) => visit.pages.map((page) => page.path))).toEqual([['/first', '/second', '/third']]);
+  });
+
+  it('completes a delivery that committed the lead and failed before writing its visit parts', async () => {
+    const org = organisation('site-k', 9);
+    const id = visitor();
+    const events = [pageview('/a', minutesAgo(3)), pageview('/b', minutesAgo(2))];
+    let failParts = true;
+    await intercepting(
+      (input) => {
+        if (failParts && 'RequestItems' in input) {
+          failParts = false;
+          throw new Error('injected: timed out after the commit');
+        }
+      },
+      async () => {
+        await expect(store.recordRequest(org, id, events)).rejects.toThrow('injected');
+        expect((await store.getLead('site-k', org.leadId))?.visits).toEqual([]);
+        expect(await store.recordRequest(org, id, events)).toEqual({ status: 'duplicate' });
+      },
+    );
+
+    const lead = await store.getLead('site-k', org.leadId);
+    expect(lead).toMatchObject({ pageviews: 2 });
+    expect(lead?.visits.map((visit) => visit.pages.map((page) => page.path))).toEqual([['/a', '/b']]);
+  });
+
+  it('leaves nothing behind when a writer loses the version race to another request of the same visit', async () => {
+    const org = organisation('site-l', 10);
+    const id = visitor();
+    const early = [pageview('/demo', minutesAgo(3)), pageview('/demo/pricing', minutesAgo(2))];
+    const late = [pageview('/demo/contact', minutesAgo(1))];
+    // The first writer has read the (missing) lead; the second one records the later page first and starts the
+    // visit. The first then loses the race, re-reads and joins that visit.
+    let interleaved = false;
+    await intercepting(
+      async (input) => {
+        if (!interleaved && (input.Item as { sk?: string } | undefined)?.sk === 'LEAD') {
+          interleaved = true;
+          await store.recordRequest(org, id, late);
+        }
+      },
+      () => store.recordRequest(org, id, early),
+    );
+
+    const lead = await store.getLead('site-l', org.leadId);
+    expect(lead).toMatchObject({ pageviews: 3 });
+    expect(lead?.visits.map((visit) => visit.pages.map((page) => page.path))).toEqual([['/demo', '/demo/pricing', '/demo/contact']]);
   });
 
   it('counts every concurrent writer exactly once', async () => {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { TrackedEvent } from '../../functions/shared/api-schemas';
 import { DEFAULT_RETENTION } from '../../functions/shared/config';
-import { applyEvents, applyRequests, eventKey, leadIdFor, MAX_TRACKED_PATHS, toLead, visitFromItem } from '../../functions/shared/leads/aggregate';
+import { applyEvents, applyRequests, eventKey, leadIdFor, MAX_TRACKED_PATHS, toLead, visitsFromItems } from '../../functions/shared/leads/aggregate';
 
 const identified = {
   siteId: 'demo',
@@ -17,22 +17,20 @@ const pageview = (url: string, occurredAt: string, extra: Partial<TrackedEvent> 
 
 describe('applyEvents', () => {
   it('creates a lead and a visit from the first page views', () => {
-    const { lead, visit } = applyEvents(undefined, identified, VISITOR, [
-      pageview('https://www.example.com/pricing', '2026-11-25T10:00:00.000Z', { referrer: 'https://www.google.com/search?q=jane' }),
-      pageview('https://www.example.com/', '2026-11-25T10:01:00.000Z'),
-    ], DEFAULT_RETENTION);
+    const first = pageview('https://www.example.com/pricing', '2026-11-25T10:00:00.000Z', { referrer: 'https://www.google.com/search?q=jane' });
+    const { lead, part } = applyEvents(undefined, identified, VISITOR, [first, pageview('https://www.example.com/', '2026-11-25T10:01:00.000Z')], DEFAULT_RETENTION);
 
     expect(lead).toMatchObject({ visits: 1, pageviews: 2, firstSeenAt: '2026-11-25T10:00:00.000Z', lastSeenAt: '2026-11-25T10:01:00.000Z', version: 1 });
-    expect(visit).toMatchObject({ isNew: true, startedAt: '2026-11-25T10:00:00.000Z', endedAt: '2026-11-25T10:01:00.000Z', referrer: 'https://www.google.com/search' });
-    expect(Object.values(visit.newPages).map((page) => page.path)).toEqual(['/pricing', '/']);
+    expect(part).toMatchObject({ visitId: lead.activeVisits[VISITOR]?.visitId, partKey: eventKey(first.id), referrer: 'https://www.google.com/search' });
+    expect(Object.values(part.pages).map((page) => page.path)).toEqual(['/pricing', '/']);
   });
 
   it('keeps paths only: query strings and fragments may carry personal data', () => {
-    const { visit, lead } = applyEvents(undefined, identified, VISITOR, [
+    const { part, lead } = applyEvents(undefined, identified, VISITOR, [
       pageview('https://www.example.com/signup?email=jane@example.com#step2', '2026-11-25T10:00:00.000Z'),
     ], DEFAULT_RETENTION);
-    expect(Object.values(visit.newPages)[0]?.path).toBe('/signup');
-    expect(JSON.stringify({ visit, lead })).not.toContain('jane');
+    expect(Object.values(part.pages)[0]?.path).toBe('/signup');
+    expect(JSON.stringify({ part, lead })).not.toContain('jane');
   });
 
   it('continues the visit within 30 minutes and starts a new one after', () => {
@@ -40,9 +38,9 @@ describe('applyEvents', () => {
     const second = applyEvents(first.lead, identified, VISITOR, [pageview('https://e.com/b', '2026-11-25T10:29:00.000Z')], DEFAULT_RETENTION);
     const third = applyEvents(second.lead, identified, VISITOR, [pageview('https://e.com/c', '2026-11-25T11:00:00.000Z')], DEFAULT_RETENTION);
 
-    expect(second.visit.visitId).toBe(first.visit.visitId);
-    expect(second.visit.isNew).toBe(false);
-    expect(third.visit.visitId).not.toBe(first.visit.visitId);
+    expect(second.part.visitId).toBe(first.part.visitId);
+    expect(second.part.partKey).not.toBe(first.part.partKey);
+    expect(third.part.visitId).not.toBe(first.part.visitId);
     expect(third.lead).toMatchObject({ visits: 2, pageviews: 3 });
   });
 
@@ -61,10 +59,10 @@ describe('applyEvents', () => {
   });
 
   it('expires the lead 13 months after it was last seen and the visit 90 days after it ended', () => {
-    const { lead, visit } = applyEvents(undefined, identified, VISITOR, [pageview('https://e.com/a', '2026-11-25T10:00:00.000Z')], DEFAULT_RETENTION);
+    const { lead, part } = applyEvents(undefined, identified, VISITOR, [pageview('https://e.com/a', '2026-11-25T10:00:00.000Z')], DEFAULT_RETENTION);
     const seen = Date.parse('2026-11-25T10:00:00.000Z') / 1000;
     expect(lead.expiresAt).toBe(seen + 396 * 86_400);
-    expect(visit.expiresAt).toBe(seen + 90 * 86_400);
+    expect(part.expiresAt).toBe(seen + 90 * 86_400);
     expect(toLead(lead).expiresAt).toBe(new Date((seen + 396 * 86_400) * 1000).toISOString());
   });
 
@@ -97,23 +95,28 @@ describe('applyRequests', () => {
     expect(first).toMatchObject({ applied: 1, duplicates: 0 });
     expect(again).toMatchObject({ applied: 1, duplicates: 2 });
     expect(again.lead).toMatchObject({ pageviews: 2, visits: 1 });
-    expect(again.visits.map((visit) => Object.values(visit.newPages).map((page) => page.path))).toEqual([['/b']]);
+    expect(again.parts.map((part) => Object.values(part.pages).map((page) => page.path))).toEqual([['/b']]);
   });
 
-  it('returns no lead to write when every event was a duplicate', () => {
+  it('returns no lead to write when every event was a duplicate, and the part to write again', () => {
     const a = pageview('https://e.com/a', at(0));
     const first = applyRequests(undefined, identified, [{ visitorId: VISITOR, events: [a] }], DEFAULT_RETENTION);
-    expect(applyRequests(first.lead, identified, [{ visitorId: VISITOR, events: [a] }], DEFAULT_RETENTION)).toEqual({ visits: [], applied: 0, duplicates: 1 });
+    // The first delivery may have committed the lead and then failed before writing its part.
+    expect(applyRequests(first.lead, identified, [{ visitorId: VISITOR, events: [a] }], DEFAULT_RETENTION)).toEqual({
+      parts: [],
+      replays: first.parts,
+      applied: 0,
+      duplicates: 1,
+    });
   });
 
-  it('merges several requests of one visit into one visit change, in event order whatever the batch order', () => {
+  it('writes one part per request, all of one visit, in event order whatever the batch order', () => {
     const late = pageview('https://e.com/late', at(5));
     const early = pageview('https://e.com/early', at(0));
-    const { lead, visits } = applyRequests(undefined, identified, [{ visitorId: VISITOR, events: [late] }, { visitorId: VISITOR, events: [early] }], DEFAULT_RETENTION);
+    const { lead, parts } = applyRequests(undefined, identified, [{ visitorId: VISITOR, events: [late] }, { visitorId: VISITOR, events: [early] }], DEFAULT_RETENTION);
 
-    expect(visits).toHaveLength(1);
-    expect(visits[0]).toMatchObject({ isNew: true, startedAt: at(0), endedAt: at(5) });
-    expect(Object.keys(visits[0]?.newPages ?? {}).sort()).toEqual([eventKey(early.id), eventKey(late.id)].sort());
+    expect(parts.map((part) => part.partKey)).toEqual([eventKey(early.id), eventKey(late.id)]);
+    expect(new Set(parts.map((part) => part.visitId)).size).toBe(1);
     expect(lead).toMatchObject({ visits: 1, pageviews: 2, firstSeenAt: at(0), lastSeenAt: at(5) });
   });
 
@@ -124,23 +127,54 @@ describe('applyRequests', () => {
   });
 });
 
-describe('visitFromItem', () => {
-  it('orders pages by time and derives start, end and engagement from the entries', () => {
-    const visit = visitFromItem({
-      visitId: 'v1',
-      visitorId: VISITOR,
-      location: { country: 'DE' },
-      pages: { k2: { path: '/b', at: '2026-11-25T10:02:00.000Z' }, k1: { path: '/a', title: 'A', at: '2026-11-25T10:00:00.000Z' } },
-      engagement: { k3: { ms: 4000, at: '2026-11-25T10:05:00.000Z' }, k4: { ms: 500, at: '2026-11-25T10:01:00.000Z' } },
-    });
+describe('visitsFromItems', () => {
+  const PK = 'SITE#demo#LEAD#l1';
+  it('merges a visit\'s parts, orders pages by time and derives start, end and engagement', () => {
+    const [visit, ...others] = visitsFromItems([
+      {
+        pk: PK,
+        sk: 'VISIT#v1#k2',
+        visitorId: VISITOR,
+        location: { country: 'DE' },
+        referrer: 'https://e.com/a',
+        pages: { k2: { path: '/b', at: '2026-11-25T10:02:00.000Z' } },
+        engagement: { k3: { ms: 4000, at: '2026-11-25T10:05:00.000Z' } },
+      },
+      {
+        pk: PK,
+        sk: 'VISIT#v1#k1',
+        visitorId: VISITOR,
+        location: { country: 'DE', city: 'Walldorf' },
+        referrer: 'https://www.google.com/',
+        pages: { k1: { path: '/a', title: 'A', at: '2026-11-25T10:00:00.000Z' } },
+        engagement: { k4: { ms: 500, at: '2026-11-25T10:01:00.000Z' } },
+      },
+    ]);
+    expect(others).toEqual([]);
     expect(visit).toEqual({
       visitId: 'v1',
       visitorId: VISITOR,
-      location: { country: 'DE' },
+      location: { country: 'DE', city: 'Walldorf' },
+      referrer: 'https://www.google.com/',
       startedAt: '2026-11-25T10:00:00.000Z',
       endedAt: '2026-11-25T10:05:00.000Z',
       pages: [{ path: '/a', title: 'A', at: '2026-11-25T10:00:00.000Z' }, { path: '/b', at: '2026-11-25T10:02:00.000Z' }],
       engagedMs: 4500,
+      itemKeys: [{ pk: PK, sk: 'VISIT#v1#k2' }, { pk: PK, sk: 'VISIT#v1#k1' }],
     });
+  });
+
+  it('counts an event stored in two parts once, and keeps visits apart', () => {
+    const page = { k1: { path: '/a', at: '2026-11-25T10:00:00.000Z' } };
+    const visits = visitsFromItems([
+      { pk: PK, sk: 'VISIT#v1#k1', visitorId: VISITOR, location: { country: 'DE' }, pages: page, engagement: {} },
+      { pk: PK, sk: 'VISIT#v1#k0', visitorId: VISITOR, location: { country: 'DE' }, pages: { ...page, k0: { path: '/b', at: '2026-11-25T10:00:01.000Z' } }, engagement: {} },
+      // A whole visit item, as stored before parts.
+      { pk: PK, sk: 'VISIT#v2', visitorId: VISITOR, location: { country: 'DE' }, pages: page, engagement: {} },
+    ]);
+    expect(visits.map((visit) => [visit.visitId, visit.pages.map((p) => p.path)])).toEqual([
+      ['v1', ['/a', '/b']],
+      ['v2', ['/a']],
+    ]);
   });
 });

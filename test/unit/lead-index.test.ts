@@ -157,8 +157,7 @@ describe('readers of the index', () => {
     const requests = () => new DataSubjectRequests(doc as unknown as DynamoDBDocumentClient, 'eirlead', salts, DEFAULT_RETENTION, () => NOW);
     const subject = { ip: '130.214.10.77', from: minutesAgo(60), to: NOW.toISOString() };
     const visitItem = (lead: Item) => ({
-      ...keys.visit('demo', String(lead.leadId), 'v1'),
-      visitId: 'v1',
+      ...keys.visitPart('demo', String(lead.leadId), 'v1', 'e1'),
       visitorId: 'a'.repeat(64),
       location: identified.location,
       pages: { e1: { path: '/pricing', at: minutesAgo(9), order: 0 } },

@@ -51,15 +51,18 @@ export interface StoredLead {
 /** A page view as stored: `order` keeps the request's order among page views with the same time. */
 export type StoredPage = Visit['pages'][number] & { order?: number };
 
-export interface VisitChange {
+/**
+ * What one request adds to its visit, stored as an item of its own (`keys.visitPart`): a put of a small item
+ * instead of an update of a visit that grows with every page (DynamoDB bills an update by the larger of the old
+ * and the new item). Keyed by the `eventKey` of its first event, so writing it again changes nothing.
+ */
+export interface VisitPart {
   visitId: string;
-  isNew: boolean;
+  partKey: string;
   visitorId: string;
-  startedAt: string;
-  endedAt: string;
   referrer?: string;
-  /** New page views by `eventKey`: written as map entries, so writing them twice changes nothing. */
-  newPages: Record<string, StoredPage>;
+  /** Page views by `eventKey`: a visit's parts are merged by these keys when read, so an overlap counts once. */
+  pages: Record<string, StoredPage>;
   /** Engagement by `eventKey`, kept per visit so that erasing a visit can take it out of the lead. */
   engagement: Record<string, { ms: number; at: string }>;
   location: Location;
@@ -67,9 +70,15 @@ export interface VisitChange {
 }
 
 export interface Applied {
-  /** Undefined when every event was a duplicate: nothing to write. */
+  /** Undefined when every event was a duplicate: nothing to commit. */
   lead?: StoredLead;
-  visits: VisitChange[];
+  /** The visit parts of the events applied now: written after the lead, which commits them. */
+  parts: VisitPart[];
+  /**
+   * The visit parts of events the stored lead has applied already. An earlier delivery committed the lead but may
+   * have failed before its parts were written; writing them again is harmless, and completes that delivery.
+   */
+  replays: VisitPart[];
   applied: number;
   duplicates: number;
 }
@@ -109,43 +118,49 @@ export function applyRequests(
   requests: readonly { visitorId: string; events: readonly TrackedEvent[] }[],
   retention: Retention,
 ): Applied {
-  const seen = new Set(Object.values(existing?.activeVisits ?? {}).flatMap((visit) => visit.eventKeys ?? []));
+  const committed = committedVisits(existing);
+  const seen = new Set(committed.keys());
   const ordered = [...requests].sort((a, b) => firstAt(a.events).localeCompare(firstAt(b.events)));
   let lead = existing;
-  const visits = new Map<string, VisitChange>();
+  const parts: VisitPart[] = [];
+  const replays: VisitPart[] = [];
   let applied = 0;
   let duplicates = 0;
   for (const request of ordered) {
-    const fresh = request.events.filter((event) => {
+    const fresh: TrackedEvent[] = [];
+    const repeated: TrackedEvent[] = [];
+    for (const event of request.events) {
       const key = eventKey(event.id);
-      if (seen.has(key)) return false;
-      seen.add(key);
-      return true;
-    });
+      if (!seen.has(key)) {
+        seen.add(key);
+        fresh.push(event);
+      } else if (committed.has(key) && !repeated.some((other) => other.id === event.id)) {
+        repeated.push(event);
+      }
+    }
     duplicates += request.events.length - fresh.length;
+    const replayVisit = repeated[0] && committed.get(eventKey(repeated[0].id));
+    if (replayVisit) replays.push(visitPart(replayVisit, identified, request.visitorId, repeated, retention));
     if (fresh.length === 0) continue;
     const change = applyEvents(lead, identified, request.visitorId, fresh, retention);
     lead = change.lead;
     applied += fresh.length;
-    const earlier = visits.get(change.visit.visitId);
-    visits.set(change.visit.visitId, earlier ? mergeVisitChanges(earlier, change.visit) : change.visit);
+    parts.push(change.part);
   }
-  return { ...(applied > 0 && lead ? { lead } : {}), visits: [...visits.values()], applied, duplicates };
+  return { ...(applied > 0 && lead ? { lead } : {}), parts, replays, applied, duplicates };
+}
+
+/** The visit id of every event the stored lead has applied to a visit that is still open, by `eventKey`. */
+function committedVisits(existing: StoredLead | undefined): Map<string, string> {
+  const visits = new Map<string, string>();
+  for (const visit of Object.values(existing?.activeVisits ?? {})) {
+    for (const key of visit.eventKeys ?? []) visits.set(key, visit.visitId);
+  }
+  return visits;
 }
 
 const firstAt = (events: readonly TrackedEvent[]): string =>
   events.reduce((min, event) => (event.occurredAt && event.occurredAt < min ? event.occurredAt : min), '\uffff');
-
-function mergeVisitChanges(a: VisitChange, b: VisitChange): VisitChange {
-  return {
-    ...a,
-    startedAt: minIso(a.startedAt, b.startedAt),
-    endedAt: maxIso(a.endedAt, b.endedAt),
-    newPages: { ...a.newPages, ...b.newPages },
-    engagement: { ...a.engagement, ...b.engagement },
-    expiresAt: Math.max(a.expiresAt, b.expiresAt),
-  };
-}
 
 /** One visitor's events, none of them applied before (see `applyRequests`). */
 export function applyEvents(
@@ -154,7 +169,7 @@ export function applyEvents(
   visitorId: string,
   events: readonly TrackedEvent[],
   retention: Retention,
-): { lead: StoredLead; visit: VisitChange } {
+): { lead: StoredLead; part: VisitPart } {
   const sorted = [...events].sort((a, b) => (a.occurredAt ?? '').localeCompare(b.occurredAt ?? ''));
   const first = sorted[0];
   const last = sorted[sorted.length - 1];
@@ -167,14 +182,7 @@ export function applyEvents(
   const pageviews = sorted.filter((event) => event.type === 'pageview');
   const continues = open !== undefined && open.pageCount + pageviews.length <= MAX_PAGES_PER_VISIT;
   const visitId = continues ? open.visitId : visitIdFor(visitorId, first.id);
-  const newPages: Record<string, StoredPage> = {};
-  pageviews.forEach((event, order) => {
-    newPages[eventKey(event.id)] = { path: pathOf(event.url), ...(event.title ? { title: event.title } : {}), at: event.occurredAt ?? firstAt, order };
-  });
-  const engagement: VisitChange['engagement'] = {};
-  for (const event of sorted) {
-    if (event.type === 'engagement') engagement[eventKey(event.id)] = { ms: event.engagedMs, at: event.occurredAt ?? firstAt };
-  }
+  const part = visitPart(visitId, identified, visitorId, sorted, retention);
   const visitEndedAt = continues ? maxIso(open.lastAt, lastAt) : lastAt;
   activeVisits[visitorId] = {
     visitId,
@@ -184,8 +192,8 @@ export function applyEvents(
   };
 
   const pageCounts = { ...(existing?.pageCounts ?? {}) };
-  for (const page of Object.values(newPages)) pageCounts[page.path] = (pageCounts[page.path] ?? 0) + 1;
-  const engagedMs = Object.values(engagement).reduce((sum, entry) => sum + entry.ms, 0);
+  for (const page of Object.values(part.pages)) pageCounts[page.path] = (pageCounts[page.path] ?? 0) + 1;
+  const engagedMs = Object.values(part.engagement).reduce((sum, entry) => sum + entry.ms, 0);
   const lastSeenAt = maxIso(existing?.lastSeenAt, lastAt);
 
   const lead: StoredLead = {
@@ -204,20 +212,44 @@ export function applyEvents(
     version: (existing?.version ?? 0) + 1,
     expiresAt: toEpochSeconds(new Date(lastSeenAt)) + retention.leadDays * 86_400,
   };
+  return { lead, part };
+}
+
+/** The part of visit `visitId` that `events` (one request's, all of one visitor) make up. */
+function visitPart(
+  visitId: string,
+  identified: Identified,
+  visitorId: string,
+  events: readonly TrackedEvent[],
+  retention: Retention,
+): VisitPart {
+  // A stable sort: page views with the same time keep the request's order (`order`).
+  const sorted = [...events].sort((a, b) => (a.occurredAt ?? '').localeCompare(b.occurredAt ?? ''));
+  const first = sorted[0];
+  const lastAt = sorted[sorted.length - 1]?.occurredAt;
+  if (!first?.occurredAt || !lastAt) throw new Error('visitPart needs events with occurredAt');
+  const firstAt = first.occurredAt;
+  const pages: Record<string, StoredPage> = {};
+  sorted
+    .filter((event) => event.type === 'pageview')
+    .forEach((event, order) => {
+      pages[eventKey(event.id)] = { path: pathOf(event.url), ...(event.title ? { title: event.title } : {}), at: event.occurredAt ?? firstAt, order };
+    });
+  const engagement: VisitPart['engagement'] = {};
+  for (const event of sorted) {
+    if (event.type === 'engagement') engagement[eventKey(event.id)] = { ms: event.engagedMs, at: event.occurredAt ?? firstAt };
+  }
   const referrer = minimiseReferrer(first.referrer);
-  const visit: VisitChange = {
+  return {
     visitId,
-    isNew: !continues,
+    partKey: eventKey(first.id),
     visitorId,
-    startedAt: firstAt,
-    endedAt: visitEndedAt,
     ...(referrer ? { referrer } : {}),
-    newPages,
+    pages,
     engagement,
     location: identified.location,
-    expiresAt: toEpochSeconds(new Date(visitEndedAt)) + retention.visitDays * 86_400,
+    expiresAt: toEpochSeconds(new Date(lastAt)) + retention.visitDays * 86_400,
   };
-  return { lead, visit };
 }
 
 const visitIdFor = (visitorId: string, firstEventId: string): string =>
@@ -269,28 +301,51 @@ export interface StoredVisit {
   pages: StoredPage[];
   engagedMs: number;
   location: Location;
+  /** The keys of the items the visit is stored in: its parts (and, from before parts, a whole visit item). */
+  itemKeys: { pk: string; sk: string }[];
 }
 
 /**
- * A visit item as the code reads it. Pages and engagement are stored as maps keyed by `eventKey` (so that a
- * repeated write is a no-op); their order and the visit's start and end are derived from them here.
+ * The visits that visit items make up (`VISIT#{visitId}#{partKey}`, and `VISIT#{visitId}` from before parts).
+ * Pages and engagement are maps keyed by `eventKey`, merged across a visit's items so that an event stored twice
+ * counts once; order, start and end are derived from them, and the referrer and location come from the first part.
  */
-export function visitFromItem(item: Record<string, unknown>): StoredVisit {
-  const pages = Object.values((item.pages ?? {}) as Record<string, StoredPage>).sort(byTime);
-  const engagement = Object.values((item.engagement ?? {}) as Record<string, { ms: number; at: string }>);
-  const times = [...pages, ...engagement].map((entry) => entry.at).sort();
-  const referrer = typeof item.referrer === 'string' ? item.referrer : undefined;
-  return {
-    visitId: String(item.visitId),
-    visitorId: String(item.visitorId),
-    startedAt: times[0] ?? String(item.startedAt),
-    endedAt: times[times.length - 1] ?? String(item.startedAt),
-    ...(referrer ? { referrer } : {}),
-    pages: pages.map(({ path, title, at }) => ({ path, ...(title ? { title } : {}), at })),
-    engagedMs: engagement.reduce((sum, entry) => sum + entry.ms, 0),
-    location: item.location as Location,
-  };
+export function visitsFromItems(items: readonly Record<string, unknown>[]): StoredVisit[] {
+  const byVisit = new Map<string, Record<string, unknown>[]>();
+  for (const item of items) {
+    const visitId = String(item.sk).split('#')[1] ?? '';
+    byVisit.set(visitId, [...(byVisit.get(visitId) ?? []), item]);
+  }
+  return [...byVisit].map(([visitId, parts]) => {
+    const pageMap: Record<string, StoredPage> = {};
+    const engagementMap: Record<string, { ms: number; at: string }> = {};
+    for (const part of parts) {
+      Object.assign(pageMap, part.pages ?? {});
+      Object.assign(engagementMap, part.engagement ?? {});
+    }
+    const pages = Object.values(pageMap).sort(byTime);
+    const engagement = Object.values(engagementMap);
+    const times = [...pages, ...engagement].map((entry) => entry.at).sort();
+    const first = [...parts].sort((a, b) => earliest(a).localeCompare(earliest(b)))[0] ?? {};
+    const referrer = typeof first.referrer === 'string' ? first.referrer : undefined;
+    return {
+      visitId,
+      visitorId: String(first.visitorId),
+      startedAt: times[0] ?? '',
+      endedAt: times[times.length - 1] ?? '',
+      ...(referrer ? { referrer } : {}),
+      pages: pages.map(({ path, title, at }) => ({ path, ...(title ? { title } : {}), at })),
+      engagedMs: engagement.reduce((sum, entry) => sum + entry.ms, 0),
+      location: first.location as Location,
+      itemKeys: parts.map((part) => ({ pk: String(part.pk), sk: String(part.sk) })),
+    };
+  });
 }
+
+const earliest = (part: Record<string, unknown>): string =>
+  [...Object.values((part.pages ?? {}) as Record<string, { at: string }>), ...Object.values((part.engagement ?? {}) as Record<string, { at: string }>)]
+    .map((entry) => entry.at)
+    .sort()[0] ?? '\uffff';
 
 export function publicVisit({ visitId, startedAt, endedAt, referrer, pages, location }: StoredVisit): Visit {
   return { visitId, startedAt, endedAt, ...(referrer ? { referrer } : {}), pages, location };

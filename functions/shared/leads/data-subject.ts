@@ -9,7 +9,7 @@ import { parseIp, truncateIp } from '../privacy/network';
 import { visitorPseudonym } from '../privacy/pseudonym';
 import { queryAll } from '../query-all';
 import { keys, LEADS_BY_LAST_SEEN_INDEX, toEpochSeconds } from '../table';
-import { publicVisit, type StoredLead, type StoredVisit, toLead, visitFromItem, withoutVisits } from './aggregate';
+import { publicVisit, type StoredLead, type StoredVisit, toLead, visitsFromItems, withoutVisits } from './aggregate';
 
 /** Reads a past day's salt while it exists (DailySaltStore.existing). */
 export interface SaltReader {
@@ -161,39 +161,58 @@ export class DataSubjectRequests {
       ExpressionAttributeValues: { ':pk': keys.leadPartition(siteId, leadId), ':visit': 'VISIT#', ':now': toEpochSeconds(this.clock()) },
       ConsistentRead: true,
     });
-    return items.map(visitFromItem);
+    return visitsFromItems(items);
   }
 
-  /** One transaction per 99 visits, each carrying the lead's new state guarded by its version. */
+  /**
+   * Transactions of up to 100 items: the items of whole visits, with the lead's new state guarded by its
+   * version, so the lead never counts a visit that is gone or misses one that is left. A visit stored in more
+   * than 99 parts loses its first parts on their own; the lead changes with its last ones.
+   */
   private async eraseFromLead({ lead, erased, remaining }: Match): Promise<void> {
+    const leadKey = keys.lead(lead.siteId, lead.leadId);
     let current = lead;
-    for (let i = 0; i < erased.length; i += 99) {
-      const chunk = erased.slice(i, i + 99);
-      const rest = [...erased.slice(i + 99), ...remaining];
-      const next = withoutVisits(current, chunk, rest, this.retention);
-      const leadKey = keys.lead(lead.siteId, lead.leadId);
+    let chunk: StoredVisit[] = [];
+    let itemKeys: StoredVisit['itemKeys'] = [];
+    const commit = async (rest: readonly StoredVisit[]): Promise<StoredLead | undefined> => {
+      const next = withoutVisits(current, chunk, [...rest, ...remaining], this.retention);
       const guard = { ConditionExpression: 'version = :expected', ExpressionAttributeValues: { ':expected': current.version } };
       await this.doc.send(
         new TransactWriteCommand({
           TransactItems: [
-            ...chunk.map((visit) => ({ Delete: { TableName: this.tableName, Key: keys.visit(lead.siteId, lead.leadId, visit.visitId) } })),
+            ...itemKeys.map((key) => ({ Delete: { TableName: this.tableName, Key: key } })),
             next
-              ? {
-                  Put: {
-                    TableName: this.tableName,
-                    Item: { ...leadKey, ...keys.leadIndex(lead.siteId, next.lastSeenAt, lead.leadId), ...storedFields(next) },
-                    ...guard,
-                  },
-                }
+              ? { Put: { TableName: this.tableName, Item: { ...leadKey, ...keys.leadIndex(lead.siteId, next.lastSeenAt, lead.leadId), ...storedFields(next) }, ...guard } }
               : { Delete: { TableName: this.tableName, Key: leadKey, ...guard } },
           ],
         }),
       );
-      if (!next) return;
-      current = next;
+      chunk = [];
+      itemKeys = [];
+      return next;
+    };
+    for (const [index, visit] of erased.entries()) {
+      let keysLeft = visit.itemKeys;
+      if (itemKeys.length + keysLeft.length > TRANSACTION_DELETES && chunk.length > 0) {
+        const next = await commit(erased.slice(index));
+        if (!next) return;
+        current = next;
+      }
+      while (keysLeft.length > TRANSACTION_DELETES) {
+        await this.doc.send(
+          new TransactWriteCommand({ TransactItems: keysLeft.slice(0, TRANSACTION_DELETES).map((key) => ({ Delete: { TableName: this.tableName, Key: key } })) }),
+        );
+        keysLeft = keysLeft.slice(TRANSACTION_DELETES);
+      }
+      chunk.push(visit);
+      itemKeys.push(...keysLeft);
     }
+    if (chunk.length > 0) await commit([]);
   }
 }
+
+/** A transaction holds 100 items: the deletes of visit items, and the lead. */
+const TRANSACTION_DELETES = 99;
 
 /** Only the lead's own attributes, without the keys a read brought along. */
 function storedFields(lead: StoredLead): StoredLead {

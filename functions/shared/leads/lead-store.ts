@@ -7,21 +7,18 @@ import {
   PutCommand,
   QueryCommand,
   type QueryCommandInput,
-  UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { z } from 'zod';
-import type { Lead, LeadWithVisits, ListLeadsQuery, TrackedEvent, Visit } from '../api-schemas';
+import type { Lead, LeadWithVisits, ListLeadsQuery, TrackedEvent } from '../api-schemas';
 import type { Retention } from '../config';
 import { decodeCursor, encodeCursor } from '../cursor';
 import { type Item, queryAll } from '../query-all';
 import { keys, LEADS_BY_LAST_SEEN_INDEX, toEpochSeconds } from '../table';
-import { applyRequests, type Identified, type StoredLead, toLead, type VisitChange, visitFromItem, publicVisit } from './aggregate';
+import { applyRequests, type Identified, publicVisit, type StoredLead, toLead, type VisitPart, visitsFromItems } from './aggregate';
 
 const MAX_ATTEMPTS = 10;
 const MAX_VISITS_IN_DETAIL = 100;
-/** Keeps each UpdateExpression well under DynamoDB's 4 KB expression limit. */
-const ENTRIES_PER_VISIT_UPDATE = 50;
 
 export type RecordOutcome = { status: 'recorded'; applied: number; duplicates: number } | { status: 'duplicate' };
 
@@ -33,11 +30,13 @@ export interface LeadRequest {
 /**
  * Where leads are stored. All queued requests of one lead in a batch become one read and two kinds of write,
  * with no transaction and no deduplication item:
- * 1. each touched visit, as map entries keyed by event (`eventKey`), so writing them again changes nothing;
- * 2. then the lead, guarded by its version (optimistic locking: several enrichment instances may update the same
- *    organisation's lead at once). The lead carries the event keys of its open visits, so a redelivered event
- *    is found on the read and skipped. The lead write is the commit point: until it lands, a retry rewrites the
- *    same visit entries and applies the events once.
+ * 1. the lead, guarded by its version (optimistic locking: several enrichment instances may update the same
+ *    organisation's lead at once). It carries the event keys of its open visits, so a redelivered event is found
+ *    on the read and skipped. This write is the commit point: it decides which visit each event belongs to;
+ * 2. then one small item per request and visit (a visit part), keyed by its first event, so writing it again
+ *    changes nothing. A delivery that failed after the commit is completed by its redelivery, which finds its
+ *    events applied and writes their parts again. Nothing is written before the commit, so a lost version race
+ *    leaves nothing behind to clean up.
  */
 export class LeadStore {
   constructor(
@@ -56,91 +55,47 @@ export class LeadStore {
   async recordRequests(identified: Identified & { leadId: string }, requests: readonly LeadRequest[]): Promise<RecordOutcome> {
     for (let attempt = 1; ; attempt++) {
       const existing = await this.readStoredLead(identified.siteId, identified.leadId);
-      const { lead, visits, applied, duplicates } = applyRequests(existing.live, identified, requests, this.retention);
-      if (!lead) return { status: 'duplicate' };
-      for (const visit of visits) await this.writeVisit(lead.siteId, lead.leadId, visit);
-      try {
-        await this.doc.send(
-          new PutCommand({
-            TableName: this.tableName,
-            Item: { ...keys.lead(lead.siteId, lead.leadId), ...keys.leadIndex(lead.siteId, lead.lastSeenAt, lead.leadId), ...lead },
-            ...(existing.version === undefined
-              ? { ConditionExpression: 'attribute_not_exists(pk)' }
-              : { ConditionExpression: 'version = :expected', ExpressionAttributeValues: { ':expected': existing.version } }),
-          }),
-        );
-        return { status: 'recorded', applied, duplicates };
-      } catch (error) {
-        if (!(error instanceof ConditionalCheckFailedException) || attempt >= MAX_ATTEMPTS) throw error;
-        // Another instance updated the lead first: back off with full jitter, then re-read and re-apply.
+      const { lead, parts, replays, applied, duplicates } = applyRequests(existing.live, identified, requests, this.retention);
+      if (lead) {
+        try {
+          await this.doc.send(
+            new PutCommand({
+              TableName: this.tableName,
+              Item: { ...keys.lead(lead.siteId, lead.leadId), ...keys.leadIndex(lead.siteId, lead.lastSeenAt, lead.leadId), ...lead },
+              ...(existing.version === undefined
+                ? { ConditionExpression: 'attribute_not_exists(pk)' }
+                : { ConditionExpression: 'version = :expected', ExpressionAttributeValues: { ':expected': existing.version } }),
+            }),
+          );
+        } catch (error) {
+          if (!(error instanceof ConditionalCheckFailedException) || attempt >= MAX_ATTEMPTS) throw error;
+          // Another instance updated the lead first: back off with full jitter, then re-read and re-apply.
+          await sleep(Math.random() * 25 * 2 ** attempt);
+          continue;
+        }
+      }
+      await this.writeParts(identified.siteId, identified.leadId, [...parts, ...replays]);
+      return lead ? { status: 'recorded', applied, duplicates } : { status: 'duplicate' };
+    }
+  }
+
+  private async writeParts(siteId: string, leadId: string, parts: readonly VisitPart[]): Promise<void> {
+    const puts = parts.map(({ visitId, partKey, ...part }) => ({
+      PutRequest: { Item: { ...keys.visitPart(siteId, leadId, visitId, partKey), ...part } },
+    }));
+    for (let i = 0; i < puts.length; i += 25) await this.batchWrite(puts.slice(i, i + 25));
+  }
+
+  /** A BatchWriteItem of up to 25 requests, retrying what DynamoDB left unprocessed (under throttling). */
+  private async batchWrite(requests: readonly Record<string, unknown>[]): Promise<void> {
+    let pending = [...requests];
+    for (let attempt = 1; pending.length > 0; attempt++) {
+      const result = await this.doc.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: pending } }));
+      pending = (result.UnprocessedItems?.[this.tableName] ?? []) as typeof pending;
+      if (pending.length > 0) {
+        if (attempt >= MAX_ATTEMPTS) throw new Error(`DynamoDB left ${pending.length} writes unprocessed; retry the request`);
         await sleep(Math.random() * 25 * 2 ** attempt);
       }
-    }
-  }
-
-  /**
-   * Creates the visit (a put, when the lead says it is new) or adds map entries to it. Either way a repeat
-   * writes the same entries, so it is safe before the lead's commit. A put that finds the item (written by an
-   * earlier attempt) turns into an update; an update that finds none (the visit was erased, or expired and
-   * removed, while the lead still held it open) turns into a put.
-   */
-  private async writeVisit(siteId: string, leadId: string, visit: VisitChange): Promise<void> {
-    const key = keys.visit(siteId, leadId, visit.visitId);
-    let create = visit.isNew;
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await (create ? this.createVisit(key, visit) : this.addToVisit(key, visit));
-        return;
-      } catch (error) {
-        if (!(error instanceof ConditionalCheckFailedException) || attempt >= 3) throw error;
-        create = !create;
-      }
-    }
-  }
-
-  private async createVisit(key: Item, visit: VisitChange): Promise<void> {
-    await this.doc.send(
-      new PutCommand({
-        TableName: this.tableName,
-        Item: {
-          ...key,
-          visitId: visit.visitId,
-          visitorId: visit.visitorId,
-          location: visit.location,
-          ...(visit.referrer ? { referrer: visit.referrer } : {}),
-          pages: visit.newPages,
-          engagement: visit.engagement,
-          expiresAt: visit.expiresAt,
-        },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      }),
-    );
-  }
-
-  private async addToVisit(key: Item, visit: VisitChange): Promise<void> {
-    const entries = [
-      ...Object.entries(visit.newPages).map(([eventKey, value]) => ({ map: 'pages', eventKey, value: value as unknown })),
-      ...Object.entries(visit.engagement).map(([eventKey, value]) => ({ map: 'engagement', eventKey, value: value as unknown })),
-    ];
-    for (let start = 0; start < entries.length; start += ENTRIES_PER_VISIT_UPDATE) {
-      const names: Record<string, string> = {};
-      const values: Record<string, unknown> = { ':expiresAt': visit.expiresAt };
-      const sets = ['expiresAt = :expiresAt'];
-      entries.slice(start, start + ENTRIES_PER_VISIT_UPDATE).forEach(({ map, eventKey, value }, index) => {
-        names[`#k${index}`] = eventKey;
-        values[`:v${index}`] = value;
-        sets.push(`${map}.#k${index} = :v${index}`);
-      });
-      await this.doc.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: key,
-          UpdateExpression: `SET ${sets.join(', ')}`,
-          ConditionExpression: 'attribute_exists(pk)',
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
-        }),
-      );
     }
   }
 
@@ -221,9 +176,8 @@ export class LeadStore {
     const items = await this.partition(siteId, leadId);
     const leadItem = items.find((item) => item.sk === 'LEAD');
     if (!leadItem || !this.isLive(leadItem)) return undefined;
-    const visits = items
-      .filter((item) => typeof item.sk === 'string' && item.sk.startsWith('VISIT#') && this.isLive(item))
-      .map(toVisit)
+    const visits = visitsFromItems(items.filter((item) => typeof item.sk === 'string' && item.sk.startsWith('VISIT#') && this.isLive(item)))
+      .map(publicVisit)
       .sort((a, b) => b.startedAt.localeCompare(a.startedAt))
       .slice(0, MAX_VISITS_IN_DETAIL);
     return { ...toLead(leadItem as unknown as StoredLead), visits };
@@ -239,18 +193,8 @@ export class LeadStore {
     const leadItem = items.find((item) => item.sk === 'LEAD');
     const existed = leadItem !== undefined && this.isLive(leadItem);
     if (leadItem) await this.doc.send(new DeleteCommand({ TableName: this.tableName, Key: keys.lead(siteId, leadId) }));
-    const rest = items.filter((item) => item.sk !== 'LEAD');
-    for (let i = 0; i < rest.length; i += 25) {
-      let requests = rest.slice(i, i + 25).map((item) => ({ DeleteRequest: { Key: { pk: item.pk, sk: item.sk } } }));
-      for (let attempt = 1; requests.length > 0; attempt++) {
-        const result = await this.doc.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: requests } }));
-        requests = (result.UnprocessedItems?.[this.tableName] ?? []) as typeof requests;
-        if (requests.length > 0) {
-          if (attempt >= MAX_ATTEMPTS) throw new Error('Could not delete all visits of the lead; retry the request');
-          await sleep(Math.random() * 25 * 2 ** attempt);
-        }
-      }
-    }
+    const rest = items.filter((item) => item.sk !== 'LEAD').map((item) => ({ DeleteRequest: { Key: { pk: item.pk, sk: item.sk } } }));
+    for (let i = 0; i < rest.length; i += 25) await this.batchWrite(rest.slice(i, i + 25));
     return existed;
   }
 
@@ -265,8 +209,5 @@ export class LeadStore {
   }
 
 }
-
-/** The public view of a stored visit item. */
-export const toVisit = (item: Item): Visit => publicVisit(visitFromItem(item));
 
 const LeadCursorSchema = z.strictObject({ pk: z.string(), sk: z.string(), gsi1pk: z.string(), gsi1sk: z.string() });
