@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { TrackedEvent } from '../../functions/shared/api-schemas';
 import { DEFAULT_RETENTION } from '../../functions/shared/config';
-import { applyEvents, applyRequests, eventKey, leadIdFor, MAX_TRACKED_PATHS, toLead, visitsFromItems } from '../../functions/shared/leads/aggregate';
+import { applyEvents, applyRequests, eventKey, leadIdFor, MAX_TRACKED_PATHS, type StoredLead, toLead, visitorKey, visitsFromItems } from '../../functions/shared/leads/aggregate';
 
 const identified = {
   siteId: 'demo',
@@ -21,7 +21,7 @@ describe('applyEvents', () => {
     const { lead, part } = applyEvents(undefined, identified, VISITOR, [first, pageview('https://www.example.com/', '2026-11-25T10:01:00.000Z')], DEFAULT_RETENTION);
 
     expect(lead).toMatchObject({ visits: 1, pageviews: 2, firstSeenAt: '2026-11-25T10:00:00.000Z', lastSeenAt: '2026-11-25T10:01:00.000Z', version: 1 });
-    expect(part).toMatchObject({ visitId: lead.activeVisits[VISITOR]?.visitId, partKey: eventKey(first.id), referrer: 'https://www.google.com/search' });
+    expect(part).toMatchObject({ visitId: lead.activeVisits[visitorKey(VISITOR)]?.id, partKey: eventKey(first.id), referrer: 'https://www.google.com/search' });
     expect(Object.values(part.pages).map((page) => page.path)).toEqual(['/pricing', '/']);
   });
 
@@ -123,7 +123,36 @@ describe('applyRequests', () => {
   it('keeps event keys only while the visit is open', () => {
     const first = applyRequests(undefined, identified, [{ visitorId: VISITOR, events: [pageview('https://e.com/a', at(0))] }], DEFAULT_RETENTION);
     const later = applyRequests(first.lead, identified, [{ visitorId: 'b'.repeat(64), events: [pageview('https://e.com/b', '2026-11-25T11:00:00.000Z')] }], DEFAULT_RETENTION);
-    expect(Object.keys(later.lead?.activeVisits ?? {})).toEqual(['b'.repeat(64)]);
+    expect(Object.keys(later.lead?.activeVisits ?? {})).toEqual([visitorKey('b'.repeat(64))]);
+  });
+});
+
+describe('open visits on the lead', () => {
+  const at = '2026-11-25T10:00:00.000Z';
+
+  it('hold 64 bits of the pseudonym, epoch seconds and the event keys as one string', () => {
+    const a = pageview('https://e.com/a', at);
+    const b = pageview('https://e.com/b', '2026-11-25T10:01:00.000Z');
+    const { lead } = applyRequests(undefined, identified, [{ visitorId: VISITOR, events: [a, b] }], DEFAULT_RETENTION);
+    expect(lead?.activeVisits).toEqual({
+      [VISITOR.slice(0, 16)]: { id: expect.stringMatching(/^[0-9a-f]{24}$/), at: Date.parse('2026-11-25T10:01:00.000Z') / 1000, pages: 2, keys: eventKey(a.id) + eventKey(b.id) },
+    });
+  });
+
+  it('continue, and recognise repeated events, on a lead written before version 0.2', () => {
+    const a = pageview('https://e.com/a', at);
+    const { lead } = applyRequests(undefined, identified, [{ visitorId: VISITOR, events: [a] }], DEFAULT_RETENTION);
+    const visitId = lead?.activeVisits[visitorKey(VISITOR)]?.id ?? '';
+    const legacy = {
+      ...lead,
+      activeVisits: { [VISITOR]: { visitId, lastAt: at, pageCount: 1, eventKeys: [eventKey(a.id)] } },
+    } as unknown as StoredLead;
+
+    const next = applyRequests(legacy, identified, [{ visitorId: VISITOR, events: [a, pageview('https://e.com/b', '2026-11-25T10:05:00.000Z')] }], DEFAULT_RETENTION);
+
+    expect(next).toMatchObject({ applied: 1, duplicates: 1, lead: { visits: 1, pageviews: 2 } });
+    expect(next.parts.map((part) => part.visitId)).toEqual([visitId]);
+    expect(next.lead?.activeVisits).toEqual({ [visitorKey(VISITOR)]: expect.objectContaining({ id: visitId, pages: 2 }) });
   });
 });
 
