@@ -35,8 +35,8 @@ async function enrich(event: SQSEvent): Promise<SQSBatchResponse> {
   for (const [reason, events] of Object.entries(outcome.dropped)) {
     metrics.singleMetric().addDimension('reason', reason).addMetric('DroppedEvents', MetricUnit.Count, events);
   }
-  for (const lead of outcome.leads) logger.info('Recorded requests', { leadId: lead.leadId, correlationIds: lead.correlationIds, ...lead.outcome });
-  if (Object.keys(outcome.dropped).length > 0) logger.info('Dropped events', { dropped: outcome.dropped });
+  for (const lead of outcome.leads) logger.debug('Recorded requests', { leadId: lead.leadId, correlationIds: lead.correlationIds, ...lead.outcome });
+  if (Object.keys(outcome.dropped).length > 0) logger.debug('Dropped events', { dropped: outcome.dropped });
   // A malformed message fails only its own record and ends in the DLQ after the receive limit.
   for (const messageId of outcome.malformed) logger.error('Malformed queued request', { messageId });
   for (const failure of outcome.errors) logger.error('Could not record requests', { messageIds: failure.messageIds, error: failure.error as Error });

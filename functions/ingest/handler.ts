@@ -70,7 +70,7 @@ async function ingest(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResul
   /** Accepted and answered, but neither queued nor stored: only counted. */
   const drop = (reason: 'bot' | 'ignored-network') => {
     metrics.singleMetric().addDimension('reason', reason).addMetric('DroppedEvents', MetricUnit.Count, request.events.length);
-    logger.info('Dropped request', { reason, siteId: site.siteId, events: request.events.length });
+    logger.debug('Dropped request', { reason, siteId: site.siteId, events: request.events.length });
     return json(202, { accepted: 0 }, cors);
   };
 
@@ -92,7 +92,7 @@ async function ingest(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResul
     events: request.events,
   };
   await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify(message) }));
-  logger.info('Queued request', { siteId: site.siteId, events: request.events.length });
+  logger.debug('Queued request', { siteId: site.siteId, events: request.events.length });
   return json(202, { accepted: request.events.length }, cors);
 }
 

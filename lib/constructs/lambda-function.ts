@@ -107,6 +107,15 @@ export class EirleadFunction extends Construct {
       memorySize: props.memorySize ?? 512,
       timeout: props.timeout ?? Duration.seconds(10),
       logGroup: this.logGroup,
+      // Lambda's advanced logging controls, which filter by level only for JSON-format logs.
+      loggingFormat: lambda.LoggingFormat.JSON,
+      // The START/END/REPORT lines (about 300 bytes an invocation, once the bulk of the log bill) are INFO system
+      // logs. Duration, errors, throttles and concurrency stay in Lambda's own metrics, which the alarms use.
+      systemLogLevelV2: lambda.SystemLogLevel.WARN,
+      // Powertools Logger takes this level (AWS_LAMBDA_LOG_LEVEL) over POWERTOOLS_LOG_LEVEL and its debug sampling,
+      // so debug lines are written only while someone lowers it to DEBUG. Not above INFO: Lambda files lines with
+      // no "level" key, such as the EMF metric lines, as INFO and would drop them.
+      applicationLogLevelV2: lambda.ApplicationLogLevel.INFO,
       role,
       projectRoot: root,
       depsLockFilePath: join(root, 'package-lock.json'),

@@ -175,6 +175,12 @@ describe('functions', () => {
     for (const role of lambdaRoles) expect((role as Resource).Properties.ManagedPolicyArns).toBeUndefined();
   });
 
+  test('every function logs JSON at INFO, without Lambda\'s per-invocation INFO lines (START, END, REPORT)', () => {
+    template.allResourcesProperties('AWS::Lambda::Function', {
+      LoggingConfig: Match.objectLike({ LogFormat: 'JSON', ApplicationLogLevel: 'INFO', SystemLogLevel: 'WARN' }),
+    });
+  });
+
   test('ingest gets the queue, the table, the key and the site and retention configuration', () => {
     const ingest = functionWithEnv('eirlead-ingest');
     const vars = (ingest.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
