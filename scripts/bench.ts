@@ -21,6 +21,9 @@ import { leadIdFor } from '../functions/shared/leads/aggregate';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDbLocal, startSqsEmulator } from '../local/emulators';
 import { type Invocation, observeInvocations } from '../local/lambda';
 import { startLocalRuntime } from '../local/runtime';
+import { REST_API_ACCESS_LOG_FORMAT } from '../lib/constructs/http-api';
+import { PUBLIC_API_ACCESS_LOG_FORMAT } from '../lib/constructs/public-api';
+import { accessLogLineBytes } from './bench/access-log';
 import { type Item, itemSize } from './bench/capacity-units';
 import { compareApiTypes, type CostPerMillion, type LambdaUsage } from './bench/cost-model';
 import { startDynamoDbMeter } from './bench/dynamodb-meter';
@@ -124,6 +127,10 @@ async function main(): Promise<void> {
       // so KMS calls do not grow with traffic; they are in the fixed monthly cost.
       kmsRequests: 0,
       logBytes: handlerLogBytes + pipelineInvocations.filter((invocation) => invocation.failed).length * PLATFORM_LOG_BYTES_PER_FAILED_INVOCATION,
+      accessLogBytesPerRequest: {
+        rest: accessLogLineBytes(REST_API_ACCESS_LOG_FORMAT.toString()),
+        http: accessLogLineBytes(PUBLIC_API_ACCESS_LOG_FORMAT.toString()),
+      },
     };
     const cost = compareApiTypes(counts, EU_WEST_1_PRICES);
 
@@ -279,7 +286,7 @@ function report(
     dynamo: ReturnType<Awaited<ReturnType<typeof startDynamoDbMeter>>['totals']>;
     queue: ReturnType<Awaited<ReturnType<typeof startSqsMeter>>['totals']>;
     lambda: LambdaUsage[];
-    counts: { pageViews: number; apiRequests: number; sqsRequests: number; dynamoDbWriteRequestUnits: number; dynamoDbReadRequestUnits: number; logBytes: number };
+    counts: { pageViews: number; apiRequests: number; sqsRequests: number; dynamoDbWriteRequestUnits: number; dynamoDbReadRequestUnits: number; logBytes: number; accessLogBytesPerRequest?: { rest: number; http: number } };
     cost: { rest: CostPerMillion; http: CostPerMillion };
     latencies: number[];
     pages: number;
@@ -306,7 +313,7 @@ function report(
     ['Lead item size p50 / p95 / max (bytes; a lead write costs 1 unit per started KB)', `${percentile(run.leadSizes, 50)} / ${percentile(run.leadSizes, 95)} / ${Math.max(...run.leadSizes)} (${run.leadSizes.length} leads)`],
     ['Read units per 50-lead page of the list (index query + key check)', `${round(run.listReadUnits / Math.max(1, run.pages), 2)} (${run.pages} pages; index ${round(run.indexReadUnits / Math.max(1, run.pages), 2)})`],
     ['Event-to-lead latency, local (p50 / p95, n)', `${Math.round(percentile(latencies, 50))} ms / ${Math.round(percentile(latencies, 95))} ms, n=${latencies.length}`],
-    ['Log bytes per accepted page view (handlers + Lambda platform lines)', `${Math.round(counts.logBytes / counts.pageViews)}`],
+    ['Log bytes per accepted page view: functions, and API access log (HTTP API / REST API)', `${Math.round(counts.logBytes / counts.pageViews)}, ${Math.round((counts.apiRequests * (counts.accessLogBytesPerRequest?.http ?? 0)) / counts.pageViews)} / ${Math.round((counts.apiRequests * (counts.accessLogBytesPerRequest?.rest ?? 0)) / counts.pageViews)}`],
   ];
   say('');
   say('| Measured | Figure |');

@@ -13,6 +13,10 @@ export const REGION = 'eu-west-1';
 export const dynamoDbDocumentClient = (): DynamoDBDocumentClient =>
   DynamoDBDocumentClient.from(new DynamoDBClient({ region: REGION }), { marshallOptions: { removeUndefinedValues: true } });
 
-export const sqsClient = (): SQSClient => new SQSClient({ region: REGION });
+/**
+ * Requests go to the client's endpoint, never to the host in a queue URL: the regional endpoint on AWS, and the
+ * configured one locally (the emulator, or the benchmark's meter in front of it).
+ */
+export const sqsClient = (): SQSClient => new SQSClient({ region: REGION, useQueueUrlAsEndpoint: false });
 
 export const kmsClient = (): KMSClient => new KMSClient({ region: REGION });

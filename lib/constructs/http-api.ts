@@ -63,7 +63,7 @@ const GATEWAY_RESPONSES: ReadonlyArray<{ type: apigateway.ResponseType; code: st
  * The access log line: what happened and how long it took, with no IP address, user agent or full path
  * (a path holds ids, the query string could hold anything), because the logs must hold no personal data.
  */
-const ACCESS_LOG_FORMAT = apigateway.AccessLogFormat.custom(
+export const REST_API_ACCESS_LOG_FORMAT = apigateway.AccessLogFormat.custom(
   JSON.stringify({
     requestId: apigateway.AccessLogField.contextRequestId(),
     requestTimeEpoch: apigateway.AccessLogField.contextRequestTimeEpoch(),
@@ -129,7 +129,7 @@ export class HttpApi extends Construct {
       deployOptions: {
         stageName: STAGE_NAME,
         accessLogDestination: new apigateway.LogGroupLogDestination(this.accessLogGroup),
-        accessLogFormat: ACCESS_LOG_FORMAT,
+        accessLogFormat: REST_API_ACCESS_LOG_FORMAT,
         loggingLevel: apigateway.MethodLoggingLevel.ERROR,
         // Full request and response logging would put visitor data and API keys into the logs.
         dataTraceEnabled: false,

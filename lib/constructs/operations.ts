@@ -153,7 +153,7 @@ export class Operations extends Construct {
     for (const [name, fn] of functions) {
       alarm(`${name}-ErrorsAlarm`, `${name}-errors`, [
         `Eirlead: the ${name} function failed (threw, timed out or ran out of memory) in the last 5 minutes.`,
-        'Read its log group (level ERROR, or a "Task timed out" line) for the cause.',
+        'Read its log group (level ERROR) for the cause; no ERROR line and a Duration (statistic Maximum) near the timeout mean it timed out.',
         'API functions answered 5XX; failed enrichment batches are retried and, after maxReceiveCount, dead-lettered.',
       ].join(' '), {
         metric: fn.metricErrors({ period: PERIOD, statistic: 'Sum' }),

@@ -23,8 +23,10 @@ export interface MeasuredCounts {
   readonly dynamoDbWriteRequestUnits: number;
   readonly dynamoDbReadRequestUnits: number;
   readonly kmsRequests: number;
-  /** Bytes written to CloudWatch Logs. */
+  /** Bytes the functions wrote to CloudWatch Logs. */
   readonly logBytes: number;
+  /** Bytes of API Gateway's access log line, per API request, by API type. @default none */
+  readonly accessLogBytesPerRequest?: { readonly rest: number; readonly http: number };
   /** Requests a WAF web ACL inspected. @default 0 (no WAF in front of the API) */
   readonly wafRequests?: number;
 }
@@ -92,7 +94,10 @@ export function costPerMillion(
         counts.dynamoDbReadRequestUnits * unitPrice(prices.dynamoDbReadRequestUnit),
     ),
     kms: scale(counts.kmsRequests * unitPrice(prices.kmsRequest)),
-    cloudWatchLogs: scale((counts.logBytes / BYTES_PER_GB) * unitPrice(prices.cloudWatchLogsIngestedGb)),
+    cloudWatchLogs: scale(
+      ((counts.logBytes + counts.apiRequests * (counts.accessLogBytesPerRequest?.[api] ?? 0)) / BYTES_PER_GB) *
+        unitPrice(prices.cloudWatchLogsIngestedGb),
+    ),
     waf: scale((counts.wafRequests ?? 0) * unitPrice(prices.wafRequest)),
   };
   const total = Object.values(byService).reduce((sum, cost) => sum + cost, 0);

@@ -21,6 +21,10 @@ describe('AWS SDK clients', () => {
     }
   });
 
+  it('send SQS requests to the configured endpoint, not to the host a queue URL names', () => {
+    expect(sqsClient().config.useQueueUrlAsEndpoint).toBe(false);
+  });
+
   it('are only ever made in functions/shared/aws-clients.ts', () => {
     const offenders = filesUnder('functions')
       .filter((file) => !file.endsWith('aws-clients.ts'))

@@ -6,6 +6,9 @@ import {
   gbSeconds,
   type MeasuredCounts,
 } from '../../scripts/bench/cost-model';
+import { REST_API_ACCESS_LOG_FORMAT } from '../../lib/constructs/http-api';
+import { PUBLIC_API_ACCESS_LOG_FORMAT } from '../../lib/constructs/public-api';
+import { accessLogLineBytes, LOG_EVENT_OVERHEAD_BYTES } from '../../scripts/bench/access-log';
 import { EU_WEST_1_PRICES, type Price, type PriceList } from '../../scripts/bench/prices';
 
 /** Round prices, so every expected figure below can be checked by hand and none moves when AWS changes a price. */
@@ -125,5 +128,27 @@ describe('the eu-west-1 price file', () => {
   it('halves the pre-November-2024 DynamoDB on-demand prices', () => {
     expect(EU_WEST_1_PRICES.dynamoDbWriteRequestUnit.usd).toBe(1.4135 / 2);
     expect(EU_WEST_1_PRICES.dynamoDbReadRequestUnit.usd).toBe(0.283 / 2);
+  });
+});
+
+describe('API access log lines', () => {
+  it('are sized from the stack\'s own formats, with the per-event metadata CloudWatch counts', () => {
+    const http = accessLogLineBytes(PUBLIC_API_ACCESS_LOG_FORMAT.toString());
+    const rest = accessLogLineBytes(REST_API_ACCESS_LOG_FORMAT.toString());
+    expect(http).toBeGreaterThan(250);
+    expect(http).toBeLessThan(450);
+    expect(rest).toBeGreaterThan(250);
+    expect(accessLogLineBytes('{"status":"$context.status"}')).toBe('{"status":"202"}'.length + LOG_EVENT_OVERHEAD_BYTES);
+  });
+
+  it('refuse a format with a variable they have no typical value for', () => {
+    expect(() => accessLogLineBytes('{"ip":"$context.identity.sourceIp"}')).toThrow('$context.identity.sourceIp');
+  });
+
+  it('are priced per API request, by API type', () => {
+    const counts = { ...RUN, logBytes: 0, accessLogBytesPerRequest: { rest: 1024 ** 2, http: 0 } };
+    const { rest, http } = compareApiTypes(counts, PRICES);
+    expect(rest.byService.cloudWatchLogs).toBeCloseTo(1_000 * (1 / 1024) * 0.5 * 500, 6); // 1,000 requests × 1 MB
+    expect(http.byService.cloudWatchLogs).toBe(0);
   });
 });
