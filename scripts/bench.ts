@@ -308,6 +308,13 @@ function report(
     ['SQS billable requests per accepted page view', `${perAccepted(counts.sqsRequests)}`],
     ['DynamoDB item writes per accepted page view', `${perAccepted(dynamo.writeRequests)}`],
     ['DynamoDB write units per accepted page view (table + index)', `${perAccepted(writeUnits)} (${perAccepted(dynamo.writeUnits)} + ${perAccepted(dynamo.indexWriteUnits)})`],
+    [
+      'DynamoDB write units per accepted page view, by operation (PutItem: leads; BatchWriteItem: visit parts)',
+      Object.entries(dynamo.byOperation)
+        .filter(([, totals]) => totals.writeUnits + totals.indexWriteUnits > 0)
+        .map(([operation, totals]) => `${operation} ${perAccepted(totals.writeUnits)} + index ${perAccepted(totals.indexWriteUnits)}`)
+        .join(', '),
+    ],
     ['DynamoDB write units per page view of an organisation', `${round(writeUnits / Math.max(1, sent.businessPageviews), 3)}`],
     ['DynamoDB read units per accepted page view', `${perAccepted(dynamo.readUnits)}`],
     ['Lead item size p50 / p95 / max (bytes; a lead write costs 1 unit per started KB)', `${percentile(run.leadSizes, 50)} / ${percentile(run.leadSizes, 95)} / ${Math.max(...run.leadSizes)} (${run.leadSizes.length} leads)`],

@@ -62,7 +62,7 @@ const UNCOPIED_RESPONSE_HEADERS = new Set(['connection', 'keep-alive', 'transfer
 export async function startMeteringProxy({ upstream, handle, onError }: MeteringProxyOptions): Promise<MeteringProxy> {
   const upstreamUrl = new URL(upstream);
   const agent = new Agent({ keepAlive: true });
-  const send = (method: string, path: string, headers: IncomingHttpHeaders, body: Buffer) =>
+  const send = (method: string, path: string, headers: IncomingHttpHeaders, body: Buffer, retried = false): Promise<UpstreamResponse> =>
     new Promise<UpstreamResponse>((resolve, reject) => {
       const outgoing = httpRequest(
         {
@@ -81,7 +81,12 @@ export async function startMeteringProxy({ upstream, handle, onError }: Metering
           );
         },
       );
-      outgoing.on('error', reject);
+      outgoing.on('error', (error: NodeJS.ErrnoException) => {
+        // The emulator closed an idle kept-alive connection just as it was reused: it never saw the request, so
+        // sending it again on a new connection is safe (the retry Node's http.Agent documentation recommends).
+        if (!retried && outgoing.reusedSocket && error.code === 'ECONNRESET') send(method, path, headers, body, true).then(resolve, reject);
+        else reject(error);
+      });
       outgoing.end(body);
     });
 
