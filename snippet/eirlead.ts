@@ -7,10 +7,14 @@
  *
  * Script tag settings: `data-site` (required), `data-endpoint` (default: `events` next to the script, i.e.
  * `…/v1/events` when served by the API, stage prefix included), `data-consent` `required` (default) or
- * `implied`, `data-forms="on"` to send the e-mail domain of submitted forms.
+ * `implied`, `data-forms="on"` to send the e-mail domain of submitted forms, `data-forms="link"` to send with it
+ * the visit's earlier page views, so that a home-office visitor's whole visit goes to the organisation the
+ * domain names (their network is a carrier's, whose page views are otherwise dropped).
  *
- * Cookie-free: no cookies, no storage, no fingerprinting. The only thing ever written to the visitor's
- * device is an explicit opt-out (localStorage `eirlead:opt-out`), and only when the visitor opts out.
+ * Cookie-free: no cookies, no fingerprinting. Written to the visitor's device only: an explicit opt-out
+ * (localStorage `eirlead:opt-out`), and only when the visitor opts out; with `data-forms="link"` and consent, the
+ * page views of the current visit in this tab (sessionStorage `eirlead:visit`: id, address without query, title,
+ * time; gone when the tab closes, 30 minutes after the last page, or when consent ends).
  */
 import { emailDomainOf, isSendableUrl, type TcData, tcfDecision } from './rules';
 
@@ -35,6 +39,11 @@ declare global {
 }
 
 const OPT_OUT_KEY = 'eirlead:opt-out';
+const VISIT_KEY = 'eirlead:visit';
+/** The server's visit timeout (functions/shared/leads/aggregate.ts VISIT_TIMEOUT_MS). */
+const VISIT_TIMEOUT_MS = 18e5;
+/** Earlier page views a form sends along: with its page's page view, engagement and itself, within the API's 25. */
+const MAX_LINKED = 20;
 /** The API's limit for `engagedMs`. */
 const MAX_ENGAGED_MS = 864e5;
 /** How long a page view may wait for its page to be left before it is sent anyway. */
@@ -75,11 +84,49 @@ if (script && config?.site && !win.eirlead?.loaded) {
 
   const allowed = (): boolean => consented && !blockedBySignal && !optedOut();
   type Fields = Record<string, unknown>;
+  const iso = (): string => new Date().toISOString();
+  /** An event as the API takes it: its id and time are fixed when it happens, so sending it again is harmless. */
+  const event = (fields: Fields): Fields => ({ id: uuid(), occurredAt: iso(), ...fields });
+
+  const linking = config.forms === 'link';
+  /** The page views of this visit sent so far (`data-forms="link"`). */
+  const visitPages = (): Fields[] => {
+    try {
+      const pages = JSON.parse(sessionStorage.getItem(VISIT_KEY) ?? '[]') as Fields[];
+      const last = pages[pages.length - 1];
+      return last && Date.parse(last.occurredAt as string) > Date.now() - VISIT_TIMEOUT_MS ? pages : [];
+    } catch {
+      return [];
+    }
+  };
+  const forgetVisit = (): void => {
+    try {
+      sessionStorage.removeItem(VISIT_KEY);
+    } catch {
+      // Storage blocked: nothing was kept.
+    }
+  };
+  const rememberPages = (sent: Fields[]): void => {
+    if (!linking) return;
+    const pages = visitPages();
+    for (const { id, type, url, title, occurredAt } of sent) {
+      if (type === 'pageview' && !pages.some((page) => page.id === id)) {
+        const { origin, pathname } = new URL(url as string);
+        pages.push({ id, type, url: origin + pathname, title, occurredAt });
+      }
+    }
+    try {
+      sessionStorage.setItem(VISIT_KEY, JSON.stringify(pages.slice(-MAX_LINKED)));
+    } catch {
+      // Storage blocked: the form then names only its own page.
+    }
+  };
 
   /** Sends events in one request if allowed; true when it was handed to the browser. */
   const post = (events: Fields[]): boolean => {
     if (!allowed()) return false;
-    const body = JSON.stringify({ siteId, events: events.map((event) => ({ id: uuid(), ...event })) });
+    // sentAt lets the server correct every occurredAt for this browser's clock error.
+    const body = JSON.stringify({ siteId, sentAt: iso(), events });
     if (!nav.sendBeacon?.(endpoint, new Blob([body], { type: 'text/plain' }))) {
       // text/plain keeps it a simple request (no CORS preflight), as the beacon is.
       fetch(endpoint, { method: 'POST', body, keepalive: true, credentials: 'omit', headers: { 'Content-Type': 'text/plain' } }).catch(
@@ -93,8 +140,6 @@ if (script && config?.site && !win.eirlead?.loaded) {
   // close; the last moment a browser reliably lets a page send anything) and goes out with the time the page was
   // visible. A page that stays open longer than MAX_DEFER_MS is sent then, so its lead does not wait for it.
   // The full URL: the server keeps only the path (functions/shared/leads/aggregate.ts pathOf), in one place.
-  // No occurredAt: the server's receive time is close enough, and a visitor's wrong clock would otherwise get the
-  // whole request rejected.
   const here = (): string => (isSendableUrl(loc.href) ? loc.href : loc.origin + loc.pathname);
   let pageUrl = here();
   let pending: Fields | undefined;
@@ -108,9 +153,10 @@ if (script && config?.site && !win.eirlead?.loaded) {
       engagedMs += Date.now() - visibleSince;
       visibleSince = doc.visibilityState === 'visible' ? Date.now() : 0;
     }
-    const engagement = engagedMs > 0 ? [{ type: 'engagement', url: pageUrl, engagedMs: Math.min(engagedMs, MAX_ENGAGED_MS) }] : [];
+    const engagement = engagedMs > 0 ? [event({ type: 'engagement', url: pageUrl, engagedMs: Math.min(engagedMs, MAX_ENGAGED_MS) })] : [];
     const events = [...(pending ? [pending] : []), ...engagement, ...extra];
     if (events.length > 0 && post(events)) {
+      rememberPages(events);
       pending = undefined;
       engagedMs = 0;
       clearTimeout(deadline);
@@ -126,7 +172,7 @@ if (script && config?.site && !win.eirlead?.loaded) {
     if (sentFor === path || !allowed()) return;
     sentFor = path;
     pageUrl = here();
-    pending = { type: 'pageview', url: pageUrl, title: doc.title.slice(0, 300), ...(isSendableUrl(referrer) ? { referrer } : {}) };
+    pending = event({ type: 'pageview', url: pageUrl, title: doc.title.slice(0, 300), ...(isSendableUrl(referrer) ? { referrer } : {}) });
     deadline = setTimeout(flush, MAX_DEFER_MS);
   };
   const navigated = (): void => {
@@ -153,17 +199,18 @@ if (script && config?.site && !win.eirlead?.loaded) {
     else flush();
   });
 
-  if (config.forms === 'on') {
+  if (linking || config.forms === 'on') {
     // Capture phase: runs before the site's own handler, which may stop the event or replace the page.
     doc.addEventListener(
       'submit',
-      (event) => {
-        const form = event.target;
+      (submitted) => {
+        const form = submitted.target;
         if (!(form instanceof HTMLFormElement)) return;
         for (const input of form.querySelectorAll<HTMLInputElement>('input[type=email],input[name*=mail i]')) {
           const emailDomain = emailDomainOf(input.value);
           if (emailDomain) {
-            flush({ type: 'form', url: here(), emailDomain });
+            const earlier = visitPages().filter((page) => page.id !== pending?.id);
+            flush(event({ type: 'form', url: here(), emailDomain }), ...earlier);
             return;
           }
         }
@@ -174,6 +221,7 @@ if (script && config?.site && !win.eirlead?.loaded) {
 
   const setConsent = (value: boolean): void => {
     consented = value;
+    if (!value) forgetVisit();
     // Consent given later on the same page counts the page the visitor is on.
     if (value) pageview();
   };
@@ -187,7 +235,10 @@ if (script && config?.site && !win.eirlead?.loaded) {
       } catch {
         // Not storable: the opt-out still holds for this page.
       }
-      if (value !== false) consented = false;
+      if (value !== false) {
+        consented = false;
+        forgetVisit();
+      }
     }
   };
   command.loaded = 1;

@@ -55,6 +55,10 @@ export const IngestRequestSchema = z
   .strictObject({
     siteId: SiteIdSchema,
     events: z.array(TrackedEventSchema).min(1).max(MAX_EVENTS_PER_REQUEST),
+    sentAt: IsoDateTimeSchema.optional().describe(
+      "When the client sent the request, by its own clock. With it, events' occurredAt are corrected for the " +
+        "client clock's error: occurredAt + (time received − sentAt).",
+    ),
   })
   .meta({ id: 'IngestRequest' });
 export type IngestRequest = z.infer<typeof IngestRequestSchema>;

@@ -25,18 +25,24 @@ export function parseIngestRequest(event: APIGatewayProxyEvent, now: Date): Inge
   } catch {
     throw badRequest('Body is not valid JSON', [{ path: '(body)', message: 'not valid JSON' }]);
   }
-  const request = parseWith(IngestRequestSchema, body);
-  return { ...request, events: normaliseEvents(request.events, now) };
+  const { sentAt, ...request } = parseWith(IngestRequestSchema, body);
+  // A browser's clock can be minutes or years off; the gap between its send time and our receive time says by how
+  // much, as in Segment's and Snowplow's trackers. Network time is counted as clock error, at most a few seconds.
+  const clockErrorMs = sentAt ? now.getTime() - Date.parse(sentAt) : 0;
+  return { ...request, events: normaliseEvents(request.events, now, clockErrorMs) };
 }
 
-/** Rejects duplicate ids and implausible times; fills `occurredAt` so the enrichment never guesses. */
-function normaliseEvents(events: TrackedEvent[], now: Date): TrackedEvent[] {
+/**
+ * Rejects duplicate ids and implausible times; fills `occurredAt` (corrected by the client clock's error) so the
+ * enrichment never guesses.
+ */
+function normaliseEvents(events: TrackedEvent[], now: Date, clockErrorMs: number): TrackedEvent[] {
   const issues: { path: string; message: string }[] = [];
   const seen = new Set<string>();
   const normalised = events.map((event, index) => {
     if (seen.has(event.id)) issues.push({ path: `events.${index}.id`, message: 'duplicate event id in this request' });
     seen.add(event.id);
-    const occurredAt = event.occurredAt ? new Date(event.occurredAt) : now;
+    const occurredAt = event.occurredAt ? new Date(Date.parse(event.occurredAt) + clockErrorMs) : now;
     if (occurredAt.getTime() > now.getTime() + MAX_CLOCK_SKEW_MS) {
       issues.push({ path: `events.${index}.occurredAt`, message: 'must not be in the future' });
     } else if (occurredAt.getTime() < now.getTime() - MAX_EVENT_AGE_MS) {

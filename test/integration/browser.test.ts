@@ -27,6 +27,7 @@ const DESKTOP_CHROME =
 
 interface SentEvent {
   id: string;
+  occurredAt: string;
   type: string;
   url: string;
   title?: string;
@@ -37,7 +38,7 @@ interface SentEvent {
 interface Beacon {
   body: string;
   contentType: string | undefined;
-  payload: { siteId: string; events: SentEvent[] };
+  payload: { siteId: string; sentAt: string; events: SentEvent[] };
 }
 
 const sleep = (ms: number) => new Promise((resolveWait) => setTimeout(resolveWait, ms));
@@ -119,10 +120,11 @@ describe('the snippet in a real browser, against npm start\'s runtime', () => {
   }, 20_000);
 
   /**
-   * A visitor's browser: a desktop user agent, every request recorded, and the visitor address of SAP SE put
-   * on the event posts, as the network would (the runtime trusts X-Forwarded-For only because it is told to).
+   * A visitor's browser: a desktop user agent, every request recorded, and the visitor address (SAP SE's unless
+   * told otherwise) put on the event posts, as the network would (the runtime trusts X-Forwarded-For only because
+   * it is told to).
    */
-  async function visitor(init?: string): Promise<{ context: BrowserContext; page: Page; requests: string[]; beacons: Beacon[] }> {
+  async function visitor(init?: string, ip = sap.ip): Promise<{ context: BrowserContext; page: Page; requests: string[]; beacons: Beacon[] }> {
     const context = await browser.newContext({ userAgent: DESKTOP_CHROME, viewport: { width: 1280, height: 860 } });
     if (init) await context.addInitScript(init);
     const requests: string[] = [];
@@ -135,7 +137,7 @@ describe('the snippet in a real browser, against npm start\'s runtime', () => {
       }
     });
     await context.route('**/v1/events', (route) =>
-      route.continue({ headers: { ...route.request().headers(), 'x-forwarded-for': sap.ip } }),
+      route.continue({ headers: { ...route.request().headers(), 'x-forwarded-for': ip } }),
     );
     const page = await context.newPage();
     return { context, page, requests, beacons };
@@ -147,16 +149,28 @@ describe('the snippet in a real browser, against npm start\'s runtime', () => {
     await page.waitForFunction('window.eirlead && window.eirlead.loaded === 1');
   }
 
-  /** Everything the page can see of cookies and web storage: must stay empty unless the visitor opted out. */
+  /**
+   * Everything the page can see of cookies and web storage: empty unless the visitor opted out, or consented on
+   * a site that links forms to the visit (the demo's `data-forms="link"`), which keeps the visit's page views in
+   * session storage.
+   */
   async function deviceStorage(context: BrowserContext, page: Page) {
     return {
       cookies: await context.cookies(),
       documentCookie: await page.evaluate<string>('document.cookie'),
       localStorage: await page.evaluate<Record<string, string>>('Object.fromEntries(Object.entries(localStorage))'),
-      sessionStorage: await page.evaluate<number>('sessionStorage.length'),
+      sessionStorage: await page.evaluate<Record<string, string>>('Object.fromEntries(Object.entries(sessionStorage))'),
     };
   }
-  const nothingStored = { cookies: [], documentCookie: '', localStorage: {}, sessionStorage: 0 };
+  const nothingStored = { cookies: [], documentCookie: '', localStorage: {}, sessionStorage: {} };
+  /** The page views the snippet keeps for a form to link: no query string, nothing but these fields. */
+  const visitKept = async (page: Page) =>
+    (JSON.parse((await page.evaluate<string | null>("sessionStorage.getItem('eirlead:visit')")) ?? '[]') as SentEvent[]).map(
+      (kept) => {
+        expect(Object.keys(kept).sort()).toEqual(['id', 'occurredAt', 'title', 'type', 'url']);
+        return new URL(kept.url).pathname + new URL(kept.url).search;
+      },
+    );
 
   /**
    * What the browser does when the visitor switches tabs and back: sets `document.visibilityState` and fires
@@ -222,12 +236,14 @@ describe('the snippet in a real browser, against npm start\'s runtime', () => {
     await beaconsAtLeast(beacons, 4);
     await setVisibility(page, 'visible');
 
+    // The form's request carries the visit's earlier page views (`data-forms="link"`), by their first ids.
     expect(beacons.map((beacon) => beacon.payload.events.map((event) => `${event.type} ${new URL(event.url).pathname}`))).toEqual([
       ['pageview /demo', 'engagement /demo'],
       ['pageview /demo/pricing', 'engagement /demo/pricing'],
-      ['pageview /demo/contact', 'engagement /demo/contact', 'form /demo/contact'],
+      ['pageview /demo/contact', 'engagement /demo/contact', 'form /demo/contact', 'pageview /demo', 'pageview /demo/pricing'],
       ['engagement /demo/contact'],
     ]);
+    expect(beacons[2]?.payload.events.slice(3).map((event) => event.id)).toEqual([beacons[0]?.payload.events[0]?.id, beacons[1]?.payload.events[0]?.id]);
     const events = beacons.flatMap((beacon) => beacon.payload.events);
     for (const beacon of beacons) {
       expect(beacon.payload.siteId).toBe('demo');
@@ -237,7 +253,8 @@ describe('the snippet in a real browser, against npm start\'s runtime', () => {
     }
     expect(events.find((event) => event.type === 'form')).toMatchObject({ emailDomain: 'siemens.com' });
     expect(events[events.length - 1]?.engagedMs).toBeGreaterThan(750);
-    expect(new Set(events.map((event) => event.id)).size).toBe(events.length);
+    expect(new Set(events.map((event) => event.id)).size).toBe(events.length - 2);
+    for (const beacon of beacons) expect(Math.abs(Date.parse(beacon.payload.sentAt) - Date.now())).toBeLessThan(60_000);
     for (const event of events) expect(event.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     // Client-side navigation: the previous page is the referrer, the new page's title is sent.
     expect(events[2]).toMatchObject({ type: 'pageview', referrer: `${url}/demo`, title: 'Pricing – Acme Sensors' });
@@ -276,9 +293,52 @@ describe('the snippet in a real browser, against npm start\'s runtime', () => {
     await waitFor(() => postsLogged() === 5, 'a post while the page unloaded');
     expect(beacons).toHaveLength(4);
 
-    // Consent given and used: still nothing stored on the device.
+    // Consent given and used: nothing stored on the device but this tab's page views of the visit, which go
+    // when the visitor withdraws consent.
     await page.goto(`${url}/demo`);
+    expect(await visitKept(page)).toEqual(['/demo', '/demo/pricing', '/demo/contact']);
+    expect(await deviceStorage(context, page)).toEqual({ ...nothingStored, sessionStorage: { 'eirlead:visit': expect.any(String) } });
+    await page.evaluate("eirlead('consent', false)");
     expect(await deviceStorage(context, page)).toEqual(nothingStored);
+    await context.close();
+  }, 45_000);
+
+  it('gives a home-office visitor\'s whole visit to the organisation their form\'s e-mail domain names', async () => {
+    // Jane works from home: her address is Deutsche Telekom's, whose page views are dropped as carrier traffic.
+    const home = addressOf('Deutsche Telekom');
+    const { context, page, beacons } = await visitor(undefined, home.ip);
+    await openDemo(page, '/demo?utm_source=newsletter');
+    await page.click('#consent-accept');
+    await page.click('nav >> text=Pricing');
+    await beaconsAtLeast(beacons, 1);
+    await page.click('nav >> text=Contact');
+    await beaconsAtLeast(beacons, 2);
+    expect(await visitKept(page)).toEqual(['/demo', '/demo/pricing']);
+    await page.fill('input[type=email]', 'jane@acme-sensors.example');
+    await page.click('button[type=submit]');
+    await beaconsAtLeast(beacons, 3);
+
+    const authorized = { Authorization: `Bearer ${apiKey}` };
+    type ListedLead = { leadId: string; organisation: { name: string; domain?: string }; match: { source: string }; pageviews: number };
+    let lead: ListedLead | undefined;
+    const started = Date.now();
+    while (!(lead && lead.pageviews === 3)) {
+      if (Date.now() - started > 20_000) throw new Error(`No lead of three page views within 20 s: ${JSON.stringify(lead)}\n${output}`);
+      await sleep(200);
+      const { items } = (await (await fetch(`${url}/v1/sites/demo/leads`, { headers: authorized })).json()) as { items: ListedLead[] };
+      lead = items.find((item) => item.organisation.domain === 'acme-sensors.example');
+      // Nothing of the carrier's network became a lead on the way.
+      expect(items.filter((item) => item.organisation.name.startsWith('Deutsche Telekom'))).toEqual([]);
+    }
+    expect(lead.match.source).toBe('form-domain');
+    const detail = (await (await fetch(`${url}/v1/sites/demo/leads/${lead.leadId}`, { headers: authorized })).json()) as {
+      visits: Array<{ startedAt: string; endedAt: string; pages: Array<{ path: string; at: string }> }>;
+    };
+    expect(detail.visits).toHaveLength(1);
+    const pages = detail.visits[0]?.pages ?? [];
+    expect(pages.map((page) => page.path)).toEqual(['/demo', '/demo/pricing', '/demo/contact']);
+    // Each page keeps the time it was viewed, not the time the form was sent.
+    expect(Date.parse(pages[0]?.at ?? '')).toBeLessThan(Date.parse(pages[2]?.at ?? ''));
     await context.close();
   }, 45_000);
 

@@ -140,6 +140,25 @@ describe('POST /v1/events', () => {
     expect(errorOf(result).issues[0].path).toBe('events.0.occurredAt');
   });
 
+  it('corrects event times by the client clock\'s error when the request says when it was sent', async () => {
+    // A browser whose clock is 2 hours ahead: its page view 10 minutes ago says "1 h 50 min from now".
+    const ahead = (ms: number) => new Date(Date.now() + 2 * 3_600_000 + ms).toISOString();
+    const result = await post({ siteId: 'demo', sentAt: ahead(0), events: [pageview({ occurredAt: ahead(-10 * 60_000) }), pageview()] });
+
+    expect(result.statusCode).toBe(202);
+    const message = QueuedRequestSchema.parse(JSON.parse(sqs.commandCalls(SendMessageCommand)[0]?.args[0].input.MessageBody ?? ''));
+    const [earlier, now] = message.events.map((event) => Date.parse(event.occurredAt ?? ''));
+    expect(Date.now() - (earlier ?? 0)).toBeGreaterThan(10 * 60_000 - 5_000);
+    expect(Date.now() - (earlier ?? 0)).toBeLessThan(10 * 60_000 + 5_000);
+    expect(Math.abs(Date.now() - (now ?? 0))).toBeLessThan(5_000);
+  });
+
+  it('answers 400 naming sentAt when it is not a time', async () => {
+    const result = await post({ siteId: 'demo', sentAt: 'yesterday', events: [pageview()] });
+    expect(result.statusCode).toBe(400);
+    expect(errorOf(result).issues[0].path).toBe('sentAt');
+  });
+
   it('answers 400 for a repeated event id', async () => {
     const event = pageview();
     const result = await post({ siteId: 'demo', events: [event, event] });

@@ -116,14 +116,16 @@ describe('the snippet build', () => {
     expect(gzipped).toBeLessThanOrEqual(GZIP_BUDGET_BYTES);
   });
 
-  it('touches no cookie, no session storage, no IndexedDB, and local storage only for the opt-out key', () => {
-    expect(code).not.toMatch(/cookie|sessionStorage|indexedDB|openDatabase|caches\./);
+  it('touches no cookie and no IndexedDB; local storage only for the opt-out, session storage only for the visit', () => {
+    expect(code).not.toMatch(/cookie|indexedDB|openDatabase|caches\./);
     // The minifier may pass the key as a literal or through a constant: resolve either to the string.
-    const keys = [...code.matchAll(/localStorage\.(\w+)\(([^,)]+)/g)].map(([, method, argument = '']) => {
-      const literal = argument.startsWith('"') ? argument : new RegExp(`\\b${argument}=("[^"]*")`).exec(code)?.[1];
-      return `${method} ${literal === undefined ? `(unresolved ${argument})` : (JSON.parse(literal) as string)}`;
-    });
-    expect(keys.sort()).toEqual(['getItem eirlead:opt-out', 'removeItem eirlead:opt-out', 'setItem eirlead:opt-out']);
+    const keys = (storage: string) =>
+      [...code.matchAll(new RegExp(`${storage}\\.(\\w+)\\(([^,)]+)`, 'g'))].map(([, method, argument = '']) => {
+        const literal = argument.startsWith('"') ? argument : new RegExp(`\\b${argument}=("[^"]*")`).exec(code)?.[1];
+        return `${method} ${literal === undefined ? `(unresolved ${argument})` : (JSON.parse(literal) as string)}`;
+      });
+    expect(keys('localStorage').sort()).toEqual(['getItem eirlead:opt-out', 'removeItem eirlead:opt-out', 'setItem eirlead:opt-out']);
+    expect(keys('sessionStorage').sort()).toEqual(['getItem eirlead:visit', 'removeItem eirlead:visit', 'setItem eirlead:visit']);
   });
 
   it('reads no fingerprinting surface', () => {
