@@ -100,6 +100,7 @@ if (script && config?.site && !win.eirlead?.loaded) {
     }
   };
   const forgetVisit = (): void => {
+    if (!linking) return;
     try {
       sessionStorage.removeItem(VISIT_KEY);
     } catch {
@@ -209,7 +210,7 @@ if (script && config?.site && !win.eirlead?.loaded) {
         for (const input of form.querySelectorAll<HTMLInputElement>('input[type=email],input[name*=mail i]')) {
           const emailDomain = emailDomainOf(input.value);
           if (emailDomain) {
-            const earlier = visitPages().filter((page) => page.id !== pending?.id);
+            const earlier = linking ? visitPages().filter((page) => page.id !== pending?.id) : [];
             flush(event({ type: 'form', url: here(), emailDomain }), ...earlier);
             return;
           }
