@@ -29,7 +29,7 @@ import { compareApiTypes, type CostPerMillion, type LambdaUsage } from './bench/
 import { startDynamoDbMeter } from './bench/dynamodb-meter';
 import { EU_WEST_1_PRICES, PRICES_READ_ON } from './bench/prices';
 import { startSqsMeter } from './bench/sqs-meter';
-import { BROWSER_USER_AGENT, type PlannedVisit, planWorkload, sampleNetworks, seededRandom } from './bench/workload';
+import { BROWSER_USER_AGENT, type PlannedVisit, planWorkload, sampleNetworks, seededRandom, titleOf } from './bench/workload';
 
 const { values: args } = parseArgs({
   options: {
@@ -192,7 +192,7 @@ async function drive(url: string, visits: readonly PlannedVisit[]): Promise<Sent
       for (const path of visit.paths) {
         await sleep(THINK_TIME_MS);
         const accepted = await postEvents(url, visit, [
-          { type: 'pageview', url: `${ORIGIN}${path}`, title: `Example ${path}` },
+          { type: 'pageview', url: `${ORIGIN}${path}`, title: titleOf(path) },
           { type: 'engagement', url: `${ORIGIN}${path}`, engagedMs: Math.floor(THINK_TIME_MS * 0.8) },
         ]);
         sent.requests += 1;

@@ -35,7 +35,45 @@ export interface WorkloadOptions {
 export const BROWSER_USER_AGENT =
   'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
 const CRAWLER_USER_AGENT = 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)';
-const PATHS = ['/', '/pricing', '/product', '/product/integrations', '/customers', '/blog/gdpr-by-design', '/about', '/careers', '/contact', '/docs/getting-started'];
+/**
+ * A B2B site's pages, most visited first (drawn Zipf-distributed), with paths and titles of realistic length:
+ * leads count views per path and visits keep titles, so their size, and DynamoDB's bill, depend on them.
+ */
+const SITE: readonly (readonly [path: string, title: string])[] = [
+  ['/', 'Acme Sensors – Industrial IoT sensors for predictive maintenance'],
+  ['/pricing', 'Pricing and plans – Acme Sensors'],
+  ['/product', 'Product overview – Acme Sensors'],
+  ['/product/vibration-monitoring', 'Vibration monitoring for rotating equipment – Acme Sensors'],
+  ['/product/temperature-sensors', 'Wireless temperature sensors – Acme Sensors'],
+  ['/product/integrations', 'Integrations: SAP PM, Maximo, Azure IoT, AWS IoT – Acme Sensors'],
+  ['/customers', 'Customer stories – Acme Sensors'],
+  ['/customers/bosch-rexroth-predictive-maintenance', 'How Bosch Rexroth cut unplanned downtime by 38 % – Acme Sensors'],
+  ['/contact', 'Contact sales – Acme Sensors'],
+  ['/demo', 'Book a demo – Acme Sensors'],
+  ['/docs/getting-started', 'Getting started – Acme Sensors documentation'],
+  ['/docs/api/authentication', 'API authentication – Acme Sensors documentation'],
+  ['/docs/gateway/installation', 'Installing the edge gateway – Acme Sensors documentation'],
+  ['/blog/predictive-maintenance-roi-calculator', 'Predictive maintenance ROI: a calculator for plant managers – Acme Blog'],
+  ['/blog/iso-10816-vibration-severity-explained', 'ISO 10816 vibration severity, explained – Acme Blog'],
+  ['/blog/retrofitting-legacy-machines-with-iot', 'Retrofitting legacy machines with IoT sensors – Acme Blog'],
+  ['/resources/whitepaper-condition-monitoring-2026', 'Whitepaper: condition monitoring in 2026 – Acme Sensors'],
+  ['/resources/webinar-reducing-downtime', 'Webinar: reducing downtime with sensor data – Acme Sensors'],
+  ['/industries/automotive', 'Sensors for automotive manufacturing – Acme Sensors'],
+  ['/industries/food-and-beverage', 'Sensors for food and beverage plants – Acme Sensors'],
+  ['/industries/energy-and-utilities', 'Sensors for energy and utilities – Acme Sensors'],
+  ['/security', 'Security and compliance (ISO 27001, GDPR) – Acme Sensors'],
+  ['/partners', 'Partner programme – Acme Sensors'],
+  ['/about', 'About us – Acme Sensors'],
+  ['/careers', 'Careers – Acme Sensors'],
+  ['/careers/senior-embedded-engineer-munich', 'Senior embedded engineer (Munich) – Acme Sensors careers'],
+  ['/legal/privacy', 'Privacy notice – Acme Sensors'],
+  ['/legal/imprint', 'Imprint – Acme Sensors'],
+  ['/changelog', 'Changelog – Acme Sensors'],
+  ['/status', 'System status – Acme Sensors'],
+];
+
+/** The page title the workload sends for a path. */
+export const titleOf = (path: string): string => SITE.find(([candidate]) => candidate === path)?.[1] ?? path;
 const DEFAULT_SHARES = { isp: 0.35, hosting: 0.05, bot: 0.03, invalid: 0.01 };
 
 /** mulberry32: small, fast and good enough to draw a workload reproducibly. */
@@ -85,11 +123,13 @@ export function planWorkload(ipIntel: IpIntel, options: WorkloadOptions): Planne
   const zipf = zipfSampler(pools.business.length, options.zipfExponent ?? 1.0, random);
   const meanPages = options.meanPagesPerVisit ?? 3.5;
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
+  const page = zipfSampler(SITE.length, 1.0, random);
+  const pickPath = (): string => SITE[page()]?.[0] ?? '/';
 
   return Array.from({ length: options.visits }, (): PlannedVisit => {
-    const paths: string[] = [pick(PATHS)];
+    const paths: string[] = [pickPath()];
     // At most 25, the events one request may carry.
-    while (paths.length < 25 && random() > 1 / meanPages) paths.push(pick(PATHS));
+    while (paths.length < 25 && random() > 1 / meanPages) paths.push(pickPath());
     const draw = random();
     let threshold = 0;
     for (const kind of ['isp', 'hosting', 'bot', 'invalid'] as const) {
