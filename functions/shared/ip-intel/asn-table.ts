@@ -154,7 +154,8 @@ export class AsnTable {
     return this.spans.count;
   }
 
-  private get spans(): V4Spans {
+  /** The IPv4 spans, built on first use (about 15 ms). */
+  get spans(): V4Spans {
     return (this.v4Spans ??= V4Spans.build(this.v4Start, this.v4End));
   }
 

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { Reader, type Response } from 'maxmind';
 import type { Location } from '../api-schemas';
 import { ArtefactError, AsnTable, NO_RANGE, type RangeHit } from './asn-table';
+import type { V4Spans } from './v4-spans';
 import { classify, isLeadClass, type Classification } from './classify';
 import {
   InvalidNetworkError,
@@ -43,7 +44,8 @@ export interface IpIntelEngine extends IpIntel {
  * Loads the artefact from `dataDir` (`IP_DATA_DIR`: /var/task/ipdata on Lambda, <repo>/build/ipdata locally).
  * The location databases are opened on the first `locate()` of each family, to keep cold starts short.
  *
- * Speed: the network string is parsed by hand (`parseNetworkInto`). A query held entirely by one range or by one
+ * Speed: the network string is parsed by hand: for IPv4 by `V4Spans.slotOfNetwork`, which parses, finds the span
+ * and reads its cached match in one pass, else by `parseNetworkInto`. A query held entirely by one range or by one
  * gap between ranges (nearly all of them) is answered by `AsnTable.spanV4` (IPv4) or `coveringV6` and a
  * NetworkMatch built once per range and then shared (frozen, so no caller can change it for the next one): no
  * regular expression, no string or object is made per lookup. A /24 split between ranges is answered once and
@@ -64,6 +66,13 @@ export function loadIpIntel(dataDir: string): IpIntelEngine {
   // (AsnTable.spanV4), null for a gap between ranges; IPv6: one per range.
   let v4Matches: (NetworkMatch | null | undefined)[] | undefined;
   let v6Matches: (NetworkMatch | undefined)[] | undefined;
+  // The spans v4Matches is indexed by, set with it: the string fast path starts after the first IPv4 lookup, so
+  // a process that only ever sees IPv6 never builds them.
+  let spansV4: V4Spans | undefined;
+  const v4Slots = (): (NetworkMatch | null | undefined)[] => {
+    spansV4 = table.spans;
+    return slots(spansV4.count);
+  };
   const words = new Uint32Array(4);
 
   const classOf = (org: number, asn: number, name: string): Classification =>
@@ -90,7 +99,7 @@ export function loadIpIntel(dataDir: string): IpIntelEngine {
   const matchV4 = (first: number, last: number): NetworkMatch | undefined => {
     const span = table.spanV4(first, last);
     if (span >= 0) {
-      const match = (v4Matches ??= slots(table.spanCountV4))[span];
+      const match = (v4Matches ??= v4Slots())[span];
       return match === undefined ? rememberSpanV4(span) : (match ?? undefined);
     }
     return last - first === 255 ? (splitV4.get(first) ?? rememberSplitV4(first)) : splitMatchV4(first, last);
@@ -100,7 +109,7 @@ export function loadIpIntel(dataDir: string): IpIntelEngine {
   const rememberSpanV4 = (span: number): NetworkMatch | undefined => {
     const range = table.spanRangeV4(span);
     const match = range === NO_RANGE ? null : wholeRange(table.rangeV4(range));
-    (v4Matches ??= slots(table.spanCountV4))[span] = match;
+    (v4Matches ??= v4Slots())[span] = match;
     return match ?? undefined;
   };
 
@@ -134,6 +143,11 @@ export function loadIpIntel(dataDir: string): IpIntelEngine {
 
   return {
     lookupOrganisation(network: string): NetworkMatch | undefined {
+      if (spansV4 !== undefined && v4Matches !== undefined) {
+        // A span's match made earlier, or null for a gap; undefined sends the network down the general path below.
+        const match = spansV4.slotOfNetwork(network, v4Matches);
+        if (match !== undefined) return match ?? undefined;
+      }
       const family = parseNetworkInto(network, words);
       if (family === 4) return matchV4(words[0]!, words[1]!);
       if (family === 6) return matchV6(words[0]!, words[1]!, words[2]!, words[3]!);

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildIpData } from '../../../scripts/build-ipdata';
-import { loadIpIntel, type IpIntelEngine } from '../../../functions/shared/ip-intel';
+import { InvalidNetworkError, loadIpIntel, type IpIntelEngine } from '../../../functions/shared/ip-intel';
 import { AsnTable, NO_RANGE, SPLIT } from '../../../functions/shared/ip-intel/asn-table';
 import { formatIPv4, formatIPv6, parseNetwork, parseNetworkInto } from '../../../functions/shared/ip-intel/cidr';
 
@@ -204,6 +204,54 @@ describe('fast paths agree with the general lookup', () => {
       expect(intel.lookupIPv6Network(hi, lo, 48)).toEqual(
         intel.lookupOrganisation(`${formatIPv6((BigInt(hi) << 32n) | BigInt(lo), 0n)}/48`),
       );
+    }
+  });
+
+  test('IPv4 strings: once a span has its match, the string path returns what the numeric API returns', () => {
+    // The numeric API goes through the general path and fills the span's slot; the string lookup after it takes
+    // the fast path (V4Spans.slotOfNetwork) wherever that answers.
+    const random = prng(9);
+    for (let k = 0; k < 20_000; k++) {
+      const prefix = [24, 24, 24, 16, 20, 25, 32][k % 7] ?? 24;
+      const size = 2 ** (32 - prefix);
+      const first = Math.floor(u32(random) / size) * size;
+      const numeric = intel.lookupIPv4Network(first, prefix);
+      const text = v4Net(first, prefix);
+
+      expect([text, intel.lookupOrganisation(text)]).toEqual([text, numeric]);
+      expect(intel.lookupOrganisation(text)).toEqual(intel.lookupIPv4Network(first, prefix));
+      if (numeric !== undefined && numeric.confidence !== 'low') expect(intel.lookupOrganisation(text)).toBe(numeric);
+    }
+  });
+
+  test('IPv4 strings: mangled text is refused or answered as the numeric API answers it, with the caches warm', () => {
+    const random = prng(10);
+    const alphabet = '0123456789./ x:';
+    const seeds = ['193.16.4.0/24', '130.214.5.0/24', '8.8.8.0/24', '1.0.0.0/24', '52.94.0.0/24', '223.255.255.0/24'];
+    for (const seed of seeds) intel.lookupOrganisation(seed);
+    for (let k = 0; k < 20_000; k++) {
+      const chars = [...(seeds[k % seeds.length] ?? '')];
+      for (let edits = 1 + Math.floor(random() * 2); edits > 0; edits--) {
+        const at = Math.floor(random() * (chars.length + 1));
+        const c = alphabet[Math.floor(random() * alphabet.length)] ?? '';
+        const op = random();
+        if (op < 0.5) chars.splice(at, 1, c);
+        else if (op < 0.75) chars.splice(at, 0, c);
+        else chars.splice(at, 1);
+      }
+      const text = chars.join('');
+      let query;
+      try {
+        query = parseNetwork(text);
+      } catch {
+        expect(() => intel.lookupOrganisation(text)).toThrow(InvalidNetworkError);
+        continue;
+      }
+      if (query.family !== 4) continue;
+      // Warm the span first, so that the string lookup can take the fast path.
+      const numeric = intel.lookupIPv4Network(query.first, query.prefix);
+
+      expect([text, intel.lookupOrganisation(text)]).toEqual([text, numeric]);
     }
   });
 

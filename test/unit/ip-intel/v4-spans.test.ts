@@ -1,3 +1,4 @@
+import { formatIPv4, parseNetwork } from '../../../functions/shared/ip-intel/cidr';
 import { NO_RANGE, SPLIT, V4Spans } from '../../../functions/shared/ip-intel/v4-spans';
 
 // Small hand-made tables, so every kind of edge is present and visible: a gap at 0.0.0.0, ranges crossing /16
@@ -116,5 +117,121 @@ describe('V4Spans', () => {
     expect(spans0.count).toBe(2);
     expect(answer(spans0, 0, 255)).toBe(0);
     expect(answer(spans0, ip(0, 1, 0, 0), ip(0, 1, 0, 255))).toBe(NO_RANGE);
+  });
+});
+
+describe('V4Spans.slotOfNetwork (the string hot path)', () => {
+  const spans = spansOf(TABLE);
+  /** Slot i holds i, so the slot read is the span found. */
+  const ids = Array.from({ length: spans.count }, (_, i) => i);
+  const net = (first: number, prefix: number): string => `${formatIPv4(first)}/${prefix}`;
+  /** What the general path finds: the span holding all of the network, or undefined (refused, split, wider). */
+  const general = (text: string): number | undefined => {
+    let query;
+    try {
+      query = parseNetwork(text);
+    } catch {
+      return undefined;
+    }
+    if (query.family !== 4 || (query.first ^ query.last) >>> 16 !== 0) return undefined;
+    const span = spans.within16(query.first, query.last);
+    return span === SPLIT ? undefined : span;
+  };
+
+  test('finds the span within16 finds for every /24 of the /16s in use and around them, and never another', () => {
+    const tops = [0, 1, 256, 257, 2560, 2561, 2562, 2563, 2564, 5119, 5120, 5121, 7680, 7681, 57343, 57344, 65535];
+    for (const top of tops) {
+      for (let third = 0; third < 256; third++) {
+        const first = ip(top >> 8, top & 255, third, 0);
+        const text24 = net(first, 24);
+
+        expect([text24, spans.slotOfNetwork(text24, ids)]).toEqual([text24, general(text24)]);
+        // Longer prefixes are answered when the span also holds the first address of their /24.
+        for (const text of [net(first + 128, 25), net(first + 255, 32), net(first, 32)]) {
+          const fast = spans.slotOfNetwork(text, ids);
+          if (fast !== undefined) expect([text, fast]).toEqual([text, general(text)]);
+        }
+      }
+    }
+  });
+
+  test.each([
+    ['0.0.0.0/24', NO_RANGE],
+    ['0.0.0.0/16', NO_RANGE],
+    ['1.0.0.0/24', 0],
+    ['20.0.37.0/24', 41],
+    ['30.0.0.254/32', NO_RANGE],
+    ['255.255.255.0/24', 69],
+    ['255.255.255.255/32', 69],
+  ])('%s is the span of range %d', (text, range) => {
+    const span = spans.slotOfNetwork(text, ids);
+
+    expect(span).toBe(general(text));
+    expect(spans.range(span ?? -1)).toBe(range);
+  });
+
+  test.each([
+    ['a network split between spans', '1.0.1.0/24'],
+    ['a range starting inside the /24, looked up on its own', '30.0.0.255/32'],
+    ['a /20 across a crowded /16', '20.0.16.0/20'],
+    ['a prefix shorter than 16', '10.0.0.0/8'],
+    ['a 3-digit prefix length (parseNetwork takes it, the general path answers)', '1.0.0.0/024'],
+    ['a 1-digit prefix length', '0.0.0.0/0'],
+    ['host bits set', '1.0.0.1/24'],
+    ['a prefix longer than 32', '1.0.0.0/33'],
+    ['a leading zero in the first octet', '01.0.0.0/24'],
+    ['a leading zero in the second octet', '1.00.0.0/24'],
+    ['a leading zero in the third octet', '1.0.01.0/24'],
+    ['a leading zero in the fourth octet', '1.0.0.00/24'],
+    ['an octet over 255', '256.1.1.0/24'],
+    ['an octet over 255 in the last place', '1.1.1.256/32'],
+    ['a 4-digit octet', '1.0.1000.0/24'],
+    ['three octets', '1.2.3/24'],
+    ['five octets', '1.2.3.4.5/32'],
+    ['no prefix length', '1.2.3.0'],
+    ['an empty prefix length', '1.2.3.0/'],
+    ['a leading space', ' 1.2.3.0/24'],
+    ['a trailing space', '1.2.3.0/24 '],
+    ['a letter in the prefix length', '1.2.3.0/2a'],
+    ['a sign in the prefix length', '1.2.3.0/+24'],
+    ['an empty octet', '1..3.0/24'],
+    ['an IPv4-mapped IPv6 network', '::ffff:1.2.3.0/120'],
+    ['an IPv6 network', '2001:db8::/48'],
+    ['an empty string', ''],
+  ])('%s is left to the general path: %s', (_, text) => {
+    expect(spans.slotOfNetwork(text, ids)).toBeUndefined();
+  });
+
+  test('an empty slot sends the network to the general path', () => {
+    const empty: (number | undefined)[] = ids.map(() => undefined);
+
+    expect(spans.slotOfNetwork('1.0.0.0/24', empty)).toBeUndefined();
+  });
+
+  test('never answers what parseNetwork refuses, and agrees with it on mangled text', () => {
+    // Seeded, so a failure can be replayed.
+    let seed = 11;
+    const random = (): number => {
+      seed = (seed + 0x6d2b79f5) >>> 0;
+      let t = Math.imul(seed ^ (seed >>> 15), seed | 1);
+      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+    const alphabet = '0123456789./: x';
+    const seeds = ['1.0.0.0/24', '20.0.37.0/24', '30.0.0.255/32', '255.255.255.0/24', '10.1.7.0/25', '0.0.0.0/16'];
+    for (let k = 0; k < 30_000; k++) {
+      const chars = [...(seeds[k % seeds.length] ?? '')];
+      for (let edits = 1 + Math.floor(random() * 3); edits > 0; edits--) {
+        const at = Math.floor(random() * (chars.length + 1));
+        const c = alphabet[Math.floor(random() * alphabet.length)] ?? '';
+        const op = random();
+        if (op < 0.4) chars.splice(at, 1, c);
+        else if (op < 0.7) chars.splice(at, 0, c);
+        else chars.splice(at, 1);
+      }
+      const text = chars.join('');
+      const fast = spans.slotOfNetwork(text, ids);
+      if (fast !== undefined) expect([text, fast]).toEqual([text, general(text)]);
+    }
   });
 });
