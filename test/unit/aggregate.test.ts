@@ -76,6 +76,14 @@ describe('applyEvents', () => {
     expect(toLead(lead).topPages[0]).toEqual({ path: '/popular', views: 2 });
   });
 
+  it('cuts the path counts of a lead written under the earlier, larger bound', () => {
+    const first = applyEvents(undefined, identified, VISITOR, [pageview('https://e.com/x', '2026-11-25T10:00:00.000Z')], DEFAULT_RETENTION).lead;
+    const legacy = { ...first, pageCounts: Object.fromEntries(Array.from({ length: 25 }, (_, i) => [`/p${i}`, 25 - i])) };
+    const { lead } = applyEvents(legacy, identified, VISITOR, [pageview('https://e.com/p0', '2026-11-25T10:00:01.000Z')], DEFAULT_RETENTION);
+    expect(Object.keys(lead.pageCounts)).toHaveLength(MAX_TRACKED_PATHS);
+    expect(toLead(lead).topPages[0]).toEqual({ path: '/p0', views: 26 });
+  });
+
   it('derives the same lead id for the same site and organisation only', () => {
     expect(leadIdFor('demo', 'asn:1')).toBe(leadIdFor('demo', 'asn:1'));
     expect(leadIdFor('demo', 'asn:1')).not.toBe(leadIdFor('other', 'asn:1'));
