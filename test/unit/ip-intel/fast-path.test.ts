@@ -4,6 +4,7 @@ import { buildIpData } from '../../../scripts/build-ipdata';
 import { InvalidNetworkError, loadIpIntel, type IpIntelEngine } from '../../../functions/shared/ip-intel';
 import { AsnTable, NO_RANGE, SPLIT } from '../../../functions/shared/ip-intel/asn-table';
 import { formatIPv4, formatIPv6, parseNetwork, parseNetworkInto } from '../../../functions/shared/ip-intel/cidr';
+import { mangled, seededRandom } from '../support/mangle';
 
 // The hot path (hand-written parser, bucketed binary search, per-range matches) checked against the general code it
 // short-cuts, on the bundled data. Addresses are drawn from a seeded generator so a failure can be replayed.
@@ -16,15 +17,7 @@ beforeAll(() => {
   table = new AsnTable(readFileSync(join(outDir, 'asn.bin')));
 }, 120_000);
 
-function prng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const prng = seededRandom;
 const u32 = (random: () => number): number => Math.floor(random() * 2 ** 32);
 const v4Net = (first: number, prefix: number): string => `${formatIPv4(first)}/${prefix}`;
 
@@ -61,17 +54,7 @@ describe('parseNetworkInto agrees with parseNetwork', () => {
     const random = prng(2);
     const alphabet = '0123456789abcdefABCDEF.:/x ';
     const seeds = ['193.16.4.0/24', '2001:db8:1::/48', '0.0.0.0/0', '::/0', '1:2:3:4:5:6:7:8/64', '::ffff:192.0.2.0/120'];
-    for (let k = 0; k < 20_000; k++) {
-      const chars = [...(seeds[k % seeds.length] ?? '')];
-      for (let edits = 1 + Math.floor(random() * 3); edits > 0; edits--) {
-        const at = Math.floor(random() * (chars.length + 1));
-        const c = alphabet[Math.floor(random() * alphabet.length)] ?? '';
-        const op = random();
-        if (op < 0.4) chars.splice(at, 1, c);
-        else if (op < 0.7) chars.splice(at, 0, c);
-        else chars.splice(at, 1);
-      }
-      const text = chars.join('');
+    for (const text of mangled(seeds, alphabet, 20_000, random)) {
       const fast = decided(text);
       if (fast !== undefined) expect([text, fast]).toEqual([text, reference(text)]);
     }
@@ -229,17 +212,7 @@ describe('fast paths agree with the general lookup', () => {
     const alphabet = '0123456789./ x:';
     const seeds = ['193.16.4.0/24', '130.214.5.0/24', '8.8.8.0/24', '1.0.0.0/24', '52.94.0.0/24', '223.255.255.0/24'];
     for (const seed of seeds) intel.lookupOrganisation(seed);
-    for (let k = 0; k < 20_000; k++) {
-      const chars = [...(seeds[k % seeds.length] ?? '')];
-      for (let edits = 1 + Math.floor(random() * 2); edits > 0; edits--) {
-        const at = Math.floor(random() * (chars.length + 1));
-        const c = alphabet[Math.floor(random() * alphabet.length)] ?? '';
-        const op = random();
-        if (op < 0.5) chars.splice(at, 1, c);
-        else if (op < 0.75) chars.splice(at, 0, c);
-        else chars.splice(at, 1);
-      }
-      const text = chars.join('');
+    for (const text of mangled(seeds, alphabet, 20_000, random, 2)) {
       let query;
       try {
         query = parseNetwork(text);

@@ -1,5 +1,6 @@
 import { formatIPv4, parseNetwork } from '../../../functions/shared/ip-intel/cidr';
 import { NO_RANGE, SPLIT, V4Spans } from '../../../functions/shared/ip-intel/v4-spans';
+import { mangled, seededRandom } from '../support/mangle';
 
 // Small hand-made tables, so every kind of edge is present and visible: a gap at 0.0.0.0, ranges crossing /16
 // boundaries, neighbouring ranges without a gap, a /16 full of small ranges, a range starting at the last address
@@ -209,27 +210,10 @@ describe('V4Spans.slotOfNetwork (the string hot path)', () => {
   });
 
   test('never answers what parseNetwork refuses, and agrees with it on mangled text', () => {
-    // Seeded, so a failure can be replayed.
-    let seed = 11;
-    const random = (): number => {
-      seed = (seed + 0x6d2b79f5) >>> 0;
-      let t = Math.imul(seed ^ (seed >>> 15), seed | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
+    const random = seededRandom(11);
     const alphabet = '0123456789./: x';
     const seeds = ['1.0.0.0/24', '20.0.37.0/24', '30.0.0.255/32', '255.255.255.0/24', '10.1.7.0/25', '0.0.0.0/16'];
-    for (let k = 0; k < 30_000; k++) {
-      const chars = [...(seeds[k % seeds.length] ?? '')];
-      for (let edits = 1 + Math.floor(random() * 3); edits > 0; edits--) {
-        const at = Math.floor(random() * (chars.length + 1));
-        const c = alphabet[Math.floor(random() * alphabet.length)] ?? '';
-        const op = random();
-        if (op < 0.4) chars.splice(at, 1, c);
-        else if (op < 0.7) chars.splice(at, 0, c);
-        else chars.splice(at, 1);
-      }
-      const text = chars.join('');
+    for (const text of mangled(seeds, alphabet, 30_000, random)) {
       const fast = spans.slotOfNetwork(text, ids);
       if (fast !== undefined) expect([text, fast]).toEqual([text, general(text)]);
     }
