@@ -1,13 +1,5 @@
-/** mulberry32: seeded, so a failing case can be replayed. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(state ^ (state >>> 15), state | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+// The benchmark's seeded generator: seeded, so a failing case can be replayed.
+export { seededRandom } from '../../../scripts/bench/workload';
 
 /**
  * `count` strings made from `seeds` (in turn) by 1 to `maxEdits` random edits, each a replacement, an insertion or a
