@@ -9,18 +9,19 @@ const transformIgnorePatterns = ['/node_modules/(?!(@middy)/)'];
 // @middy/core exports only an `import` condition, which Jest's CommonJS resolver does not use.
 const moduleNameMapper = { '^@middy/(core|util)$': '<rootDir>/node_modules/@middy/$1/index.js' };
 const shared = { transform, transformIgnorePatterns, moduleNameMapper, testEnvironment: 'node' };
+// One DynamoDB Local and one SQS emulator per run: Jest runs a global setup module once however many projects name it.
+const emulators = {
+  globalSetup: '<rootDir>/test/integration/global-setup.ts',
+  globalTeardown: '<rootDir>/test/integration/global-teardown.ts',
+};
 
 const config: Config = {
   projects: [
     { ...shared, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
     { ...shared, displayName: 'infra', testMatch: ['<rootDir>/test/infra/**/*.test.ts'] },
-    {
-      ...shared,
-      displayName: 'integration',
-      testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
-      globalSetup: '<rootDir>/test/integration/global-setup.ts',
-      globalTeardown: '<rootDir>/test/integration/global-teardown.ts',
-    },
+    { ...shared, displayName: 'integration', testMatch: ['<rootDir>/test/integration/**/*.test.ts'], ...emulators },
+    // The benchmark tool's own tests (capacity units, cost model, the metering proxies), apart from the product's.
+    { ...shared, displayName: 'bench', testMatch: ['<rootDir>/test/bench/**/*.test.ts'], ...emulators },
   ],
 };
 

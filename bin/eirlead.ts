@@ -2,8 +2,8 @@
 import { App } from 'aws-cdk-lib';
 import { ConfigError, loadConfig, SUPPORTED_REGION } from '../lib/config';
 import { EirleadStack } from '../lib/eirlead-stack';
-import { applyNagPacks } from '../lib/nag';
-import { assertResidentRegion, ResidencyError } from '../lib/residency';
+import { applyNagPacks } from '../lib/guards/nag';
+import { assertResidentRegion, ResidencyError } from '../lib/guards/residency';
 
 const app = new App();
 try {

@@ -8,7 +8,7 @@ import {
   SitesSchema,
   type Retention,
   type Site,
-} from '../functions/shared/config';
+} from '../functions/contracts/deployment-config';
 
 /**
  * The deployment configuration, read from `cdk.json` context (or `-c key=value`) and validated before any

@@ -1,19 +1,19 @@
 import { Annotations, CfnOutput, Duration, Stack, Token, type StackProps } from 'aws-cdk-lib';
 import { HttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';
 import type { Construct } from 'constructs';
-import { LEADS_BY_LAST_SEEN_INDEX } from '../functions/shared/table';
+import { LEADS_BY_LAST_SEEN_INDEX } from '../functions/contracts/table';
 import type { EirleadConfig } from './config';
 import { Encryption } from './constructs/encryption';
 import { Enrichment } from './constructs/enrichment';
-import { HttpApi } from './constructs/http-api';
+import { RestApi } from './constructs/rest-api';
 import { Ingest } from './constructs/ingest';
 import { LeadsApi } from './constructs/leads-api';
 import { Operations } from './constructs/operations';
-import { PublicApi, splitMethodThrottling, type PublicRoute } from './constructs/public-api';
+import { PublicHttpApi, splitMethodThrottling, type PublicRoute } from './constructs/public-http-api';
 import { SaltCleanup } from './constructs/salt-cleanup';
 import { Waf } from './constructs/waf';
 import { Storage } from './constructs/storage';
-import { applyResidencyGuard, assertResidentRegion } from './residency';
+import { applyResidencyGuard, assertResidentRegion } from './guards/residency';
 
 export interface EirleadStackProps extends StackProps {
   /** Validated configuration (see `loadConfig`). */
@@ -66,7 +66,7 @@ export class EirleadStack extends Stack {
       ? splitMethodThrottling(config.throttle.methods, [events, preflight, snippet])
       : { publicRoutes: {}, rest: config.throttle.methods };
 
-    const httpApi = new HttpApi(this, 'HttpApi', {
+    const httpApi = new RestApi(this, 'HttpApi', {
       description: servedByHttpApi ? 'Eirlead API v1: leads' : 'Eirlead HTTP API v1: event ingest and leads',
       throttlingRateLimit: config.throttle.rateLimit,
       throttlingBurstLimit: config.throttle.burstLimit,
@@ -88,9 +88,9 @@ export class EirleadStack extends Stack {
           'The tracking snippet is the script customers embed in their public websites; every visitor\'s browser loads it without credentials, and it holds no data.',
       },
     ];
-    let publicApi: PublicApi | undefined;
+    let publicApi: PublicHttpApi | undefined;
     if (servedByHttpApi) {
-      publicApi = new PublicApi(this, 'PublicApi', {
+      publicApi = new PublicHttpApi(this, 'PublicApi', {
         routes: publicRoutes,
         throttlingRateLimit: config.throttle.rateLimit,
         throttlingBurstLimit: config.throttle.burstLimit,

@@ -14,8 +14,8 @@ import {
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
 import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { DEFAULT_RETENTION, type Retention } from '../functions/shared/config';
-import { LEAD_INDEX_ATTRIBUTES, LEADS_BY_LAST_SEEN_INDEX, TTL_ATTRIBUTE } from '../functions/shared/table';
+import { DEFAULT_RETENTION, type Retention } from '../functions/contracts/deployment-config';
+import { LEAD_INDEX_ATTRIBUTES, LEADS_BY_LAST_SEEN_INDEX, TTL_ATTRIBUTE } from '../functions/contracts/table';
 
 /**
  * Creates locally what the CDK stack creates on AWS: the single table and the queue with its DLQ.

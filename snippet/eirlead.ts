@@ -40,7 +40,7 @@ declare global {
 
 const OPT_OUT_KEY = 'eirlead:opt-out';
 const VISIT_KEY = 'eirlead:visit';
-/** The server's visit timeout (functions/shared/leads/aggregate.ts VISIT_TIMEOUT_MS). */
+/** The server's visit timeout (functions/domain/leads/aggregate.ts VISIT_TIMEOUT_MS). */
 const VISIT_TIMEOUT_MS = 18e5;
 /** Earlier page views a form sends along: with its page's page view, engagement and itself, within the API's 25. */
 const MAX_LINKED = 20;
@@ -140,7 +140,7 @@ if (script && config?.site && !win.eirlead?.loaded) {
   // One request per page, not two: the page view waits until the page is left or hidden (navigation, tab switch,
   // close; the last moment a browser reliably lets a page send anything) and goes out with the time the page was
   // visible. A page that stays open longer than MAX_DEFER_MS is sent then, so its lead does not wait for it.
-  // The full URL: the server keeps only the path (functions/shared/leads/aggregate.ts pathOf), in one place.
+  // The full URL: the server keeps only the path (functions/domain/leads/aggregate.ts pathOf), in one place.
   const here = (): string => (isSendableUrl(loc.href) ? loc.href : loc.origin + loc.pathname);
   let pageUrl = here();
   let pending: Fields | undefined;

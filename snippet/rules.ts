@@ -39,7 +39,7 @@ export function tcfDecision(tcData: TcData): boolean | undefined {
   return (consents[1] === true || tcData.purposeOneTreatment === true) && consents[9] === true;
 }
 
-/** The rule of the ingest API's `emailDomain` (functions/shared/api-schemas.ts): a domain name, never an address. */
+/** The rule of the ingest API's `emailDomain` (functions/contracts/api/schemas.ts): a domain name, never an address. */
 const DOMAIN = /^(?!-)[a-z0-9-]{1,63}(\.(?!-)[a-z0-9-]{1,63})+$/;
 
 /**

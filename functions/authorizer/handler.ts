@@ -1,8 +1,8 @@
 import type { APIGatewayAuthorizerResult, APIGatewayTokenAuthorizerEvent } from 'aws-lambda';
-import { ApiKeyStore } from '../shared/api-keys';
-import { requireEnv } from '../shared/env';
-import { logger } from '../shared/logger';
-import { dynamoDbDocumentClient } from '../shared/aws-clients';
+import { ApiKeyStore } from '../adapters/dynamodb/api-key-store';
+import { requireEnv } from '../platform/env';
+import { logger } from '../platform/logger';
+import { dynamoDbDocumentClient } from '../adapters/aws-clients';
 
 // API keys are checked here; what a key may do on which site is checked by the API function from this context.
 

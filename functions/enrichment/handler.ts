@@ -3,16 +3,16 @@ import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { dynamoDbDocumentClient } from '../shared/aws-clients';
-import { IpOverridesSchema, parseJsonEnv, RetentionSchema, SitesSchema } from '../shared/config';
-import { requireEnv } from '../shared/env';
-import { FormDomainFilter } from '../shared/form-domain';
-import { loadIpIntel } from '../shared/ip-intel';
-import { IpOverrideRules } from '../shared/ip-overrides';
-import { BatchEnricher } from '../shared/leads/enrich-batch';
-import { LeadStore } from '../shared/leads/lead-store';
-import { logger } from '../shared/logger';
-import { SiteRegistry } from '../shared/sites';
+import { dynamoDbDocumentClient } from '../adapters/aws-clients';
+import { IpOverridesSchema, parseJsonEnv, RetentionSchema, SitesSchema } from '../contracts/deployment-config';
+import { requireEnv } from '../platform/env';
+import { FormDomainFilter } from '../domain/form-domain';
+import { loadIpIntel } from '../domain/ip-intel';
+import { IpOverrideRules } from '../domain/ip-overrides';
+import { BatchEnricher } from './enrich-batch';
+import { LeadStore } from '../adapters/dynamodb/lead-store';
+import { logger } from '../platform/logger';
+import { SiteRegistry } from '../domain/sites';
 
 // Where a page view is enriched: truncated network → organisation → lead, a whole SQS batch at a time.
 

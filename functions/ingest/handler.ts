@@ -3,19 +3,19 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { IpOverridesSchema, parseJsonEnv, RetentionSchema, SitesSchema } from '../shared/config';
-import { requireEnv } from '../shared/env';
-import { badRequest, forbidden, header, httpErrorBoundary, json, noContent } from '../shared/http';
-import { isLikelyBot, parseIngestRequest, requireSiteUrls, visitorIp } from '../shared/ingest';
-import { IpOverrideRules } from '../shared/ip-overrides';
-import { keyServiceFromEnv } from '../shared/key-service';
-import { logger } from '../shared/logger';
-import { DailySaltStore } from '../shared/privacy/daily-salt';
-import { truncateIp } from '../shared/privacy/network';
-import { visitorPseudonym } from '../shared/privacy/pseudonym';
-import type { QueuedRequest } from '../shared/queue-message';
-import { SiteRegistry } from '../shared/sites';
-import { dynamoDbDocumentClient, sqsClient } from '../shared/aws-clients';
+import { IpOverridesSchema, parseJsonEnv, RetentionSchema, SitesSchema } from '../contracts/deployment-config';
+import { requireEnv } from '../platform/env';
+import { badRequest, forbidden, header, httpErrorBoundary, json, noContent } from '../platform/http';
+import { isLikelyBot, parseIngestRequest, requireSiteUrls, visitorIp } from './parse-request';
+import { IpOverrideRules } from '../domain/ip-overrides';
+import { keyServiceFromEnv } from '../adapters/kms/key-service';
+import { logger } from '../platform/logger';
+import { DailySaltStore } from '../adapters/dynamodb/daily-salt-store';
+import { truncateIp } from '../domain/privacy/network';
+import { visitorPseudonym } from '../domain/privacy/pseudonym';
+import type { QueuedRequest } from '../contracts/queue-message';
+import { SiteRegistry } from '../domain/sites';
+import { dynamoDbDocumentClient, sqsClient } from '../adapters/aws-clients';
 
 // Where a page view enters: POST /v1/events → validate → minimise the IP → queue for enrichment.
 

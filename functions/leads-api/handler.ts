@@ -1,21 +1,21 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { LeadPathSchema, ListLeadsQuerySchema, SitePathSchema } from '../shared/api-schemas';
-import { AuditLog } from '../shared/audit';
-import { parseJsonEnv, RetentionSchema } from '../shared/config';
-import { requireEnv } from '../shared/env';
-import { badRequest, header, HttpError, httpErrorBoundary, json, noContent, notFound, parseWith, SECURITY_HEADERS } from '../shared/http';
-import { keyServiceFromEnv } from '../shared/key-service';
-import { DataSubjectRequests } from '../shared/leads/data-subject';
-import { LeadStore } from '../shared/leads/lead-store';
-import { AccessQuerySchema, AuditQuerySchema, ErasureRequestSchema } from '../shared/privacy-schemas';
-import { DailySaltStore } from '../shared/privacy/daily-salt';
-import { truncateIp } from '../shared/privacy/network';
-import { grantOf, requireScope } from '../shared/leads/leads-api';
-import { logger } from '../shared/logger';
-import { buildOpenApiDocument } from '../shared/openapi';
-import { dynamoDbDocumentClient } from '../shared/aws-clients';
+import { LeadPathSchema, ListLeadsQuerySchema, SitePathSchema } from '../contracts/api/schemas';
+import { AuditLog } from '../adapters/dynamodb/audit-log';
+import { parseJsonEnv, RetentionSchema } from '../contracts/deployment-config';
+import { requireEnv } from '../platform/env';
+import { badRequest, header, HttpError, httpErrorBoundary, json, noContent, notFound, parseWith, SECURITY_HEADERS } from '../platform/http';
+import { keyServiceFromEnv } from '../adapters/kms/key-service';
+import { DataSubjectRequests } from './data-subject-requests';
+import { LeadStore } from '../adapters/dynamodb/lead-store';
+import { AccessQuerySchema, AuditQuerySchema, ErasureRequestSchema } from '../contracts/api/privacy';
+import { DailySaltStore } from '../adapters/dynamodb/daily-salt-store';
+import { truncateIp } from '../domain/privacy/network';
+import { grantOf, requireScope } from './grants';
+import { logger } from '../platform/logger';
+import { buildOpenApiDocument } from '../contracts/openapi';
+import { dynamoDbDocumentClient } from '../adapters/aws-clients';
 
 // Where leads are read and erased, and data-subject requests answered, behind the API-key authoriser.
 // Every read, export and erasure is written to the audit trail before it is answered.

@@ -1,8 +1,8 @@
-import { parseJsonEnv, RetentionSchema } from '../shared/config';
-import { requireEnv } from '../shared/env';
-import { logger } from '../shared/logger';
-import { destroyExpiredSalts } from '../shared/privacy/salt-cleanup';
-import { dynamoDbDocumentClient } from '../shared/aws-clients';
+import { parseJsonEnv, RetentionSchema } from '../contracts/deployment-config';
+import { requireEnv } from '../platform/env';
+import { logger } from '../platform/logger';
+import { destroyExpiredSalts } from '../adapters/dynamodb/salt-cleanup';
+import { dynamoDbDocumentClient } from '../adapters/aws-clients';
 
 // Where salts expire on time: run every hour by a schedule, so no salt outlives its hours by more than one.
 

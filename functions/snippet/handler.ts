@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { requireEnv } from '../shared/env';
-import { header, SECURITY_HEADERS } from '../shared/http';
+import { requireEnv } from '../platform/env';
+import { header, SECURITY_HEADERS } from '../platform/http';
 
-// GET /v1/snippet.js: the tracking snippet, built by scripts/build-snippet.ts and copied into the bundle
+// GET /v1/snippet.js: the tracking snippet, built by scripts/build/snippet.ts and copied into the bundle
 // (locally: build/snippet/eirlead.js). Read once per cold start; it changes only with a deployment.
 
 const code = readFileSync(requireEnv('SNIPPET_FILE'), 'utf8');

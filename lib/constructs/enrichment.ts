@@ -5,7 +5,7 @@ import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { type IpOverrides, NO_IP_OVERRIDES, type Retention, type Site } from '../../functions/shared/config';
+import { type IpOverrides, NO_IP_OVERRIDES, type Retention, type Site } from '../../functions/contracts/deployment-config';
 import { bindTable, EirleadFunction } from './lambda-function';
 
 /** Where the IP data sits inside the bundle, and so at run time under /var/task. */

@@ -4,7 +4,7 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { type IpOverrides, NO_IP_OVERRIDES, type Retention, type Site } from '../../functions/shared/config';
+import { type IpOverrides, NO_IP_OVERRIDES, type Retention, type Site } from '../../functions/contracts/deployment-config';
 import { bindTable, EirleadFunction } from './lambda-function';
 
 /** AWS guidance for Lambda SQS sources: visibility timeout at least six times the function timeout. */

@@ -4,13 +4,13 @@ import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { Construct } from 'constructs';
-import type { Retention } from '../../functions/shared/config';
-import type { HttpApi } from './http-api';
+import type { Retention } from '../../functions/contracts/deployment-config';
+import type { RestApi } from './rest-api';
 import { bindTable, EirleadFunction } from './lambda-function';
 
 export interface LeadsApiProps {
   /** The REST API the routes are added to (below `/v1`). */
-  readonly httpApi: HttpApi;
+  readonly httpApi: RestApi;
   readonly table: dynamodb.ITableV2;
   /** The project key: data-subject requests decrypt daily salts to recognise the subject's own visits. */
   readonly encryptionKey: kms.IKey;

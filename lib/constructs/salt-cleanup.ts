@@ -4,7 +4,7 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { Construct } from 'constructs';
-import type { Retention } from '../../functions/shared/config';
+import type { Retention } from '../../functions/contracts/deployment-config';
 import { bindTable, EirleadFunction } from './lambda-function';
 
 export interface SaltCleanupProps {

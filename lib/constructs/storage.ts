@@ -2,7 +2,7 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { LEAD_INDEX_ATTRIBUTES, LEADS_BY_LAST_SEEN_INDEX, TTL_ATTRIBUTE } from '../../functions/shared/table';
+import { LEAD_INDEX_ATTRIBUTES, LEADS_BY_LAST_SEEN_INDEX, TTL_ATTRIBUTE } from '../../functions/contracts/table';
 
 export interface StorageProps {
   /** Customer-managed key the table is encrypted with. */
@@ -21,7 +21,7 @@ export interface StorageProps {
 }
 
 /**
- * The single table (key design in functions/shared/table.ts). Every item carries the TTL attribute, so
+ * The single table (key design in functions/contracts/table.ts). Every item carries the TTL attribute, so
  * retention is enforced by the table itself rather than by a clean-up job that could stop running.
  */
 export class Storage extends Construct {

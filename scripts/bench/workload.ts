@@ -1,4 +1,4 @@
-import type { IpIntel } from '../../functions/shared/ip-intel';
+import type { IpIntel } from '../../functions/domain/ip-intel';
 
 /**
  * A synthetic but realistic visitor mix for the benchmark and the load tests, drawn from the bundled IP data

@@ -1,7 +1,7 @@
 import { App, Duration } from 'aws-cdk-lib';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { ConfigError } from '../../lib/config';
-import { applyNagPacks, nagPacks } from '../../lib/nag';
+import { applyNagPacks, nagPacks } from '../../lib/guards/nag';
 import { buildApp } from './support';
 
 /** Every unacknowledged finding of every pack, as `RuleId @ construct path`, so a failure names both. */

@@ -1,13 +1,13 @@
 import { CfnResource, Duration } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { LEADS_BY_LAST_SEEN_INDEX } from '../../functions/shared/table';
+import { LEADS_BY_LAST_SEEN_INDEX } from '../../functions/contracts/table';
 import type { Encryption } from '../../lib/constructs/encryption';
-import type { HttpApi } from '../../lib/constructs/http-api';
+import type { RestApi } from '../../lib/constructs/rest-api';
 import type { Ingest } from '../../lib/constructs/ingest';
 import { Operations, type OperationsProps } from '../../lib/constructs/operations';
 import type { Storage } from '../../lib/constructs/storage';
 import type { EirleadStack } from '../../lib/eirlead-stack';
-import { nagPacks } from '../../lib/nag';
+import { nagPacks } from '../../lib/guards/nag';
 import { buildApp } from './support';
 
 type Resource = { Type: string; Properties: Record<string, unknown> };
@@ -307,7 +307,7 @@ describe('Operations props', () => {
         queue: ingest.queue,
         deadLetterQueue: ingest.deadLetterQueue,
         table: child<Storage>('Storage').table,
-        api: child<HttpApi>('HttpApi').api,
+        api: child<RestApi>('HttpApi').api,
         encryptionKey: child<Encryption>('Encryption').key,
       },
     };

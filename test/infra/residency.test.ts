@@ -9,7 +9,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { projectRoot } from '../../lib/project-root';
-import { RESIDENCY_RULES, residencyFindings } from '../../lib/residency';
+import { RESIDENCY_RULES, residencyFindings } from '../../lib/guards/residency';
 import { buildApp } from './support';
 
 /** Synthesises and returns the validation error message ('' when synth succeeds). */

@@ -1,6 +1,6 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { LEAD_INDEX_ATTRIBUTES, LEADS_BY_LAST_SEEN_INDEX, TTL_ATTRIBUTE } from '../../functions/shared/table';
+import { LEAD_INDEX_ATTRIBUTES, LEADS_BY_LAST_SEEN_INDEX, TTL_ATTRIBUTE } from '../../functions/contracts/table';
 import { FUNCTION_RUNTIME } from '../../lib/constructs/lambda-function';
 import { buildApp } from './support';
 

@@ -1,4 +1,4 @@
-import { ApiKeyStore, generateApiKey } from '../../functions/shared/api-keys';
+import { ApiKeyStore, generateApiKey } from '../../functions/adapters/dynamodb/api-key-store';
 import { createTestResources, type TestResources } from './support/local-aws';
 
 let resources: TestResources;

@@ -1,14 +1,14 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import type { TrackedEvent } from '../../functions/shared/api-schemas';
-import { DEFAULT_RETENTION } from '../../functions/shared/config';
-import { LocalKeyService } from '../../functions/shared/key-service';
-import { leadIdFor } from '../../functions/shared/leads/aggregate';
-import { DataSubjectRequests } from '../../functions/shared/leads/data-subject';
-import { LeadStore } from '../../functions/shared/leads/lead-store';
-import { DailySaltStore, utcDay } from '../../functions/shared/privacy/daily-salt';
-import { visitorPseudonym } from '../../functions/shared/privacy/pseudonym';
-import { keys, toEpochSeconds } from '../../functions/shared/table';
+import type { TrackedEvent } from '../../functions/contracts/api/schemas';
+import { DEFAULT_RETENTION } from '../../functions/contracts/deployment-config';
+import { LocalKeyService } from '../../functions/adapters/kms/key-service';
+import { leadIdFor } from '../../functions/domain/leads/aggregate';
+import { DataSubjectRequests } from '../../functions/leads-api/data-subject-requests';
+import { LeadStore } from '../../functions/adapters/dynamodb/lead-store';
+import { DailySaltStore, utcDay } from '../../functions/adapters/dynamodb/daily-salt-store';
+import { visitorPseudonym } from '../../functions/domain/privacy/pseudonym';
+import { keys, toEpochSeconds } from '../../functions/contracts/table';
 import { createTestResources, type TestResources } from './support/local-aws';
 
 let resources: TestResources;

@@ -1,5 +1,5 @@
 import { GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
-import { redrive } from '../../scripts/dlq';
+import { redrive } from '../../scripts/ops/dlq';
 import { createTestResources, type TestResources } from './support/local-aws';
 
 let resources: TestResources;

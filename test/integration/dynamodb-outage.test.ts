@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadIpIntel } from '../../functions/shared/ip-intel';
+import { loadIpIntel } from '../../functions/domain/ip-intel';
 import { freePort, type RunningEmulator, startDynamoDbLocal } from '../../local/emulators';
 import { planWorkload } from '../../scripts/bench/workload';
 import {

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import type { TrackedEvent } from '../../functions/shared/api-schemas';
-import { DEFAULT_RETENTION } from '../../functions/shared/config';
-import { leadIdFor } from '../../functions/shared/leads/aggregate';
-import { LeadStore } from '../../functions/shared/leads/lead-store';
+import type { TrackedEvent } from '../../functions/contracts/api/schemas';
+import { DEFAULT_RETENTION } from '../../functions/contracts/deployment-config';
+import { leadIdFor } from '../../functions/domain/leads/aggregate';
+import { LeadStore } from '../../functions/adapters/dynamodb/lead-store';
 import { createTestResources, type TestResources } from './support/local-aws';
 
 let resources: TestResources;

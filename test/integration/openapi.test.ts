@@ -2,9 +2,9 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
-import { DEFAULT_RETENTION } from '../../functions/shared/config';
-import { leadIdFor } from '../../functions/shared/leads/aggregate';
-import { LeadStore } from '../../functions/shared/leads/lead-store';
+import { DEFAULT_RETENTION } from '../../functions/contracts/deployment-config';
+import { leadIdFor } from '../../functions/domain/leads/aggregate';
+import { LeadStore } from '../../functions/adapters/dynamodb/lead-store';
 import { apiEvent, lambdaContext } from '../unit/support/events';
 import { createTestResources, type TestResources } from './support/local-aws';
 

@@ -1,8 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
-import { loadIpIntel } from '../../functions/shared/ip-intel';
-import { truncateIp } from '../../functions/shared/privacy/network';
-import type { QueuedRequest } from '../../functions/shared/queue-message';
+import { loadIpIntel } from '../../functions/domain/ip-intel';
+import { truncateIp } from '../../functions/domain/privacy/network';
+import type { QueuedRequest } from '../../functions/contracts/queue-message';
 import { planWorkload } from '../../scripts/bench/workload';
 import {
   captureMetrics,

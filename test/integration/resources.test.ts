@@ -5,7 +5,7 @@ import {
   UpdateTableCommand,
 } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { keys, LEAD_INDEX_ATTRIBUTES, LEADS_BY_LAST_SEEN_INDEX, nowEpochSeconds } from '../../functions/shared/table';
+import { keys, LEAD_INDEX_ATTRIBUTES, LEADS_BY_LAST_SEEN_INDEX, nowEpochSeconds } from '../../functions/contracts/table';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/emulators';
 import { ensureTable } from '../../local/resources';
 import { createTableWithAllProjectedIndex, emulatorEndpoints, uniqueName } from './support/local-aws';

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { LocalKeyService } from '../../functions/shared/key-service';
-import { DailySaltStore } from '../../functions/shared/privacy/daily-salt';
-import { destroyExpiredSalts } from '../../functions/shared/privacy/salt-cleanup';
-import { keys } from '../../functions/shared/table';
+import { LocalKeyService } from '../../functions/adapters/kms/key-service';
+import { DailySaltStore } from '../../functions/adapters/dynamodb/daily-salt-store';
+import { destroyExpiredSalts } from '../../functions/adapters/dynamodb/salt-cleanup';
+import { keys } from '../../functions/contracts/table';
 import { createTestResources, type TestResources } from './support/local-aws';
 
 let resources: TestResources;

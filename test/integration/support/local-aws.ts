@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { CreateTableCommand, DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeleteQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { DEFAULT_RETENTION, NO_IP_OVERRIDES } from '../../../functions/shared/config';
+import { DEFAULT_RETENTION, NO_IP_OVERRIDES } from '../../../functions/contracts/deployment-config';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../../local/emulators';
 import { ensureQueues, ensureTable, type Queues } from '../../../local/resources';
 import { DYNAMODB_ENDPOINT_ENV, SQS_ENDPOINT_ENV } from './emulator-env';

@@ -1,0 +1,213 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  BatchWriteCommand,
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  type QueryCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { z } from 'zod';
+import type { Lead, LeadWithVisits, ListLeadsQuery, TrackedEvent } from '../../contracts/api/schemas';
+import type { Retention } from '../../contracts/deployment-config';
+import { decodeCursor, encodeCursor } from './cursor';
+import { type Item, queryAll } from './query';
+import { keys, LEADS_BY_LAST_SEEN_INDEX, toEpochSeconds } from '../../contracts/table';
+import { applyRequests, type Identified, publicVisit, type StoredLead, toLead, type VisitPart, visitsFromItems } from '../../domain/leads/aggregate';
+
+const MAX_ATTEMPTS = 10;
+const MAX_VISITS_IN_DETAIL = 100;
+
+export type RecordOutcome = { status: 'recorded'; applied: number; duplicates: number } | { status: 'duplicate' };
+
+export interface LeadRequest {
+  readonly visitorId: string;
+  readonly events: readonly TrackedEvent[];
+}
+
+/**
+ * Where leads are stored. All queued requests of one lead in a batch become one read and two kinds of write,
+ * with no transaction and no deduplication item:
+ * 1. the lead, guarded by its version (optimistic locking: several enrichment instances may update the same
+ *    organisation's lead at once). It carries the event keys of its open visits, so a redelivered event is found
+ *    on the read and skipped. This write is the commit point: it decides which visit each event belongs to;
+ * 2. then one small item per request and visit (a visit part), keyed by its first event, so writing it again
+ *    changes nothing. A delivery that failed after the commit is completed by its redelivery, which finds its
+ *    events applied and writes their parts again. Nothing is written before the commit, so a lost version race
+ *    leaves nothing behind to clean up.
+ */
+export class LeadStore {
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly tableName: string,
+    private readonly retention: Retention,
+    private readonly clock: () => Date = () => new Date(),
+  ) {}
+
+  /** One queued request; see `recordRequests`. */
+  recordRequest(identified: Identified & { leadId: string }, visitorId: string, events: readonly TrackedEvent[]): Promise<RecordOutcome> {
+    return this.recordRequests(identified, [{ visitorId, events }]);
+  }
+
+  /** Every request of one lead from a batch, applied once however often each was delivered. */
+  async recordRequests(identified: Identified & { leadId: string }, requests: readonly LeadRequest[]): Promise<RecordOutcome> {
+    for (let attempt = 1; ; attempt++) {
+      const existing = await this.readStoredLead(identified.siteId, identified.leadId);
+      const { lead, parts, replays, applied, duplicates } = applyRequests(existing.live, identified, requests, this.retention);
+      if (lead) {
+        try {
+          await this.doc.send(
+            new PutCommand({
+              TableName: this.tableName,
+              Item: { ...keys.lead(lead.siteId, lead.leadId), ...keys.leadIndex(lead.siteId, lead.lastSeenAt, lead.leadId), ...lead },
+              ...(existing.version === undefined
+                ? { ConditionExpression: 'attribute_not_exists(pk)' }
+                : { ConditionExpression: 'version = :expected', ExpressionAttributeValues: { ':expected': existing.version } }),
+            }),
+          );
+        } catch (error) {
+          if (!(error instanceof ConditionalCheckFailedException) || attempt >= MAX_ATTEMPTS) throw error;
+          // Another instance updated the lead first: back off with full jitter, then re-read and re-apply.
+          await sleep(Math.random() * 25 * 2 ** attempt);
+          continue;
+        }
+      }
+      await this.writeParts(identified.siteId, identified.leadId, [...parts, ...replays]);
+      return lead ? { status: 'recorded', applied, duplicates } : { status: 'duplicate' };
+    }
+  }
+
+  private async writeParts(siteId: string, leadId: string, parts: readonly VisitPart[]): Promise<void> {
+    const puts = parts.map(({ visitId, partKey, ...part }) => ({
+      PutRequest: { Item: { ...keys.visitPart(siteId, leadId, visitId, partKey), ...part } },
+    }));
+    for (let i = 0; i < puts.length; i += 25) await this.batchWrite(puts.slice(i, i + 25));
+  }
+
+  /** A BatchWriteItem of up to 25 requests, retrying what DynamoDB left unprocessed (under throttling). */
+  private async batchWrite(requests: readonly Record<string, unknown>[]): Promise<void> {
+    let pending = [...requests];
+    for (let attempt = 1; pending.length > 0; attempt++) {
+      const result = await this.doc.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: pending } }));
+      pending = (result.UnprocessedItems?.[this.tableName] ?? []) as typeof pending;
+      if (pending.length > 0) {
+        if (attempt >= MAX_ATTEMPTS) throw new Error(`DynamoDB left ${pending.length} writes unprocessed; retry the request`);
+        await sleep(Math.random() * 25 * 2 ** attempt);
+      }
+    }
+  }
+
+  /** The stored lead, and its version even when it has expired (the item may linger until TTL removes it). */
+  private async readStoredLead(siteId: string, leadId: string): Promise<{ live?: StoredLead; version?: number }> {
+    const { Item } = await this.doc.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.lead(siteId, leadId), ConsistentRead: true }),
+    );
+    if (!Item) return {};
+    const stored = Item as unknown as StoredLead;
+    return this.isLive(Item) ? { live: stored, version: stored.version } : { version: stored.version };
+  }
+
+  private isLive(item: Item): boolean {
+    return typeof item.expiresAt === 'number' && item.expiresAt > toEpochSeconds(this.clock());
+  }
+
+  /** Newest `lastSeenAt` first, from the site's index partition; never a Scan. */
+  async listLeads(siteId: string, query: ListLeadsQuery): Promise<{ items: Lead[]; nextCursor: string | null }> {
+    const names: Record<string, string> = { '#expiresAt': 'expiresAt' };
+    const values: Record<string, unknown> = { ':site': keys.siteLeads(siteId), ':now': toEpochSeconds(this.clock()) };
+    let keyCondition = 'gsi1pk = :site';
+    const since = query.since ? new Date(query.since).toISOString() : undefined;
+    const until = query.until ? new Date(query.until).toISOString() : undefined;
+    if (since && until) {
+      keyCondition += ' AND gsi1sk BETWEEN :since AND :until';
+      Object.assign(values, { ':since': since, ':until': until });
+    } else if (since) {
+      keyCondition += ' AND gsi1sk >= :since';
+      values[':since'] = since;
+    } else if (until) {
+      keyCondition += ' AND gsi1sk < :until';
+      values[':until'] = until;
+    }
+    let filter = '#expiresAt > :now';
+    if (query.country) {
+      filter += ' AND #location.country = :country';
+      names['#location'] = 'location';
+      values[':country'] = query.country;
+    }
+    const input: QueryCommandInput = {
+      TableName: this.tableName,
+      IndexName: LEADS_BY_LAST_SEEN_INDEX,
+      KeyConditionExpression: keyCondition,
+      FilterExpression: filter,
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
+      ScanIndexForward: false,
+    };
+
+    const items: Item[] = [];
+    let startKey: Item | undefined = query.cursor
+      ? decodeCursor(query.cursor, LeadCursorSchema, (key) => key.gsi1pk === keys.siteLeads(siteId) && key.pk.startsWith(`SITE#${siteId}#LEAD#`))
+      : undefined;
+    let exhausted = false;
+    // Filters apply after DynamoDB's Limit, so keep reading until the page is full or the partition ends.
+    while (items.length < query.limit) {
+      const page = await this.doc.send(
+        new QueryCommand({ ...input, Limit: query.limit - items.length + 1, ExclusiveStartKey: startKey }),
+      );
+      items.push(...(page.Items ?? []));
+      startKey = page.LastEvaluatedKey;
+      if (!startKey) {
+        exhausted = true;
+        break;
+      }
+    }
+    const pageItems = items.slice(0, query.limit);
+    const last = pageItems[pageItems.length - 1];
+    const more = items.length > query.limit || !exhausted;
+    return {
+      items: pageItems.map((item) => toLead(item as unknown as StoredLead)),
+      nextCursor: more && last ? encodeCursor({ pk: last.pk, sk: last.sk, gsi1pk: last.gsi1pk, gsi1sk: last.gsi1sk }) : null,
+    };
+  }
+
+  async getLead(siteId: string, leadId: string): Promise<LeadWithVisits | undefined> {
+    const items = await this.partition(siteId, leadId);
+    const leadItem = items.find((item) => item.sk === 'LEAD');
+    if (!leadItem || !this.isLive(leadItem)) return undefined;
+    const visits = visitsFromItems(items.filter((item) => typeof item.sk === 'string' && item.sk.startsWith('VISIT#') && this.isLive(item)))
+      .map(publicVisit)
+      .sort((a, b) => b.startedAt.localeCompare(a.startedAt))
+      .slice(0, MAX_VISITS_IN_DETAIL);
+    return { ...toLead(leadItem as unknown as StoredLead), visits };
+  }
+
+  /**
+   * Deletes the lead and all its visits. The lead item goes first: every read starts from it, so the
+   * lead and its visits disappear from reads at once even while the visits are still being removed.
+   * Returns whether a live lead existed.
+   */
+  async deleteLead(siteId: string, leadId: string): Promise<boolean> {
+    const items = await this.partition(siteId, leadId, 'pk, sk, expiresAt');
+    const leadItem = items.find((item) => item.sk === 'LEAD');
+    const existed = leadItem !== undefined && this.isLive(leadItem);
+    if (leadItem) await this.doc.send(new DeleteCommand({ TableName: this.tableName, Key: keys.lead(siteId, leadId) }));
+    const rest = items.filter((item) => item.sk !== 'LEAD').map((item) => ({ DeleteRequest: { Key: { pk: item.pk, sk: item.sk } } }));
+    for (let i = 0; i < rest.length; i += 25) await this.batchWrite(rest.slice(i, i + 25));
+    return existed;
+  }
+
+  private async partition(siteId: string, leadId: string, projection?: string): Promise<Item[]> {
+    return queryAll(this.doc, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': keys.leadPartition(siteId, leadId) },
+      ConsistentRead: true,
+      ...(projection ? { ProjectionExpression: projection } : {}),
+    });
+  }
+
+}
+
+const LeadCursorSchema = z.strictObject({ pk: z.string(), sk: z.string(), gsi1pk: z.string(), gsi1sk: z.string() });

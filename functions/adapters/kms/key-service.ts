@@ -1,0 +1,80 @@
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { DecryptCommand, GenerateDataKeyCommand, type KMSClient } from '@aws-sdk/client-kms';
+import { requireEnv } from '../../platform/env';
+import { kmsClient } from '../aws-clients';
+
+/**
+ * The one place the project key is used. On AWS it is the customer-managed KMS key; locally, where no KMS
+ * emulator exists, a 256-bit master key kept in the local data directory plays its role.
+ */
+export interface DataKey {
+  readonly plaintext: Uint8Array;
+  readonly ciphertext: Uint8Array;
+}
+
+export interface KeyService {
+  /** A fresh random 256-bit key, returned in plaintext and encrypted under the project key. */
+  generateDataKey(): Promise<DataKey>;
+  decrypt(ciphertext: Uint8Array): Promise<Uint8Array>;
+}
+
+/** Binds every ciphertext to its purpose, so a salt ciphertext cannot be decrypted as anything else. */
+const ENCRYPTION_CONTEXT = { purpose: 'eirlead-daily-salt' } as const;
+
+export class KmsKeyService implements KeyService {
+  constructor(
+    private readonly client: KMSClient,
+    private readonly keyId: string,
+  ) {}
+
+  async generateDataKey(): Promise<DataKey> {
+    const result = await this.client.send(
+      new GenerateDataKeyCommand({ KeyId: this.keyId, KeySpec: 'AES_256', EncryptionContext: ENCRYPTION_CONTEXT }),
+    );
+    if (!result.Plaintext || !result.CiphertextBlob) throw new Error('KMS GenerateDataKey returned no key');
+    return { plaintext: result.Plaintext, ciphertext: result.CiphertextBlob };
+  }
+
+  async decrypt(ciphertext: Uint8Array): Promise<Uint8Array> {
+    const result = await this.client.send(
+      new DecryptCommand({ KeyId: this.keyId, CiphertextBlob: ciphertext, EncryptionContext: ENCRYPTION_CONTEXT }),
+    );
+    if (!result.Plaintext) throw new Error('KMS Decrypt returned no plaintext');
+    return result.Plaintext;
+  }
+}
+
+const IV_BYTES = 12;
+const TAG_BYTES = 16;
+
+/** AES-256-GCM envelope encryption under a local master key: iv | tag | ciphertext. */
+export class LocalKeyService implements KeyService {
+  private readonly aad = Buffer.from(JSON.stringify(ENCRYPTION_CONTEXT));
+
+  constructor(private readonly masterKey: Buffer) {
+    if (masterKey.length !== 32) throw new Error('The local master key must be 32 bytes');
+  }
+
+  async generateDataKey(): Promise<DataKey> {
+    const plaintext = randomBytes(32);
+    const iv = randomBytes(IV_BYTES);
+    const cipher = createCipheriv('aes-256-gcm', this.masterKey, iv).setAAD(this.aad);
+    const encrypted = Buffer.concat([cipher.update(plaintext), cipher.final()]);
+    return { plaintext, ciphertext: Buffer.concat([iv, cipher.getAuthTag(), encrypted]) };
+  }
+
+  async decrypt(ciphertext: Uint8Array): Promise<Uint8Array> {
+    const blob = Buffer.from(ciphertext);
+    const decipher = createDecipheriv('aes-256-gcm', this.masterKey, blob.subarray(0, IV_BYTES)).setAAD(this.aad);
+    decipher.setAuthTag(blob.subarray(IV_BYTES, IV_BYTES + TAG_BYTES));
+    return Buffer.concat([decipher.update(blob.subarray(IV_BYTES + TAG_BYTES)), decipher.final()]);
+  }
+}
+
+/** `KEY_PROVIDER=kms` (with `KEY_ID`) on AWS; `KEY_PROVIDER=local` (with base64 `LOCAL_MASTER_KEY`) locally. */
+export function keyServiceFromEnv(): KeyService {
+  const provider = requireEnv('KEY_PROVIDER');
+  if (provider === 'kms') return new KmsKeyService(kmsClient(), requireEnv('KEY_ID'));
+  if (provider === 'local') return new LocalKeyService(Buffer.from(requireEnv('LOCAL_MASTER_KEY'), 'base64'));
+  throw new Error(`KEY_PROVIDER must be kms or local, not ${provider}`);
+}

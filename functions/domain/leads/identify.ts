@@ -1,0 +1,70 @@
+import type { TrackedEvent } from '../../contracts/api/schemas';
+import type { LeadClass } from '../../contracts/deployment-config';
+import type { FormDomainFilter } from '../form-domain';
+import type { IpIntel } from '../ip-intel';
+import type { IpOverrideRules } from '../ip-overrides';
+import { type Identified, leadIdFor } from './aggregate';
+
+export type Identification =
+  | { kind: 'lead'; lead: Identified & { leadId: string } }
+  | { kind: 'dropped'; reason: string };
+
+export interface IdentifyContext {
+  readonly ipIntel: IpIntel;
+  readonly overrides: IpOverrideRules;
+  readonly formDomains: FormDomainFilter;
+  /** The site's `leadClasses`. */
+  readonly leadClasses: readonly LeadClass[];
+}
+
+/**
+ * Which organisation a visitor belongs to, in order of trust: the customer's own overrides, then the
+ * network's registered holder when its class may become a lead on this site, then the business domain
+ * typed into a form (a home-office visitor whose network is a carrier). Carriers, clouds and unknown
+ * networks without such a signal never become leads.
+ */
+export function identify(
+  context: IdentifyContext,
+  siteId: string,
+  network: string,
+  events: readonly TrackedEvent[],
+): Identification {
+  const lead = (organisationKey: string, rest: Omit<Identified, 'siteId' | 'location'>): Identification => ({
+    kind: 'lead',
+    lead: { siteId, leadId: leadIdFor(siteId, organisationKey), location: context.ipIntel.locate(network), ...rest },
+  });
+
+  const override = context.overrides.organisationFor(network);
+  if (override) {
+    return lead(`override:${override.name.toLowerCase()}`, {
+      organisation: { name: override.name, ...(override.domain ? { domain: override.domain } : {}) },
+      match: { source: 'override', confidence: override.partial ? 'medium' : 'high', network: override.network },
+    });
+  }
+
+  const match = context.ipIntel.lookupOrganisation(network);
+  if (match && (context.leadClasses as readonly string[]).includes(match.networkClass)) {
+    return lead(`asn:${match.asn}`, {
+      organisation: { name: match.name, asn: match.asn },
+      match: { source: 'asn-registry', confidence: match.confidence, network: match.network },
+    });
+  }
+
+  const domain = firstBusinessDomain(context.formDomains, events);
+  if (domain) {
+    return lead(`domain:${domain}`, {
+      organisation: { name: domain, domain },
+      match: { source: 'form-domain', confidence: 'medium', network },
+    });
+  }
+  return { kind: 'dropped', reason: match ? match.networkClass : 'unknown-network' };
+}
+
+function firstBusinessDomain(formDomains: FormDomainFilter, events: readonly TrackedEvent[]): string | undefined {
+  for (const event of events) {
+    if (event.type !== 'form') continue;
+    const domain = formDomains.businessDomain(event.emailDomain);
+    if (domain) return domain;
+  }
+  return undefined;
+}

@@ -1,0 +1,136 @@
+/**
+ * Type-checks and bundles the browser snippet (snippet/eirlead.ts) into build/snippet/eirlead.js, prints its
+ * size, and fails when it exceeds the budget of issue 6 (2 KB gzipped): every visitor of every customer site
+ * downloads it.
+ *
+ *   npx tsx scripts/build/snippet.ts             always rebuild
+ *   npx tsx scripts/build/snippet.ts --if-stale  rebuild only when the sources, this script or esbuild changed
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { build, version as esbuildVersion } from 'esbuild';
+
+export const SNIPPET_FILE = 'eirlead.js';
+const MANIFEST_FILE = 'manifest.json';
+export const GZIP_BUDGET_BYTES = 2048;
+
+export interface SnippetBuildOptions {
+  /** Repository root. @default process.cwd() */
+  readonly repoRoot?: string;
+  /** @default `<repoRoot>/build/snippet` */
+  readonly outDir?: string;
+  readonly ifStale?: boolean;
+  /** @default console.log */
+  readonly log?: (line: string) => void;
+  /** @default GZIP_BUDGET_BYTES (issue 6); only tests ask for another */
+  readonly gzipBudgetBytes?: number;
+}
+
+export interface SnippetBuildResult {
+  readonly file: string;
+  readonly rebuilt: boolean;
+  readonly rawBytes: number;
+  readonly gzipBytes: number;
+}
+
+export class SnippetBudgetError extends Error {}
+
+function sourceHash(repoRoot: string): string {
+  const hash = createHash('sha256').update(`esbuild ${esbuildVersion}\n`);
+  const snippetDir = join(repoRoot, 'snippet');
+  const files = [
+    ...readdirSync(snippetDir)
+      .filter((name) => /\.(ts|json)$/.test(name))
+      .sort()
+      .map((name) => join(snippetDir, name)),
+    join(repoRoot, 'scripts', 'build', 'snippet.ts'),
+  ];
+  for (const file of files) hash.update(`${file.slice(repoRoot.length)}\n`).update(readFileSync(file));
+  return hash.digest('hex');
+}
+
+/** esbuild strips types without checking them; the snippet has its own tsconfig (DOM types, ES2019). */
+async function typeCheck(repoRoot: string): Promise<void> {
+  // Loaded only when building: the compiler takes seconds to load, and --if-stale usually finds nothing to do.
+  const { default: ts } = await import('typescript');
+  const configPath = join(repoRoot, 'snippet', 'tsconfig.json');
+  const parsed = ts.getParsedCommandLineOfConfigFile(configPath, {}, {
+    ...ts.sys,
+    onUnRecoverableConfigFileDiagnostic: (diagnostic) => {
+      throw new Error(ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n'));
+    },
+  });
+  if (!parsed) throw new Error(`Cannot read ${configPath}`);
+  const program = ts.createProgram(parsed.fileNames, parsed.options);
+  const diagnostics = [...parsed.errors, ...ts.getPreEmitDiagnostics(program)];
+  if (diagnostics.length > 0) {
+    const text = ts.formatDiagnostics(diagnostics, {
+      getCanonicalFileName: (name) => name,
+      getCurrentDirectory: () => repoRoot,
+      getNewLine: () => '\n',
+    });
+    throw new Error(`the snippet does not type-check:\n${text}`);
+  }
+}
+
+export async function buildSnippet(options: SnippetBuildOptions = {}): Promise<SnippetBuildResult> {
+  const repoRoot = resolve(options.repoRoot ?? process.cwd());
+  const outDir = resolve(options.outDir ?? join(repoRoot, 'build', 'snippet'));
+  const log = options.log ?? ((line: string) => console.log(line));
+  const file = join(outDir, SNIPPET_FILE);
+  const manifestPath = join(outDir, MANIFEST_FILE);
+  const hash = sourceHash(repoRoot);
+
+  if (options.ifStale && existsSync(file) && existsSync(manifestPath)) {
+    const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as { sourceHash?: string };
+    if (manifest.sourceHash === hash) {
+      const code = readFileSync(file);
+      const gzipBytes = gzipSync(code, { level: 9 }).length;
+      log(`snippet: ${SNIPPET_FILE} up to date, ${code.length} bytes, ${gzipBytes} bytes gzipped`);
+      return { file, rebuilt: false, rawBytes: code.length, gzipBytes };
+    }
+  }
+
+  await typeCheck(repoRoot);
+  const result = await build({
+    entryPoints: [join(repoRoot, 'snippet', 'eirlead.ts')],
+    bundle: true,
+    // A classic script: it must run from a plain <script async> tag, and an IIFE leaks no globals.
+    format: 'iife',
+    platform: 'browser',
+    // Browsers from 2019 on (Chrome/Edge 73+, Firefox 67+, Safari 12.1+) run it without polyfills.
+    target: 'es2019',
+    minify: true,
+    legalComments: 'none',
+    write: false,
+    logLevel: 'silent',
+  });
+  const code = result.outputFiles[0]?.contents;
+  if (!code) throw new Error('esbuild produced no output');
+  const gzipBytes = gzipSync(code, { level: 9 }).length;
+  const budget = options.gzipBudgetBytes ?? GZIP_BUDGET_BYTES;
+  const summary = `snippet: ${SNIPPET_FILE} ${code.length} bytes, ${gzipBytes} bytes gzipped (budget ${budget})`;
+  if (gzipBytes > budget) {
+    // Nothing is written, so --if-stale keeps failing until the snippet shrinks.
+    throw new SnippetBudgetError(`${summary}: over budget by ${gzipBytes - budget} bytes`);
+  }
+
+  mkdirSync(outDir, { recursive: true });
+  writeFileSync(`${file}.tmp`, code);
+  renameSync(`${file}.tmp`, file);
+  // Last, so an interrupted build is never mistaken for a finished one.
+  writeFileSync(manifestPath, `${JSON.stringify({ sourceHash: hash, rawBytes: code.length, gzipBytes }, null, 2)}\n`);
+  log(summary);
+  return { file, rebuilt: true, rawBytes: code.length, gzipBytes };
+}
+
+// Run only as a script, so that tests can import buildSnippet (Jest compiles this file to CommonJS, where
+// import.meta does not exist, hence the argv check).
+if (/build-snippet\.[cm]?[jt]s$/.test(process.argv[1] ?? '')) {
+  buildSnippet({ ifStale: process.argv.includes('--if-stale') }).catch((error: unknown) => {
+    console.error(`snippet: ${error instanceof Error ? error.message : String(error)}`);
+    process.exitCode = 1;
+  });
+}

@@ -1,0 +1,217 @@
+import { randomUUID } from 'node:crypto';
+import type { TrackedEvent } from '../../../../functions/contracts/api/schemas';
+import { DEFAULT_RETENTION } from '../../../../functions/contracts/deployment-config';
+import { applyEvents, applyRequests, eventKey, leadIdFor, MAX_TRACKED_PATHS, type StoredLead, toLead, visitorKey, visitsFromItems } from '../../../../functions/domain/leads/aggregate';
+
+const identified = {
+  siteId: 'demo',
+  leadId: leadIdFor('demo', 'asn:1'),
+  organisation: { name: 'SAP SE', asn: 1 },
+  match: { source: 'asn-registry' as const, confidence: 'high' as const, network: '193.16.0.0/16' },
+  location: { country: 'DE' },
+};
+const VISITOR = 'a'.repeat(64);
+
+const pageview = (url: string, occurredAt: string, extra: Partial<TrackedEvent> = {}): TrackedEvent =>
+  ({ id: randomUUID(), type: 'pageview', url, occurredAt, ...extra }) as TrackedEvent;
+
+describe('applyEvents', () => {
+  it('creates a lead and a visit from the first page views', () => {
+    const first = pageview('https://www.example.com/pricing', '2026-11-25T10:00:00.000Z', { referrer: 'https://www.google.com/search?q=jane' });
+    const { lead, part } = applyEvents(undefined, identified, VISITOR, [first, pageview('https://www.example.com/', '2026-11-25T10:01:00.000Z')], DEFAULT_RETENTION);
+
+    expect(lead).toMatchObject({ visits: 1, pageviews: 2, firstSeenAt: '2026-11-25T10:00:00.000Z', lastSeenAt: '2026-11-25T10:01:00.000Z', version: 1 });
+    expect(part).toMatchObject({ visitId: lead.activeVisits[visitorKey(VISITOR)]?.id, partKey: eventKey(first.id), referrer: 'https://www.google.com/search' });
+    expect(Object.values(part.pages).map((page) => page.path)).toEqual(['/pricing', '/']);
+  });
+
+  it('keeps paths only: query strings and fragments may carry personal data', () => {
+    const { part, lead } = applyEvents(undefined, identified, VISITOR, [
+      pageview('https://www.example.com/signup?email=jane@example.com#step2', '2026-11-25T10:00:00.000Z'),
+    ], DEFAULT_RETENTION);
+    expect(Object.values(part.pages)[0]?.path).toBe('/signup');
+    expect(JSON.stringify({ part, lead })).not.toContain('jane');
+  });
+
+  it('continues the visit within 30 minutes and starts a new one after', () => {
+    const first = applyEvents(undefined, identified, VISITOR, [pageview('https://e.com/a', '2026-11-25T10:00:00.000Z')], DEFAULT_RETENTION);
+    const second = applyEvents(first.lead, identified, VISITOR, [pageview('https://e.com/b', '2026-11-25T10:29:00.000Z')], DEFAULT_RETENTION);
+    const third = applyEvents(second.lead, identified, VISITOR, [pageview('https://e.com/c', '2026-11-25T11:00:00.000Z')], DEFAULT_RETENTION);
+
+    expect(second.part.visitId).toBe(first.part.visitId);
+    expect(second.part.partKey).not.toBe(first.part.partKey);
+    expect(third.part.visitId).not.toBe(first.part.visitId);
+    expect(third.lead).toMatchObject({ visits: 2, pageviews: 3 });
+  });
+
+  it('counts another visitor of the same organisation as another visit', () => {
+    const first = applyEvents(undefined, identified, VISITOR, [pageview('https://e.com/a', '2026-11-25T10:00:00.000Z')], DEFAULT_RETENTION);
+    const other = applyEvents(first.lead, identified, 'b'.repeat(64), [pageview('https://e.com/a', '2026-11-25T10:01:00.000Z')], DEFAULT_RETENTION);
+    expect(other.lead.visits).toBe(2);
+    expect(toLead(other.lead).topPages).toEqual([{ path: '/a', views: 2 }]);
+  });
+
+  it('adds engagement time without counting a page view', () => {
+    const { lead } = applyEvents(undefined, identified, VISITOR, [
+      { id: randomUUID(), type: 'engagement', url: 'https://e.com/a', engagedMs: 12_400, occurredAt: '2026-11-25T10:00:00.000Z' },
+    ], DEFAULT_RETENTION);
+    expect(toLead(lead)).toMatchObject({ pageviews: 0, engagedSeconds: 12 });
+  });
+
+  it('expires the lead 13 months after it was last seen and the visit 90 days after it ended', () => {
+    const { lead, part } = applyEvents(undefined, identified, VISITOR, [pageview('https://e.com/a', '2026-11-25T10:00:00.000Z')], DEFAULT_RETENTION);
+    const seen = Date.parse('2026-11-25T10:00:00.000Z') / 1000;
+    expect(lead.expiresAt).toBe(seen + 396 * 86_400);
+    expect(part.expiresAt).toBe(seen + 90 * 86_400);
+    expect(toLead(lead).expiresAt).toBe(new Date((seen + 396 * 86_400) * 1000).toISOString());
+  });
+
+  it('bounds the number of tracked paths, keeping the most viewed', () => {
+    let lead = applyEvents(undefined, identified, VISITOR, [pageview('https://e.com/popular', '2026-11-25T10:00:00.000Z')], DEFAULT_RETENTION).lead;
+    lead = applyEvents(lead, identified, VISITOR, [pageview('https://e.com/popular', '2026-11-25T10:00:01.000Z')], DEFAULT_RETENTION).lead;
+    for (let i = 0; i < MAX_TRACKED_PATHS + 20; i++) {
+      lead = applyEvents(lead, identified, `${i}`.padStart(64, '0'), [pageview(`https://e.com/p${i}`, '2026-11-25T10:00:02.000Z')], DEFAULT_RETENTION).lead;
+    }
+    expect(Object.keys(lead.pageCounts)).toHaveLength(MAX_TRACKED_PATHS);
+    expect(toLead(lead).topPages[0]).toEqual({ path: '/popular', views: 2 });
+  });
+
+  it('cuts the path counts of a lead written under the earlier, larger bound', () => {
+    const first = applyEvents(undefined, identified, VISITOR, [pageview('https://e.com/x', '2026-11-25T10:00:00.000Z')], DEFAULT_RETENTION).lead;
+    const legacy = { ...first, pageCounts: Object.fromEntries(Array.from({ length: 25 }, (_, i) => [`/p${i}`, 25 - i])) };
+    const { lead } = applyEvents(legacy, identified, VISITOR, [pageview('https://e.com/p0', '2026-11-25T10:00:01.000Z')], DEFAULT_RETENTION);
+    expect(Object.keys(lead.pageCounts)).toHaveLength(MAX_TRACKED_PATHS);
+    expect(toLead(lead).topPages[0]).toEqual({ path: '/p0', views: 26 });
+  });
+
+  it('derives the same lead id for the same site and organisation only', () => {
+    expect(leadIdFor('demo', 'asn:1')).toBe(leadIdFor('demo', 'asn:1'));
+    expect(leadIdFor('demo', 'asn:1')).not.toBe(leadIdFor('other', 'asn:1'));
+    expect(leadIdFor('demo', 'asn:1')).toMatch(/^[0-9a-f]{24}$/);
+  });
+});
+
+describe('applyRequests', () => {
+  const at = (minute: number) => `2026-11-25T10:${String(minute).padStart(2, '0')}:00.000Z`;
+
+  it('skips events the lead has applied already, from an earlier delivery or twice in one batch', () => {
+    const a = pageview('https://e.com/a', at(0));
+    const b = pageview('https://e.com/b', at(1));
+    const first = applyRequests(undefined, identified, [{ visitorId: VISITOR, events: [a] }], DEFAULT_RETENTION);
+    const again = applyRequests(first.lead, identified, [{ visitorId: VISITOR, events: [a, b] }, { visitorId: VISITOR, events: [b] }], DEFAULT_RETENTION);
+
+    expect(first).toMatchObject({ applied: 1, duplicates: 0 });
+    expect(again).toMatchObject({ applied: 1, duplicates: 2 });
+    expect(again.lead).toMatchObject({ pageviews: 2, visits: 1 });
+    expect(again.parts.map((part) => Object.values(part.pages).map((page) => page.path))).toEqual([['/b']]);
+  });
+
+  it('returns no lead to write when every event was a duplicate, and the part to write again', () => {
+    const a = pageview('https://e.com/a', at(0));
+    const first = applyRequests(undefined, identified, [{ visitorId: VISITOR, events: [a] }], DEFAULT_RETENTION);
+    // The first delivery may have committed the lead and then failed before writing its part.
+    expect(applyRequests(first.lead, identified, [{ visitorId: VISITOR, events: [a] }], DEFAULT_RETENTION)).toEqual({
+      parts: [],
+      replays: first.parts,
+      applied: 0,
+      duplicates: 1,
+    });
+  });
+
+  it('writes one part per request, all of one visit, in event order whatever the batch order', () => {
+    const late = pageview('https://e.com/late', at(5));
+    const early = pageview('https://e.com/early', at(0));
+    const { lead, parts } = applyRequests(undefined, identified, [{ visitorId: VISITOR, events: [late] }, { visitorId: VISITOR, events: [early] }], DEFAULT_RETENTION);
+
+    expect(parts.map((part) => part.partKey)).toEqual([eventKey(early.id), eventKey(late.id)]);
+    expect(new Set(parts.map((part) => part.visitId)).size).toBe(1);
+    expect(lead).toMatchObject({ visits: 1, pageviews: 2, firstSeenAt: at(0), lastSeenAt: at(5) });
+  });
+
+  it('keeps event keys only while the visit is open', () => {
+    const first = applyRequests(undefined, identified, [{ visitorId: VISITOR, events: [pageview('https://e.com/a', at(0))] }], DEFAULT_RETENTION);
+    const later = applyRequests(first.lead, identified, [{ visitorId: 'b'.repeat(64), events: [pageview('https://e.com/b', '2026-11-25T11:00:00.000Z')] }], DEFAULT_RETENTION);
+    expect(Object.keys(later.lead?.activeVisits ?? {})).toEqual([visitorKey('b'.repeat(64))]);
+  });
+});
+
+describe('open visits on the lead', () => {
+  const at = '2026-11-25T10:00:00.000Z';
+
+  it('hold 64 bits of the pseudonym, epoch seconds and the event keys as one string', () => {
+    const a = pageview('https://e.com/a', at);
+    const b = pageview('https://e.com/b', '2026-11-25T10:01:00.000Z');
+    const { lead } = applyRequests(undefined, identified, [{ visitorId: VISITOR, events: [a, b] }], DEFAULT_RETENTION);
+    expect(lead?.activeVisits).toEqual({
+      [VISITOR.slice(0, 16)]: { id: expect.stringMatching(/^[0-9a-f]{24}$/), at: Date.parse('2026-11-25T10:01:00.000Z') / 1000, pages: 2, keys: eventKey(a.id) + eventKey(b.id) },
+    });
+  });
+
+  it('continue, and recognise repeated events, on a lead written before version 0.2', () => {
+    const a = pageview('https://e.com/a', at);
+    const { lead } = applyRequests(undefined, identified, [{ visitorId: VISITOR, events: [a] }], DEFAULT_RETENTION);
+    const visitId = lead?.activeVisits[visitorKey(VISITOR)]?.id ?? '';
+    const legacy = {
+      ...lead,
+      activeVisits: { [VISITOR]: { visitId, lastAt: at, pageCount: 1, eventKeys: [eventKey(a.id)] } },
+    } as unknown as StoredLead;
+
+    const next = applyRequests(legacy, identified, [{ visitorId: VISITOR, events: [a, pageview('https://e.com/b', '2026-11-25T10:05:00.000Z')] }], DEFAULT_RETENTION);
+
+    expect(next).toMatchObject({ applied: 1, duplicates: 1, lead: { visits: 1, pageviews: 2 } });
+    expect(next.parts.map((part) => part.visitId)).toEqual([visitId]);
+    expect(next.lead?.activeVisits).toEqual({ [visitorKey(VISITOR)]: expect.objectContaining({ id: visitId, pages: 2 }) });
+  });
+});
+
+describe('visitsFromItems', () => {
+  const PK = 'SITE#demo#LEAD#l1';
+  it('merges a visit\'s parts, orders pages by time and derives start, end and engagement', () => {
+    const [visit, ...others] = visitsFromItems([
+      {
+        pk: PK,
+        sk: 'VISIT#v1#k2',
+        visitorId: VISITOR,
+        location: { country: 'DE' },
+        referrer: 'https://e.com/a',
+        pages: { k2: { path: '/b', at: '2026-11-25T10:02:00.000Z' } },
+        engagement: { k3: { ms: 4000, at: '2026-11-25T10:05:00.000Z' } },
+      },
+      {
+        pk: PK,
+        sk: 'VISIT#v1#k1',
+        visitorId: VISITOR,
+        location: { country: 'DE', city: 'Walldorf' },
+        referrer: 'https://www.google.com/',
+        pages: { k1: { path: '/a', title: 'A', at: '2026-11-25T10:00:00.000Z' } },
+        engagement: { k4: { ms: 500, at: '2026-11-25T10:01:00.000Z' } },
+      },
+    ]);
+    expect(others).toEqual([]);
+    expect(visit).toEqual({
+      visitId: 'v1',
+      visitorId: VISITOR,
+      location: { country: 'DE', city: 'Walldorf' },
+      referrer: 'https://www.google.com/',
+      startedAt: '2026-11-25T10:00:00.000Z',
+      endedAt: '2026-11-25T10:05:00.000Z',
+      pages: [{ path: '/a', title: 'A', at: '2026-11-25T10:00:00.000Z' }, { path: '/b', at: '2026-11-25T10:02:00.000Z' }],
+      engagedMs: 4500,
+      itemKeys: [{ pk: PK, sk: 'VISIT#v1#k2' }, { pk: PK, sk: 'VISIT#v1#k1' }],
+    });
+  });
+
+  it('counts an event stored in two parts once, and keeps visits apart', () => {
+    const page = { k1: { path: '/a', at: '2026-11-25T10:00:00.000Z' } };
+    const visits = visitsFromItems([
+      { pk: PK, sk: 'VISIT#v1#k1', visitorId: VISITOR, location: { country: 'DE' }, pages: page, engagement: {} },
+      { pk: PK, sk: 'VISIT#v1#k0', visitorId: VISITOR, location: { country: 'DE' }, pages: { ...page, k0: { path: '/b', at: '2026-11-25T10:00:01.000Z' } }, engagement: {} },
+      // A whole visit item, as stored before parts.
+      { pk: PK, sk: 'VISIT#v2', visitorId: VISITOR, location: { country: 'DE' }, pages: page, engagement: {} },
+    ]);
+    expect(visits.map((visit) => [visit.visitId, visit.pages.map((p) => p.path)])).toEqual([
+      ['v1', ['/a', '/b']],
+      ['v2', ['/a']],
+    ]);
+  });
+});

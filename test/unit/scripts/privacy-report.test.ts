@@ -1,0 +1,25 @@
+import { App } from 'aws-cdk-lib';
+import { readFileSync } from 'node:fs';
+import { loadConfig } from '../../../lib/config';
+import { privacyReport } from '../../../scripts/ops/privacy-report';
+
+const cdkContext = (JSON.parse(readFileSync('cdk.json', 'utf8')) as { context: Record<string, unknown> }).context;
+const reportFor = (context: Record<string, unknown> = {}) => privacyReport(loadConfig(new App({ context: { ...cdkContext, ...context } }).node));
+
+describe('privacy report', () => {
+  it('states region, recipient and every data class with its retention', () => {
+    const report = reportFor();
+    expect(report).toContain('eu-west-1 (Ireland) only');
+    expect(report).toContain('Amazon Web Services EMEA SARL');
+    expect(report).toMatch(/Full IP address \| ingest function memory only \| never stored/);
+    expect(report).toMatch(/Visit: .* \| 90 days after each page view/);
+    expect(report).toMatch(/Daily salt .* \| 48 hours after its day began/);
+  });
+
+  it('follows the deployment configuration, so it cannot drift from the stack', () => {
+    const report = reportFor({ retention: { ...(cdkContext.retention as object), visitDays: 30, saltHours: 36 } });
+    expect(report).toMatch(/\| 30 days after each page view/);
+    expect(report).toContain('Visits are deleted after 30 days');
+    expect(report).toContain('cannot be traced back after 36 hours');
+  });
+});

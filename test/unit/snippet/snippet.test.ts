@@ -1,0 +1,153 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { FormEventSchema } from '../../../functions/contracts/api/schemas';
+import { buildSnippet, GZIP_BUDGET_BYTES } from '../../../scripts/build/snippet';
+import { emailDomainOf, isSendableUrl, tcfDecision } from '../../../snippet/rules';
+import { projectRoot } from '../../../lib/project-root';
+
+describe('emailDomainOf: only the domain of an address ever leaves the browser', () => {
+  it.each([
+    ['jane@siemens.com', 'siemens.com'],
+    ['  Jane.Doe+sales@Sales.SIEMENS.de ', 'sales.siemens.de'],
+    ['hans@müller-gmbh.de', 'xn--mller-gmbh-9db.de'],
+    ["o'brien@example.org", 'example.org'],
+  ])('%j -> %j', (typed, domain) => {
+    expect(emailDomainOf(typed)).toBe(domain);
+  });
+
+  it.each([
+    '',
+    'jane',
+    'jane@',
+    '@siemens.com',
+    'jane@localhost',
+    'jane@siemens.com.',
+    'jane@-siemens.com',
+    'jane@siemens.com/path',
+    'jane@siemens.com:8080',
+    'jane@10.0.0.1@x',
+    'jane doe@siemens.com',
+    'a@b@siemens.com',
+  ])('rejects %j', (typed) => {
+    expect(emailDomainOf(typed)).toBeUndefined();
+  });
+
+  it('never returns anything the ingest API would refuse as an e-mail domain', () => {
+    for (const typed of ['jane@siemens.com', 'x@a-b.co.uk', 'hans@müller.de', 'y@xn--80ak6aa92e.com']) {
+      const emailDomain = emailDomainOf(typed);
+      const event = { type: 'form', id: '3f0c6f5e-8a4b-4c1e-9d2a-1b2c3d4e5f60', url: 'https://example.com/', emailDomain };
+      expect(FormEventSchema.safeParse(event).success).toBe(true);
+    }
+  });
+
+  it('rejects a domain longer than 253 characters', () => {
+    const label = (char: string) => char.repeat(63);
+    const justRight = `${label('a')}.${label('b')}.${label('c')}.${'d'.repeat(57)}.com`;
+    expect(justRight).toHaveLength(253);
+    expect(emailDomainOf(`a@${justRight}`)).toBe(justRight);
+    expect(emailDomainOf(`a@x${justRight}`)).toBeUndefined();
+  });
+});
+
+describe('tcfDecision: purposes 1 and 9, or GDPR not applying', () => {
+  const answered = (consents: Record<string, boolean>, extra = {}) => ({
+    gdprApplies: true,
+    eventStatus: 'useractioncomplete',
+    purpose: { consents },
+    ...extra,
+  });
+
+  it('allows with consent to purposes 1 and 9, on load or after the dialog', () => {
+    expect(tcfDecision(answered({ 1: true, 9: true }))).toBe(true);
+    expect(tcfDecision(answered({ 1: true, 9: true }, { eventStatus: 'tcloaded' }))).toBe(true);
+  });
+
+  it.each([
+    ['purpose 9 missing', { 1: true, 7: true, 8: true }],
+    ['purpose 1 missing', { 9: true }],
+    ['purpose 9 refused', { 1: true, 9: false }],
+    ['nothing', {}],
+  ])('refuses with %s', (_, consents) => {
+    expect(tcfDecision(answered(consents))).toBe(false);
+  });
+
+  it('accepts purpose one treatment in place of purpose 1 consent', () => {
+    expect(tcfDecision(answered({ 9: true }, { purposeOneTreatment: true }))).toBe(true);
+  });
+
+  it('allows when the CMP says GDPR does not apply', () => {
+    expect(tcfDecision({ gdprApplies: false, eventStatus: 'tcloaded' })).toBe(true);
+  });
+
+  it('has no decision while the dialog is open', () => {
+    expect(tcfDecision(answered({ 1: true, 9: true }, { eventStatus: 'cmpuishown' }))).toBeUndefined();
+    expect(tcfDecision({ gdprApplies: true })).toBeUndefined();
+  });
+});
+
+describe('isSendableUrl', () => {
+  it('accepts http(s) up to 2048 characters, nothing else', () => {
+    expect(isSendableUrl('https://example.com/a?b=c')).toBe(true);
+    expect(isSendableUrl(`https://example.com/${'a'.repeat(2028)}`)).toBe(true);
+    expect(isSendableUrl(`https://example.com/${'a'.repeat(2029)}`)).toBe(false);
+    expect(isSendableUrl('')).toBe(false);
+    expect(isSendableUrl('android-app://com.google.android.gm/')).toBe(false);
+  });
+});
+
+describe('the snippet build', () => {
+  const repoRoot = projectRoot();
+  let outDir: string;
+  let code: string;
+  const log: string[] = [];
+
+  beforeAll(async () => {
+    outDir = mkdtempSync(join(tmpdir(), 'eirlead-snippet-'));
+    const result = await buildSnippet({ repoRoot, outDir, log: (line) => log.push(line) });
+    expect(result.rebuilt).toBe(true);
+    code = readFileSync(result.file, 'utf8');
+  }, 60_000);
+  afterAll(() => rmSync(outDir, { recursive: true, force: true }));
+
+  it('stays within the gzip budget and says so', () => {
+    expect(log.join('\n')).toMatch(/eirlead\.js \d+ bytes, \d+ bytes gzipped \(budget 2048\)/);
+    const gzipped = Number(/(\d+) bytes gzipped/.exec(log.join('\n'))?.[1]);
+    expect(gzipped).toBeGreaterThan(500);
+    expect(gzipped).toBeLessThanOrEqual(GZIP_BUDGET_BYTES);
+  });
+
+  it('touches no cookie and no IndexedDB; local storage only for the opt-out, session storage only for the visit', () => {
+    expect(code).not.toMatch(/cookie|indexedDB|openDatabase|caches\./);
+    // The minifier may pass the key as a literal or through a constant: resolve either to the string.
+    const keys = (storage: string) =>
+      [...code.matchAll(new RegExp(`${storage}\\.(\\w+)\\(([^,)]+)`, 'g'))].map(([, method, argument = '']) => {
+        const literal = argument.startsWith('"') ? argument : new RegExp(`\\b${argument}=("[^"]*")`).exec(code)?.[1];
+        return `${method} ${literal === undefined ? `(unresolved ${argument})` : (JSON.parse(literal) as string)}`;
+      });
+    expect(keys('localStorage').sort()).toEqual(['getItem eirlead:opt-out', 'removeItem eirlead:opt-out', 'setItem eirlead:opt-out']);
+    expect(keys('sessionStorage').sort()).toEqual(['getItem eirlead:visit', 'removeItem eirlead:visit', 'setItem eirlead:visit']);
+  });
+
+  it('reads no fingerprinting surface', () => {
+    expect(code).not.toMatch(/canvas|getContext|plugins|hardwareConcurrency|deviceMemory|screen\.|AudioContext|userAgent/);
+  });
+
+  it('fails over budget and writes nothing', async () => {
+    const emptyDir = mkdtempSync(join(tmpdir(), 'eirlead-snippet-over-'));
+    try {
+      await expect(buildSnippet({ repoRoot, outDir: emptyDir, gzipBudgetBytes: 500, log: () => undefined })).rejects.toThrow(
+        /bytes gzipped \(budget 500\): over budget by \d+ bytes/,
+      );
+      expect(readdirSync(emptyDir)).toEqual([]);
+    } finally {
+      rmSync(emptyDir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  it('rebuilds only when a source changed (--if-stale)', async () => {
+    const again = await buildSnippet({ repoRoot, outDir, ifStale: true, log: () => undefined });
+    expect(again.rebuilt).toBe(false);
+    expect(readFileSync(again.file, 'utf8')).toBe(code);
+  });
+});
