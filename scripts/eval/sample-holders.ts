@@ -1,0 +1,164 @@
+/**
+ * Draws the AS holders for the hand-labelled classification evaluation set (see labelling-protocol.md).
+ *
+ * The strata are defined by the classes of the 0.1 classifier (commit b4f758d), which this repository no longer
+ * holds. To draw the sample again, check that commit out beside this one and name its classifier:
+ *   git worktree add /tmp/eirlead-v01 b4f758d
+ *   npx tsx scripts/eval/sample-holders.ts /tmp/eirlead-v01/functions/shared/ip-intel/classify.ts
+ * Writes data/classification-eval/sample.csv. The draw is deterministic: same data + same seed = same sample
+ * (drawn 2026-12-04 from @ip-location-db/asn 2.3.2026061719).
+ *
+ * A holder is one AS number. Its name is the name of its largest IPv4 range (ties: the first range in file
+ * order); its weight for the traffic strata is its IPv4 address count. Holders that only appear in the IPv6
+ * file are not in the frame (the product sees mostly IPv4 and the strata are weighted by IPv4 addresses).
+ *
+ * Strata, drawn in this order, without replacement and without duplicates across strata:
+ *   traffic-any       100  proportional to IPv4 addresses, all holders
+ *   traffic-business  200  proportional to IPv4 addresses, holders the 0.1 classifier calls `business`
+ *   tail-business     150  uniform, 0.1-`business` holders
+ *   tail-other        150  uniform, 0.1 non-business holders
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { seededRandom } from '../bench/workload';
+
+type Classify = (asn: number, name: string) => { networkClass: string };
+
+const SEED = 20261204;
+const SPLIT_SALT = 'eirlead-classification-split-v1:';
+const ROOT = resolve(process.cwd()); // run from the repository root
+const DATA = join(ROOT, 'node_modules', '@ip-location-db', 'asn');
+const OUT = join(ROOT, 'data', 'classification-eval', 'sample.csv');
+
+const STRATA: ReadonlyArray<{ name: string; size: number; pool: 'all' | 'business' | 'other'; weighted: boolean }> = [
+  { name: 'traffic-any', size: 100, pool: 'all', weighted: true },
+  { name: 'traffic-business', size: 200, pool: 'business', weighted: true },
+  { name: 'tail-business', size: 150, pool: 'business', weighted: false },
+  { name: 'tail-other', size: 150, pool: 'other', weighted: false },
+];
+
+interface Holder {
+  asn: number;
+  name: string;
+  largest: number;
+  addresses: number;
+  ranges: number;
+  hasIpv6: boolean;
+  classV01: string;
+}
+
+/** Splits one CSV line into fields (RFC 4180 quoting: "..." with "" for a quote). */
+function parseCsvLine(line: string): string[] {
+  const fields: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i];
+    if (quoted) {
+      if (c === '"') {
+        if (line[i + 1] === '"') { field += '"'; i++; } else quoted = false;
+      } else field += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') { fields.push(field); field = ''; }
+    else field += c;
+  }
+  fields.push(field);
+  return fields;
+}
+
+function ipv4ToNumber(ip: string): number {
+  const parts = ip.split('.').map(Number);
+  if (parts.length !== 4 || parts.some((p) => !Number.isInteger(p) || p < 0 || p > 255)) throw new Error(`bad IPv4 ${ip}`);
+  return ((parts[0]! * 256 + parts[1]!) * 256 + parts[2]!) * 256 + parts[3]!;
+}
+
+function csvField(value: string | number | boolean): string {
+  const text = String(value);
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+export function splitOf(asn: number): 'heldout' | 'dev' {
+  const firstByte = createHash('sha256').update(SPLIT_SALT + asn).digest()[0]!;
+  return firstByte < 128 ? 'heldout' : 'dev';
+}
+
+function loadHolders(classify: Classify): Holder[] {
+  const holders = new Map<number, Holder>();
+  for (const line of readFileSync(join(DATA, 'asn-ipv4.csv'), 'utf8').split('\n')) {
+    if (!line.trim()) continue;
+    const [first, last, asnText, name = ''] = parseCsvLine(line);
+    const asn = Number(asnText);
+    if (!Number.isInteger(asn) || asn <= 0) continue;
+    const size = ipv4ToNumber(last!) - ipv4ToNumber(first!) + 1;
+    const holder = holders.get(asn);
+    if (!holder) {
+      holders.set(asn, { asn, name, largest: size, addresses: size, ranges: 1, hasIpv6: false, classV01: '' });
+    } else {
+      holder.addresses += size;
+      holder.ranges += 1;
+      if (size > holder.largest) { holder.largest = size; holder.name = name; }
+    }
+  }
+  for (const line of readFileSync(join(DATA, 'asn-ipv6.csv'), 'utf8').split('\n')) {
+    if (!line.trim()) continue;
+    const holder = holders.get(Number(parseCsvLine(line)[2]));
+    if (holder) holder.hasIpv6 = true;
+  }
+  const list = [...holders.values()].sort((a, b) => a.asn - b.asn);
+  for (const holder of list) holder.classV01 = classify(holder.asn, holder.name).networkClass;
+  return list;
+}
+
+/** Draws `size` holders from `pool` (uniformly or proportional to IPv4 addresses), skipping `taken`. */
+function draw(pool: Holder[], size: number, weighted: boolean, taken: Set<number>, random: () => number): Holder[] {
+  const candidates = pool.filter((h) => !taken.has(h.asn));
+  const weights = candidates.map((h) => (weighted ? h.addresses : 1));
+  let total = weights.reduce((sum, w) => sum + w, 0);
+  const chosen: Holder[] = [];
+  while (chosen.length < size && total > 0) {
+    let target = random() * total;
+    let index = 0;
+    for (; index < candidates.length - 1; index++) {
+      if (weights[index]! === 0) continue;
+      target -= weights[index]!;
+      if (target < 0) break;
+    }
+    while (weights[index] === 0) index--; // floating-point guard at the end of the list
+    chosen.push(candidates[index]!);
+    taken.add(candidates[index]!.asn);
+    total -= weights[index]!;
+    weights[index] = 0;
+  }
+  if (chosen.length < size) throw new Error(`pool too small: wanted ${size}, got ${chosen.length}`);
+  return chosen;
+}
+
+async function main(): Promise<void> {
+  const classifierPath = process.argv[2];
+  if (!classifierPath) throw new Error('Name the 0.1 classifier module (see the comment at the top of this file)');
+  const { classify } = (await import(pathToFileURL(resolve(classifierPath)).href)) as { classify: Classify };
+  const holders = loadHolders(classify);
+  const random = seededRandom(SEED);
+  const pools = {
+    all: holders,
+    business: holders.filter((h) => h.classV01 === 'business'),
+    other: holders.filter((h) => h.classV01 !== 'business'),
+  };
+  const taken = new Set<number>();
+  const rows = ['asn,name,ipv4_addresses,ranges,has_ipv6,stratum,class_v01,split'];
+  const counts: string[] = [];
+  for (const stratum of STRATA) {
+    const chosen = draw(pools[stratum.pool], stratum.size, stratum.weighted, taken, random);
+    counts.push(`${stratum.name}=${chosen.length}`);
+    for (const h of chosen) {
+      rows.push([h.asn, csvField(h.name), h.addresses, h.ranges, h.hasIpv6, stratum.name, h.classV01, splitOf(h.asn)].join(','));
+    }
+  }
+  writeFileSync(OUT, rows.join('\n') + '\n');
+  console.log(`holders=${holders.length} business=${pools.business.length} other=${pools.other.length}`);
+  console.log(`wrote ${OUT}: ${counts.join(' ')}`);
+}
+
+await main();
