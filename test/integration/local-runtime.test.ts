@@ -19,7 +19,8 @@ import type {
   SQSEvent,
 } from 'aws-lambda';
 import { freePort, LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/emulators';
-import { HttpFront, type ProxyHandler } from '../../local/api-gateway/server';
+import type { ProxyHandler } from '../../local/api-gateway/router';
+import { HttpFront } from '../../local/api-gateway/server';
 import { SqsPoller } from '../../local/sqs-poller';
 import { createTestResources, type TestResources } from './support/local-aws';
 import { addressOf } from './support/ip-addresses';
