@@ -9,6 +9,7 @@ import {
   type Retention,
   type Site,
 } from '../functions/contracts/deployment-config';
+import { REGION } from '../functions/contracts/names';
 
 /**
  * The deployment configuration, read from `cdk.json` context (or `-c key=value`) and validated before any
@@ -16,7 +17,7 @@ import {
  */
 
 /** GDPR: visitor data is processed and stored only in the EU, in the one region the design was reviewed for. */
-export const SUPPORTED_REGION = 'eu-west-1';
+export const SUPPORTED_REGION = REGION;
 
 export const RegionSchema = z.string().superRefine((region, ctx) => {
   if (region !== SUPPORTED_REGION) {

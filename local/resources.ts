@@ -1,5 +1,6 @@
 import {
   type AttributeDefinition,
+  type KeySchemaElement,
   CreateTableCommand,
   DescribeTableCommand,
   DescribeTimeToLiveCommand,
@@ -15,15 +16,13 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { DEFAULT_RETENTION, type Retention } from '../functions/contracts/deployment-config';
-import { LEAD_INDEX_ATTRIBUTES, LEADS_BY_LAST_SEEN_INDEX, TTL_ATTRIBUTE } from '../functions/contracts/table';
+import { MAX_RECEIVE_COUNT } from '../functions/contracts/names';
+import { LEAD_INDEX, TABLE_KEYS, TTL_ATTRIBUTE } from '../functions/contracts/table';
 
 /**
  * Creates locally what the CDK stack creates on AWS: the single table and the queue with its DLQ.
  * Every function is idempotent, because a restart with a persisted data directory finds the table in place.
  */
-
-/** As on AWS: after five failed receives a message moves to the DLQ. */
-export const MAX_RECEIVE_COUNT = 5;
 
 /**
  * Much shorter than on AWS (where it must exceed the function timeout), so that a failed batch is retried
@@ -31,21 +30,25 @@ export const MAX_RECEIVE_COUNT = 5;
  */
 export const LOCAL_VISIBILITY_TIMEOUT_SECONDS = 10;
 
-const ATTRIBUTE_DEFINITIONS: AttributeDefinition[] = [
-  { AttributeName: 'pk', AttributeType: 'S' },
-  { AttributeName: 'sk', AttributeType: 'S' },
-  { AttributeName: 'gsi1pk', AttributeType: 'S' },
-  { AttributeName: 'gsi1sk', AttributeType: 'S' },
+/** Every key attribute is a string (functions/contracts/table.ts). */
+const ATTRIBUTE_DEFINITIONS: AttributeDefinition[] = [TABLE_KEYS.partitionKey, TABLE_KEYS.sortKey, LEAD_INDEX.partitionKey, LEAD_INDEX.sortKey].map(
+  (AttributeName) => ({ AttributeName, AttributeType: 'S' }),
+);
+
+/** The table's keys, as CreateTable takes them. */
+export const TABLE_KEY_SCHEMA: KeySchemaElement[] = [
+  { AttributeName: TABLE_KEYS.partitionKey, KeyType: 'HASH' },
+  { AttributeName: TABLE_KEYS.sortKey, KeyType: 'RANGE' },
 ];
 
-/** The table's one index, exactly as lib/constructs/storage.ts defines it. */
-export const LEAD_INDEX: GlobalSecondaryIndex = {
-  IndexName: LEADS_BY_LAST_SEEN_INDEX,
+/** The table's one index, from the same definition lib/constructs/storage.ts reads. */
+export const LEAD_INDEX_DEFINITION: GlobalSecondaryIndex = {
+  IndexName: LEAD_INDEX.indexName,
   KeySchema: [
-    { AttributeName: 'gsi1pk', KeyType: 'HASH' },
-    { AttributeName: 'gsi1sk', KeyType: 'RANGE' },
+    { AttributeName: LEAD_INDEX.partitionKey, KeyType: 'HASH' },
+    { AttributeName: LEAD_INDEX.sortKey, KeyType: 'RANGE' },
   ],
-  Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: [...LEAD_INDEX_ATTRIBUTES] },
+  Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: [...LEAD_INDEX.nonKeyAttributes] },
 };
 
 /** Creating an index backfills it from every item, which takes longer than creating a table. */
@@ -67,11 +70,8 @@ export async function ensureTable(
           TableName: tableName,
           BillingMode: 'PAY_PER_REQUEST',
           AttributeDefinitions: ATTRIBUTE_DEFINITIONS,
-          KeySchema: [
-            { AttributeName: 'pk', KeyType: 'HASH' },
-            { AttributeName: 'sk', KeyType: 'RANGE' },
-          ],
-          GlobalSecondaryIndexes: [LEAD_INDEX],
+          KeySchema: TABLE_KEY_SCHEMA,
+          GlobalSecondaryIndexes: [LEAD_INDEX_DEFINITION],
         }),
       );
     } catch (error) {
@@ -94,23 +94,23 @@ export async function ensureTable(
 }
 
 /**
- * Replaces indexes of an earlier definition (until the projection changed: `byLastSeen`, projecting ALL) by
- * LEAD_INDEX, as CloudFormation does on AWS: the new index first, backfilled by DynamoDB from the stored items,
+ * Replaces indexes of another definition (a data directory kept from an earlier version) by
+ * LEAD_INDEX_DEFINITION, as CloudFormation does on AWS: the new index first, backfilled by DynamoDB from the stored items,
  * then the old one goes. An index of the same name but another definition can only be deleted and created again.
  * UpdateTable takes one index creation or deletion at a time, and each must finish before the next.
  */
 async function migrateIndexes(client: DynamoDBClient, tableName: string, log: (line: string) => void): Promise<void> {
   const table = await waitForActive(client, tableName, INDEX_MIGRATION_TIMEOUT_MS);
   const indexes = table.GlobalSecondaryIndexes ?? [];
-  const current = indexes.find((index) => index.IndexName === LEAD_INDEX.IndexName);
+  const current = indexes.find((index) => index.IndexName === LEAD_INDEX_DEFINITION.IndexName);
   if (current && isLeadIndex(current)) {
     for (const old of indexes.filter((index) => index !== current)) await deleteIndex(client, tableName, old, log);
     return;
   }
   if (current) await deleteIndex(client, tableName, current, log);
-  log(`Table ${tableName}: creating index ${LEADS_BY_LAST_SEEN_INDEX} from the stored items`);
-  await updateIndexes(client, tableName, { Create: LEAD_INDEX }, (found) => found.some(isLeadIndex));
-  for (const old of indexes.filter((index) => index.IndexName !== LEAD_INDEX.IndexName)) {
+  log(`Table ${tableName}: creating index ${LEAD_INDEX.indexName} from the stored items`);
+  await updateIndexes(client, tableName, { Create: LEAD_INDEX_DEFINITION }, (found) => found.some(isLeadIndex));
+  for (const old of indexes.filter((index) => index.IndexName !== LEAD_INDEX_DEFINITION.IndexName)) {
     await deleteIndex(client, tableName, old, log);
   }
 }
@@ -154,16 +154,16 @@ async function updateIndexes(
   if (!done(table.GlobalSecondaryIndexes ?? [])) throw new Error(`Table ${tableName}: index update did not take effect`);
 }
 
-/** Same keys and the same projected attributes as LEAD_INDEX (their order does not matter). */
+/** Same keys and the same projected attributes as LEAD_INDEX_DEFINITION (their order does not matter). */
 function isLeadIndex(index: GlobalSecondaryIndexDescription): boolean {
   const keySchema = (schema: GlobalSecondaryIndex['KeySchema']) =>
     JSON.stringify((schema ?? []).map(({ AttributeName, KeyType }) => [AttributeName, KeyType]));
   const projection = (value: GlobalSecondaryIndex['Projection']) =>
     JSON.stringify([value?.ProjectionType, [...(value?.NonKeyAttributes ?? [])].sort()]);
   return (
-    index.IndexName === LEAD_INDEX.IndexName &&
-    keySchema(index.KeySchema) === keySchema(LEAD_INDEX.KeySchema) &&
-    projection(index.Projection) === projection(LEAD_INDEX.Projection)
+    index.IndexName === LEAD_INDEX_DEFINITION.IndexName &&
+    keySchema(index.KeySchema) === keySchema(LEAD_INDEX_DEFINITION.KeySchema) &&
+    projection(index.Projection) === projection(LEAD_INDEX_DEFINITION.Projection)
   );
 }
 

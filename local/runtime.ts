@@ -3,37 +3,29 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync
 import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { ApiKeyStore, type ApiScope, generateApiKey } from '../functions/adapters/dynamodb/api-key-store';
+import { ApiScopeSchema } from '../functions/contracts/api/api-keys';
 import { DEFAULT_RETENTION, NO_IP_OVERRIDES, type Site } from '../functions/contracts/deployment-config';
-import { LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDbLocal, startSqsEmulator } from './emulators';
-import type { ProxyHandler, Route } from './api-gateway/router';
+import { FUNCTIONS } from '../functions/contracts/functions';
+import { ROUTES } from '../functions/contracts/routes';
+import { ApiKeyStore } from '../functions/adapters/dynamodb/api-key-store';
+import type { Route } from './api-gateway/router';
 import { HttpFront } from './api-gateway/server';
 import type { StaticFile } from './api-gateway/static-files';
-import type { TokenAuthorizerHandler } from './api-gateway/token-authorizer';
-import type { LocalFunction } from './lambda';
+import { LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDbLocal, startSqsEmulator } from './emulators';
+import { createLocalHandlers, type LocalHandlers, localFunction } from './functions';
+import { emulatorInfrastructure } from './infrastructure';
 import { ensureQueues, ensureTable, type Queues } from './resources';
-import { describeError, type SqsHandler, SqsPoller } from './sqs-poller';
+import { describeError, SqsPoller } from './sqs-poller';
 
-/** The site every local runtime serves (DESIGN.md "Local runtime"). */
+/** The site every local runtime serves (docs/local-runtime.md). */
 export const DEMO_SITE: Site = {
   siteId: 'demo',
   allowedOrigins: ['http://localhost:*', 'http://127.0.0.1:*'],
   leadClasses: ['business'],
 };
 
-const ALL_SCOPES: ApiScope[] = ['leads:read', 'leads:erase', 'audit:read'];
-
-/** Timeouts and memory as a Lambda would have them, so `getRemainingTimeInMillis` means something locally. */
+/** As the hourly schedule does on AWS (lib/constructs/salt-cleanup.ts). */
 const SALT_CLEANUP_INTERVAL_MS = 3_600_000;
-
-const FUNCTIONS = {
-  ingest: { name: 'eirlead-ingest', timeoutMs: 10_000, memoryMb: 512 },
-  enrichment: { name: 'eirlead-enrichment', timeoutMs: 60_000, memoryMb: 1024 },
-  authorizer: { name: 'eirlead-authorizer', timeoutMs: 10_000, memoryMb: 256 },
-  leadsApi: { name: 'eirlead-leads-api', timeoutMs: 29_000, memoryMb: 512 },
-  snippet: { name: 'eirlead-snippet', timeoutMs: 3_000, memoryMb: 128 },
-} as const satisfies Record<string, LocalFunction>;
 
 export interface LocalRuntimeOptions {
   /** Port on 127.0.0.1. @default 0, any free port */
@@ -77,21 +69,6 @@ export interface LocalRuntime {
   stop(): Promise<void>;
 }
 
-interface Handlers {
-  readonly ingest: ProxyHandler;
-  readonly enrichment: SqsHandler;
-  readonly authorizer: TokenAuthorizerHandler;
-  readonly leadsApi: ProxyHandler;
-  readonly snippet: ProxyHandler;
-  readonly saltCleanup: () => Promise<{ destroyed: string[] }>;
-}
-
-/**
- * Handlers read their configuration at module scope and a module is evaluated once per process, so one
- * process can host one configuration: a second runtime with other settings would silently use the first's.
- */
-let loadedConfiguration: string | undefined;
-
 export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<LocalRuntime> {
   const log = options.log ?? ((line: string) => console.log(line));
   const cleanups: Array<() => Promise<void>> = [];
@@ -123,25 +100,13 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     };
 
     // The port first: a port in use should fail before the slow part, and /healthz can answer 503 meanwhile.
-    let handlers: Handlers | undefined;
+    let handlers: LocalHandlers | undefined;
     const front = new HttpFront({
-      routes: [
-        route('POST', '/v1/events', FUNCTIONS.ingest, false, () => handlers?.ingest),
-        // Browsers preflight JSON posts; on AWS the ingest function answers them, with the site's origins.
-        route('OPTIONS', '/v1/events', FUNCTIONS.ingest, false, () => handlers?.ingest),
-        route('GET', '/v1/openapi.json', FUNCTIONS.leadsApi, false, () => handlers?.leadsApi),
-        route('GET', '/v1/sites/{siteId}/leads', FUNCTIONS.leadsApi, true, () => handlers?.leadsApi),
-        route('GET', '/v1/sites/{siteId}/leads/{leadId}', FUNCTIONS.leadsApi, true, () => handlers?.leadsApi),
-        route('DELETE', '/v1/sites/{siteId}/leads/{leadId}', FUNCTIONS.leadsApi, true, () => handlers?.leadsApi),
-        route('POST', '/v1/sites/{siteId}/erasure-requests', FUNCTIONS.leadsApi, true, () => handlers?.leadsApi),
-        route('GET', '/v1/sites/{siteId}/access-requests', FUNCTIONS.leadsApi, true, () => handlers?.leadsApi),
-        route('GET', '/v1/sites/{siteId}/audit', FUNCTIONS.leadsApi, true, () => handlers?.leadsApi),
-        route('GET', '/v1/snippet.js', FUNCTIONS.snippet, false, () => handlers?.snippet),
-      ],
+      routes: localRoutes(() => handlers),
       staticFiles: options.demoDir === undefined ? [] : demoFiles(resolve(options.demoDir)),
       authorizer: {
-        fn: FUNCTIONS.authorizer,
-        handler: (event, context) => required(handlers?.authorizer)(event, context),
+        fn: localFunction('authorizer'),
+        handler: (event, context) => required(handlers).authorizer(event, context),
       },
       log,
     });
@@ -173,9 +138,12 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     const clientConfig = { region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS };
     const dynamoDb = new DynamoDBClient({ ...clientConfig, endpoint: dynamoDbEndpoint });
     const sqs = new SQSClient({ ...clientConfig, endpoint: sqsEndpoint });
+    const masterKey = dataDir ? persistentMasterKey(dataDir) : randomBytes(32).toString('base64');
+    const infrastructure = emulatorInfrastructure({ dynamoDbEndpoint, sqsEndpoint, masterKey });
     cleanups.push(async () => {
       dynamoDb.destroy();
       sqs.destroy();
+      infrastructure.destroy();
     });
 
     const [queues] = await Promise.all([
@@ -184,39 +152,43 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     ]);
     checkAborted();
 
-    const apiKey = options.apiKey ?? generateApiKey();
-    await new ApiKeyStore(DynamoDBDocumentClient.from(dynamoDb), names.tableName).create(
+    const apiKey = options.apiKey ?? ApiKeyStore.newKey();
+    await new ApiKeyStore(infrastructure.documentClient, names.tableName).create(
       apiKey,
-      { sites: ['*'], scopes: ALL_SCOPES },
+      { sites: ['*'], scopes: [...ApiScopeSchema.options] },
       DEFAULT_RETENTION.apiKeyDays,
     );
 
-    configureHandlerEnvironment({
-      dynamoDbEndpoint,
-      sqsEndpoint,
-      tableName: names.tableName,
-      queueUrl: queues.queueUrl,
-      ipDataDir: resolve(options.ipDataDir),
-      snippetFile: resolve(options.snippetFile),
-      masterKey: dataDir ? persistentMasterKey(dataDir) : randomBytes(32).toString('base64'),
-      trustForwardedFor: options.trustForwardedFor ?? false,
-    });
-    handlers = await loadHandlers();
+    const loaded = createLocalHandlers(
+      {
+        tableName: names.tableName,
+        queueUrl: queues.queueUrl,
+        ipDataDir: resolve(options.ipDataDir),
+        snippetFile: resolve(options.snippetFile),
+        sites: [DEMO_SITE],
+        ipOverrides: NO_IP_OVERRIDES,
+        retention: DEFAULT_RETENTION,
+      },
+      infrastructure,
+      { trustForwardedFor: options.trustForwardedFor ?? false },
+    );
+    handlers = loaded;
     checkAborted();
 
     const poller = new SqsPoller({
       client: sqs,
       queueUrl: queues.queueUrl,
       queueArn: queues.queueArn,
-      fn: FUNCTIONS.enrichment,
-      handler: handlers.enrichment,
+      fn: localFunction('enrichment'),
+      handler: loaded.enrichment,
+      batchSize: FUNCTIONS.enrichment.queueBatch.batchSize,
       log,
     });
     poller.start();
     cleanups.push(() => poller.stop());
 
     // As the hourly schedule does on AWS: a persisted data directory may hold salts whose time is up.
-    const { saltCleanup } = handlers;
+    const { saltCleanup } = loaded;
     const destroySalts = () =>
       saltCleanup().then(
         ({ destroyed }) => destroyed.length > 0 && log(`salt cleanup: destroyed the salts of ${destroyed.join(', ')}`),
@@ -246,83 +218,24 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   }
 }
 
-function route(
-  method: string,
-  resource: string,
-  fn: LocalFunction,
-  authorized: boolean,
-  current: () => ProxyHandler | undefined,
-): Route {
-  return { method, resource, fn, authorized, handler: (event, context) => required(current())(event, context) };
+/**
+ * The route table's routes (functions/contracts/routes.ts), each answered by its function with that function's
+ * timeout and memory; the authoriser guards the routes that need an API key, as on AWS.
+ */
+export function localRoutes(current: () => LocalHandlers | undefined): Route[] {
+  return ROUTES.map((route) => ({
+    method: route.method,
+    resource: route.path,
+    fn: localFunction(route.function),
+    authorized: route.auth.type === 'apiKey',
+    handler: (event, context) => required(current())[route.function](event, context),
+  }));
 }
 
 function required<T>(handler: T | undefined): T {
   // The front answers 503 until the handlers are loaded, so this only guards against a wiring mistake.
   if (!handler) throw new Error('Handlers are not loaded yet');
   return handler;
-}
-
-interface HandlerEnvironment {
-  readonly dynamoDbEndpoint: string;
-  readonly sqsEndpoint: string;
-  readonly tableName: string;
-  readonly queueUrl: string;
-  readonly ipDataDir: string;
-  readonly snippetFile: string;
-  readonly masterKey: string;
-  readonly trustForwardedFor: boolean;
-}
-
-/** The environment the CDK stack gives the functions, pointed at the emulators. */
-function configureHandlerEnvironment(environment: HandlerEnvironment): void {
-  const configuration = JSON.stringify({ ...environment, masterKey: undefined });
-  if (loadedConfiguration !== undefined && loadedConfiguration !== configuration) {
-    throw new Error('This process already hosts the handlers with another configuration; start one runtime per process');
-  }
-  loadedConfiguration = configuration;
-
-  // Credentials or a profile of a real account must never be used, nor endpoint overrides switched off.
-  for (const name of ['AWS_PROFILE', 'AWS_SESSION_TOKEN', 'AWS_IGNORE_CONFIGURED_ENDPOINT_URLS', 'AWS_ENDPOINT_URL']) {
-    delete process.env[name];
-  }
-  Object.assign(process.env, {
-    AWS_REGION: LOCAL_REGION,
-    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
-    AWS_ENDPOINT_URL_DYNAMODB: environment.dynamoDbEndpoint,
-    AWS_ENDPOINT_URL_SQS: environment.sqsEndpoint,
-    POWERTOOLS_SERVICE_NAME: 'eirlead',
-    TABLE_NAME: environment.tableName,
-    QUEUE_URL: environment.queueUrl,
-    SITES: JSON.stringify([DEMO_SITE]),
-    IP_OVERRIDES: JSON.stringify(NO_IP_OVERRIDES),
-    RETENTION: JSON.stringify(DEFAULT_RETENTION),
-    KEY_PROVIDER: 'local',
-    LOCAL_MASTER_KEY: environment.masterKey,
-    IP_DATA_DIR: environment.ipDataDir,
-    SNIPPET_FILE: environment.snippetFile,
-  });
-  if (environment.trustForwardedFor) process.env.TRUST_FORWARDED_FOR = '1';
-  else delete process.env.TRUST_FORWARDED_FOR;
-}
-
-async function loadHandlers(): Promise<Handlers> {
-  const [ingest, enrichment, authorizer, leadsApi, snippet, saltCleanup] = await Promise.all([
-    import('../functions/ingest/handler'),
-    import('../functions/enrichment/handler'),
-    import('../functions/authorizer/handler'),
-    import('../functions/leads-api/handler'),
-    import('../functions/snippet/handler'),
-    import('../functions/salt-cleanup/handler'),
-  ]);
-  return {
-    ingest: ingest.handler,
-    enrichment: enrichment.handler,
-    authorizer: authorizer.handler,
-    leadsApi: leadsApi.handler,
-    snippet: snippet.handler,
-    saltCleanup: saltCleanup.handler,
-  };
 }
 
 /**

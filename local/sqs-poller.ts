@@ -24,7 +24,7 @@ export interface SqsPollerOptions {
   readonly concurrency?: number;
 }
 
-export interface BatchOutcome {
+export interface PollOutcome {
   readonly received: number;
   readonly deleted: number;
   readonly failed: number;
@@ -75,7 +75,7 @@ export class SqsPoller {
   }
 
   /** One receive-invoke-delete cycle. Public so tests can drive the poller step by step. */
-  async pollOnce(): Promise<BatchOutcome> {
+  async pollOnce(): Promise<PollOutcome> {
     const messages = await this.receive();
     if (messages.length === 0) return { received: 0, deleted: 0, failed: 0 };
     const records = messages.map((message) => this.toRecord(message));

@@ -53,7 +53,7 @@ export const IpOverridesSchema = z.strictObject({
 export type IpOverrides = z.infer<typeof IpOverridesSchema>;
 export const NO_IP_OVERRIDES: IpOverrides = IpOverridesSchema.parse({});
 
-/** Retention per data class (DESIGN.md "Data classes and default retention"). */
+/** Retention per data class (docs/architecture.md, "Data classes and retention"). */
 export const RetentionSchema = z.strictObject({
   visitDays: z.int().min(1).max(3650).default(90),
   leadDays: z.int().min(1).max(3650).default(396),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { TrackedEventSchema } from './api/schemas';
+import { TrackedEventSchema } from './api/events';
 import { SiteIdSchema } from './deployment-config';
 
 /**

@@ -11,12 +11,14 @@
  */
 export const TTL_ATTRIBUTE = 'expiresAt';
 
+/** The table's keys, both strings: CDK (lib/constructs/storage.ts) and the local runtime (local/resources.ts) build it from here. */
+export const TABLE_KEYS = { partitionKey: 'pk', sortKey: 'sk' } as const;
+
 /**
  * The one global secondary index (gsi1pk, gsi1sk): a site's leads by `lastSeenAt`, and the API keys by creation.
  *
- * Named `leadsByLastSeen` since its projection changed from ALL to INCLUDE: CloudFormation cannot change a GSI's
- * projection in place, only replace the index under a new name. No deployment predates the change (version
- * 0.1.0); data directories of the local runtime are migrated by local/resources.ts `ensureTable`.
+ * Its projection is INCLUDE (below). CloudFormation cannot change a GSI's projection in place, only replace the
+ * index under a new name, so a change to the projection needs a new index name.
  */
 export const LEADS_BY_LAST_SEEN_INDEX = 'leadsByLastSeen';
 
@@ -50,6 +52,14 @@ export const LEAD_INDEX_ATTRIBUTES: readonly string[] = [
   'createdAt',
   'revoked',
 ];
+
+/** The index's keys (strings) and projection, as CDK and the local runtime create it. */
+export const LEAD_INDEX = {
+  indexName: LEADS_BY_LAST_SEEN_INDEX,
+  partitionKey: 'gsi1pk',
+  sortKey: 'gsi1sk',
+  nonKeyAttributes: LEAD_INDEX_ATTRIBUTES,
+} as const;
 
 export const keys = {
   lead: (siteId: string, leadId: string) => ({ pk: `SITE#${siteId}#LEAD#${leadId}`, sk: 'LEAD' }),

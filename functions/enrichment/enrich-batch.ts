@@ -1,12 +1,12 @@
 import type { SQSRecord } from 'aws-lambda';
 import { type QueuedRequest, QueuedRequestSchema } from '../contracts/queue-message';
 import type { SiteRegistry } from '../domain/sites';
-import type { Identified } from '../domain/leads/aggregate';
+import type { Identified } from '../domain/leads/model';
 import { identify, type IdentifyContext } from '../domain/leads/identify';
 import type { LeadStore, RecordOutcome } from '../adapters/dynamodb/lead-store';
 
 /** What one batch did, for metrics, logs and the accounting of every accepted event. */
-export interface BatchOutcome {
+export interface EnrichmentOutcome {
   /** SQS message ids to report as failed: SQS redelivers them, and after the receive limit dead-letters them. */
   readonly failedMessageIds: string[];
   /** Events applied to leads for the first time. */
@@ -42,7 +42,7 @@ interface LeadGroup {
 export class BatchEnricher {
   constructor(private readonly deps: BatchEnricherDependencies) {}
 
-  async enrich(records: readonly SQSRecord[]): Promise<BatchOutcome> {
+  async enrich(records: readonly SQSRecord[]): Promise<EnrichmentOutcome> {
     const dropped: Record<string, number> = {};
     const malformed: string[] = [];
     const groups = new Map<string, LeadGroup>();
@@ -67,8 +67,8 @@ export class BatchEnricher {
     }
 
     const settled = await Promise.allSettled([...groups.values()].map((group) => this.record(group)));
-    const leads: BatchOutcome['leads'] = [];
-    const errors: BatchOutcome['errors'] = [];
+    const leads: EnrichmentOutcome['leads'] = [];
+    const errors: EnrichmentOutcome['errors'] = [];
     let recorded = 0;
     let duplicates = 0;
     [...groups.values()].forEach((group, index) => {

@@ -1,7 +1,7 @@
-import { isbot } from 'isbot';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { IngestRequestSchema, MAX_EVENTS_BODY_BYTES, type IngestRequest, type TrackedEvent } from '../contracts/api/schemas';
+import { IngestRequestSchema, MAX_EVENTS_BODY_BYTES, type IngestRequest, type TrackedEvent } from '../contracts/api/events';
 import type { Site } from '../contracts/deployment-config';
+import { isSiteUrl } from '../domain/sites';
 import { badRequest, header, HttpError, parseWith } from '../platform/http';
 
 /** What `navigator.sendBeacon` sends (text/plain) and what `fetch` clients send. */
@@ -55,18 +55,6 @@ function normaliseEvents(events: TrackedEvent[], now: Date, clockErrorMs: number
   return normalised;
 }
 
-/** `https://www.example.com`, `http://localhost:*`: scheme, host, and a fixed port, any port or the default. */
-const ORIGIN_PATTERN = /^https?:\/\/([^:/]+)(?::(\d{1,5}|\*))?$/;
-
-/** Does the page URL's host (and port, unless the origin allows any) belong to one of the allowed origins? */
-function isSiteUrl(url: URL, allowedOrigins: readonly string[]): boolean {
-  return allowedOrigins.some((origin) => {
-    const [, host, port] = ORIGIN_PATTERN.exec(origin) ?? [];
-    if (host === undefined || url.hostname !== host) return false;
-    return port === '*' || url.port === (port ?? '');
-  });
-}
-
 /**
  * Page views are only counted for the site's own pages: an event naming another host is a misconfigured
  * snippet or someone filling the site's leads with made-up pages. Schemes are checked by the schema already.
@@ -74,20 +62,12 @@ function isSiteUrl(url: URL, allowedOrigins: readonly string[]): boolean {
 export function requireSiteUrls(events: readonly TrackedEvent[], site: Site): void {
   const issues = events.flatMap((event, index) => {
     const url = URL.parse(event.url);
-    return url && isSiteUrl(url, site.allowedOrigins)
+    return url && isSiteUrl(site, url)
       ? []
       : [{ path: `events.${index}.url`, message: `host must be one of the site's hosts (${site.allowedOrigins.join(', ')})` }];
   });
   const first = issues[0];
   if (first) throw badRequest(`Invalid ${first.path}: ${first.message}`, issues);
-}
-
-/**
- * Crawlers, monitors, HTTP libraries and headless browsers, by the maintained `isbot` patterns. Browsers always
- * send a User-Agent, so a request without one is treated as automated too.
- */
-export function isLikelyBot(userAgent: string | undefined): boolean {
-  return !userAgent?.trim() || isbot(userAgent);
 }
 
 /**

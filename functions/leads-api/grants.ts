@@ -1,5 +1,6 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { allows, ApiKeyGrantSchema, type ApiKeyGrant, type ApiScope } from '../adapters/dynamodb/api-key-store';
+import { allows } from '../domain/api-keys';
+import { ApiKeyGrantSchema, type ApiKeyGrant, type ApiScope } from '../contracts/api/api-keys';
 import { forbidden, HttpError } from '../platform/http';
 
 /** The grant the authoriser attached; API Gateway passes authoriser context values as strings. */

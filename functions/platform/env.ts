@@ -1,11 +1,14 @@
-/** Reads a required environment variable; a missing one is a deployment bug and fails the cold start loudly. */
-export function requireEnv(name: string): string {
-  const value = process.env[name];
-  if (value === undefined || value === '') throw new Error(`Environment variable ${name} is not set`);
-  return value;
-}
+import { decodeEnvironment } from '../contracts/environment';
+import { FUNCTIONS, type FunctionEnvironment, type FunctionName } from '../contracts/functions';
 
-export function optionalEnv(name: string): string | undefined {
-  const value = process.env[name];
-  return value === undefined || value === '' ? undefined : value;
+/**
+ * A function's configuration, decoded from its environment with its contract (functions/contracts/functions.ts).
+ * A missing or malformed variable is a deployment bug and fails the cold start loudly, naming the variable.
+ */
+export function readEnvironment<N extends FunctionName>(
+  name: N,
+  environment: Readonly<Record<string, string | undefined>> = process.env,
+): FunctionEnvironment<N> {
+  const definition = FUNCTIONS[name];
+  return decodeEnvironment(definition.environment, environment, definition.serviceName) as FunctionEnvironment<N>;
 }

@@ -1,8 +1,8 @@
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import type { z } from 'zod';
-import type { ErrorResponse } from '../contracts/api/schemas';
-import { logger } from './logger';
+import type { ErrorResponse } from '../contracts/api/common';
+import type { Logger } from './logger';
 
 type Issue = { path: string; message: string };
 
@@ -75,16 +75,21 @@ export function errorResponse(error: HttpError, headers: Record<string, string> 
 }
 
 /**
- * middy error boundary for API handlers: HttpErrors become their status and body; anything else is logged
- * and becomes a 500 with no detail, so no stack trace or AWS error body ever reaches a caller.
+ * middy error boundary for API handlers: HttpErrors become their status and body; `translate` may turn a known
+ * error of a lower layer into one (an invalid page cursor into a 400); anything else is logged and becomes a 500
+ * with no detail, so no stack trace or AWS error body ever reaches a caller.
  */
 export function httpErrorBoundary(
-  extraHeaders: (event: APIGatewayProxyEvent) => Record<string, string> = () => ({}),
+  logger: Logger,
+  options: {
+    readonly extraHeaders?: (event: APIGatewayProxyEvent) => Record<string, string>;
+    readonly translate?: (error: unknown) => HttpError | undefined;
+  } = {},
 ): MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult> {
   return {
     onError: async (request) => {
-      const { error } = request;
-      const headers = extraHeaders(request.event);
+      const error = request.error instanceof HttpError ? request.error : (options.translate?.(request.error) ?? request.error);
+      const headers = options.extraHeaders?.(request.event) ?? {};
       if (error instanceof HttpError) {
         request.response = errorResponse(error, headers);
         return;

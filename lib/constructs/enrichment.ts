@@ -6,10 +6,8 @@ import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { type IpOverrides, NO_IP_OVERRIDES, type Retention, type Site } from '../../functions/contracts/deployment-config';
-import { bindTable, EirleadFunction } from './lambda-function';
-
-/** Where the IP data sits inside the bundle, and so at run time under /var/task. */
-const IP_DATA_BUNDLE_DIR = 'ipdata';
+import { FUNCTIONS } from '../../functions/contracts/functions';
+import { bundledDataPath, EirleadFunction, grantTableAccess } from './lambda-function';
 
 export interface EnrichmentProps {
   /** Queue of truncated events written by the ingest function. */
@@ -23,43 +21,18 @@ export interface EnrichmentProps {
    * @default - no overrides
    */
   readonly ipOverrides?: IpOverrides;
-  /**
-   * Must match the `consumerTimeout` the queue's visibility timeout was derived from.
-   * @default Duration.seconds(30)
-   */
-  readonly timeout?: Duration;
-  /**
-   * The function loads the organisation and location data into memory; more memory also means more CPU.
-   * @default 1024
-   */
-  readonly memorySize?: number;
-  /**
-   * Records per invocation (1–1,000; above 10 SQS needs a batching window). The function writes each lead once per
-   * batch, so larger batches mean fewer DynamoDB writes when an organisation sends several page views at once.
-   * @default 100
-   */
-  readonly batchSize?: number;
-  /**
-   * How long the poller gathers records before invoking; it adds at most this much to event-to-lead latency.
-   * @default Duration.seconds(1)
-   */
-  readonly maxBatchingWindow?: Duration;
-  /**
-   * Compiled IP data directory, relative to the project root (built by `npm run build:ipdata`).
-   * @default 'build/ipdata'
-   */
-  readonly ipDataDir?: string;
 }
 
 /** Turns queued events into visits and leads: truncated IP -> organisation + location, aggregated per lead. */
 export class Enrichment extends Construct {
-  public static readonly DEFAULT_TIMEOUT = Duration.seconds(30);
+  /** The function's timeout (function table); the queue's visibility timeout is derived from it. */
+  public static readonly TIMEOUT = Duration.seconds(FUNCTIONS.enrichment.timeoutSeconds);
   public readonly function: NodejsFunction;
 
   constructor(scope: Construct, id: string, props: EnrichmentProps) {
     super(scope, id);
-    const batchSize = props.batchSize ?? 100;
-    const maxBatchingWindow = props.maxBatchingWindow ?? Duration.seconds(1);
+    const { batchSize, maxBatchingWindowSeconds } = FUNCTIONS.enrichment.queueBatch;
+    const maxBatchingWindow = Duration.seconds(maxBatchingWindowSeconds);
     if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 1000) {
       throw new Error(`Enrichment: batchSize must be an integer from 1 to 1000, got ${batchSize}`);
     }
@@ -68,22 +41,18 @@ export class Enrichment extends Construct {
     }
 
     this.function = new EirleadFunction(this, 'Function', {
-      entry: 'functions/enrichment/handler.ts',
-      serviceName: 'eirlead-enrichment',
-      description: 'Eirlead: enriches queued events with organisation and location, aggregates visits and leads',
-      memorySize: props.memorySize ?? 1024,
-      timeout: props.timeout ?? Enrichment.DEFAULT_TIMEOUT,
+      name: 'enrichment',
       logRetentionDays: props.retention.logRetentionDays,
       environment: {
-        IP_DATA_DIR: `/var/task/${IP_DATA_BUNDLE_DIR}`,
-        RETENTION: JSON.stringify(props.retention),
-        SITES: JSON.stringify(props.sites),
-        IP_OVERRIDES: JSON.stringify(props.ipOverrides ?? NO_IP_OVERRIDES),
+        TABLE_NAME: props.table.tableName,
+        IP_DATA_DIR: bundledDataPath('enrichment'),
+        SITES: [...props.sites],
+        IP_OVERRIDES: props.ipOverrides ?? NO_IP_OVERRIDES,
+        RETENTION: props.retention,
       },
-      copyIntoBundle: { source: props.ipDataDir ?? 'build/ipdata', destination: IP_DATA_BUNDLE_DIR },
     }).function;
 
-    bindTable(this.function, props.table, 'readWrite');
+    grantTableAccess(this.function, props.table, 'readWrite');
     this.function.addEventSource(
       new SqsEventSource(props.queue, {
         batchSize,

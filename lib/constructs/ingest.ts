@@ -5,7 +5,8 @@ import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { type IpOverrides, NO_IP_OVERRIDES, type Retention, type Site } from '../../functions/contracts/deployment-config';
-import { bindTable, EirleadFunction } from './lambda-function';
+import { MAX_RECEIVE_COUNT } from '../../functions/contracts/names';
+import { EirleadFunction, grantTableAccess } from './lambda-function';
 
 /** AWS guidance for Lambda SQS sources: visibility timeout at least six times the function timeout. */
 const VISIBILITY_TIMEOUT_FACTOR = 6;
@@ -34,15 +35,6 @@ export interface IngestProps {
    * @default Duration.seconds(1)
    */
   readonly consumerBatchingWindow?: Duration;
-  /**
-   * Receives before a message moves to the dead-letter queue.
-   * @default 5
-   */
-  readonly maxReceiveCount?: number;
-  /**
-   * @default Duration.seconds(10)
-   */
-  readonly timeout?: Duration;
 }
 
 /**
@@ -56,10 +48,6 @@ export class Ingest extends Construct {
 
   constructor(scope: Construct, id: string, props: IngestProps) {
     super(scope, id);
-    const maxReceiveCount = props.maxReceiveCount ?? 5;
-    if (!Number.isInteger(maxReceiveCount) || maxReceiveCount < 1 || maxReceiveCount > 1000) {
-      throw new Error(`Ingest: maxReceiveCount must be an integer from 1 to 1000, got ${maxReceiveCount}`);
-    }
     const sitesJson = JSON.stringify(props.sites);
     const overridesJson = JSON.stringify(props.ipOverrides ?? NO_IP_OVERRIDES);
     const configBytes = Buffer.byteLength(sitesJson) + Buffer.byteLength(overridesJson);
@@ -92,22 +80,19 @@ export class Ingest extends Construct {
       ...queueDefaults,
       retentionPeriod: Duration.hours(props.retention.queueRetentionHours),
       visibilityTimeout,
-      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount },
+      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: MAX_RECEIVE_COUNT },
     });
 
     const fn = new EirleadFunction(this, 'Function', {
-      entry: 'functions/ingest/handler.ts',
-      serviceName: 'eirlead-ingest',
-      description: 'Eirlead: validates page events, pseudonymises the visitor, truncates the IP, queues the event',
-      timeout: props.timeout ?? Duration.seconds(10),
+      name: 'ingest',
       logRetentionDays: props.retention.logRetentionDays,
       environment: {
         QUEUE_URL: this.queue.queueUrl,
-        KEY_PROVIDER: 'kms',
+        TABLE_NAME: props.table.tableName,
         KEY_ID: props.encryptionKey.keyId,
-        SITES: sitesJson,
-        IP_OVERRIDES: overridesJson,
-        RETENTION: JSON.stringify(props.retention),
+        SITES: [...props.sites],
+        IP_OVERRIDES: props.ipOverrides ?? NO_IP_OVERRIDES,
+        RETENTION: props.retention,
       },
     }).function;
     this.function = fn;
@@ -116,7 +101,7 @@ export class Ingest extends Construct {
     // Daily salts: a fresh data key per UTC day, and unwrapping it on cold start.
     props.encryptionKey.grant(fn, 'kms:GenerateDataKey', 'kms:Decrypt');
     // Daily salts are only read and created; ingest never deletes.
-    bindTable(fn, props.table, 'getPut');
+    grantTableAccess(fn, props.table, 'getPut');
 
     Validations.of(this.deadLetterQueue).acknowledge({
       id: 'Serverless-SQSRedrivePolicy',

@@ -6,6 +6,8 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { encodeEnvironment } from '../../functions/contracts/environment';
+import { type FunctionDefinition, type FunctionEnvironment, type FunctionName, FUNCTIONS } from '../../functions/contracts/functions';
 import { projectRoot } from '../project-root';
 
 /**
@@ -16,35 +18,11 @@ export const FUNCTION_RUNTIME = lambda.Runtime.NODEJS_24_X;
 /** esbuild target matching the runtime (`nodejs24.x` -> `node24`), so the two cannot drift apart. */
 const ESBUILD_TARGET = FUNCTION_RUNTIME.name.replace(/^nodejs(\d+)\.x$/, 'node$1');
 
-export interface CopyIntoBundle {
-  /** Directory to copy, relative to the project root (e.g. `build/ipdata`). */
-  readonly source: string;
-  /** Directory inside the asset to copy it to (e.g. `ipdata`, which is `/var/task/ipdata` at run time). */
-  readonly destination: string;
-}
-
-export interface EirleadFunctionProps {
-  /** Handler file, relative to the project root (e.g. `functions/ingest/handler.ts`). */
-  readonly entry: string;
-  /**
-   * Exported handler name in `entry`.
-   * @default 'handler'
-   */
-  readonly handler?: string;
-  /** Powertools service name; also names the function's purpose in logs and metrics. */
-  readonly serviceName: string;
-  /**
-   * @default - none
-   */
-  readonly description?: string;
-  /**
-   * @default 512
-   */
-  readonly memorySize?: number;
-  /**
-   * @default Duration.seconds(10)
-   */
-  readonly timeout?: Duration;
+export interface EirleadFunctionProps<N extends FunctionName> {
+  /** Which function of the function table (functions/contracts/functions.ts): entry, settings, environment contract. */
+  readonly name: N;
+  /** The function's environment, typed by its contract and encoded by it. */
+  readonly environment: FunctionEnvironment<N>;
   /**
    * Retention of the function's log group, in days (a value CloudWatch Logs accepts).
    * @default 30
@@ -55,17 +33,13 @@ export interface EirleadFunctionProps {
    * @default RemovalPolicy.DESTROY
    */
   readonly logRemovalPolicy?: RemovalPolicy;
-  /**
-   * Extra environment variables (the wrapper sets `POWERTOOLS_SERVICE_NAME` and `NODE_OPTIONS`).
-   * @default - none
-   */
-  readonly environment?: Record<string, string>;
-  /**
-   * A directory copied into the bundle after esbuild ran. Bundling fails with a clear message when the
-   * source is missing, rather than deploying a function that cannot find its data.
-   * @default - nothing copied
-   */
-  readonly copyIntoBundle?: CopyIntoBundle;
+}
+
+/** Where a function's bundled data directory is at run time (`/var/task/<destination>`). */
+export function bundledDataPath(name: FunctionName): string {
+  const bundled = (FUNCTIONS[name] as FunctionDefinition).bundledData;
+  if (!bundled) throw new Error(`Function ${name} bundles no data`);
+  return `/var/task/${bundled.destination}`;
 }
 
 /**
@@ -73,13 +47,14 @@ export interface EirleadFunctionProps {
  * It is meant for functions invoked synchronously or by an event source mapping (it acknowledges the
  * async-only DLQ rule); an asynchronously invoked function would need a DLQ or failure destination.
  */
-export class EirleadFunction extends Construct {
+export class EirleadFunction<N extends FunctionName> extends Construct {
   public readonly function: NodejsFunction;
   public readonly logGroup: logs.LogGroup;
 
-  constructor(scope: Construct, id: string, props: EirleadFunctionProps) {
+  constructor(scope: Construct, id: string, props: EirleadFunctionProps<N>) {
     super(scope, id);
-    validate(props);
+    const definition: FunctionDefinition = FUNCTIONS[props.name];
+    validate(definition, props);
     const root = projectRoot();
     const logRetentionDays = props.logRetentionDays ?? 30;
 
@@ -92,20 +67,20 @@ export class EirleadFunction extends Construct {
     // AWSLambdaBasicExecutionRole, which may write to every log group in the account.
     const role = new iam.Role(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: `Eirlead ${props.serviceName}`,
+      description: `Eirlead ${definition.serviceName}`,
     });
     this.logGroup.grantWrite(role);
 
-    const copy = props.copyIntoBundle;
+    const copy = definition.bundledData;
     this.function = new NodejsFunction(this, 'Function', {
-      entry: join(root, props.entry),
-      handler: props.handler ?? 'handler',
-      description: props.description,
+      entry: join(root, definition.entry),
+      handler: 'handler',
+      description: definition.description,
       runtime: FUNCTION_RUNTIME,
       // Graviton: about 20 % cheaper per GB-second than x86, and nothing here needs x86.
       architecture: lambda.Architecture.ARM_64,
-      memorySize: props.memorySize ?? 512,
-      timeout: props.timeout ?? Duration.seconds(10),
+      memorySize: definition.memoryMb,
+      timeout: Duration.seconds(definition.timeoutSeconds),
       logGroup: this.logGroup,
       // Lambda's advanced logging controls, which filter by level only for JSON-format logs.
       loggingFormat: lambda.LoggingFormat.JSON,
@@ -120,10 +95,10 @@ export class EirleadFunction extends Construct {
       projectRoot: root,
       depsLockFilePath: join(root, 'package-lock.json'),
       environment: {
-        POWERTOOLS_SERVICE_NAME: props.serviceName,
+        POWERTOOLS_SERVICE_NAME: definition.serviceName,
         // Stack traces point at the TypeScript source instead of the minified bundle.
         NODE_OPTIONS: '--enable-source-maps',
-        ...props.environment,
+        ...encodeEnvironment(definition.environment, props.environment),
       },
       bundling: {
         // The handlers import ES-module-only packages (@middy/core 7), so the bundle is an ES module too.
@@ -161,27 +136,27 @@ export class EirleadFunction extends Construct {
   }
 }
 
-function validate(props: EirleadFunctionProps): void {
-  const name = props.entry;
-  if (isAbsolute(props.entry) || !/\.(ts|mts|js|mjs)$/.test(props.entry)) {
+function validate(definition: FunctionDefinition, props: EirleadFunctionProps<FunctionName>): void {
+  const name = definition.entry;
+  if (isAbsolute(name) || !/\.(ts|mts|js|mjs)$/.test(name)) {
     throw new Error(`EirleadFunction: entry must be a .ts/.js path relative to the project root, got ${name}`);
   }
-  if (props.memorySize !== undefined && (!Number.isInteger(props.memorySize) || props.memorySize < 128 || props.memorySize > 10_240)) {
-    throw new Error(`EirleadFunction ${name}: memorySize must be an integer from 128 to 10240 MB, got ${props.memorySize}`);
+  if (!Number.isInteger(definition.memoryMb) || definition.memoryMb < 128 || definition.memoryMb > 10_240) {
+    throw new Error(`EirleadFunction ${name}: memory must be an integer from 128 to 10240 MB, got ${definition.memoryMb}`);
   }
-  if (props.timeout !== undefined && (props.timeout.toSeconds() < 1 || props.timeout.toSeconds() > 900)) {
+  if (definition.timeoutSeconds < 1 || definition.timeoutSeconds > 900) {
     throw new Error(`EirleadFunction ${name}: timeout must be from 1 to 900 seconds`);
   }
   if (props.logRetentionDays !== undefined && !(props.logRetentionDays in logs.RetentionDays)) {
     throw new Error(`EirleadFunction ${name}: logRetentionDays ${props.logRetentionDays} is not a CloudWatch Logs retention period`);
   }
-  const copy = props.copyIntoBundle;
+  const copy = definition.bundledData;
   if (copy && (isAbsolute(copy.source) || isAbsolute(copy.destination) || copy.destination.split(/[\\/]/).includes('..'))) {
-    throw new Error(`EirleadFunction ${name}: copyIntoBundle paths must be relative and stay inside the bundle`);
+    throw new Error(`EirleadFunction ${name}: bundled data paths must be relative and stay inside the bundle`);
   }
 }
 
-function copyHook(copy: CopyIntoBundle) {
+function copyHook(copy: NonNullable<FunctionDefinition['bundledData']>) {
   return {
     beforeBundling: (): string[] => [],
     beforeInstall: (): string[] => [],
@@ -197,18 +172,17 @@ function copyHook(copy: CopyIntoBundle) {
 export type TableAccess = 'read' | 'getPut' | 'readWrite';
 
 /**
- * Grants a function access to the table and sets `TABLE_NAME` in the same call, so permission and
- * configuration never drift apart (Powertools `bindTable`). The KMS and index wildcards these grants bring
- * are acknowledged here, where they are made, with the reason.
+ * Grants a function access to the table. `TABLE_NAME` is part of the function's environment contract, which the
+ * function cannot be built without; the parity test checks that every function whose contract names the table
+ * holds a grant on it. The KMS and index wildcards these grants bring are acknowledged here, with the reason.
  */
-export function bindTable(fn: lambda.Function, table: dynamodb.ITableV2, access: TableAccess): void {
+export function grantTableAccess(fn: lambda.Function, table: dynamodb.ITableV2, access: TableAccess): void {
   if (access === 'read') table.grantReadData(fn);
   else if (access === 'getPut') {
     table.grant(fn, 'dynamodb:GetItem', 'dynamodb:PutItem');
     // A customer-managed key: reading needs Decrypt, writing needs the data-key actions DynamoDB uses on our behalf.
     table.encryptionKey?.grant(fn, 'kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey*', 'kms:ReEncrypt*');
   } else table.grantReadWriteData(fn);
-  fn.addEnvironment('TABLE_NAME', table.tableName);
   acknowledgeTableGrantWildcards(fn, table, access);
 }
 

@@ -29,7 +29,7 @@ export interface PublicRoute {
 }
 
 /** The HTTP API route key of a route: `POST /v1/events`. */
-export const routeKeyOf = (route: Pick<PublicRoute, 'method' | 'path'>): string => `${route.method} ${route.path}`;
+export const routeKeyOf = (route: { readonly method: string; readonly path: string }): string => `${route.method} ${route.path}`;
 
 /**
  * `/v1/events/POST` (the REST-style key of the `throttle.methods` context: resource path, then method) as an
@@ -51,7 +51,7 @@ export function routeKeyFromMethodPath(methodPath: string): string {
  */
 export function splitMethodThrottling(
   methods: Readonly<Record<string, RouteLimits>>,
-  routes: readonly Pick<PublicRoute, 'method' | 'path'>[],
+  routes: readonly { readonly method: string; readonly path: string }[],
 ): { publicRoutes: Record<string, RouteLimits>; rest: Record<string, RouteLimits> } {
   const publicKeys = new Set(routes.map(routeKeyOf));
   const publicRoutes: Record<string, RouteLimits> = {};

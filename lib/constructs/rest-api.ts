@@ -3,6 +3,8 @@ import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { z } from 'zod';
+import { pathParametersOf, type RouteDefinition } from '../../functions/contracts/routes';
 
 export const STAGE_NAME = 'prod';
 
@@ -227,8 +229,44 @@ export class RestApi extends Construct {
     return method;
   }
 
+  /**
+   * Adds a route of the route table (functions/contracts/routes.ts), answered by `handler`: its resource, its
+   * path and query parameters (checked by the request validator before the function runs) and, for routes behind
+   * an API key, the token authoriser. Public routes say why they are public (`addPublicMethod`).
+   */
+  public addRoute(route: RouteDefinition, handler: lambda.IFunction, authorizer?: apigateway.IAuthorizer): apigateway.Method {
+    const resource = this.api.root.resourceForPath(route.path);
+    if (route.auth.type === 'none') return this.addPublicMethod(resource, route.method, handler, route.auth.why);
+    if (!authorizer) throw new Error(`RestApi: ${route.method} ${route.path} needs an API key, but no authoriser was given`);
+    const method = resource.addMethod(route.method, this.integration(handler), {
+      authorizer,
+      authorizationType: apigateway.AuthorizationType.CUSTOM,
+      requestValidator: this.requestValidator,
+      requestParameters: requestParametersOf(route),
+    });
+    Validations.of(method).acknowledge({
+      id: 'AwsSolutions-COG4',
+      reason:
+        'Callers are servers holding an API key, not Cognito users; the Lambda token authoriser checks the key (hashed lookup, expiry, revocation) instead.',
+    });
+    return method;
+  }
+
   /** Lambda proxy integration; the console's test-invoke permission is left out, nobody needs it in production. */
   public integration(handler: lambda.IFunction): apigateway.LambdaIntegration {
     return new apigateway.LambdaIntegration(handler, { allowTestInvoke: false });
   }
+}
+
+/** `method.request.path.siteId: true`, `method.request.querystring.limit: false`: required-ness from the route's schemas. */
+export function requestParametersOf(route: RouteDefinition): Record<string, boolean> {
+  const parameters: Record<string, boolean> = {};
+  for (const name of pathParametersOf(route.path)) parameters[`method.request.path.${name}`] = true;
+  if (route.query) {
+    const schema = z.toJSONSchema(route.query, { io: 'input', unrepresentable: 'any' }) as { properties?: object; required?: string[] };
+    for (const name of Object.keys(schema.properties ?? {})) {
+      parameters[`method.request.querystring.${name}`] = schema.required?.includes(name) ?? false;
+    }
+  }
+  return parameters;
 }

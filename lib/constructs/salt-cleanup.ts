@@ -5,7 +5,7 @@ import * as targets from 'aws-cdk-lib/aws-events-targets';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { Construct } from 'constructs';
 import type { Retention } from '../../functions/contracts/deployment-config';
-import { bindTable, EirleadFunction } from './lambda-function';
+import { EirleadFunction, grantTableAccess } from './lambda-function';
 
 export interface SaltCleanupProps {
   readonly table: dynamodb.ITableV2;
@@ -32,14 +32,11 @@ export class SaltCleanup extends Construct {
       throw new Error('SaltCleanup: `every` must be at least a minute and at most half of saltHours');
     }
     this.function = new EirleadFunction(this, 'Function', {
-      entry: 'functions/salt-cleanup/handler.ts',
-      serviceName: 'eirlead-salt-cleanup',
-      description: 'Destroys expired daily salts on time',
-      timeout: Duration.seconds(30),
+      name: 'saltCleanup',
       logRetentionDays: props.retention.logRetentionDays,
-      environment: { RETENTION: JSON.stringify(props.retention) },
+      environment: { TABLE_NAME: props.table.tableName, RETENTION: props.retention },
     }).function;
-    bindTable(this.function, props.table, 'readWrite');
+    grantTableAccess(this.function, props.table, 'readWrite');
     // A failed run needs no retry queue: every run looks back two weeks, so the next one finishes the job.
     this.rule = new events.Rule(this, 'Schedule', {
       schedule: events.Schedule.rate(every),

@@ -2,7 +2,7 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { LEAD_INDEX_ATTRIBUTES, LEADS_BY_LAST_SEEN_INDEX, TTL_ATTRIBUTE } from '../../functions/contracts/table';
+import { LEAD_INDEX, TABLE_KEYS, TTL_ATTRIBUTE } from '../../functions/contracts/table';
 
 export interface StorageProps {
   /** Customer-managed key the table is encrypted with. */
@@ -35,8 +35,8 @@ export class Storage extends Construct {
     }
 
     this.table = new dynamodb.TableV2(this, 'Table', {
-      partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
-      sortKey: { name: 'sk', type: dynamodb.AttributeType.STRING },
+      partitionKey: { name: TABLE_KEYS.partitionKey, type: dynamodb.AttributeType.STRING },
+      sortKey: { name: TABLE_KEYS.sortKey, type: dynamodb.AttributeType.STRING },
       // Traffic follows page views, which are spiky and often near zero at night: pay per request.
       billing: dynamodb.Billing.onDemand(),
       encryption: dynamodb.TableEncryptionV2.customerManagedKey(props.encryptionKey),
@@ -44,13 +44,13 @@ export class Storage extends Construct {
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true, recoveryPeriodInDays },
       globalSecondaryIndexes: [
         {
-          indexName: LEADS_BY_LAST_SEEN_INDEX,
-          partitionKey: { name: 'gsi1pk', type: dynamodb.AttributeType.STRING },
-          sortKey: { name: 'gsi1sk', type: dynamodb.AttributeType.STRING },
+          indexName: LEAD_INDEX.indexName,
+          partitionKey: { name: LEAD_INDEX.partitionKey, type: dynamodb.AttributeType.STRING },
+          sortKey: { name: LEAD_INDEX.sortKey, type: dynamodb.AttributeType.STRING },
           // Only what the index's readers use (see LEAD_INDEX_ATTRIBUTES): every lead write moves the lead in the
-          // index, billed by the size of the entry. Local runtime: the same definition in local/resources.ts.
+          // index, billed by the size of the entry. The local runtime reads the same definition (local/resources.ts).
           projectionType: dynamodb.ProjectionType.INCLUDE,
-          nonKeyAttributes: [...LEAD_INDEX_ATTRIBUTES],
+          nonKeyAttributes: [...LEAD_INDEX.nonKeyAttributes],
         },
       ],
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,

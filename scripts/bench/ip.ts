@@ -339,8 +339,8 @@ const LAMBDA_BUNDLING: BuildOptions = {
 /** Child-process probe: times loading in a process that has loaded nothing else, prints one JSON line. */
 const PROBE_SOURCE = `
 import { readFileSync } from 'node:fs';
-import { AsnTable } from './functions/domain/ip-intel/asn-table';
-import { loadIpIntel } from './functions/domain/ip-intel';
+import { AsnTable } from '${ROOT}/functions/domain/ip-intel/asn-table';
+import { loadIpIntel } from '${ROOT}/functions/domain/ip-intel';
 const [mode, dir] = process.argv.slice(2);
 const t0 = performance.now();
 if (mode === 'artefact') {

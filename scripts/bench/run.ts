@@ -17,7 +17,7 @@ import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { type AttributeValue, DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { loadIpIntel } from '../../functions/domain/ip-intel';
-import { leadIdFor } from '../../functions/domain/leads/aggregate';
+import { leadIdFor } from '../../functions/domain/leads/model';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDbLocal, startSqsEmulator } from '../../local/emulators';
 import { type Invocation, observeInvocations } from '../../local/lambda';
 import { startLocalRuntime } from '../../local/runtime';

@@ -12,7 +12,7 @@ import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { build, version as esbuildVersion } from 'esbuild';
 
-export const SNIPPET_FILE = 'eirlead.js';
+import { SNIPPET_FILE_NAME as SNIPPET_FILE } from '../../functions/contracts/functions';
 const MANIFEST_FILE = 'manifest.json';
 export const GZIP_BUDGET_BYTES = 2048;
 

@@ -1,6 +1,8 @@
 import { parseArgs } from 'node:util';
-import { DeleteMessageBatchCommand, ReceiveMessageCommand, SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { DeleteMessageBatchCommand, ReceiveMessageCommand, SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { z } from 'zod';
+import { sqsClient } from '../../functions/adapters/aws-clients';
+import { LOCAL_CREDENTIALS } from '../../local/emulators';
 
 /**
  * Moves messages from the dead-letter queue back to the events queue after a fix, with the caller's AWS
@@ -34,10 +36,8 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const args = parsed.data;
-  const sqs = new SQSClient({
-    region: 'eu-west-1',
-    ...(args.endpoint ? { endpoint: args.endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
-  });
+  // Pinned to eu-west-1 like the functions' clients; --endpoint points it at the local runtime's SQS emulator.
+  const sqs = sqsClient(args.endpoint ? { endpoint: args.endpoint, credentials: LOCAL_CREDENTIALS } : {});
   if (args.command === 'redrive' && !args.queueUrl) {
     console.error('dlq: redrive needs --queue-url, the QueueUrl output of the stack');
     process.exit(2);

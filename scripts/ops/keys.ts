@@ -1,9 +1,10 @@
 import { parseArgs } from 'node:util';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import { ApiKeyStore, ApiScopeSchema, generateApiKey } from '../../functions/adapters/dynamodb/api-key-store';
+import { ApiScopeSchema } from '../../functions/contracts/api/api-keys';
 import { DEFAULT_RETENTION, SiteIdSchema } from '../../functions/contracts/deployment-config';
+import { dynamoDbDocumentClient } from '../../functions/adapters/aws-clients';
+import { ApiKeyStore } from '../../functions/adapters/dynamodb/api-key-store';
+import { LOCAL_CREDENTIALS } from '../../local/emulators';
 
 /**
  * API keys, with the caller's AWS credentials (or against the local runtime with --endpoint):
@@ -47,14 +48,12 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const args = parsed.data;
-  const client = new DynamoDBClient({
-    region: 'eu-west-1',
-    ...(args.endpoint ? { endpoint: args.endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
-  });
-  const store = new ApiKeyStore(DynamoDBDocumentClient.from(client), args.table);
+  // Pinned to eu-west-1 like the functions' clients; --endpoint points it at the local runtime's DynamoDB Local.
+  const client = dynamoDbDocumentClient(args.endpoint ? { endpoint: args.endpoint, credentials: LOCAL_CREDENTIALS } : {});
+  const store = new ApiKeyStore(client, args.table);
   switch (args.command) {
     case 'create': {
-      const apiKey = generateApiKey();
+      const apiKey = ApiKeyStore.newKey();
       const grant = await store.create(apiKey, { sites: args.site, scopes: args.scope }, args.days);
       console.log(JSON.stringify({ apiKey, ...grant, validForDays: args.days }, null, 2));
       break;

@@ -39,7 +39,7 @@ function logicalIdOf(stack: EirleadStack, path: string): string {
   return stack.resolve(construct.logicalId) as string;
 }
 const INGEST_PATH = 'EirleadStack/Ingest/Function/Function/Resource';
-const SNIPPET_PATH = 'EirleadStack/LeadsApi/SnippetFunction/Function/Resource';
+const SNIPPET_PATH = 'EirleadStack/Snippet/Function/Function/Resource';
 
 const apiId = () => http.getResourceId('AWS::ApiGatewayV2::Api');
 const routesByKey = (): Record<string, Resource> =>

@@ -188,7 +188,6 @@ describe('functions', () => {
       QUEUE_URL: { Ref: logicalIdOf('AWS::SQS::Queue', 'EirleadStack/Ingest/Queue/Resource') },
       TABLE_NAME: tableRef(),
       KEY_ID: { Ref: template.getResourceId('AWS::KMS::Key') },
-      KEY_PROVIDER: 'kms',
     });
     expect(JSON.parse(vars.SITES as string)).toEqual([
       { siteId: 'demo', allowedOrigins: ['https://www.example.com'], leadClasses: ['business'] },
@@ -265,7 +264,7 @@ describe('salt destruction', () => {
 
   test('the leads API may decrypt salts with the project key, for data-subject requests', () => {
     const vars = (functionWithEnv('eirlead-leads-api').Properties.Environment as { Variables: Record<string, unknown> }).Variables;
-    expect(vars).toMatchObject({ KEY_PROVIDER: 'kms', KEY_ID: { Ref: template.getResourceId('AWS::KMS::Key') } });
+    expect(vars).toMatchObject({ KEY_ID: { Ref: template.getResourceId('AWS::KMS::Key') } });
   });
 });
 
@@ -361,7 +360,7 @@ describe('REST API', () => {
   });
 
   test('the snippet has its own function, which gets the bundled snippet and no table', () => {
-    const snippetFn = logicalIdOf('AWS::Lambda::Function', 'EirleadStack/LeadsApi/SnippetFunction/Function/Resource');
+    const snippetFn = logicalIdOf('AWS::Lambda::Function', 'EirleadStack/Snippet/Function/Function/Resource');
     const vars = (resources[snippetFn]?.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
     expect(vars).toMatchObject({ SNIPPET_FILE: '/var/task/snippet/eirlead.js', POWERTOOLS_SERVICE_NAME: 'eirlead-snippet' });
     expect(vars.TABLE_NAME).toBeUndefined();

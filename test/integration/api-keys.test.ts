@@ -1,4 +1,5 @@
-import { ApiKeyStore, generateApiKey } from '../../functions/adapters/dynamodb/api-key-store';
+import { ApiKeyStore } from '../../functions/adapters/dynamodb/api-key-store';
+import { generateApiKey } from '../../functions/domain/api-keys';
 import { createTestResources, type TestResources } from './support/local-aws';
 
 let resources: TestResources;

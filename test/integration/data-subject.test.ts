@@ -1,12 +1,13 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import type { TrackedEvent } from '../../functions/contracts/api/schemas';
+import type { TrackedEvent } from '../../functions/contracts/api/events';
 import { DEFAULT_RETENTION } from '../../functions/contracts/deployment-config';
 import { LocalKeyService } from '../../functions/adapters/kms/key-service';
-import { leadIdFor } from '../../functions/domain/leads/aggregate';
+import { leadIdFor } from '../../functions/domain/leads/model';
 import { DataSubjectRequests } from '../../functions/leads-api/data-subject-requests';
 import { LeadStore } from '../../functions/adapters/dynamodb/lead-store';
-import { DailySaltStore, utcDay } from '../../functions/adapters/dynamodb/daily-salt-store';
+import { DailySaltStore } from '../../functions/adapters/dynamodb/daily-salt-store';
+import { utcDay } from '../../functions/domain/privacy/pseudonym';
 import { visitorPseudonym } from '../../functions/domain/privacy/pseudonym';
 import { keys, toEpochSeconds } from '../../functions/contracts/table';
 import { createTestResources, type TestResources } from './support/local-aws';

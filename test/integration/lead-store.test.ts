@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import type { TrackedEvent } from '../../functions/contracts/api/schemas';
+import type { TrackedEvent } from '../../functions/contracts/api/events';
 import { DEFAULT_RETENTION } from '../../functions/contracts/deployment-config';
-import { leadIdFor } from '../../functions/domain/leads/aggregate';
+import { leadIdFor } from '../../functions/domain/leads/model';
 import { LeadStore } from '../../functions/adapters/dynamodb/lead-store';
 import { createTestResources, type TestResources } from './support/local-aws';
 

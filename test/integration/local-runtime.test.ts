@@ -14,7 +14,6 @@ import {
 import type {
   APIGatewayAuthorizerResult,
   APIGatewayProxyEvent,
-  APIGatewayProxyResult,
   APIGatewayTokenAuthorizerEvent,
   SQSEvent,
 } from 'aws-lambda';

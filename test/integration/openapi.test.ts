@@ -2,8 +2,10 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
-import { DEFAULT_RETENTION } from '../../functions/contracts/deployment-config';
-import { leadIdFor } from '../../functions/domain/leads/aggregate';
+import { DEFAULT_RETENTION, NO_IP_OVERRIDES } from '../../functions/contracts/deployment-config';
+import { createLocalHandlers } from '../../local/functions';
+import { emulatorInfrastructure, type LocalInfrastructure } from '../../local/infrastructure';
+import { leadIdFor } from '../../functions/domain/leads/model';
 import { LeadStore } from '../../functions/adapters/dynamodb/lead-store';
 import { apiEvent, lambdaContext } from '../unit/support/events';
 import { createTestResources, type TestResources } from './support/local-aws';
@@ -16,6 +18,7 @@ type Handler = (event: APIGatewayProxyEvent, context: typeof lambdaContext) => P
 type OpenApi = { paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, { schema: object }> }> }>> };
 
 let resources: TestResources;
+let infrastructure: LocalInfrastructure;
 let leadsApi: Handler;
 let ingest: Handler;
 let document: OpenApi;
@@ -24,13 +27,26 @@ addFormats(ajv);
 
 beforeAll(async () => {
   resources = await createTestResources('openapi');
-  Object.assign(process.env, resources.handlerEnvironment, {
-    KEY_PROVIDER: 'local',
-    LOCAL_MASTER_KEY: randomBytes(32).toString('base64'),
-    SITES: JSON.stringify([{ siteId: 'demo', allowedOrigins: ['http://localhost:*', 'https://www.example.com'] }]),
+  infrastructure = emulatorInfrastructure({
+    dynamoDbEndpoint: resources.endpoints.dynamoDb,
+    sqsEndpoint: resources.endpoints.sqs,
+    masterKey: randomBytes(32).toString('base64'),
   });
-  ({ handler: leadsApi } = await import('../../functions/leads-api/handler'));
-  ({ handler: ingest } = await import('../../functions/ingest/handler'));
+  const handlers = createLocalHandlers(
+    {
+      tableName: resources.tableName,
+      queueUrl: resources.queues.queueUrl,
+      ipDataDir: 'build/ipdata',
+      snippetFile: 'build/snippet/eirlead.js',
+      sites: [{ siteId: 'demo', allowedOrigins: ['http://localhost:*', 'https://www.example.com'], leadClasses: ['business'] }],
+      ipOverrides: NO_IP_OVERRIDES,
+      retention: DEFAULT_RETENTION,
+    },
+    infrastructure,
+    { trustForwardedFor: false },
+  );
+  leadsApi = handlers.leadsApi;
+  ingest = handlers.ingest;
   const served = await leadsApi(apiEvent({ httpMethod: 'GET', resource: '/v1/openapi.json', path: '/v1/openapi.json' }), lambdaContext);
   document = JSON.parse(served.body);
   ajv.addSchema({ ...document, $id: 'openapi' });
@@ -48,7 +64,10 @@ beforeAll(async () => {
     [{ id: randomUUID(), type: 'pageview', url: 'https://www.example.com/pricing', title: 'Pricing', referrer: 'https://www.google.com/', occurredAt: new Date().toISOString() }],
   );
 }, 30_000);
-afterAll(() => resources.destroy());
+afterAll(async () => {
+  infrastructure.destroy();
+  await resources.destroy();
+});
 
 function expectDocumented(path: string, method: string, result: APIGatewayProxyResult): void {
   const response = document.paths[path]?.[method]?.responses[String(result.statusCode)];

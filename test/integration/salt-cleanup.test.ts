@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { LocalKeyService } from '../../functions/adapters/kms/key-service';
 import { DailySaltStore } from '../../functions/adapters/dynamodb/daily-salt-store';
-import { destroyExpiredSalts } from '../../functions/adapters/dynamodb/salt-cleanup';
+import { destroyExpiredSalts } from '../../functions/adapters/dynamodb/daily-salt-store';
 import { keys } from '../../functions/contracts/table';
 import { createTestResources, type TestResources } from './support/local-aws';
 

@@ -1,7 +1,8 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import { SiteIdSchema } from '../../contracts/deployment-config';
+import { type ApiKeyGrant, ApiKeyGrantSchema } from '../../contracts/api/api-keys';
+import { generateApiKey, hashApiKey } from '../../domain/api-keys';
 import { queryAll, queryPages } from './query';
 import { keys, LEADS_BY_LAST_SEEN_INDEX, toEpochSeconds } from '../../contracts/table';
 
@@ -11,38 +12,19 @@ import { keys, LEADS_BY_LAST_SEEN_INDEX, toEpochSeconds } from '../../contracts/
  */
 const API_KEYS_INDEX_PARTITION = 'APIKEYS';
 
-export const ApiScopeSchema = z.enum(['leads:read', 'leads:erase', 'audit:read']);
-export type ApiScope = z.infer<typeof ApiScopeSchema>;
-
-/** What the authoriser passes on to the API functions, and what is stored per key (besides its hash). */
-export const ApiKeyGrantSchema = z.object({
-  keyId: z.string(),
-  /** Site ids this key may use; `*` means every site. */
-  sites: z.array(z.union([SiteIdSchema, z.literal('*')])).min(1),
-  scopes: z.array(ApiScopeSchema).min(1),
-});
-export type ApiKeyGrant = z.infer<typeof ApiKeyGrantSchema>;
-
+/** What is stored per key, besides its hash. */
 const StoredApiKeySchema = ApiKeyGrantSchema.extend({
   createdAt: z.string(),
   expiresAt: z.number(),
   revoked: z.boolean().optional(),
 });
 
-export const API_KEY_PREFIX = 'eirl_';
-
-/** Keys are stored only as SHA-256 hashes: they are 256-bit random, so a slow hash would add nothing. */
-export const hashApiKey = (apiKey: string): string => createHash('sha256').update(apiKey).digest('hex');
-
-export function generateApiKey(): string {
-  return API_KEY_PREFIX + randomBytes(32).toString('base64url');
-}
-
-export function allows(grant: ApiKeyGrant, siteId: string, scope: ApiScope): boolean {
-  return (grant.sites.includes('*') || grant.sites.includes(siteId)) && grant.scopes.includes(scope);
-}
-
 export class ApiKeyStore {
+  /** A new secret key (`eirl_` and 256 random bits); only its hash is ever stored. */
+  static newKey(): string {
+    return generateApiKey();
+  }
+
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly tableName: string,

@@ -10,12 +10,16 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { z } from 'zod';
-import type { Lead, LeadWithVisits, ListLeadsQuery, TrackedEvent } from '../../contracts/api/schemas';
+import type { Lead, LeadWithVisits, ListLeadsQuery } from '../../contracts/api/leads';
+import type { TrackedEvent } from '../../contracts/api/events';
 import type { Retention } from '../../contracts/deployment-config';
 import { decodeCursor, encodeCursor } from './cursor';
 import { type Item, queryAll } from './query';
 import { keys, LEADS_BY_LAST_SEEN_INDEX, toEpochSeconds } from '../../contracts/table';
-import { applyRequests, type Identified, publicVisit, type StoredLead, toLead, type VisitPart, visitsFromItems } from '../../domain/leads/aggregate';
+import { applyRequests } from '../../domain/leads/apply-requests';
+import type { Identified, StoredLead, StoredVisit, VisitPart } from '../../domain/leads/model';
+import { publicVisit, toLead } from '../../domain/leads/views';
+import { visitsFromItems } from './visit-items';
 
 const MAX_ATTEMPTS = 10;
 const MAX_VISITS_IN_DETAIL = 100;
@@ -196,6 +200,43 @@ export class LeadStore {
     const rest = items.filter((item) => item.sk !== 'LEAD').map((item) => ({ DeleteRequest: { Key: { pk: item.pk, sk: item.sk } } }));
     for (let i = 0; i < rest.length; i += 25) await this.batchWrite(rest.slice(i, i + 25));
     return existed;
+  }
+
+  /**
+   * The site's live leads last seen at or after `from`, as the index has them: their id and the range they
+   * matched. The index is eventually consistent and holds no `version`: callers re-read candidates with `liveLead`.
+   */
+  async leadsSeenSince(siteId: string, from: string): Promise<{ leadId: string; network: string }[]> {
+    const entries = await queryAll(this.doc, {
+      TableName: this.tableName,
+      IndexName: LEADS_BY_LAST_SEEN_INDEX,
+      KeyConditionExpression: 'gsi1pk = :site AND gsi1sk >= :from',
+      FilterExpression: 'expiresAt > :now',
+      ProjectionExpression: 'leadId, #match',
+      ExpressionAttributeNames: { '#match': 'match' },
+      ExpressionAttributeValues: { ':site': keys.siteLeads(siteId), ':from': from, ':now': toEpochSeconds(this.clock()) },
+    });
+    return entries.flatMap(({ leadId, match }) => {
+      const network = (match as Partial<StoredLead['match']> | undefined)?.network;
+      return typeof leadId === 'string' && typeof network === 'string' ? [{ leadId, network }] : [];
+    });
+  }
+
+  /** The lead item as the table holds it now (consistent read), or undefined when it is gone or expired. */
+  async liveLead(siteId: string, leadId: string): Promise<StoredLead | undefined> {
+    return (await this.readStoredLead(siteId, leadId)).live;
+  }
+
+  /** The lead's live visits, merged from their parts. */
+  async liveVisits(siteId: string, leadId: string): Promise<StoredVisit[]> {
+    const items = await queryAll(this.doc, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :visit)',
+      FilterExpression: 'expiresAt > :now',
+      ExpressionAttributeValues: { ':pk': keys.leadPartition(siteId, leadId), ':visit': 'VISIT#', ':now': toEpochSeconds(this.clock()) },
+      ConsistentRead: true,
+    });
+    return visitsFromItems(items);
   }
 
   private async partition(siteId: string, leadId: string, projection?: string): Promise<Item[]> {

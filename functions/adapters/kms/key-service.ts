@@ -1,11 +1,10 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { DecryptCommand, GenerateDataKeyCommand, type KMSClient } from '@aws-sdk/client-kms';
-import { requireEnv } from '../../platform/env';
-import { kmsClient } from '../aws-clients';
 
 /**
  * The one place the project key is used. On AWS it is the customer-managed KMS key; locally, where no KMS
- * emulator exists, a 256-bit master key kept in the local data directory plays its role.
+ * emulator exists, a 256-bit master key kept in the local data directory plays its role (LocalKeyService,
+ * tested against the same contract as the KMS one).
  */
 export interface DataKey {
   readonly plaintext: Uint8Array;
@@ -69,12 +68,4 @@ export class LocalKeyService implements KeyService {
     decipher.setAuthTag(blob.subarray(IV_BYTES, IV_BYTES + TAG_BYTES));
     return Buffer.concat([decipher.update(blob.subarray(IV_BYTES + TAG_BYTES)), decipher.final()]);
   }
-}
-
-/** `KEY_PROVIDER=kms` (with `KEY_ID`) on AWS; `KEY_PROVIDER=local` (with base64 `LOCAL_MASTER_KEY`) locally. */
-export function keyServiceFromEnv(): KeyService {
-  const provider = requireEnv('KEY_PROVIDER');
-  if (provider === 'kms') return new KmsKeyService(kmsClient(), requireEnv('KEY_ID'));
-  if (provider === 'local') return new LocalKeyService(Buffer.from(requireEnv('LOCAL_MASTER_KEY'), 'base64'));
-  throw new Error(`KEY_PROVIDER must be kms or local, not ${provider}`);
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { LeadWithVisitsSchema } from './schemas';
+import { LeadWithVisitsSchema } from './leads';
 
 /**
  * Data-subject requests (GDPR Art. 15 access, Art. 17 erasure) and the audit trail (Art. 5(2)), as zod

@@ -1,5 +1,5 @@
 /**
- * Layout of `asn.bin`, shared by the writer (scripts/build/ipdata.ts) and the reader (load.ts) so the two
+ * Layout of `asn.bin`, shared by the writer (scripts/build/ipdata.ts) and the reader (asn-table.ts) so the two
  * cannot drift apart. Every section is a little-endian typed array placed at an 8-byte aligned offset, which
  * lets the reader create views over the file buffer instead of parsing anything at cold start.
  *

@@ -5,7 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Reader, type Response } from 'maxmind';
-import type { Location } from '../../contracts/api/schemas';
+import type { Location } from '../../contracts/api/leads';
 import { ArtefactError, AsnTable, NO_RANGE, type RangeHit } from './asn-table';
 import type { V4Spans } from './v4-spans';
 import { classify, isLeadClass, type Classification } from './classify';

@@ -1,4 +1,4 @@
-import type { Location } from '../../contracts/api/schemas';
+import type { Location } from '../../contracts/api/leads';
 
 export type NetworkClass = 'business' | 'isp' | 'hosting' | 'education' | 'government' | 'unknown';
 

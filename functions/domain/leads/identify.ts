@@ -1,9 +1,9 @@
-import type { TrackedEvent } from '../../contracts/api/schemas';
+import type { TrackedEvent } from '../../contracts/api/events';
 import type { LeadClass } from '../../contracts/deployment-config';
 import type { FormDomainFilter } from '../form-domain';
 import type { IpIntel } from '../ip-intel';
 import type { IpOverrideRules } from '../ip-overrides';
-import { type Identified, leadIdFor } from './aggregate';
+import { type Identified, leadIdFor } from './model';
 
 export type Identification =
   | { kind: 'lead'; lead: Identified & { leadId: string } }

@@ -3,7 +3,7 @@ import ipaddr from 'ipaddr.js';
 
 /**
  * IP minimisation. The full address lives only in the ingest function's memory; what leaves it is the
- * network: IPv4 truncated to /24, IPv6 to /48 (DESIGN.md: organisation matching loses almost nothing).
+ * network: IPv4 truncated to /24, IPv6 to /48 (docs/architecture.md: organisation matching loses almost nothing).
  */
 export const IPV4_PREFIX = 24;
 export const IPV6_PREFIX = 48;

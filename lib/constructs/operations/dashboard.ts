@@ -7,6 +7,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { PERIOD, type Alarms } from './alarms';
+import { FUNCTIONS } from '../../../functions/contracts/functions';
 
 /** What the dashboard graphs, with the Operations defaults already applied. */
 export interface DashboardInput {
@@ -131,10 +132,8 @@ export function createDashboard(scope: Construct, input: DashboardInput): cloudw
           new cloudwatch.Metric({
             namespace,
             metricName,
-            // TODO(contract): 'eirlead-enrichment' repeats the enrichment function's serviceName
-            // (lib/constructs/enrichment.ts), the Powertools `service` dimension of its metrics; take it from the
-            // function table once there is one, so a rename cannot leave this graph silently empty.
-            dimensionsMap: { service: 'eirlead-enrichment' },
+            // The Powertools `service` dimension of the enrichment function's metrics is its service name.
+            dimensionsMap: { service: FUNCTIONS.enrichment.serviceName },
             statistic: 'Sum',
             period: PERIOD,
           }),

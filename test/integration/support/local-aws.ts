@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import { CreateTableCommand, DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeleteQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { DEFAULT_RETENTION, NO_IP_OVERRIDES } from '../../../functions/contracts/deployment-config';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../../local/emulators';
 import { ensureQueues, ensureTable, type Queues } from '../../../local/resources';
 import { DYNAMODB_ENDPOINT_ENV, SQS_ENDPOINT_ENV } from './emulator-env';
@@ -40,8 +39,6 @@ export interface TestResources {
   readonly dynamoDb: DynamoDBClient;
   readonly doc: DynamoDBDocumentClient;
   readonly sqs: SQSClient;
-  /** The environment the CDK stack gives the functions, pointed at these resources. */
-  readonly handlerEnvironment: Record<string, string>;
   /** Deletes the table and queues and closes the clients; call it in afterAll. */
   destroy(): Promise<void>;
 }
@@ -68,18 +65,6 @@ export async function createTestResources(label: string): Promise<TestResources>
     dynamoDb,
     doc: DynamoDBDocumentClient.from(dynamoDb),
     sqs,
-    handlerEnvironment: {
-      AWS_REGION: LOCAL_REGION,
-      AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
-      AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamoDb,
-      AWS_ENDPOINT_URL_SQS: endpoints.sqs,
-      POWERTOOLS_SERVICE_NAME: 'eirlead',
-      TABLE_NAME: tableName,
-      QUEUE_URL: queues.queueUrl,
-      RETENTION: JSON.stringify(DEFAULT_RETENTION),
-      IP_OVERRIDES: JSON.stringify(NO_IP_OVERRIDES),
-    },
     async destroy() {
       await Promise.allSettled([
         dynamoDb.send(new DeleteTableCommand({ TableName: tableName })),

@@ -9,10 +9,13 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import { ApiKeyStore, generateApiKey } from '../../../functions/adapters/dynamodb/api-key-store';
-import type { TrackedEvent } from '../../../functions/contracts/api/schemas';
+import { ApiKeyStore } from '../../../functions/adapters/dynamodb/api-key-store';
+import { generateApiKey } from '../../../functions/domain/api-keys';
+import type { TrackedEvent } from '../../../functions/contracts/api/events';
 import { DEFAULT_RETENTION } from '../../../functions/contracts/deployment-config';
-import { applyEvents, leadIdFor, type StoredLead, toLead } from '../../../functions/domain/leads/aggregate';
+import { applyEvents } from '../../../functions/domain/leads/apply-requests';
+import { leadIdFor, type StoredLead } from '../../../functions/domain/leads/model';
+import { toLead } from '../../../functions/domain/leads/views';
 import { DataSubjectRequests } from '../../../functions/leads-api/data-subject-requests';
 import { LeadStore } from '../../../functions/adapters/dynamodb/lead-store';
 import { keys, LEAD_INDEX_ATTRIBUTES, LEADS_BY_LAST_SEEN_INDEX } from '../../../functions/contracts/table';

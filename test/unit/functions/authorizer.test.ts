@@ -1,7 +1,7 @@
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayAuthorizerResult, APIGatewayTokenAuthorizerEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import { hashApiKey } from '../../../functions/adapters/dynamodb/api-key-store';
+import { hashApiKey } from '../../../functions/domain/api-keys';
 
 const dynamodb = mockClient(DynamoDBDocumentClient);
 let handler: (event: APIGatewayTokenAuthorizerEvent) => Promise<APIGatewayAuthorizerResult>;

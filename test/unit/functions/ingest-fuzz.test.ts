@@ -1,17 +1,14 @@
-import { randomBytes } from 'node:crypto';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import fc from 'fast-check';
-import {
-  ErrorResponseSchema,
-  IngestRequestSchema,
-  IngestResponseSchema,
-  MAX_EVENTS_BODY_BYTES,
-  MAX_EVENTS_PER_REQUEST,
-} from '../../../functions/contracts/api/schemas';
+import { ErrorResponseSchema } from '../../../functions/contracts/api/common';
+import { IngestRequestSchema, IngestResponseSchema, MAX_EVENTS_BODY_BYTES, MAX_EVENTS_PER_REQUEST } from '../../../functions/contracts/api/events';
+import { DEFAULT_RETENTION, NO_IP_OVERRIDES } from '../../../functions/contracts/deployment-config';
+import { createHandler, ingestDependencies } from '../../../functions/ingest/app';
 import { apiEvent, lambdaContext } from '../support/events';
+import { environmentOf, testInfrastructure } from '../support/functions';
 
 /**
  * Hostile input against the public ingest handler: whatever arrives, the answer is a 4xx with the API's
@@ -28,20 +25,20 @@ const prototypeNames = () => Object.getOwnPropertyNames(Object.prototype).sort()
 const prototypeBefore = prototypeNames();
 
 beforeAll(async () => {
-  Object.assign(process.env, {
-    AWS_REGION: 'eu-west-1',
-    AWS_ACCESS_KEY_ID: 'test',
-    AWS_SECRET_ACCESS_KEY: 'test',
-    QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/events',
-    TABLE_NAME: 'eirlead',
-    KEY_PROVIDER: 'local',
-    LOCAL_MASTER_KEY: randomBytes(32).toString('base64'),
-    SITES: JSON.stringify([{ siteId: 'demo', allowedOrigins: ['http://localhost:*', 'https://www.example.com'] }]),
-    RETENTION: JSON.stringify({}),
-    IP_OVERRIDES: JSON.stringify({}),
-    POWERTOOLS_LOG_LEVEL: 'SILENT',
-  });
-  ({ handler } = await import('../../../functions/ingest/handler'));
+  process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
+  handler = createHandler(
+    ingestDependencies(
+      environmentOf('ingest', {
+        QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/events',
+        TABLE_NAME: 'eirlead',
+        KEY_ID: 'test-key',
+        SITES: [{ siteId: 'demo', allowedOrigins: ['http://localhost:*', 'https://www.example.com'], leadClasses: ['business'] }],
+        RETENTION: DEFAULT_RETENTION,
+        IP_OVERRIDES: NO_IP_OVERRIDES,
+      }),
+      testInfrastructure(),
+    ),
+  );
   sqs.on(SendMessageCommand).resolves({ MessageId: 'm-1' });
   dynamodb.on(GetCommand).resolves({});
   dynamodb.on(PutCommand).resolves({});

@@ -1,10 +1,13 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { QueuedRequestSchema } from '../../../functions/contracts/queue-message';
+import { DEFAULT_RETENTION } from '../../../functions/contracts/deployment-config';
+import { createHandler, ingestDependencies } from '../../../functions/ingest/app';
 import { apiEvent, lambdaContext } from '../support/events';
+import { environmentOf, testInfrastructure } from '../support/functions';
 
 const sqs = mockClient(SQSClient);
 const dynamodb = mockClient(DynamoDBDocumentClient);
@@ -13,20 +16,20 @@ let handler: (event: APIGatewayProxyEvent, context: typeof lambdaContext) => Pro
 const VISITOR_IP = '193.16.4.77';
 const BROWSER = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/130.0 Safari/537.36';
 
-beforeAll(async () => {
-  Object.assign(process.env, {
-    AWS_REGION: 'eu-west-1',
-    AWS_ACCESS_KEY_ID: 'test',
-    AWS_SECRET_ACCESS_KEY: 'test',
-    QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/events',
-    TABLE_NAME: 'eirlead',
-    KEY_PROVIDER: 'local',
-    LOCAL_MASTER_KEY: randomBytes(32).toString('base64'),
-    SITES: JSON.stringify([{ siteId: 'demo', allowedOrigins: ['http://localhost:*', 'https://www.example.com'] }]),
-    RETENTION: JSON.stringify({}),
-    IP_OVERRIDES: JSON.stringify({ ignore: ['198.51.100.0/24', '2001:db8:aa::/48'] }),
-  });
-  ({ handler } = await import('../../../functions/ingest/handler'));
+beforeAll(() => {
+  handler = createHandler(
+    ingestDependencies(
+      environmentOf('ingest', {
+        QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/events',
+        TABLE_NAME: 'eirlead',
+        KEY_ID: 'test-key',
+        SITES: [{ siteId: 'demo', allowedOrigins: ['http://localhost:*', 'https://www.example.com'], leadClasses: ['business'] }],
+        RETENTION: DEFAULT_RETENTION,
+        IP_OVERRIDES: { ignore: ['198.51.100.0/24', '2001:db8:aa::/48'], organisations: [] },
+      }),
+      testInfrastructure(),
+    ),
+  );
 });
 
 beforeEach(() => {

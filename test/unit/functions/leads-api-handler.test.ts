@@ -1,24 +1,19 @@
-import { randomBytes } from 'node:crypto';
 import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { LEADS_BY_LAST_SEEN_INDEX } from '../../../functions/contracts/table';
+import { DEFAULT_RETENTION } from '../../../functions/contracts/deployment-config';
+import { createHandler, leadsApiDependencies } from '../../../functions/leads-api/app';
 import { apiEvent, lambdaContext } from '../support/events';
+import { environmentOf, testInfrastructure } from '../support/functions';
 
 const dynamodb = mockClient(DynamoDBDocumentClient);
 let handler: (event: APIGatewayProxyEvent, context: typeof lambdaContext) => Promise<APIGatewayProxyResult>;
 
-beforeAll(async () => {
-  Object.assign(process.env, {
-    AWS_REGION: 'eu-west-1',
-    TABLE_NAME: 'eirlead',
-    RETENTION: '{}',
-    AWS_ACCESS_KEY_ID: 'test',
-    AWS_SECRET_ACCESS_KEY: 'test',
-    KEY_PROVIDER: 'local',
-    LOCAL_MASTER_KEY: randomBytes(32).toString('base64'),
-  });
-  ({ handler } = await import('../../../functions/leads-api/handler'));
+beforeAll(() => {
+  handler = createHandler(
+    leadsApiDependencies(environmentOf('leadsApi', { TABLE_NAME: 'eirlead', RETENTION: DEFAULT_RETENTION, KEY_ID: 'test-key' }), testInfrastructure()),
+  );
 });
 beforeEach(() => {
   dynamodb.on(QueryCommand).resolves({ Items: [] });

@@ -1,7 +1,7 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { FormEventSchema } from '../../../functions/contracts/api/schemas';
+import { join } from 'node:path';
+import { FormEventSchema } from '../../../functions/contracts/api/events';
 import { buildSnippet, GZIP_BUDGET_BYTES } from '../../../scripts/build/snippet';
 import { emailDomainOf, isSendableUrl, tcfDecision } from '../../../snippet/rules';
 import { projectRoot } from '../../../lib/project-root';

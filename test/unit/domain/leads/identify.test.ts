@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { TrackedEvent } from '../../../../functions/contracts/api/schemas';
+import type { TrackedEvent } from '../../../../functions/contracts/api/events';
 import { IpOverridesSchema, type LeadClass } from '../../../../functions/contracts/deployment-config';
 import { FormDomainFilter } from '../../../../functions/domain/form-domain';
 import { loadIpIntel, type IpIntel } from '../../../../functions/domain/ip-intel';

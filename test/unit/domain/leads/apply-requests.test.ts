@@ -1,7 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import type { TrackedEvent } from '../../../../functions/contracts/api/schemas';
+import type { TrackedEvent } from '../../../../functions/contracts/api/events';
 import { DEFAULT_RETENTION } from '../../../../functions/contracts/deployment-config';
-import { applyEvents, applyRequests, eventKey, leadIdFor, MAX_TRACKED_PATHS, type StoredLead, toLead, visitorKey, visitsFromItems } from '../../../../functions/domain/leads/aggregate';
+import { applyEvents, applyRequests } from '../../../../functions/domain/leads/apply-requests';
+import { eventKey, leadIdFor, MAX_TRACKED_PATHS, visitorKey } from '../../../../functions/domain/leads/model';
+import { toLead } from '../../../../functions/domain/leads/views';
+import { visitsFromItems } from '../../../../functions/adapters/dynamodb/visit-items';
 
 const identified = {
   siteId: 'demo',
@@ -145,22 +148,6 @@ describe('open visits on the lead', () => {
     expect(lead?.activeVisits).toEqual({
       [VISITOR.slice(0, 16)]: { id: expect.stringMatching(/^[0-9a-f]{24}$/), at: Date.parse('2026-11-25T10:01:00.000Z') / 1000, pages: 2, keys: eventKey(a.id) + eventKey(b.id) },
     });
-  });
-
-  it('continue, and recognise repeated events, on a lead written before version 0.2', () => {
-    const a = pageview('https://e.com/a', at);
-    const { lead } = applyRequests(undefined, identified, [{ visitorId: VISITOR, events: [a] }], DEFAULT_RETENTION);
-    const visitId = lead?.activeVisits[visitorKey(VISITOR)]?.id ?? '';
-    const legacy = {
-      ...lead,
-      activeVisits: { [VISITOR]: { visitId, lastAt: at, pageCount: 1, eventKeys: [eventKey(a.id)] } },
-    } as unknown as StoredLead;
-
-    const next = applyRequests(legacy, identified, [{ visitorId: VISITOR, events: [a, pageview('https://e.com/b', '2026-11-25T10:05:00.000Z')] }], DEFAULT_RETENTION);
-
-    expect(next).toMatchObject({ applied: 1, duplicates: 1, lead: { visits: 1, pageviews: 2 } });
-    expect(next.parts.map((part) => part.visitId)).toEqual([visitId]);
-    expect(next.lead?.activeVisits).toEqual({ [visitorKey(VISITOR)]: expect.objectContaining({ id: visitId, pages: 2 }) });
   });
 });
 

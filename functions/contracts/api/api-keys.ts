@@ -1,0 +1,18 @@
+import { z } from 'zod';
+import { SiteIdSchema } from '../deployment-config';
+
+/** What an API key may do: the authoriser passes the grant on to the API functions (as strings), and the store keeps it. */
+
+export const ApiScopeSchema = z.enum(['leads:read', 'leads:erase', 'audit:read']);
+export type ApiScope = z.infer<typeof ApiScopeSchema>;
+
+export const ApiKeyGrantSchema = z.object({
+  keyId: z.string(),
+  /** Site ids this key may use; `*` means every site. */
+  sites: z.array(z.union([SiteIdSchema, z.literal('*')])).min(1),
+  scopes: z.array(ApiScopeSchema).min(1),
+});
+export type ApiKeyGrant = z.infer<typeof ApiKeyGrantSchema>;
+
+/** Keys start with it, so a leaked key is recognisable (secret scanners, logs). */
+export const API_KEY_PREFIX = 'eirl_';

@@ -1,0 +1,112 @@
+import { z } from 'zod';
+import { IpOverridesSchema, RetentionSchema, SitesSchema } from './deployment-config';
+import { type EnvironmentSchema, jsonVariable, textVariable } from './environment';
+import { SNIPPET_FILE_VARIABLE } from './names';
+
+/**
+ * The one function table: what each function is, how it runs and which environment it reads. The CDK constructs
+ * (lib/constructs/lambda-function.ts), the local runtime (local/functions.ts) and the parity test read it, so the
+ * functions run locally exactly as they are configured on AWS.
+ */
+export interface FunctionDefinition {
+  /** Handler file, relative to the project root; it exports `handler`. */
+  readonly entry: string;
+  /** Powertools service name: names the function in logs, metrics and the dashboard. */
+  readonly serviceName: string;
+  readonly description: string;
+  readonly timeoutSeconds: number;
+  readonly memoryMb: number;
+  readonly environment: EnvironmentSchema;
+  /** A directory built before deployment and copied into the bundle (`/var/task/<destination>` at run time). */
+  readonly bundledData?: { readonly source: string; readonly destination: string };
+  /** For a function fed by the queue: records per invocation, and how long the poller gathers them first. */
+  readonly queueBatch?: { readonly batchSize: number; readonly maxBatchingWindowSeconds: number };
+}
+
+const tableName = textVariable().describe('The single table (functions/contracts/table.ts)');
+const retention = jsonVariable(RetentionSchema);
+const sites = jsonVariable(SitesSchema);
+const ipOverrides = jsonVariable(IpOverridesSchema);
+/** The project KMS key; locally a master key in the data directory stands in for it (local/infrastructure.ts). */
+const keyId = textVariable();
+
+export const FUNCTIONS = {
+  ingest: {
+    entry: 'functions/ingest/handler.ts',
+    serviceName: 'eirlead-ingest',
+    description: 'Eirlead: validates page events, pseudonymises the visitor, truncates the IP, queues the event',
+    timeoutSeconds: 10,
+    memoryMb: 512,
+    environment: z.object({
+      QUEUE_URL: textVariable(),
+      TABLE_NAME: tableName,
+      KEY_ID: keyId,
+      SITES: sites,
+      IP_OVERRIDES: ipOverrides,
+      RETENTION: retention,
+    }),
+  },
+  enrichment: {
+    entry: 'functions/enrichment/handler.ts',
+    serviceName: 'eirlead-enrichment',
+    description: 'Eirlead: enriches queued events with organisation and location, aggregates visits and leads',
+    // Wall time of a 100-record batch is well under a second; the margin covers DynamoDB throttling and retries.
+    timeoutSeconds: 30,
+    // The organisation and location data are held in memory; more memory also means more CPU.
+    memoryMb: 1024,
+    environment: z.object({
+      TABLE_NAME: tableName,
+      IP_DATA_DIR: textVariable(),
+      SITES: sites,
+      IP_OVERRIDES: ipOverrides,
+      RETENTION: retention,
+    }),
+    bundledData: { source: 'build/ipdata', destination: 'ipdata' },
+    // Each lead is written once per batch however many of its page views the batch holds, so bigger batches mean
+    // fewer writes; the window adds at most a second to event-to-lead latency.
+    queueBatch: { batchSize: 100, maxBatchingWindowSeconds: 1 },
+  },
+  leadsApi: {
+    entry: 'functions/leads-api/handler.ts',
+    serviceName: 'eirlead-leads-api',
+    description: 'Eirlead: lists, reads and erases leads; serves the OpenAPI document',
+    timeoutSeconds: 10,
+    memoryMb: 512,
+    environment: z.object({ TABLE_NAME: tableName, RETENTION: retention, KEY_ID: keyId }),
+  },
+  authorizer: {
+    entry: 'functions/authorizer/handler.ts',
+    serviceName: 'eirlead-authorizer',
+    description: 'Eirlead: checks the API key of a leads API request',
+    timeoutSeconds: 5,
+    memoryMb: 512,
+    environment: z.object({ TABLE_NAME: tableName }),
+  },
+  snippet: {
+    entry: 'functions/snippet/handler.ts',
+    serviceName: 'eirlead-snippet',
+    description: 'Eirlead: serves the tracking snippet',
+    timeoutSeconds: 3,
+    // It returns a file read at cold start: the smallest size is plenty.
+    memoryMb: 128,
+    environment: z.object({ [SNIPPET_FILE_VARIABLE]: textVariable() }),
+    bundledData: { source: 'build/snippet', destination: 'snippet' },
+  },
+  saltCleanup: {
+    entry: 'functions/salt-cleanup/handler.ts',
+    serviceName: 'eirlead-salt-cleanup',
+    description: 'Destroys expired daily salts on time',
+    timeoutSeconds: 30,
+    memoryMb: 512,
+    environment: z.object({ TABLE_NAME: tableName, RETENTION: retention }),
+  },
+} as const satisfies Record<string, FunctionDefinition>;
+
+export type FunctionName = keyof typeof FUNCTIONS;
+export type FunctionEnvironment<N extends FunctionName> = z.output<(typeof FUNCTIONS)[N]['environment']>;
+
+/** The file name the snippet build writes (scripts/build/snippet.ts) and the snippet function serves. */
+export const SNIPPET_FILE_NAME = 'eirlead.js';
+
+/** Variables the function wrapper adds to every function, beside each function's own contract. */
+export const WRAPPER_VARIABLES = ['POWERTOOLS_SERVICE_NAME', 'NODE_OPTIONS'] as const;

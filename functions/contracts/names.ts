@@ -1,0 +1,19 @@
+/**
+ * Names and limits that more than one process uses: the CDK app, the functions, the local runtime and the
+ * scripts all read them from here.
+ */
+
+/** The one region Eirlead runs in: visitor data stays in the EU region the design was reviewed for. */
+export const REGION = 'eu-west-1';
+
+/** CloudWatch namespace of the functions' own metrics (recorded and dropped events). */
+export const METRIC_NAMESPACE = 'Eirlead';
+
+/** Receives of a queued request before SQS moves it to the dead-letter queue (on AWS and locally). */
+export const MAX_RECEIVE_COUNT = 5;
+
+/**
+ * The snippet function's one variable: the path of the built script. Named here, apart from the function table, so
+ * the snippet function can read it without loading zod (its bundle stays about 25 KB instead of 460 KB).
+ */
+export const SNIPPET_FILE_VARIABLE = 'SNIPPET_FILE';

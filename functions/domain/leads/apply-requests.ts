@@ -1,0 +1,200 @@
+import { createHash } from 'node:crypto';
+import type { TrackedEvent } from '../../contracts/api/events';
+import type { Retention } from '../../contracts/deployment-config';
+import { toEpochSeconds } from '../../contracts/table';
+import { minimiseReferrer, pathOf } from './minimise';
+import {
+  type ActiveVisit,
+  eventKey,
+  eventKeysOf,
+  type Identified,
+  MAX_PAGES_PER_VISIT,
+  MAX_TRACKED_PATHS,
+  openVisits,
+  type StoredLead,
+  type StoredPage,
+  VISIT_TIMEOUT_MS,
+  type VisitPart,
+  visitorKey,
+} from './model';
+import { rankPaths } from './views';
+
+/**
+ * Lead aggregation, pure: given the stored lead (if any) and the queued requests of one lead (one visitor and
+ * network each), compute the new lead and the visit parts to write. No I/O here, so every rule is unit-testable.
+ */
+
+export interface Applied {
+  /** Undefined when every event was a duplicate: nothing to commit. */
+  lead?: StoredLead;
+  /** The visit parts of the events applied now: written after the lead, which commits them. */
+  parts: VisitPart[];
+  /**
+   * The visit parts of events the stored lead has applied already. An earlier delivery committed the lead but may
+   * have failed before its parts were written; writing them again is harmless, and completes that delivery.
+   */
+  replays: VisitPart[];
+  applied: number;
+  duplicates: number;
+}
+
+/**
+ * Applies the queued requests of one lead (one per visitor and request, in any order) to the stored lead.
+ * Events already applied, by an earlier delivery or twice in this batch, are counted as duplicates and skipped.
+ */
+export function applyRequests(
+  existing: StoredLead | undefined,
+  identified: Identified & { leadId: string },
+  requests: readonly { visitorId: string; events: readonly TrackedEvent[] }[],
+  retention: Retention,
+): Applied {
+  const committed = committedVisits(existing);
+  const seen = new Set(committed.keys());
+  const ordered = [...requests].sort((a, b) => firstAt(a.events).localeCompare(firstAt(b.events)));
+  let lead = existing;
+  const parts: VisitPart[] = [];
+  const replays: VisitPart[] = [];
+  let applied = 0;
+  let duplicates = 0;
+  for (const request of ordered) {
+    const fresh: TrackedEvent[] = [];
+    const repeated: TrackedEvent[] = [];
+    for (const event of request.events) {
+      const key = eventKey(event.id);
+      if (!seen.has(key)) {
+        seen.add(key);
+        fresh.push(event);
+      } else if (committed.has(key) && !repeated.some((other) => other.id === event.id)) {
+        repeated.push(event);
+      }
+    }
+    duplicates += request.events.length - fresh.length;
+    const replayVisit = repeated[0] && committed.get(eventKey(repeated[0].id));
+    if (replayVisit) replays.push(visitPart(replayVisit, identified, request.visitorId, repeated, retention));
+    if (fresh.length === 0) continue;
+    const change = applyEvents(lead, identified, request.visitorId, fresh, retention);
+    lead = change.lead;
+    applied += fresh.length;
+    parts.push(change.part);
+  }
+  return { ...(applied > 0 && lead ? { lead } : {}), parts, replays, applied, duplicates };
+}
+
+/** The visit id of every event the stored lead has applied to a visit that is still open, by `eventKey`. */
+function committedVisits(existing: StoredLead | undefined): Map<string, string> {
+  const visits = new Map<string, string>();
+  for (const visit of Object.values(openVisits(existing))) {
+    for (const key of eventKeysOf(visit)) visits.set(key, visit.id);
+  }
+  return visits;
+}
+
+const firstAt = (events: readonly TrackedEvent[]): string =>
+  events.reduce((min, event) => (event.occurredAt && event.occurredAt < min ? event.occurredAt : min), '\uffff');
+
+/** One visitor's events, none of them applied before (see `applyRequests`). */
+export function applyEvents(
+  existing: StoredLead | undefined,
+  identified: Identified & { leadId: string },
+  visitorId: string,
+  events: readonly TrackedEvent[],
+  retention: Retention,
+): { lead: StoredLead; part: VisitPart } {
+  const sorted = [...events].sort((a, b) => (a.occurredAt ?? '').localeCompare(b.occurredAt ?? ''));
+  const first = sorted[0];
+  const last = sorted[sorted.length - 1];
+  if (!first?.occurredAt || !last?.occurredAt) throw new Error('applyEvents needs events with occurredAt');
+  const firstAt = first.occurredAt;
+  const lastAt = last.occurredAt;
+
+  const activeVisits = pruneActiveVisits(openVisits(existing), firstAt);
+  const open = activeVisits[visitorKey(visitorId)];
+  const pageviews = sorted.filter((event) => event.type === 'pageview');
+  const continues = open !== undefined && open.pages + pageviews.length <= MAX_PAGES_PER_VISIT;
+  const visitId = continues ? open.id : visitIdFor(visitorId, first.id);
+  const part = visitPart(visitId, identified, visitorId, sorted, retention);
+  const lastAtSeconds = toEpochSeconds(new Date(lastAt));
+  activeVisits[visitorKey(visitorId)] = {
+    id: visitId,
+    at: continues ? Math.max(open.at, lastAtSeconds) : lastAtSeconds,
+    pages: (continues ? open.pages : 0) + pageviews.length,
+    keys: (continues ? open.keys : '') + sorted.map((event) => eventKey(event.id)).join(''),
+  };
+
+  const pageCounts = { ...(existing?.pageCounts ?? {}) };
+  for (const page of Object.values(part.pages)) pageCounts[page.path] = (pageCounts[page.path] ?? 0) + 1;
+  const engagedMs = Object.values(part.engagement).reduce((sum, entry) => sum + entry.ms, 0);
+  const lastSeenAt = maxIso(existing?.lastSeenAt, lastAt);
+
+  const lead: StoredLead = {
+    leadId: identified.leadId,
+    siteId: identified.siteId,
+    organisation: identified.organisation,
+    match: identified.match,
+    location: identified.location,
+    firstSeenAt: existing ? minIso(existing.firstSeenAt, firstAt) : firstAt,
+    lastSeenAt,
+    visits: (existing?.visits ?? 0) + (continues ? 0 : 1),
+    pageviews: (existing?.pageviews ?? 0) + pageviews.length,
+    engagedMs: (existing?.engagedMs ?? 0) + engagedMs,
+    pageCounts: capPaths(pageCounts),
+    activeVisits,
+    version: (existing?.version ?? 0) + 1,
+    expiresAt: toEpochSeconds(new Date(lastSeenAt)) + retention.leadDays * 86_400,
+  };
+  return { lead, part };
+}
+
+/** The part of visit `visitId` that `events` (one request's, all of one visitor) make up. */
+function visitPart(
+  visitId: string,
+  identified: Identified,
+  visitorId: string,
+  events: readonly TrackedEvent[],
+  retention: Retention,
+): VisitPart {
+  // A stable sort: page views with the same time keep the request's order (`order`).
+  const sorted = [...events].sort((a, b) => (a.occurredAt ?? '').localeCompare(b.occurredAt ?? ''));
+  const first = sorted[0];
+  const lastAt = sorted[sorted.length - 1]?.occurredAt;
+  if (!first?.occurredAt || !lastAt) throw new Error('visitPart needs events with occurredAt');
+  const firstAt = first.occurredAt;
+  const pages: Record<string, StoredPage> = {};
+  sorted
+    .filter((event) => event.type === 'pageview')
+    .forEach((event, order) => {
+      pages[eventKey(event.id)] = { path: pathOf(event.url), ...(event.title ? { title: event.title } : {}), at: event.occurredAt ?? firstAt, order };
+    });
+  const engagement: VisitPart['engagement'] = {};
+  for (const event of sorted) {
+    if (event.type === 'engagement') engagement[eventKey(event.id)] = { ms: event.engagedMs, at: event.occurredAt ?? firstAt };
+  }
+  const referrer = minimiseReferrer(first.referrer);
+  return {
+    visitId,
+    partKey: eventKey(first.id),
+    visitorId,
+    ...(referrer ? { referrer } : {}),
+    pages,
+    engagement,
+    location: identified.location,
+    expiresAt: toEpochSeconds(new Date(lastAt)) + retention.visitDays * 86_400,
+  };
+}
+
+const visitIdFor = (visitorId: string, firstEventId: string): string =>
+  createHash('sha256').update(`${visitorId}\n${firstEventId}`).digest('hex').slice(0, 24);
+
+function pruneActiveVisits(visits: Record<string, ActiveVisit>, at: string): Record<string, ActiveVisit> {
+  const cutoff = toEpochSeconds(new Date(Date.parse(at) - VISIT_TIMEOUT_MS));
+  return Object.fromEntries(Object.entries(visits).filter(([, visit]) => visit.at >= cutoff));
+}
+
+function capPaths(pageCounts: Record<string, number>): Record<string, number> {
+  const entries = Object.entries(pageCounts);
+  if (entries.length <= MAX_TRACKED_PATHS) return pageCounts;
+  return Object.fromEntries(rankPaths(entries).slice(0, MAX_TRACKED_PATHS));
+}
+
+const maxIso = (a: string | undefined, b: string): string => (a !== undefined && a > b ? a : b);
+const minIso = (a: string, b: string): string => (a < b ? a : b);

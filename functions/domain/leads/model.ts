@@ -1,0 +1,117 @@
+import { createHash } from 'node:crypto';
+import type { Location, Match, Organisation, Visit } from '../../contracts/api/leads';
+
+/** What a lead, its open visits and its visit parts are, and the rules that name them; pure, no I/O. */
+
+/** A visit ends after 30 minutes without a page view, as in most web analytics. */
+export const VISIT_TIMEOUT_MS = 30 * 60 * 1000;
+/**
+ * Bounds the lead item, which is written on every batch that touches the lead and billed per started KB, and its
+ * index entry, which holds the counts too and is written twice when the lead moves in the index: the 15 most viewed
+ * paths rank the top 10; rarer paths drop out. With 25, paths of realistic length took the index entry past 1 KB.
+ */
+export const MAX_TRACKED_PATHS = 15;
+export const TOP_PAGES = 10;
+export const MAX_PAGES_PER_VISIT = 200;
+
+/**
+ * An open visit as the lead holds it. The lead is written on every batch that touches it and billed per started
+ * KB, and a busy organisation has many open visits, so the entry is compact: short names, epoch seconds, and the
+ * event keys as one string.
+ */
+export interface ActiveVisit {
+  /** The visit id. */
+  id: string;
+  /** Epoch seconds of the visit's last event. */
+  at: number;
+  /** Page views so far. */
+  pages: number;
+  /**
+   * The `eventKey`s of the events applied to this visit, concatenated: a redelivered event is recognised here, on
+   * the item that is read and written anyway, so deduplication costs no write of its own. Kept while the visit is
+   * open, which outlasts SQS redelivery (receive limit × visibility timeout) by far.
+   */
+  keys: string;
+}
+
+/**
+ * The key of a visitor's open visit on the lead: 64 bits of the pseudonym, plenty to tell apart the visitors of
+ * one organisation within 30 minutes, at a quarter of its size.
+ */
+export const visitorKey = (visitorId: string): string => visitorId.slice(0, 16);
+
+const EVENT_KEY_LENGTH = 11;
+const splitKeys = (keys: string): string[] => Array.from({ length: keys.length / EVENT_KEY_LENGTH }, (_, i) => keys.slice(i * EVENT_KEY_LENGTH, (i + 1) * EVENT_KEY_LENGTH));
+
+/** The lead's open visits by `visitorKey`. */
+export function openVisits(lead: StoredLead | undefined): Record<string, ActiveVisit> {
+  return { ...(lead?.activeVisits ?? {}) };
+}
+
+/** The event keys of an open visit, one by one. */
+export const eventKeysOf = (visit: ActiveVisit): string[] => splitKeys(visit.keys);
+
+export interface StoredLead {
+  leadId: string;
+  siteId: string;
+  organisation: Organisation;
+  match: Match;
+  location: Location;
+  firstSeenAt: string;
+  lastSeenAt: string;
+  visits: number;
+  pageviews: number;
+  engagedMs: number;
+  pageCounts: Record<string, number>;
+  /** Open visits by `visitorKey`, pruned to the last 30 minutes on every write. */
+  activeVisits: Record<string, ActiveVisit>;
+  version: number;
+  expiresAt: number;
+}
+
+/** A page view as stored: `order` keeps the request's order among page views with the same time. */
+export type StoredPage = Visit['pages'][number] & { order?: number };
+
+/**
+ * What one request adds to its visit, stored as an item of its own (`keys.visitPart`): a put of a small item
+ * instead of an update of a visit that grows with every page (DynamoDB bills an update by the larger of the old
+ * and the new item). Keyed by the `eventKey` of its first event, so writing it again changes nothing.
+ */
+export interface VisitPart {
+  visitId: string;
+  partKey: string;
+  visitorId: string;
+  referrer?: string;
+  /** Page views by `eventKey`: a visit's parts are merged by these keys when read, so an overlap counts once. */
+  pages: Record<string, StoredPage>;
+  /** Engagement by `eventKey`, kept per visit so that erasing a visit can take it out of the lead. */
+  engagement: Record<string, { ms: number; at: string }>;
+  location: Location;
+  expiresAt: number;
+}
+
+/** A short, fixed-size stand-in for a client's event id (any UUID version): 66 bits, enough within one lead. */
+export const eventKey = (eventId: string): string => createHash('sha256').update(eventId).digest('base64url').slice(0, 11);
+
+export interface Identified {
+  siteId: string;
+  organisation: Organisation;
+  match: Match;
+  location: Location;
+}
+
+export const leadIdFor = (siteId: string, organisationKey: string): string =>
+  createHash('sha256').update(`${siteId}\n${organisationKey}`).digest('hex').slice(0, 24);
+
+export interface StoredVisit {
+  visitId: string;
+  visitorId: string;
+  startedAt: string;
+  endedAt: string;
+  referrer?: string;
+  pages: StoredPage[];
+  engagedMs: number;
+  location: Location;
+  /** The keys of the items the visit is stored in: its parts. */
+  itemKeys: { pk: string; sk: string }[];
+}

@@ -1,0 +1,31 @@
+import type { Lead, Visit } from '../../contracts/api/leads';
+import { type StoredLead, type StoredVisit, TOP_PAGES } from './model';
+
+/** The public views (API v1) of stored leads and visits. */
+
+export const rankPaths = (entries: [string, number][]) =>
+  entries.sort(([pathA, viewsA], [pathB, viewsB]) => viewsB - viewsA || pathA.localeCompare(pathB));
+
+/** The public view of a stored lead. */
+export function toLead(stored: StoredLead): Lead {
+  return {
+    leadId: stored.leadId,
+    siteId: stored.siteId,
+    organisation: stored.organisation,
+    match: stored.match,
+    location: stored.location,
+    firstSeenAt: stored.firstSeenAt,
+    lastSeenAt: stored.lastSeenAt,
+    visits: stored.visits,
+    pageviews: stored.pageviews,
+    engagedSeconds: Math.round(stored.engagedMs / 1000),
+    topPages: rankPaths(Object.entries(stored.pageCounts))
+      .slice(0, TOP_PAGES)
+      .map(([path, views]) => ({ path, views })),
+    expiresAt: new Date(stored.expiresAt * 1000).toISOString(),
+  };
+}
+
+export function publicVisit({ visitId, startedAt, endedAt, referrer, pages, location }: StoredVisit): Visit {
+  return { visitId, startedAt, endedAt, ...(referrer ? { referrer } : {}), pages, location };
+}

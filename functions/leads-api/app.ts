@@ -1,0 +1,155 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { z } from 'zod';
+import type { ApiKeyGrant } from '../contracts/api/api-keys';
+import { LeadIdSchema, ListLeadsQuerySchema } from '../contracts/api/leads';
+import { AccessQuerySchema, AuditQuerySchema, ErasureRequestSchema } from '../contracts/api/privacy';
+import { SiteIdSchema } from '../contracts/deployment-config';
+import { FUNCTIONS, type FunctionEnvironment } from '../contracts/functions';
+import { buildOpenApiDocument } from '../contracts/openapi';
+import { findRoute, type OperationOf, pathParametersOf, type Route } from '../contracts/routes';
+import { AuditLog } from '../adapters/dynamodb/audit-log';
+import { InvalidCursorError } from '../adapters/dynamodb/cursor';
+import { DailySaltStore } from '../adapters/dynamodb/daily-salt-store';
+import { LeadStore } from '../adapters/dynamodb/lead-store';
+import type { Infrastructure } from '../adapters/infrastructure';
+import { truncateIp } from '../domain/privacy/network';
+import { badRequest, header, HttpError, httpErrorBoundary, json, noContent, notFound, parseWith, SECURITY_HEADERS } from '../platform/http';
+import { createLogger, type Logger } from '../platform/logger';
+import { DataSubjectRequests } from './data-subject-requests';
+import { grantOf, requireScope } from './grants';
+
+// Where leads are read and erased, and data-subject requests answered, behind the API-key authoriser.
+// Every read, export and erasure is written to the audit trail before it is answered.
+
+export interface LeadsApiDependencies {
+  readonly leads: LeadStore;
+  readonly audit: AuditLog;
+  readonly dataSubjects: DataSubjectRequests;
+  readonly logger: Logger;
+}
+
+export function leadsApiDependencies(environment: FunctionEnvironment<'leadsApi'>, infrastructure: Infrastructure): LeadsApiDependencies {
+  const { documentClient: doc } = infrastructure;
+  const { TABLE_NAME: tableName, RETENTION: retention } = environment;
+  const salts = new DailySaltStore(doc, tableName, infrastructure.keyService(environment.KEY_ID), retention.saltHours);
+  return {
+    leads: new LeadStore(doc, tableName, retention),
+    audit: new AuditLog(doc, tableName, retention.auditDays),
+    dataSubjects: new DataSubjectRequests(doc, tableName, salts, retention),
+    logger: createLogger(FUNCTIONS.leadsApi.serviceName),
+  };
+}
+
+/** What an operation behind the authoriser is given: the event, its validated path parameters and the key's grant. */
+interface KeyedRequest {
+  readonly event: APIGatewayProxyEvent;
+  readonly siteId: string;
+  readonly leadId: string;
+  readonly grant: ApiKeyGrant;
+}
+type LeadsRoute = Extract<Route, { function: 'leadsApi' }>;
+type KeyedRoute = Extract<LeadsRoute, { auth: { type: 'apiKey' } }>;
+type KeyedOperationId = KeyedRoute['operationId'];
+type PublicOperationId = Exclude<OperationOf<'leadsApi'>, KeyedOperationId>;
+const isLeadsRoute = (route: Route | undefined): route is LeadsRoute => route?.function === 'leadsApi';
+const isKeyed = (route: LeadsRoute): route is KeyedRoute => route.auth.type === 'apiKey';
+
+/** The path parameters' rules, by name; a route's parameters are checked before its key and scope. */
+const PATH_PARAMETERS: Record<string, z.ZodType<string>> = { siteId: SiteIdSchema, leadId: LeadIdSchema };
+
+function jsonBody(event: APIGatewayProxyEvent): unknown {
+  if (!header(event, 'content-type')?.toLowerCase().startsWith('application/json')) {
+    throw new HttpError(415, 'UnsupportedMediaType', 'Content-Type must be application/json');
+  }
+  try {
+    return JSON.parse(event.isBase64Encoded ? Buffer.from(event.body ?? '', 'base64').toString('utf8') : (event.body ?? ''));
+  } catch {
+    throw badRequest('Body is not valid JSON', [{ path: '(body)', message: 'not valid JSON' }]);
+  }
+}
+
+export function createHandler({ leads, audit, dataSubjects, logger }: LeadsApiDependencies) {
+  const openApiDocument = JSON.stringify(buildOpenApiDocument());
+
+  const publicOperations: Record<PublicOperationId, (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>> = {
+    getOpenApiDocument: async () => ({
+      statusCode: 200,
+      headers: { 'Content-Type': 'application/json', ...SECURITY_HEADERS, 'Cache-Control': 'public, max-age=300' },
+      body: openApiDocument,
+    }),
+  };
+
+  // Each route's scope on the path's site is checked before its operation runs (dispatch, below).
+  const keyedOperations: Record<KeyedOperationId, (request: KeyedRequest) => Promise<APIGatewayProxyResult>> = {
+    listLeads: async ({ event, siteId, grant }) => {
+      const query = parseWith(ListLeadsQuerySchema, event.queryStringParameters ?? {});
+      const page = await leads.listLeads(siteId, query);
+      await audit.record({ keyId: grant.keyId, action: 'leads.list', siteId });
+      return json(200, page);
+    },
+
+    getLead: async ({ siteId, leadId, grant }) => {
+      const lead = await leads.getLead(siteId, leadId);
+      if (!lead) throw notFound(`No lead ${leadId} on site ${siteId}`);
+      await audit.record({ keyId: grant.keyId, action: 'lead.read', siteId, target: leadId });
+      return json(200, lead);
+    },
+
+    deleteLead: async ({ siteId, leadId, grant }) => {
+      const existed = await leads.deleteLead(siteId, leadId);
+      logger.info('Lead erased', { keyId: grant.keyId, siteId, leadId, existed });
+      if (!existed) throw notFound(`No lead ${leadId} on site ${siteId}`);
+      await audit.record({ keyId: grant.keyId, action: 'lead.erase', siteId, target: leadId });
+      return noContent();
+    },
+
+    createErasureRequest: async ({ event, siteId, grant }) => {
+      const request = parseWith(ErasureRequestSchema, jsonBody(event));
+      const result = await dataSubjects.erase(siteId, request);
+      // The audit trail names the truncated network, never the address the request carried.
+      await audit.record({ keyId: grant.keyId, action: 'erasure.request', siteId, target: truncateIp(request.ip) });
+      logger.info('Erasure request answered', { keyId: grant.keyId, siteId, visits: result.erased.visits });
+      return json(200, result);
+    },
+
+    getAccessRequest: async ({ event, siteId, grant }) => {
+      const query = parseWith(AccessQuerySchema, event.queryStringParameters ?? {});
+      const result = await dataSubjects.access(siteId, query);
+      await audit.record({ keyId: grant.keyId, action: 'access.request', siteId, target: truncateIp(query.ip) });
+      return json(200, result);
+    },
+
+    listAuditRecords: async ({ event, siteId, grant }) => {
+      const query = parseWith(AuditQuerySchema, event.queryStringParameters ?? {});
+      const page = await audit.list(siteId, query.limit, query.cursor);
+      await audit.record({ keyId: grant.keyId, action: 'audit.read', siteId });
+      return json(200, page);
+    },
+  };
+
+  async function dispatch(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> {
+    const route = findRoute(event.httpMethod, event.resource);
+    if (!isLeadsRoute(route)) throw new HttpError(404, 'NotFound', `No route ${event.httpMethod} ${event.resource}`);
+    const names = pathParametersOf(route.path);
+    const parameters = parseWith(
+      z.object(Object.fromEntries(names.map((name) => [name, PATH_PARAMETERS[name] ?? z.string()]))),
+      event.pathParameters ?? {},
+    ) as Record<string, string>;
+    if (!isKeyed(route)) return publicOperations[route.operationId](event);
+    const siteId = parameters.siteId ?? '';
+    const grant = grantOf(event);
+    requireScope(grant, siteId, route.auth.scope);
+    return keyedOperations[route.operationId]({ event, siteId, leadId: parameters.leadId ?? '', grant });
+  }
+
+  return middy<APIGatewayProxyEvent, APIGatewayProxyResult>(dispatch)
+    .use(injectLambdaContext(logger))
+    .use(
+      httpErrorBoundary(logger, {
+        translate: (error) =>
+          error instanceof InvalidCursorError ? badRequest('Invalid cursor', [{ path: 'cursor', message: error.message }]) : undefined,
+      }),
+    );
+}

@@ -1,0 +1,38 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { header, SECURITY_HEADERS } from '../platform/http';
+
+// GET /v1/snippet.js: the tracking snippet, built by scripts/build/snippet.ts and copied into the bundle
+// (locally: build/snippet/eirlead.js). Read once per cold start; it changes only with a deployment.
+
+export interface SnippetDependencies {
+  /** The script's source. */
+  readonly code: string;
+}
+
+/** The script at the path the function table's `SNIPPET_FILE` names (functions/contracts/functions.ts). */
+export const snippetDependencies = (snippetFile: string): SnippetDependencies => ({ code: readFileSync(snippetFile, 'utf8') });
+
+export function createHandler({ code }: SnippetDependencies) {
+  const etag = `"${createHash('sha256').update(code).digest('base64url').slice(0, 22)}"`;
+  /**
+   * Browsers may keep it an hour, so a release reaches every visitor within an hour; revalidation by ETag
+   * costs a 304 without the body after that. The API's security headers apply here too (`nosniff` matters most:
+   * it is served as script from an API domain).
+   */
+  const headers = {
+    ...SECURITY_HEADERS,
+    'Content-Type': 'text/javascript; charset=utf-8',
+    'Cache-Control': 'public, max-age=3600',
+    ETag: etag,
+  };
+
+  return async function serveSnippet(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> {
+    const ifNoneMatch = header(event, 'if-none-match');
+    if (ifNoneMatch?.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag)) {
+      return { statusCode: 304, headers, body: '' };
+    }
+    return { statusCode: 200, headers, body: code };
+  };
+}

@@ -1,0 +1,30 @@
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { Construct } from 'constructs';
+import { SNIPPET_FILE_NAME } from '../../functions/contracts/functions';
+import { bundledDataPath, EirleadFunction } from './lambda-function';
+
+export interface SnippetProps {
+  /**
+   * Retention of the function's log group, in days.
+   * @default 30
+   */
+  readonly logRetentionDays?: number;
+}
+
+/**
+ * The function that serves the tracking snippet (`GET /v1/snippet.js`), built by `npm run build:snippet` and
+ * copied into its bundle. It needs no table and no key. Its route is added by the stack next to `POST /v1/events`,
+ * on whichever API serves ingest, because the snippet posts to `events` next to its own URL.
+ */
+export class Snippet extends Construct {
+  public readonly function: NodejsFunction;
+
+  constructor(scope: Construct, id: string, props: SnippetProps = {}) {
+    super(scope, id);
+    this.function = new EirleadFunction(this, 'Function', {
+      name: 'snippet',
+      ...(props.logRetentionDays === undefined ? {} : { logRetentionDays: props.logRetentionDays }),
+      environment: { SNIPPET_FILE: `${bundledDataPath('snippet')}/${SNIPPET_FILE_NAME}` },
+    }).function;
+  }
+}

@@ -1,0 +1,88 @@
+import { decodeEnvironment, encodeEnvironment } from '../functions/contracts/environment';
+import type { IpOverrides, Retention, Site } from '../functions/contracts/deployment-config';
+import { FUNCTIONS, type FunctionEnvironment, type FunctionName } from '../functions/contracts/functions';
+import type { Infrastructure } from '../functions/adapters/infrastructure';
+import { authorizerDependencies, createHandler as createAuthorizer } from '../functions/authorizer/app';
+import { createHandler as createEnrichment, enrichmentDependencies } from '../functions/enrichment/app';
+import { createHandler as createIngest, ingestDependencies } from '../functions/ingest/app';
+import { createHandler as createLeadsApi, leadsApiDependencies } from '../functions/leads-api/app';
+import { createHandler as createSaltCleanup, saltCleanupDependencies } from '../functions/salt-cleanup/app';
+import { createHandler as createSnippet, snippetDependencies } from '../functions/snippet/app';
+import type { ProxyHandler } from './api-gateway/router';
+import type { TokenAuthorizerHandler } from './api-gateway/token-authorizer';
+import type { LocalFunction } from './lambda';
+import type { SqsHandler } from './sqs-poller';
+
+/**
+ * The functions as the local runtime hosts them: each gets the environment the CDK stack would give it (encoded
+ * and decoded by the same contract, functions/contracts/functions.ts), pointed at local resources, and is built by
+ * its own `createHandler`; nothing is read from or written to this process's environment, so one process can host
+ * several runtimes (the tests do).
+ */
+export interface LocalConfiguration {
+  readonly tableName: string;
+  readonly queueUrl: string;
+  readonly ipDataDir: string;
+  readonly snippetFile: string;
+  readonly sites: readonly Site[];
+  readonly ipOverrides: IpOverrides;
+  readonly retention: Retention;
+}
+
+/** Stands for the KMS key id; the local infrastructure's key service ignores it and uses the local master key. */
+const LOCAL_KEY_ID = 'local-master-key';
+
+/** Every function's environment values, as the CDK constructs set them on AWS. */
+export function localEnvironments(config: LocalConfiguration): { readonly [N in FunctionName]: FunctionEnvironment<N> } {
+  const { tableName, retention } = config;
+  const sites = [...config.sites];
+  return {
+    ingest: { QUEUE_URL: config.queueUrl, TABLE_NAME: tableName, KEY_ID: LOCAL_KEY_ID, SITES: sites, IP_OVERRIDES: config.ipOverrides, RETENTION: retention },
+    enrichment: { TABLE_NAME: tableName, IP_DATA_DIR: config.ipDataDir, SITES: sites, IP_OVERRIDES: config.ipOverrides, RETENTION: retention },
+    leadsApi: { TABLE_NAME: tableName, RETENTION: retention, KEY_ID: LOCAL_KEY_ID },
+    authorizer: { TABLE_NAME: tableName },
+    snippet: { SNIPPET_FILE: config.snippetFile },
+    saltCleanup: { TABLE_NAME: tableName, RETENTION: retention },
+  };
+}
+
+/** The encoded variables, exactly the strings a deployed function would find in its environment. */
+export function encodedEnvironment<N extends FunctionName>(name: N, values: FunctionEnvironment<N>): Record<string, string> {
+  return encodeEnvironment(FUNCTIONS[name].environment, values);
+}
+
+/** Timeout and memory as the function table sets them on AWS, so `getRemainingTimeInMillis` means the same. */
+export const localFunction = (name: FunctionName): LocalFunction => ({
+  name: FUNCTIONS[name].serviceName,
+  timeoutMs: FUNCTIONS[name].timeoutSeconds * 1000,
+  memoryMb: FUNCTIONS[name].memoryMb,
+});
+
+/** The handlers by function, with the signatures the local API Gateway and SQS poller invoke them with. */
+export interface LocalHandlers {
+  readonly ingest: ProxyHandler;
+  readonly enrichment: SqsHandler;
+  readonly authorizer: TokenAuthorizerHandler;
+  readonly leadsApi: ProxyHandler;
+  readonly snippet: ProxyHandler;
+  readonly saltCleanup: () => Promise<{ destroyed: string[] }>;
+}
+
+export function createLocalHandlers(
+  config: LocalConfiguration,
+  infrastructure: Infrastructure,
+  options: { readonly trustForwardedFor: boolean },
+): LocalHandlers {
+  const values = localEnvironments(config);
+  // Through the strings and back, as on AWS: a value the contract cannot carry fails here, not after deploying.
+  const environment = <N extends FunctionName>(name: N): FunctionEnvironment<N> =>
+    decodeEnvironment(FUNCTIONS[name].environment, encodedEnvironment(name, values[name]), FUNCTIONS[name].serviceName) as FunctionEnvironment<N>;
+  return {
+    ingest: createIngest({ ...ingestDependencies(environment('ingest'), infrastructure), trustForwardedFor: options.trustForwardedFor }),
+    enrichment: createEnrichment(enrichmentDependencies(environment('enrichment'), infrastructure)),
+    authorizer: createAuthorizer(authorizerDependencies(environment('authorizer'), infrastructure)),
+    leadsApi: createLeadsApi(leadsApiDependencies(environment('leadsApi'), infrastructure)),
+    snippet: createSnippet(snippetDependencies(environment('snippet').SNIPPET_FILE)),
+    saltCleanup: createSaltCleanup(saltCleanupDependencies(environment('saltCleanup'), infrastructure)),
+  };
+}

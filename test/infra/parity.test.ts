@@ -1,0 +1,146 @@
+import { Template } from 'aws-cdk-lib/assertions';
+import { DEFAULT_RETENTION, NO_IP_OVERRIDES } from '../../functions/contracts/deployment-config';
+import { FUNCTIONS, type FunctionName, WRAPPER_VARIABLES } from '../../functions/contracts/functions';
+import { MAX_RECEIVE_COUNT } from '../../functions/contracts/names';
+import { TTL_ATTRIBUTE } from '../../functions/contracts/table';
+import { encodedEnvironment, localEnvironments, localFunction } from '../../local/functions';
+import { LEAD_INDEX_DEFINITION, TABLE_KEY_SCHEMA } from '../../local/resources';
+import { localRoutes } from '../../local/runtime';
+import { buildApp } from './support';
+
+/**
+ * Local runtime and AWS, compared: the synthesised stack against what `npm start` runs. Both are built from the
+ * same contracts (function table, route table, table design); this test catches a construct or the local runtime
+ * that sets something of its own beside them.
+ */
+
+type Resource = { Type: string; Properties: Record<string, unknown> };
+type Resources = Record<string, Resource>;
+
+const LOCAL = localEnvironments({
+  tableName: 'eirlead',
+  queueUrl: 'http://127.0.0.1:9324/123456789012/eirlead-events',
+  ipDataDir: 'build/ipdata',
+  snippetFile: 'build/snippet/eirlead.js',
+  sites: [{ siteId: 'demo', allowedOrigins: ['http://localhost:*'], leadClasses: ['business'] }],
+  ipOverrides: NO_IP_OVERRIDES,
+  retention: DEFAULT_RETENTION,
+});
+const NAMES = Object.keys(FUNCTIONS) as FunctionName[];
+
+function synthesise(ingestApi: 'http' | 'rest'): Resources {
+  const { stack } = buildApp({ ingestApi });
+  return Template.fromStack(stack).toJSON().Resources as Resources;
+}
+
+const byType = (resources: Resources, type: string) => Object.entries(resources).filter(([, resource]) => resource.Type === type);
+const variablesOf = (resource: Resource) => (resource.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+
+/** Each deployed function by its service name (the wrapper sets POWERTOOLS_SERVICE_NAME from the function table). */
+function deployedFunctions(resources: Resources): Map<string, { logicalId: string; resource: Resource }> {
+  return new Map(
+    byType(resources, 'AWS::Lambda::Function').map(([logicalId, resource]) => [String(variablesOf(resource).POWERTOOLS_SERVICE_NAME), { logicalId, resource }]),
+  );
+}
+
+/** The function a Lambda integration (REST or HTTP API) invokes, by service name. */
+function integratedFunction(resources: Resources, uri: unknown): string {
+  const logicalId = JSON.stringify(uri).match(/"([A-Za-z0-9]+)","Arn"/)?.[1];
+  const resource = logicalId ? resources[logicalId] : undefined;
+  return resource ? String(variablesOf(resource).POWERTOOLS_SERVICE_NAME) : `(unknown: ${JSON.stringify(uri)})`;
+}
+
+/** `GET /v1/sites/{siteId}/leads leads-api key` for every REST method and HTTP API route of the template. */
+function deployedRoutes(resources: Resources): string[] {
+  const pathOf = (ref: unknown): string => {
+    const id = (ref as { Ref?: string }).Ref;
+    const resource = id ? resources[id] : undefined;
+    if (!resource) return '';
+    return `${pathOf(resource.Properties.ParentId)}/${String(resource.Properties.PathPart)}`;
+  };
+  const rest = byType(resources, 'AWS::ApiGateway::Method').map(([, method]) => {
+    const { HttpMethod, ResourceId, AuthorizationType, Integration } = method.Properties as Record<string, unknown>;
+    const integration = Integration as { Uri: unknown };
+    return `${String(HttpMethod)} ${pathOf(ResourceId)} ${integratedFunction(resources, integration.Uri)} ${AuthorizationType === 'CUSTOM' ? 'key' : 'public'}`;
+  });
+  const integrations = new Map(byType(resources, 'AWS::ApiGatewayV2::Integration').map(([id, integration]) => [id, integration]));
+  const http = byType(resources, 'AWS::ApiGatewayV2::Route').map(([, route]) => {
+    const target = JSON.stringify(route.Properties.Target).match(/"Ref":"([A-Za-z0-9]+)"/)?.[1] ?? '';
+    const integration = integrations.get(target);
+    const fn = integration ? integratedFunction(resources, integration.Properties.IntegrationUri) : '(none)';
+    return `${String(route.Properties.RouteKey)} ${fn} ${route.Properties.AuthorizationType === 'CUSTOM' ? 'key' : 'public'}`;
+  });
+  return [...rest, ...http].sort();
+}
+
+const localRouteLines = () =>
+  localRoutes(() => undefined)
+    .map((route) => `${route.method} ${route.resource} ${route.fn.name} ${route.authorized ? 'key' : 'public'}`)
+    .sort();
+
+describe.each(['http', 'rest'] as const)('local runtime and AWS agree (ingestApi %s)', (ingestApi) => {
+  const resources = synthesise(ingestApi);
+  const deployed = deployedFunctions(resources);
+
+  it('deploys exactly the functions of the function table', () => {
+    expect([...deployed.keys()].sort()).toEqual(NAMES.map((name) => FUNCTIONS[name].serviceName).sort());
+  });
+
+  it.each(NAMES)('%s: the same timeout and memory', (name) => {
+    const { resource } = deployed.get(FUNCTIONS[name].serviceName) ?? { resource: undefined };
+    const local = localFunction(name);
+    expect({ timeoutMs: Number(resource?.Properties.Timeout) * 1000, memoryMb: resource?.Properties.MemorySize }).toEqual({
+      timeoutMs: local.timeoutMs,
+      memoryMb: local.memoryMb,
+    });
+  });
+
+  it.each(NAMES)('%s: the same environment variables', (name) => {
+    const { resource } = deployed.get(FUNCTIONS[name].serviceName) ?? { resource: undefined };
+    const onAws = Object.keys(resource ? variablesOf(resource) : {}).filter((key) => !(WRAPPER_VARIABLES as readonly string[]).includes(key));
+    const locally = Object.keys(encodedEnvironment(name, LOCAL[name]));
+    expect(onAws.sort()).toEqual(locally.sort());
+  });
+
+  it('every function whose contract names the table may use it', () => {
+    const policies = byType(resources, 'AWS::IAM::Policy').map(([, policy]) => JSON.stringify(policy.Properties));
+    const tableId = byType(resources, 'AWS::DynamoDB::GlobalTable')[0]?.[0] ?? '(no table)';
+    for (const name of NAMES.filter((candidate) => 'TABLE_NAME' in LOCAL[candidate])) {
+      const { logicalId } = deployed.get(FUNCTIONS[name].serviceName) ?? { logicalId: '(missing)' };
+      const role = JSON.stringify(resources[logicalId]?.Properties.Role).match(/"([A-Za-z0-9]+)","Arn"/)?.[1] ?? '(no role)';
+      expect({ name, granted: policies.some((policy) => policy.includes(`"${role}"`) && policy.includes(`"${tableId}"`)) }).toEqual({ name, granted: true });
+    }
+  });
+
+  it('serves the same routes, by the same functions, with the same authorisation', () => {
+    expect(deployedRoutes(resources)).toEqual(localRouteLines());
+  });
+
+  it('feeds the enrichment function batches of the same size', () => {
+    const [[, mapping] = ['', undefined]] = byType(resources, 'AWS::Lambda::EventSourceMapping');
+    expect(mapping?.Properties.BatchSize).toBe(FUNCTIONS.enrichment.queueBatch.batchSize);
+  });
+
+  it('creates the same table: keys, index and TTL attribute', () => {
+    const [[, table] = ['', undefined]] = byType(resources, 'AWS::DynamoDB::GlobalTable');
+    const properties = table?.Properties as {
+      KeySchema: unknown;
+      GlobalSecondaryIndexes: Array<{ IndexName: string; KeySchema: unknown; Projection: { ProjectionType: string; NonKeyAttributes: string[] } }>;
+      TimeToLiveSpecification: { AttributeName: string };
+    };
+    expect(properties.KeySchema).toEqual(TABLE_KEY_SCHEMA);
+    expect(properties.GlobalSecondaryIndexes.map((index) => ({ ...index, Projection: { ...index.Projection, NonKeyAttributes: [...index.Projection.NonKeyAttributes].sort() } }))).toEqual([
+      {
+        IndexName: LEAD_INDEX_DEFINITION.IndexName,
+        KeySchema: LEAD_INDEX_DEFINITION.KeySchema,
+        Projection: { ...LEAD_INDEX_DEFINITION.Projection, NonKeyAttributes: [...(LEAD_INDEX_DEFINITION.Projection?.NonKeyAttributes ?? [])].sort() },
+      },
+    ]);
+    expect(properties.TimeToLiveSpecification.AttributeName).toBe(TTL_ATTRIBUTE);
+  });
+
+  it('moves a message to the DLQ after the same number of receives', () => {
+    const redrive = byType(resources, 'AWS::SQS::Queue').map(([, queue]) => queue.Properties.RedrivePolicy).filter(Boolean);
+    expect(redrive).toEqual([expect.objectContaining({ maxReceiveCount: MAX_RECEIVE_COUNT })]);
+  });
+});

@@ -1,0 +1,25 @@
+import { randomBytes } from 'node:crypto';
+import type { FunctionEnvironment, FunctionName } from '../../../functions/contracts/functions';
+import { dynamoDbDocumentClient, sqsClient } from '../../../functions/adapters/aws-clients';
+import type { Infrastructure } from '../../../functions/adapters/infrastructure';
+import { LocalKeyService } from '../../../functions/adapters/kms/key-service';
+import { readEnvironment } from '../../../functions/platform/env';
+import { encodedEnvironment } from '../../../local/functions';
+
+/**
+ * Infrastructure for handler tests: real SDK clients (which `aws-sdk-client-mock` intercepts when a test mocks
+ * their class) and a local key in place of KMS.
+ */
+export function testInfrastructure(): Infrastructure {
+  const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
+  const keyService = new LocalKeyService(randomBytes(32));
+  return {
+    documentClient: dynamoDbDocumentClient({ credentials }),
+    sqs: sqsClient({ credentials }),
+    keyService: () => keyService,
+  };
+}
+
+/** A function's environment as it would decode it on AWS: encoded by its contract, then read back. */
+export const environmentOf = <N extends FunctionName>(name: N, values: FunctionEnvironment<N>): FunctionEnvironment<N> =>
+  readEnvironment(name, encodedEnvironment(name, values));
