@@ -5,10 +5,8 @@ import { mockClient } from 'aws-sdk-client-mock';
 import fc from 'fast-check';
 import { ErrorResponseSchema } from '../../../functions/contracts/api/common';
 import { IngestRequestSchema, IngestResponseSchema, MAX_EVENTS_BODY_BYTES, MAX_EVENTS_PER_REQUEST } from '../../../functions/contracts/api/events';
-import { DEFAULT_RETENTION, NO_IP_OVERRIDES } from '../../../functions/contracts/deployment-config';
-import { createHandler, ingestDependencies } from '../../../functions/ingest/app';
 import { apiEvent, lambdaContext } from '../support/events';
-import { environmentOf, testInfrastructure } from '../support/functions';
+import { testIngestHandler } from '../support/functions';
 
 /**
  * Hostile input against the public ingest handler: whatever arrives, the answer is a 4xx with the API's
@@ -26,19 +24,7 @@ const prototypeBefore = prototypeNames();
 
 beforeAll(async () => {
   process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
-  handler = createHandler(
-    ingestDependencies(
-      environmentOf('ingest', {
-        QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/events',
-        TABLE_NAME: 'eirlead',
-        KEY_ID: 'test-key',
-        SITES: [{ siteId: 'demo', allowedOrigins: ['http://localhost:*', 'https://www.example.com'], leadClasses: ['business'] }],
-        RETENTION: DEFAULT_RETENTION,
-        IP_OVERRIDES: NO_IP_OVERRIDES,
-      }),
-      testInfrastructure(),
-    ),
-  );
+  handler = testIngestHandler();
   sqs.on(SendMessageCommand).resolves({ MessageId: 'm-1' });
   dynamodb.on(GetCommand).resolves({});
   dynamodb.on(PutCommand).resolves({});

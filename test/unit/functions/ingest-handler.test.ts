@@ -4,10 +4,8 @@ import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dyn
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { QueuedRequestSchema } from '../../../functions/contracts/queue-message';
-import { DEFAULT_RETENTION } from '../../../functions/contracts/deployment-config';
-import { createHandler, ingestDependencies } from '../../../functions/ingest/app';
 import { apiEvent, lambdaContext } from '../support/events';
-import { environmentOf, testInfrastructure } from '../support/functions';
+import { testIngestHandler } from '../support/functions';
 
 const sqs = mockClient(SQSClient);
 const dynamodb = mockClient(DynamoDBDocumentClient);
@@ -17,19 +15,7 @@ const VISITOR_IP = '193.16.4.77';
 const BROWSER = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/130.0 Safari/537.36';
 
 beforeAll(() => {
-  handler = createHandler(
-    ingestDependencies(
-      environmentOf('ingest', {
-        QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/events',
-        TABLE_NAME: 'eirlead',
-        KEY_ID: 'test-key',
-        SITES: [{ siteId: 'demo', allowedOrigins: ['http://localhost:*', 'https://www.example.com'], leadClasses: ['business'] }],
-        RETENTION: DEFAULT_RETENTION,
-        IP_OVERRIDES: { ignore: ['198.51.100.0/24', '2001:db8:aa::/48'], organisations: [] },
-      }),
-      testInfrastructure(),
-    ),
-  );
+  handler = testIngestHandler({ ignore: ['198.51.100.0/24', '2001:db8:aa::/48'], organisations: [] });
 });
 
 beforeEach(() => {
