@@ -1,0 +1,71 @@
+/** What `npm run bench` prints: the measured figures, then the cost per million page views. */
+import type { CostPerMillion, LambdaUsage } from '../cost-model';
+import type { DynamoDbMeterTotals } from '../dynamodb-meter';
+import { PRICES_READ_ON } from '../prices';
+import type { SqsMeterTotals } from '../sqs-meter';
+import type { Sent } from './traffic';
+
+/** The serverless analytics peer the issue names, at 10 M page views a month. */
+const PEER_COST_PER_MILLION = 12.9;
+
+const round = (value: number, digits = 2) => Number(value.toFixed(digits));
+const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((p / 100) * values.length))] ?? NaN;
+
+export interface RunFigures {
+  sent: Sent;
+  dynamo: DynamoDbMeterTotals;
+  queue: SqsMeterTotals;
+  lambda: LambdaUsage[];
+  counts: { pageViews: number; apiRequests: number; sqsRequests: number; dynamoDbWriteRequestUnits: number; dynamoDbReadRequestUnits: number; logBytes: number; accessLogBytesPerRequest?: { rest: number; http: number } };
+  cost: { rest: CostPerMillion; http: CostPerMillion };
+  latencies: number[];
+  pages: number;
+  indexReadUnits: number;
+  listReadUnits: number;
+  handlerLogBytes: number;
+  leadSizes: number[];
+}
+
+export function report(run: RunFigures, say: (line: string) => void): void {
+  const { sent, dynamo, counts, cost, latencies } = run;
+  const perAccepted = (value: number) => round(value / counts.pageViews, 3);
+  const writeUnits = dynamo.writeUnits + dynamo.indexWriteUnits;
+  const rows: [string, string][] = [
+    ['Page views sent / accepted / of organisations (leads)', `${sent.pageviews} / ${sent.acceptedPageviews} / ${sent.businessPageviews}`],
+    ['API requests per accepted page view', `${perAccepted(counts.apiRequests)}`],
+    ['Lambda invocations per accepted page view (ingest + enrichment)', run.lambda.map((fn) => `${fn.name.replace('eirlead-', '')} ${perAccepted(fn.invocations)}`).join(', ')],
+    ['Lambda billed ms per invocation (local timing, this machine)', run.lambda.map((fn) => `${fn.name.replace('eirlead-', '')} ${round(fn.billedMs / Math.max(1, fn.invocations), 1)}`).join(', ')],
+    ['SQS billable requests per accepted page view', `${perAccepted(counts.sqsRequests)}`],
+    ['DynamoDB item writes per accepted page view', `${perAccepted(dynamo.writeRequests)}`],
+    ['DynamoDB write units per accepted page view (table + index)', `${perAccepted(writeUnits)} (${perAccepted(dynamo.writeUnits)} + ${perAccepted(dynamo.indexWriteUnits)})`],
+    [
+      'DynamoDB write units per accepted page view, by operation (PutItem: leads; BatchWriteItem: visit parts)',
+      Object.entries(dynamo.byOperation)
+        .filter(([, totals]) => totals.writeUnits + totals.indexWriteUnits > 0)
+        .map(([operation, totals]) => `${operation} ${perAccepted(totals.writeUnits)} + index ${perAccepted(totals.indexWriteUnits)}`)
+        .join(', '),
+    ],
+    ['DynamoDB write units per page view of an organisation', `${round(writeUnits / Math.max(1, sent.businessPageviews), 3)}`],
+    ['DynamoDB read units per accepted page view', `${perAccepted(dynamo.readUnits)}`],
+    ['Lead item size p50 / p95 / max (bytes; a lead write costs 1 unit per started KB)', `${percentile(run.leadSizes, 50)} / ${percentile(run.leadSizes, 95)} / ${Math.max(...run.leadSizes)} (${run.leadSizes.length} leads)`],
+    ['Read units per 50-lead page of the list (index query + key check)', `${round(run.listReadUnits / Math.max(1, run.pages), 2)} (${run.pages} pages; index ${round(run.indexReadUnits / Math.max(1, run.pages), 2)})`],
+    ['Event-to-lead latency, local (p50 / p95, n)', `${Math.round(percentile(latencies, 50))} ms / ${Math.round(percentile(latencies, 95))} ms, n=${latencies.length}`],
+    ['Log bytes per accepted page view: functions, and API access log (HTTP API / REST API)', `${Math.round(counts.logBytes / counts.pageViews)}, ${Math.round((counts.apiRequests * (counts.accessLogBytesPerRequest?.http ?? 0)) / counts.pageViews)} / ${Math.round((counts.apiRequests * (counts.accessLogBytesPerRequest?.rest ?? 0)) / counts.pageViews)}`],
+  ];
+  say('');
+  say('| Measured | Figure |');
+  say('|---|---|');
+  for (const [name, value] of rows) say(`| ${name} | ${value} |`);
+  say('');
+  say(`AWS cost per million accepted page views, eu-west-1 list prices read ${PRICES_READ_ON} (scripts/bench/prices.ts):`);
+  say('');
+  say('| Service | ingest on the HTTP API (default) | ingest on the REST API (`ingestApi: "rest"`) |');
+  say('|---|---|---|');
+  for (const service of Object.keys(cost.http.byService) as (keyof CostPerMillion['byService'])[]) {
+    say(`| ${service} | $${cost.http.byService[service].toFixed(3)} | $${cost.rest.byService[service].toFixed(3)} |`);
+  }
+  say(`| **total** | **$${cost.http.total.toFixed(2)}** | **$${cost.rest.total.toFixed(2)}** |`);
+  say('');
+  say(`Against the serverless analytics peer's $${PEER_COST_PER_MILLION}/M: ${round(PEER_COST_PER_MILLION / cost.http.total, 2)}× cheaper as deployed by default, ${round(PEER_COST_PER_MILLION / cost.rest.total, 2)}× with ingest on the REST API.`);
+  say('Not per page view (fixed a month): KMS key $1, custom metrics, alarms, dashboard; DynamoDB storage; optional WAF.');
+}

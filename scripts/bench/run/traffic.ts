@@ -1,0 +1,106 @@
+/** The driver's side of the benchmark: page views sent as the snippet sends them, and the leads API read back. */
+import { randomUUID } from 'node:crypto';
+import type { IpIntelEngine } from '../../../functions/domain/ip-intel';
+import { leadIdFor } from '../../../functions/domain/leads/model';
+import { BROWSER_USER_AGENT, type PlannedVisit, titleOf } from '../workload';
+
+const SITE = 'demo';
+const ORIGIN = 'http://localhost:8080';
+/** Time between two page views of one visit, compressed from minutes to keep the run short. */
+const THINK_TIME_MS = 2_000;
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export interface Sent {
+  requests: number;
+  pageviews: number;
+  acceptedPageviews: number;
+  businessPageviews: number;
+}
+
+/**
+ * Sends the visits as the snippet does: one request per page, when the visitor leaves it, with the page view and
+ * the time the page was visible. Visits start at the pace that gives `rate` page views a second.
+ */
+export async function drive(url: string, visits: readonly PlannedVisit[], rate: number): Promise<Sent> {
+  const sent: Sent = { requests: 0, pageviews: 0, acceptedPageviews: 0, businessPageviews: 0 };
+  const meanPages = visits.reduce((sum, visit) => sum + visit.paths.length, 0) / Math.max(1, visits.length);
+  const visitGapMs = (1000 * meanPages) / rate;
+  const started = Date.now();
+  await Promise.all(
+    visits.map(async (visit, index) => {
+      await sleep(Math.max(0, started + index * visitGapMs - Date.now()));
+      for (const path of visit.paths) {
+        await sleep(THINK_TIME_MS);
+        const accepted = await postEvents(url, visit, [
+          { type: 'pageview', url: `${ORIGIN}${path}`, title: titleOf(path) },
+          { type: 'engagement', url: `${ORIGIN}${path}`, engagedMs: Math.floor(THINK_TIME_MS * 0.8) },
+        ]);
+        sent.requests += 1;
+        sent.pageviews += 1;
+        if (accepted) {
+          sent.acceptedPageviews += 1;
+          if (visit.kind === 'business') sent.businessPageviews += 1;
+        }
+      }
+    }),
+  );
+  return sent;
+}
+
+/** Posts events in one request; true when the API accepted all of them. */
+async function postEvents(url: string, visit: PlannedVisit, events: Record<string, unknown>[]): Promise<boolean> {
+  const body = { siteId: SITE, events: events.map((event) => ({ id: randomUUID(), ...event, ...(visit.kind === 'invalid' ? { url: 'not a url' } : {}) })) };
+  const response = await fetch(`${url}/v1/events`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'text/plain', Origin: ORIGIN, 'User-Agent': visit.userAgent, 'X-Forwarded-For': visit.ip },
+    body: JSON.stringify(body),
+  });
+  const answer = (await response.json()) as { accepted?: number };
+  return response.status === 202 && answer.accepted === events.length;
+}
+
+/** Waits until enrichment has caught up: the list stops changing for two seconds. */
+export async function drain(url: string, apiKey: string): Promise<void> {
+  let previous = '';
+  let stableSince = Date.now();
+  for (;;) {
+    const response = await fetch(`${url}/v1/sites/${SITE}/leads?limit=100`, { headers: { Authorization: `Bearer ${apiKey}` } });
+    const text = await response.text();
+    if (text !== previous) {
+      previous = text;
+      stableSince = Date.now();
+    } else if (Date.now() - stableSince > 2_000) return;
+    await sleep(250);
+  }
+}
+
+export async function probeLatency(url: string, apiKey: string, ipIntel: IpIntelEngine, probe: { ip: string; organisation: string }): Promise<number> {
+  const match = ipIntel.lookupOrganisation(probe.ip.replace(/\.\d+$/, '.0/24'));
+  if (!match) throw new Error(`Probe network ${probe.ip} has no organisation`);
+  const leadId = leadIdFor(SITE, `asn:${match.asn}`);
+  const visit: PlannedVisit = { kind: 'business', ip: probe.ip, userAgent: BROWSER_USER_AGENT, organisation: probe.organisation, paths: ['/'] };
+  if (!(await postEvents(url, visit, [{ type: 'pageview', url: `${ORIGIN}/pricing` }]))) throw new Error('A probe page view was not accepted');
+  const accepted = performance.now();
+  for (;;) {
+    const response = await fetch(`${url}/v1/sites/${SITE}/leads/${leadId}`, { headers: { Authorization: `Bearer ${apiKey}` } });
+    if (response.status === 200) return performance.now() - accepted;
+    await response.arrayBuffer();
+    if (performance.now() - accepted > 30_000) throw new Error(`Lead ${leadId} did not appear within 30 s`);
+    await sleep(25);
+  }
+}
+
+export async function readListPages(url: string, apiKey: string, count: number): Promise<number> {
+  let cursor: string | null = null;
+  let pages = 0;
+  do {
+    const response = await fetch(`${url}/v1/sites/${SITE}/leads?limit=50${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, {
+      headers: { Authorization: `Bearer ${apiKey}` },
+    });
+    const page = (await response.json()) as { items: unknown[]; nextCursor: string | null };
+    if (page.items.length === 50) pages += 1;
+    cursor = page.nextCursor;
+  } while (cursor && pages < count);
+  return pages;
+}
