@@ -13,7 +13,7 @@ export interface EnrichmentOutcome {
   readonly recorded: number;
   /** Events already applied by an earlier delivery (or twice in this batch). */
   readonly duplicates: number;
-  /** Events dropped by reason (the network's class, `unknown-network`, `site-removed`). */
+  /** Events dropped by reason (the network's class, `unknown-network`, `site-removed`, `visit-limit`). */
   readonly dropped: Record<string, number>;
   /** One entry per lead written, for the log. */
   readonly leads: { leadId: string; correlationIds: string[]; outcome: RecordOutcome }[];
@@ -77,6 +77,7 @@ export class BatchEnricher {
         const outcome = result.value;
         recorded += outcome.status === 'recorded' ? outcome.applied : 0;
         duplicates += outcome.status === 'recorded' ? outcome.duplicates : countEvents(group);
+        if (outcome.status === 'recorded' && outcome.overLimit) dropped['visit-limit'] = (dropped['visit-limit'] ?? 0) + outcome.overLimit;
         leads.push({ leadId: group.lead.leadId, correlationIds: correlationIds(group), outcome });
       } else {
         errors.push({ messageIds: group.messages.map((message) => message.messageId), error: result?.reason });

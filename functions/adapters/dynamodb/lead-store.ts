@@ -24,7 +24,11 @@ import { visitsFromItems } from './visit-items';
 const MAX_ATTEMPTS = 10;
 const MAX_VISITS_IN_DETAIL = 100;
 
-export type RecordOutcome = { status: 'recorded'; applied: number; duplicates: number } | { status: 'duplicate' };
+/**
+ * What recording did: `duplicate` when every event had been applied before; otherwise the events applied now, those
+ * applied before, and (only when there were any) those dropped because their visit was full.
+ */
+export type RecordOutcome = { status: 'recorded'; applied: number; duplicates: number; overLimit?: number } | { status: 'duplicate' };
 
 export interface LeadRequest {
   readonly visitorId: string;
@@ -59,7 +63,7 @@ export class LeadStore {
   async recordRequests(identified: Identified & { leadId: string }, requests: readonly LeadRequest[]): Promise<RecordOutcome> {
     for (let attempt = 1; ; attempt++) {
       const existing = await this.readStoredLead(identified.siteId, identified.leadId);
-      const { lead, parts, replays, applied, duplicates } = applyRequests(existing.live, identified, requests, this.retention);
+      const { lead, parts, replays, applied, duplicates, overLimit } = applyRequests(existing.live, identified, requests, this.retention);
       if (lead) {
         try {
           await this.doc.send(
@@ -79,7 +83,8 @@ export class LeadStore {
         }
       }
       await this.writeParts(identified.siteId, identified.leadId, [...parts, ...replays]);
-      return lead ? { status: 'recorded', applied, duplicates } : { status: 'duplicate' };
+      if (!lead && overLimit === 0) return { status: 'duplicate' };
+      return { status: 'recorded', applied, duplicates, ...(overLimit > 0 ? { overLimit } : {}) };
     }
   }
 

@@ -6,8 +6,12 @@ import { minimiseReferrer, pathOf } from './minimise';
 import {
   type ActiveVisit,
   eventKey,
+  eventKeyCount,
   eventKeysOf,
   type Identified,
+  MAX_EVENT_KEYS_PER_VISIT,
+  MAX_OPEN_EVENT_KEYS,
+  MAX_OPEN_VISITS,
   MAX_PAGES_PER_VISIT,
   MAX_TRACKED_PATHS,
   openVisits,
@@ -36,6 +40,8 @@ export interface Applied {
   replays: VisitPart[];
   applied: number;
   duplicates: number;
+  /** Engagement and form events beyond a full visit's bound (MAX_EVENT_KEYS_PER_VISIT), dropped. */
+  overLimit: number;
 }
 
 /**
@@ -56,6 +62,7 @@ export function applyRequests(
   const replays: VisitPart[] = [];
   let applied = 0;
   let duplicates = 0;
+  let overLimit = 0;
   for (const request of ordered) {
     const fresh: TrackedEvent[] = [];
     const repeated: TrackedEvent[] = [];
@@ -72,12 +79,16 @@ export function applyRequests(
     const replayVisit = repeated[0] && committed.get(eventKey(repeated[0].id));
     if (replayVisit) replays.push(visitPart(replayVisit, identified, request.visitorId, repeated, retention));
     if (fresh.length === 0) continue;
+    if (isBeyondFullVisit(lead, request.visitorId, fresh)) {
+      overLimit += fresh.length;
+      continue;
+    }
     const change = applyEvents(lead, identified, request.visitorId, fresh, retention);
     lead = change.lead;
     applied += fresh.length;
     parts.push(change.part);
   }
-  return { ...(applied > 0 && lead ? { lead } : {}), parts, replays, applied, duplicates };
+  return { ...(applied > 0 && lead ? { lead } : {}), parts, replays, applied, duplicates, overLimit };
 }
 
 /** The visit id of every event the stored lead has applied to a visit that is still open, by `eventKey`. */
@@ -91,6 +102,16 @@ function committedVisits(existing: StoredLead | undefined): Map<string, string> 
 
 const firstAt = (events: readonly TrackedEvent[]): string =>
   events.reduce((min, event) => (event.occurredAt && event.occurredAt < min ? event.occurredAt : min), '\uffff');
+
+/**
+ * Engagement and form events only, for a visitor whose open visit cannot take them (MAX_EVENT_KEYS_PER_VISIT): they
+ * are dropped. A page view would start a new visit instead.
+ */
+function isBeyondFullVisit(lead: StoredLead | undefined, visitorId: string, events: readonly TrackedEvent[]): boolean {
+  if (events.some((event) => event.type === 'pageview')) return false;
+  const open = pruneActiveVisits(openVisits(lead), firstAt(events))[visitorKey(visitorId)];
+  return open !== undefined && eventKeyCount(open) + events.length > MAX_EVENT_KEYS_PER_VISIT;
+}
 
 /** One visitor's events, none of them applied before (see `applyRequests`). */
 export function applyEvents(
@@ -110,7 +131,9 @@ export function applyEvents(
   const activeVisits = pruneActiveVisits(openVisits(existing), firstAt);
   const open = activeVisits[visitorKey(visitorId)];
   const pageviews = sorted.filter((event) => event.type === 'pageview');
-  const continues = open !== undefined && open.pages + pageviews.length <= MAX_PAGES_PER_VISIT;
+  // A full visit (pages or event keys) ends here, and these events start the visitor's next one.
+  const continues =
+    open !== undefined && open.pages + pageviews.length <= MAX_PAGES_PER_VISIT && eventKeyCount(open) + sorted.length <= MAX_EVENT_KEYS_PER_VISIT;
   const visitId = continues ? open.id : visitIdFor(visitorId, first.id);
   const part = visitPart(visitId, identified, visitorId, sorted, retention);
   const lastAtSeconds = toEpochSeconds(new Date(lastAt));
@@ -120,6 +143,7 @@ export function applyEvents(
     pages: (continues ? open.pages : 0) + pageviews.length,
     keys: (continues ? open.keys : '') + sorted.map((event) => eventKey(event.id)).join(''),
   };
+  closeIdlestVisits(activeVisits, visitorKey(visitorId));
 
   const pageCounts = { ...(existing?.pageCounts ?? {}) };
   for (const page of Object.values(part.pages)) pageCounts[page.path] = (pageCounts[page.path] ?? 0) + 1;
@@ -188,6 +212,21 @@ const visitIdFor = (visitorId: string, firstEventId: string): string =>
 function pruneActiveVisits(visits: Record<string, ActiveVisit>, at: string): Record<string, ActiveVisit> {
   const cutoff = toEpochSeconds(new Date(Date.parse(at) - VISIT_TIMEOUT_MS));
   return Object.fromEntries(Object.entries(visits).filter(([, visit]) => visit.at >= cutoff));
+}
+
+/** Closes the visits idle longest, never the current visitor's, until the lead is within its bounds. */
+function closeIdlestVisits(visits: Record<string, ActiveVisit>, current: string): void {
+  const others = Object.entries(visits)
+    .filter(([key]) => key !== current)
+    .sort(([, a], [, b]) => a.at - b.at);
+  let count = Object.keys(visits).length;
+  let keys = Object.values(visits).reduce((sum, visit) => sum + eventKeyCount(visit), 0);
+  for (const [key, visit] of others) {
+    if (count <= MAX_OPEN_VISITS && keys <= MAX_OPEN_EVENT_KEYS) break;
+    delete visits[key];
+    count--;
+    keys -= eventKeyCount(visit);
+  }
 }
 
 function capPaths(pageCounts: Record<string, number>): Record<string, number> {

@@ -15,6 +15,21 @@ export const TOP_PAGES = 10;
 export const MAX_PAGES_PER_VISIT = 200;
 
 /**
+ * Bounds on what one visitor, one visit and one lead can hold, whatever a client sends (a lead item is written on
+ * every batch that touches it, billed per started KB, and may never reach DynamoDB's 400 KB item limit):
+ * - a visit's open entry keeps at most MAX_EVENT_KEYS_PER_VISIT event keys. A request that would pass it starts a
+ *   new visit when it holds a page view; engagement and form events beyond it are dropped (`visit-limit`);
+ * - a lead keeps at most MAX_OPEN_VISITS open visits and MAX_OPEN_EVENT_KEYS event keys among them; past either,
+ *   the visits idle longest are closed early. Their events are then no longer recognised if SQS redelivers them,
+ *   which can count a page view twice, but only for an organisation with more visitors at once than this.
+ * With 15 tracked paths of at most 512 characters, a lead item stays under 32 KB (test/unit/domain/leads/bounds.test.ts).
+ */
+export const MAX_EVENT_KEYS_PER_VISIT = 200;
+export const MAX_OPEN_VISITS = 50;
+export const MAX_OPEN_EVENT_KEYS = 1000;
+export const EVENT_KEY_LENGTH = 11;
+
+/**
  * An open visit as the lead holds it. The lead is written on every batch that touches it and billed per started
  * KB, and a busy organisation has many open visits, so the entry is compact: short names, epoch seconds, and the
  * event keys as one string.
@@ -40,13 +55,15 @@ export interface ActiveVisit {
  */
 export const visitorKey = (visitorId: string): string => visitorId.slice(0, 16);
 
-const EVENT_KEY_LENGTH = 11;
 const splitKeys = (keys: string): string[] => Array.from({ length: keys.length / EVENT_KEY_LENGTH }, (_, i) => keys.slice(i * EVENT_KEY_LENGTH, (i + 1) * EVENT_KEY_LENGTH));
 
 /** The lead's open visits by `visitorKey`. */
 export function openVisits(lead: StoredLead | undefined): Record<string, ActiveVisit> {
   return { ...(lead?.activeVisits ?? {}) };
 }
+
+/** How many events an open visit holds keys for. */
+export const eventKeyCount = (visit: ActiveVisit): number => visit.keys.length / EVENT_KEY_LENGTH;
 
 /** The event keys of an open visit, one by one. */
 export const eventKeysOf = (visit: ActiveVisit): string[] => splitKeys(visit.keys);
@@ -91,7 +108,7 @@ export interface VisitPart {
 }
 
 /** A short, fixed-size stand-in for a client's event id (any UUID version): 66 bits, enough within one lead. */
-export const eventKey = (eventId: string): string => createHash('sha256').update(eventId).digest('base64url').slice(0, 11);
+export const eventKey = (eventId: string): string => createHash('sha256').update(eventId).digest('base64url').slice(0, EVENT_KEY_LENGTH);
 
 export interface Identified {
   siteId: string;

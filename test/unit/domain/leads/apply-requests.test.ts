@@ -118,6 +118,7 @@ describe('applyRequests', () => {
       replays: first.parts,
       applied: 0,
       duplicates: 1,
+      overLimit: 0,
     });
   });
 
