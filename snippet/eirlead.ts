@@ -16,7 +16,7 @@
  * page views of the current visit in this tab (sessionStorage `eirlead:visit`: id, address without query, title,
  * time; gone when the tab closes, 30 minutes after the last page, or when consent ends).
  */
-import { emailDomainOf, isSendableUrl, type TcData, tcfDecision } from './rules';
+import { emailDomainOf, originAndPath, type TcData, tcfDecision } from './rules';
 
 type Command = (name?: unknown, value?: unknown) => void;
 interface EirleadApi extends Command {
@@ -112,8 +112,7 @@ if (script && config?.site && !win.eirlead?.loaded) {
     const pages = visitPages();
     for (const { id, type, url, title, occurredAt } of sent) {
       if (type === 'pageview' && !pages.some((page) => page.id === id)) {
-        const { origin, pathname } = new URL(url as string);
-        pages.push({ id, type, url: origin + pathname, title, occurredAt });
+        pages.push({ id, type, url, title, occurredAt });
       }
     }
     try {
@@ -140,8 +139,8 @@ if (script && config?.site && !win.eirlead?.loaded) {
   // One request per page, not two: the page view waits until the page is left or hidden (navigation, tab switch,
   // close; the last moment a browser reliably lets a page send anything) and goes out with the time the page was
   // visible. A page that stays open longer than MAX_DEFER_MS is sent then, so its lead does not wait for it.
-  // The full URL: the server keeps only the path (functions/domain/leads/aggregate.ts pathOf), in one place.
-  const here = (): string => (isSendableUrl(loc.href) ? loc.href : loc.origin + loc.pathname);
+  // Origin and path only: neither query string nor fragment leaves the browser (rules.ts originAndPath).
+  const here = (): string => loc.origin + loc.pathname;
   let pageUrl = here();
   let pending: Fields | undefined;
   let deadline: ReturnType<typeof setTimeout> | undefined;
@@ -166,14 +165,14 @@ if (script && config?.site && !win.eirlead?.loaded) {
 
   // One page view per page: the path is what the server stores, so query or hash changes are not new pages.
   let seenPath = loc.pathname;
-  let referrer = doc.referrer;
+  let referrer = originAndPath(doc.referrer);
   let sentFor: string | undefined;
   const pageview = (): void => {
     const path = loc.pathname;
     if (sentFor === path || !allowed()) return;
     sentFor = path;
     pageUrl = here();
-    pending = event({ type: 'pageview', url: pageUrl, title: doc.title.slice(0, 300), ...(isSendableUrl(referrer) ? { referrer } : {}) });
+    pending = event({ type: 'pageview', url: pageUrl, title: doc.title.slice(0, 300), ...(referrer ? { referrer } : {}) });
     deadline = setTimeout(flush, MAX_DEFER_MS);
   };
   const navigated = (): void => {

@@ -61,3 +61,19 @@ export function emailDomainOf(value: string | null | undefined): string | undefi
 
 /** Page and referrer URLs the API accepts: http(s), at most 2048 characters (longer ones fail the whole event). */
 export const isSendableUrl = (url: string): boolean => /^https?:\/\//i.test(url) && url.length <= 2048;
+
+/**
+ * What the snippet sends of a page or referrer URL: origin and path. The server keeps no more
+ * (functions/domain/privacy/minimise.ts), so credentials, query strings and fragments, which carry reset tokens,
+ * session ids and e-mail addresses, never leave the browser. Undefined for anything not sendable.
+ */
+export function originAndPath(url: string): string | undefined {
+  if (!isSendableUrl(url)) return undefined;
+  try {
+    const parsed = new URL(url);
+    const minimal = parsed.origin + parsed.pathname;
+    return isSendableUrl(minimal) ? minimal : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -8,6 +8,7 @@ import type { Infrastructure } from '../adapters/infrastructure';
 import { EventQueue } from '../adapters/sqs/event-queue';
 import { isLikelyBot } from '../domain/bots';
 import { IpOverrideRules } from '../domain/ip-overrides';
+import { minimiseEvent } from '../domain/privacy/minimise';
 import { truncateIp } from '../domain/privacy/network';
 import { visitorPseudonym } from '../domain/privacy/pseudonym';
 import { SiteRegistry } from '../domain/sites';
@@ -99,13 +100,14 @@ export function createHandler(deps: IngestDependencies) {
     if (!network) throw badRequest('The visitor address is not an IP address', [{ path: 'X-Forwarded-For', message: 'not an IP address' }]);
     const salt = await deps.salts.saltFor(now);
     const message: QueuedRequest = {
-      version: 1,
+      version: 2,
       siteId: site.siteId,
       receivedAt: now.toISOString(),
       network,
       visitorId: visitorPseudonym(salt, ip, userAgent, site.siteId),
       ...(correlationId ? { correlationId } : {}),
-      events: request.events,
+      // Minimised here, so neither the queue nor the DLQ ever holds more than the table will.
+      events: request.events.map(minimiseEvent),
     };
     await deps.queue.send(message);
     logger.debug('Queued request', { siteId: site.siteId, events: request.events.length });

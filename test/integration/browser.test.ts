@@ -217,7 +217,8 @@ describe('the snippet in a real browser, against npm start\'s runtime', () => {
 
   it('sends nothing before consent; after Accept, page views, the form\'s e-mail domain and time on page become a lead', async () => {
     const { context, page, requests, beacons } = await visitor();
-    await openDemo(page);
+    // A link with a token and an address in it, as a password-reset or newsletter mail would send.
+    await openDemo(page, '/demo?email=jane.doe@acme.com&token=s3cr3t#access_token=abc');
 
     // Before any answer: browse around (client-side navigation both ways), give the snippet time to misbehave.
     await page.click('nav >> text=Pricing');
@@ -252,6 +253,10 @@ describe('the snippet in a real browser, against npm start\'s runtime', () => {
     await beaconsAtLeast(beacons, 4);
     await setVisibility(page, 'visible');
 
+    // Origin and path only: no query string, fragment or address in the URL ever leaves the browser.
+    for (const secret of ['?', '#', 's3cr3t', 'jane.doe', 'access_token']) {
+      expect({ secret, sent: beacons.some((beacon) => beacon.body.includes(secret)) }).toEqual({ secret, sent: false });
+    }
     // The form's request carries the visit's earlier page views (`data-forms="link"`), by their first ids.
     expect(beacons.map((beacon) => beacon.payload.events.map((event) => `${event.type} ${new URL(event.url).pathname}`))).toEqual([
       ['pageview /demo', 'engagement /demo'],

@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import type { TrackedEvent } from '../../functions/contracts/api/events';
+import type { QueuedEvent } from '../../functions/contracts/queue-message';
 import { DEFAULT_RETENTION } from '../../functions/contracts/deployment-config';
 import { LocalKeyService } from '../../functions/adapters/kms/key-service';
 import { leadIdFor } from '../../functions/domain/leads/model';
@@ -35,7 +35,7 @@ const sap = (siteId: string) => ({
   match: { source: 'asn-registry' as const, confidence: 'high' as const, network: '130.214.0.0/16' },
   location: { country: 'DE' },
 });
-const pageview = (path: string, occurredAt: string): TrackedEvent => ({ id: randomUUID(), type: 'pageview', url: `https://www.example.com${path}`, occurredAt });
+const pageview = (path: string, occurredAt: string): QueuedEvent => ({ id: randomUUID(), type: 'pageview', path, occurredAt });
 const hoursAgo = (hours: number) => new Date(Date.now() - hours * 3_600_000);
 
 /** What the ingest and enrichment functions do for one page view of a visitor. */

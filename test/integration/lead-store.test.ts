@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import type { TrackedEvent } from '../../functions/contracts/api/events';
+import type { QueuedEvent } from '../../functions/contracts/queue-message';
 import { DEFAULT_RETENTION } from '../../functions/contracts/deployment-config';
 import { leadIdFor } from '../../functions/domain/leads/model';
 import { LeadStore } from '../../functions/adapters/dynamodb/lead-store';
@@ -24,10 +24,10 @@ const organisation = (siteId: string, asn: number, country = 'DE') => ({
 });
 const visitor = () => randomUUID().replace(/-/g, '').padEnd(64, '0');
 const minutesAgo = (minutes: number) => new Date(Date.now() - minutes * 60_000).toISOString();
-const pageview = (path: string, occurredAt = minutesAgo(1)): TrackedEvent => ({
+const pageview = (path: string, occurredAt = minutesAgo(1)): QueuedEvent => ({
   id: randomUUID(),
   type: 'pageview',
-  url: `https://www.example.com${path}`,
+  path,
   occurredAt,
 });
 
@@ -58,7 +58,7 @@ describe('LeadStore against DynamoDB Local', () => {
 
   it('applies only the new events of a partly repeated request', async () => {
     const org = organisation('site-c', 3);
-    const [a, b, c] = [pageview('/a'), pageview('/b'), pageview('/c')] as [TrackedEvent, TrackedEvent, TrackedEvent];
+    const [a, b, c] = [pageview('/a'), pageview('/b'), pageview('/c')] as [QueuedEvent, QueuedEvent, QueuedEvent];
     const id = visitor();
     await store.recordRequest(org, id, [a, b]);
 

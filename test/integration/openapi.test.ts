@@ -61,7 +61,7 @@ beforeAll(async () => {
       location: { country: 'DE', city: 'Walldorf' },
     },
     'f'.repeat(64),
-    [{ id: randomUUID(), type: 'pageview', url: 'https://www.example.com/pricing', title: 'Pricing', referrer: 'https://www.google.com/', occurredAt: new Date().toISOString() }],
+    [{ id: randomUUID(), type: 'pageview', path: '/pricing', title: 'Pricing', referrer: 'https://www.google.com/', occurredAt: new Date().toISOString() }],
   );
 }, 30_000);
 afterAll(async () => {

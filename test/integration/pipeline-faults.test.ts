@@ -11,7 +11,6 @@ import {
   droppedIn,
   growth,
   leadPageviews,
-  ORIGIN,
   type Pipeline,
   post,
   queueDepth,
@@ -46,12 +45,12 @@ describe('the local pipeline under faults and load', () => {
     const leadsBefore = await leadPageviews(pipeline);
     const visits = planWorkload(ipIntel, { seed: 11, visits: 150, shares: { bot: 0, invalid: 0 } });
     const messages: QueuedRequest[] = visits.map((visit) => ({
-      version: 1,
+      version: 2,
       siteId: SITE,
       receivedAt: new Date().toISOString(),
       network: truncateIp(visit.ip) ?? '',
       visitorId: createHash('sha256').update(`${visit.ip}\n${randomUUID()}`).digest('hex'),
-      events: visit.paths.map((path) => ({ id: randomUUID(), type: 'pageview' as const, url: `${ORIGIN}${path}`, occurredAt: new Date().toISOString() })),
+      events: visit.paths.map((path) => ({ id: randomUUID(), type: 'pageview' as const, path, occurredAt: new Date().toISOString() })),
     }));
     // Each message twice: once next to itself, once again after all others.
     const deliveries = [...messages.flatMap((message) => [message, message]), ...messages];

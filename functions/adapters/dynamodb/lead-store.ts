@@ -11,7 +11,7 @@ import {
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { z } from 'zod';
 import type { Lead, LeadWithVisits, ListLeadsQuery } from '../../contracts/api/leads';
-import type { TrackedEvent } from '../../contracts/api/events';
+import type { QueuedEvent } from '../../contracts/queue-message';
 import type { Retention } from '../../contracts/deployment-config';
 import { decodeCursor, encodeCursor } from './cursor';
 import { type Item, queryAll } from './query';
@@ -32,7 +32,7 @@ export type RecordOutcome = { status: 'recorded'; applied: number; duplicates: n
 
 export interface LeadRequest {
   readonly visitorId: string;
-  readonly events: readonly TrackedEvent[];
+  readonly events: readonly QueuedEvent[];
 }
 
 /**
@@ -55,7 +55,7 @@ export class LeadStore {
   ) {}
 
   /** One queued request; see `recordRequests`. */
-  recordRequest(identified: Identified & { leadId: string }, visitorId: string, events: readonly TrackedEvent[]): Promise<RecordOutcome> {
+  recordRequest(identified: Identified & { leadId: string }, visitorId: string, events: readonly QueuedEvent[]): Promise<RecordOutcome> {
     return this.recordRequests(identified, [{ visitorId, events }]);
   }
 

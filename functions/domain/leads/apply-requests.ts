@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
-import type { TrackedEvent } from '../../contracts/api/events';
+import type { QueuedEvent } from '../../contracts/queue-message';
 import type { Retention } from '../../contracts/deployment-config';
 import { toEpochSeconds } from '../../contracts/table';
-import { minimiseReferrer, pathOf } from './minimise';
 import {
   type ActiveVisit,
   eventKey,
@@ -51,7 +50,7 @@ export interface Applied {
 export function applyRequests(
   existing: StoredLead | undefined,
   identified: Identified & { leadId: string },
-  requests: readonly { visitorId: string; events: readonly TrackedEvent[] }[],
+  requests: readonly { visitorId: string; events: readonly QueuedEvent[] }[],
   retention: Retention,
 ): Applied {
   const committed = committedVisits(existing);
@@ -64,8 +63,8 @@ export function applyRequests(
   let duplicates = 0;
   let overLimit = 0;
   for (const request of ordered) {
-    const fresh: TrackedEvent[] = [];
-    const repeated: TrackedEvent[] = [];
+    const fresh: QueuedEvent[] = [];
+    const repeated: QueuedEvent[] = [];
     for (const event of request.events) {
       const key = eventKey(event.id);
       if (!seen.has(key)) {
@@ -100,14 +99,14 @@ function committedVisits(existing: StoredLead | undefined): Map<string, string> 
   return visits;
 }
 
-const firstAt = (events: readonly TrackedEvent[]): string =>
-  events.reduce((min, event) => (event.occurredAt && event.occurredAt < min ? event.occurredAt : min), '\uffff');
+const firstAt = (events: readonly QueuedEvent[]): string =>
+  events.reduce((min, event) => (event.occurredAt < min ? event.occurredAt : min), '\uffff');
 
 /**
  * Engagement and form events only, for a visitor whose open visit cannot take them (MAX_EVENT_KEYS_PER_VISIT): they
  * are dropped. A page view would start a new visit instead.
  */
-function isBeyondFullVisit(lead: StoredLead | undefined, visitorId: string, events: readonly TrackedEvent[]): boolean {
+function isBeyondFullVisit(lead: StoredLead | undefined, visitorId: string, events: readonly QueuedEvent[]): boolean {
   if (events.some((event) => event.type === 'pageview')) return false;
   const open = pruneActiveVisits(openVisits(lead), firstAt(events))[visitorKey(visitorId)];
   return open !== undefined && eventKeyCount(open) + events.length > MAX_EVENT_KEYS_PER_VISIT;
@@ -118,13 +117,13 @@ export function applyEvents(
   existing: StoredLead | undefined,
   identified: Identified & { leadId: string },
   visitorId: string,
-  events: readonly TrackedEvent[],
+  events: readonly QueuedEvent[],
   retention: Retention,
 ): { lead: StoredLead; part: VisitPart } {
-  const sorted = [...events].sort((a, b) => (a.occurredAt ?? '').localeCompare(b.occurredAt ?? ''));
+  const sorted = [...events].sort((a, b) => a.occurredAt.localeCompare(b.occurredAt));
   const first = sorted[0];
   const last = sorted[sorted.length - 1];
-  if (!first?.occurredAt || !last?.occurredAt) throw new Error('applyEvents needs events with occurredAt');
+  if (!first || !last) throw new Error('applyEvents needs events');
   const firstAt = first.occurredAt;
   const lastAt = last.occurredAt;
 
@@ -174,26 +173,25 @@ function visitPart(
   visitId: string,
   identified: Identified,
   visitorId: string,
-  events: readonly TrackedEvent[],
+  events: readonly QueuedEvent[],
   retention: Retention,
 ): VisitPart {
   // A stable sort: page views with the same time keep the request's order (`order`).
-  const sorted = [...events].sort((a, b) => (a.occurredAt ?? '').localeCompare(b.occurredAt ?? ''));
+  const sorted = [...events].sort((a, b) => a.occurredAt.localeCompare(b.occurredAt));
   const first = sorted[0];
   const lastAt = sorted[sorted.length - 1]?.occurredAt;
-  if (!first?.occurredAt || !lastAt) throw new Error('visitPart needs events with occurredAt');
-  const firstAt = first.occurredAt;
+  if (!first || !lastAt) throw new Error('visitPart needs events');
   const pages: Record<string, StoredPage> = {};
   sorted
     .filter((event) => event.type === 'pageview')
     .forEach((event, order) => {
-      pages[eventKey(event.id)] = { path: pathOf(event.url), ...(event.title ? { title: event.title } : {}), at: event.occurredAt ?? firstAt, order };
+      pages[eventKey(event.id)] = { path: event.path, ...(event.title ? { title: event.title } : {}), at: event.occurredAt, order };
     });
   const engagement: VisitPart['engagement'] = {};
   for (const event of sorted) {
-    if (event.type === 'engagement') engagement[eventKey(event.id)] = { ms: event.engagedMs, at: event.occurredAt ?? firstAt };
+    if (event.type === 'engagement') engagement[eventKey(event.id)] = { ms: event.engagedMs, at: event.occurredAt };
   }
-  const referrer = minimiseReferrer(first.referrer);
+  const referrer = first.referrer;
   return {
     visitId,
     partKey: eventKey(first.id),

@@ -1,4 +1,4 @@
-import type { TrackedEvent } from '../../contracts/api/events';
+import type { QueuedEvent } from '../../contracts/queue-message';
 import type { LeadClass } from '../../contracts/deployment-config';
 import type { FormDomainFilter } from '../form-domain';
 import type { IpIntel } from '../ip-intel';
@@ -27,7 +27,7 @@ export function identify(
   context: IdentifyContext,
   siteId: string,
   network: string,
-  events: readonly TrackedEvent[],
+  events: readonly QueuedEvent[],
 ): Identification {
   const lead = (organisationKey: string, rest: Omit<Identified, 'siteId' | 'location'>): Identification => ({
     kind: 'lead',
@@ -60,7 +60,7 @@ export function identify(
   return { kind: 'dropped', reason: match ? match.networkClass : 'unknown-network' };
 }
 
-function firstBusinessDomain(formDomains: FormDomainFilter, events: readonly TrackedEvent[]): string | undefined {
+function firstBusinessDomain(formDomains: FormDomainFilter, events: readonly QueuedEvent[]): string | undefined {
   for (const event of events) {
     if (event.type !== 'form') continue;
     const domain = formDomains.businessDomain(event.emailDomain);

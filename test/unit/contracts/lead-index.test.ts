@@ -11,7 +11,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { ApiKeyStore } from '../../../functions/adapters/dynamodb/api-key-store';
 import { generateApiKey } from '../../../functions/domain/api-keys';
-import type { TrackedEvent } from '../../../functions/contracts/api/events';
+import type { QueuedEvent } from '../../../functions/contracts/queue-message';
 import { DEFAULT_RETENTION } from '../../../functions/contracts/deployment-config';
 import { applyEvents } from '../../../functions/domain/leads/apply-requests';
 import { leadIdFor, type StoredLead } from '../../../functions/domain/leads/model';
@@ -75,7 +75,7 @@ const identified = {
   match: { source: 'asn-registry' as const, confidence: 'high' as const, network: '130.214.0.0/16' },
   location: { country: 'DE', city: 'Walldorf' },
 };
-const pageview = (path: string, occurredAt: string): TrackedEvent => ({ id: randomUUID(), type: 'pageview', url: `https://www.example.com${path}`, occurredAt });
+const pageview = (path: string, occurredAt: string): QueuedEvent => ({ id: randomUUID(), type: 'pageview', path, occurredAt });
 
 /** A lead as stored after three visitors' page views, all visits still open: `activeVisits` holds all three. */
 function storedLeadItem(): Item {

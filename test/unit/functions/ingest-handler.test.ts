@@ -63,6 +63,26 @@ describe('POST /v1/events', () => {
     expect(body).not.toContain(VISITOR_IP);
   });
 
+  it('queues the minimised events: the path, never the query string, credentials or an e-mail address', async () => {
+    const result = await post({
+      siteId: 'demo',
+      events: [
+        pageview({
+          url: 'https://user:pa55@www.example.com/reset?token=s3cr3t&email=jane.doe@acme.com#access_token=abc',
+          referrer: 'https://www.google.com/search?q=jane.doe%40acme.com',
+          title: 'Reset the password of jane.doe@acme.com, order 4711081523',
+        }),
+      ],
+    });
+
+    expect(result.statusCode).toBe(202);
+    const body = sqs.commandCalls(SendMessageCommand)[0]?.args[0].input.MessageBody ?? '';
+    expect(QueuedRequestSchema.parse(JSON.parse(body)).events).toEqual([
+      expect.objectContaining({ path: '/reset', referrer: 'https://www.google.com/search', title: 'Reset the password of [email], order [number]' }),
+    ]);
+    for (const secret of ['pa55', 's3cr3t', 'jane.doe', 'acme.com', 'access_token', '4711081523']) expect(body).not.toContain(secret);
+  });
+
   it('accepts text/plain, which navigator.sendBeacon sends', async () => {
     const result = await post({ siteId: 'demo', events: [pageview()] }, { 'Content-Type': 'text/plain;charset=UTF-8' });
     expect(result.statusCode).toBe(202);

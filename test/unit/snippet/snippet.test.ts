@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FormEventSchema } from '../../../functions/contracts/api/events';
 import { buildSnippet, GZIP_BUDGET_BYTES } from '../../../scripts/build/snippet';
-import { emailDomainOf, isSendableUrl, tcfDecision } from '../../../snippet/rules';
+import { emailDomainOf, isSendableUrl, originAndPath, tcfDecision } from '../../../snippet/rules';
 import { projectRoot } from '../../../lib/project-root';
 
 describe('emailDomainOf: only the domain of an address ever leaves the browser', () => {
@@ -83,6 +83,18 @@ describe('tcfDecision: purposes 1 and 9, or GDPR not applying', () => {
   it('has no decision while the dialog is open', () => {
     expect(tcfDecision(answered({ 1: true, 9: true }, { eventStatus: 'cmpuishown' }))).toBeUndefined();
     expect(tcfDecision({ gdprApplies: true })).toBeUndefined();
+  });
+});
+
+describe('originAndPath', () => {
+  it('keeps origin and path: no credentials, query string or fragment', () => {
+    expect(originAndPath('https://user:pa55@www.example.com/reset?token=s3cr3t#access_token=abc')).toBe('https://www.example.com/reset');
+    expect(originAndPath('http://localhost:5173/demo/pricing?utm_source=mail')).toBe('http://localhost:5173/demo/pricing');
+  });
+
+  it('sends nothing for what the API would not accept', () => {
+    expect(originAndPath('')).toBeUndefined();
+    expect(originAndPath('android-app://com.google.android.gm/')).toBeUndefined();
   });
 });
 

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { TrackedEvent } from '../../../../functions/contracts/api/events';
+import type { QueuedEvent } from '../../../../functions/contracts/queue-message';
+import { minimiseEvent } from '../../../../functions/domain/privacy/minimise';
 import { DEFAULT_RETENTION } from '../../../../functions/contracts/deployment-config';
 import { applyEvents, applyRequests } from '../../../../functions/domain/leads/apply-requests';
 import { eventKey, leadIdFor, MAX_TRACKED_PATHS, visitorKey } from '../../../../functions/domain/leads/model';
@@ -15,8 +17,9 @@ const identified = {
 };
 const VISITOR = 'a'.repeat(64);
 
-const pageview = (url: string, occurredAt: string, extra: Partial<TrackedEvent> = {}): TrackedEvent =>
-  ({ id: randomUUID(), type: 'pageview', url, occurredAt, ...extra }) as TrackedEvent;
+/** A page view as the ingest function queues it: minimised from what the browser sent. */
+const pageview = (url: string, occurredAt: string, extra: Partial<TrackedEvent> = {}): QueuedEvent =>
+  minimiseEvent({ id: randomUUID(), type: 'pageview', url, occurredAt, ...extra } as TrackedEvent);
 
 describe('applyEvents', () => {
   it('creates a lead and a visit from the first page views', () => {
@@ -56,7 +59,7 @@ describe('applyEvents', () => {
 
   it('adds engagement time without counting a page view', () => {
     const { lead } = applyEvents(undefined, identified, VISITOR, [
-      { id: randomUUID(), type: 'engagement', url: 'https://e.com/a', engagedMs: 12_400, occurredAt: '2026-11-25T10:00:00.000Z' },
+      minimiseEvent({ id: randomUUID(), type: 'engagement', url: 'https://e.com/a', engagedMs: 12_400, occurredAt: '2026-11-25T10:00:00.000Z' }),
     ], DEFAULT_RETENTION);
     expect(toLead(lead)).toMatchObject({ pageviews: 0, engagedSeconds: 12 });
   });

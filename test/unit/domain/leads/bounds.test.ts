@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { marshall } from '@aws-sdk/util-dynamodb';
-import type { TrackedEvent } from '../../../../functions/contracts/api/events';
+import type { QueuedEvent } from '../../../../functions/contracts/queue-message';
 import { DEFAULT_RETENTION } from '../../../../functions/contracts/deployment-config';
 import { keys } from '../../../../functions/contracts/table';
 import { applyRequests } from '../../../../functions/domain/leads/apply-requests';
@@ -31,21 +31,21 @@ const identified = {
 };
 const START = Date.parse('2026-12-01T10:00:00.000Z');
 const at = (seconds: number) => new Date(START + seconds * 1000).toISOString();
-const event = (type: TrackedEvent['type'], seconds: number, path = '/'): TrackedEvent =>
+const event = (type: QueuedEvent['type'], seconds: number, path = '/'): QueuedEvent =>
   ({
     id: randomUUID(),
     type,
-    url: `https://www.example.com${path}`,
+    path,
     occurredAt: at(seconds),
     ...(type === 'engagement' ? { engagedMs: 1000 } : {}),
     ...(type === 'form' ? { emailDomain: 'example.com' } : {}),
-  }) as TrackedEvent;
+  }) as QueuedEvent;
 
 /** The lead as the table stores it, with its keys, in DynamoDB's own size accounting. */
 const storedSize = (lead: StoredLead) =>
   itemSize(marshall({ ...keys.lead(lead.siteId, lead.leadId), ...keys.leadIndex(lead.siteId, lead.lastSeenAt, lead.leadId), ...lead }) as never);
 
-function flood(requests: ReadonlyArray<{ visitorId: string; events: TrackedEvent[] }>): { lead: StoredLead; overLimit: number } {
+function flood(requests: ReadonlyArray<{ visitorId: string; events: QueuedEvent[] }>): { lead: StoredLead; overLimit: number } {
   let lead: StoredLead | undefined;
   let overLimit = 0;
   // One request per batch, as a flood spread over time would arrive: the worst case for the lead's growth.

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { TrackedEvent } from '../../../../functions/contracts/api/events';
+import type { QueuedEvent } from '../../../../functions/contracts/queue-message';
 import { IpOverridesSchema, type LeadClass } from '../../../../functions/contracts/deployment-config';
 import { FormDomainFilter } from '../../../../functions/domain/form-domain';
 import { loadIpIntel, type IpIntel } from '../../../../functions/domain/ip-intel';
@@ -20,10 +20,10 @@ beforeAll(() => {
   formDomains = new FormDomainFilter(outDir);
 });
 
-const pageview: TrackedEvent = { id: randomUUID(), type: 'pageview', url: 'https://www.example.com/', occurredAt: '2026-11-25T10:00:00.000Z' };
-const form = (emailDomain: string): TrackedEvent => ({ id: randomUUID(), type: 'form', url: 'https://www.example.com/contact', emailDomain, occurredAt: '2026-11-25T10:00:00.000Z' });
+const pageview: QueuedEvent = { id: randomUUID(), type: 'pageview', path: '/', occurredAt: '2026-11-25T10:00:00.000Z' };
+const form = (emailDomain: string): QueuedEvent => ({ id: randomUUID(), type: 'form', path: '/contact', emailDomain, occurredAt: '2026-11-25T10:00:00.000Z' });
 
-function run(network: string, events: TrackedEvent[] = [pageview], options: { overrides?: unknown; leadClasses?: LeadClass[] } = {}) {
+function run(network: string, events: QueuedEvent[] = [pageview], options: { overrides?: unknown; leadClasses?: LeadClass[] } = {}) {
   const overrides = new IpOverrideRules(IpOverridesSchema.parse(options.overrides ?? {}));
   return identify({ ipIntel, overrides, formDomains, leadClasses: options.leadClasses ?? ['business'] }, 'demo', network, events);
 }
