@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import type { ApiScope } from './api/api-keys';
 import { IngestRequestSchema, IngestResponseSchema } from './api/events';
 import { LeadListSchema, LeadWithVisitsSchema, ListLeadsQuerySchema } from './api/leads';
-import { AccessQuerySchema, AccessResultSchema, AuditListSchema, AuditQuerySchema, ErasureRequestSchema, ErasureResultSchema } from './api/privacy';
+import { AccessRequestSchema, AccessResultSchema, AuditListSchema, AuditQuerySchema, ErasureRequestSchema, ErasureResultSchema } from './api/privacy';
 import type { FunctionName } from './functions';
 
 /**
@@ -162,7 +162,7 @@ export const ROUTES = [
     path: '/v1/sites/{siteId}/erasure-requests',
     function: 'leadsApi',
     api: 'rest',
-    auth: { type: 'apiKey', scope: 'leads:erase' },
+    auth: { type: 'apiKey', scope: 'privacy:requests' },
     summary: 'Erase what could stem from an IP address in a time window (GDPR Art. 17)',
     tags: ['privacy'],
     body: { schema: ErasureRequestSchema, mediaTypes: ['application/json'] },
@@ -174,16 +174,21 @@ export const ROUTES = [
     },
   },
   {
-    operationId: 'getAccessRequest',
-    method: 'GET',
+    operationId: 'createAccessRequest',
+    method: 'POST',
     path: '/v1/sites/{siteId}/access-requests',
     function: 'leadsApi',
     api: 'rest',
-    auth: { type: 'apiKey', scope: 'leads:read' },
+    auth: { type: 'apiKey', scope: 'privacy:requests' },
     summary: 'Everything stored that could relate to an IP address in a time window (GDPR Art. 15)',
     tags: ['privacy'],
-    query: AccessQuerySchema,
-    responses: { '200': { description: 'The data', schema: AccessResultSchema }, '400': { description: 'Invalid query' }, ...authErrors },
+    body: { schema: AccessRequestSchema, mediaTypes: ['application/json'] },
+    responses: {
+      '200': { description: 'The data', schema: AccessResultSchema },
+      '400': { description: 'Invalid request; `issues` names each field' },
+      '415': { description: 'Content-Type other than application/json' },
+      ...authErrors,
+    },
   },
   {
     operationId: 'listAuditRecords',

@@ -97,7 +97,7 @@ export class BatchEnricher {
   private record(group: LeadGroup): Promise<RecordOutcome> {
     return this.deps.leads.recordRequests(
       group.lead,
-      group.messages.map(({ request }) => ({ visitorId: request.visitorId, events: request.events })),
+      group.messages.map(({ request }) => ({ visitorId: request.visitorId, network: request.network, events: request.events })),
     );
   }
 }

@@ -4,7 +4,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { z } from 'zod';
 import type { ApiKeyGrant } from '../contracts/api/api-keys';
 import { LeadIdSchema, ListLeadsQuerySchema } from '../contracts/api/leads';
-import { AccessQuerySchema, AuditQuerySchema, ErasureRequestSchema } from '../contracts/api/privacy';
+import { AccessRequestSchema, AuditQuerySchema, ErasureRequestSchema } from '../contracts/api/privacy';
 import { SiteIdSchema } from '../contracts/deployment-config';
 import { FUNCTIONS, type FunctionEnvironment } from '../contracts/functions';
 import { buildOpenApiDocument } from '../contracts/openapi';
@@ -97,28 +97,28 @@ export function createHandler({ leads, audit, dataSubjects, logger }: LeadsApiDe
       return json(200, lead);
     },
 
+    // Erasures are audited before they act: an erasure that happened is never missing from the trail.
     deleteLead: async ({ siteId, leadId, grant }) => {
+      await audit.record({ keyId: grant.keyId, action: 'lead.erase', siteId, target: leadId });
       const existed = await leads.deleteLead(siteId, leadId);
       logger.info('Lead erased', { keyId: grant.keyId, siteId, leadId, existed });
       if (!existed) throw notFound(`No lead ${leadId} on site ${siteId}`);
-      await audit.record({ keyId: grant.keyId, action: 'lead.erase', siteId, target: leadId });
       return noContent();
     },
 
     createErasureRequest: async ({ event, siteId, grant }) => {
       const request = parseWith(ErasureRequestSchema, jsonBody(event));
-      const result = await dataSubjects.erase(siteId, request);
       // The audit trail names the truncated network, never the address the request carried.
       await audit.record({ keyId: grant.keyId, action: 'erasure.request', siteId, target: truncateIp(request.ip) });
+      const result = await dataSubjects.erase(siteId, request);
       logger.info('Erasure request answered', { keyId: grant.keyId, siteId, visits: result.erased.visits });
       return json(200, result);
     },
 
-    getAccessRequest: async ({ event, siteId, grant }) => {
-      const query = parseWith(AccessQuerySchema, event.queryStringParameters ?? {});
-      const result = await dataSubjects.access(siteId, query);
-      await audit.record({ keyId: grant.keyId, action: 'access.request', siteId, target: truncateIp(query.ip) });
-      return json(200, result);
+    createAccessRequest: async ({ event, siteId, grant }) => {
+      const request = parseWith(AccessRequestSchema, jsonBody(event));
+      await audit.record({ keyId: grant.keyId, action: 'access.request', siteId, target: truncateIp(request.ip) });
+      return json(200, await dataSubjects.access(siteId, request));
     },
 
     listAuditRecords: async ({ event, siteId, grant }) => {

@@ -1,14 +1,14 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { AccessQuery, AccessResult, ErasureRequest, ErasureResult } from '../contracts/api/privacy';
+import type { AccessRequest, AccessResult, ErasureRequest, ErasureResult } from '../contracts/api/privacy';
 import type { Retention } from '../contracts/deployment-config';
 import { LeadErasure, type VisitErasure } from '../adapters/dynamodb/lead-erasure';
 import { LeadStore } from '../adapters/dynamodb/lead-store';
 import { withoutVisits } from '../domain/leads/erasure';
 import type { StoredVisit } from '../domain/leads/model';
 import { publicVisit, toLead } from '../domain/leads/views';
-import { NOT_STORED, rangeContains } from '../domain/privacy/data-subject';
+import { isSubjectVisit, NOT_STORED, rangeContains } from '../domain/privacy/data-subject';
 import { parseIp, truncateIp } from '../domain/privacy/network';
 import { utcDay, visitorPseudonym } from '../domain/privacy/pseudonym';
 
@@ -19,9 +19,10 @@ export interface SaltReader {
 
 /**
  * Data-subject requests by address and time window (GDPR Art. 15 and 17). Eirlead stores no addresses, so it
- * matches what could stem from one: the visits, in the window, of every lead whose matched range holds the
- * address, narrowed to the subject's own pseudonym on days whose salt still exists and when the User-Agent is
- * known. After a salt is destroyed nobody can tell the subject's visits from colleagues' in the same network.
+ * matches what could stem from one: the visits, in the window, from the subject's own truncated network (/24, /48,
+ * kept on every visit part), narrowed to the subject's own pseudonym on days whose salt still exists and when the
+ * User-Agent is known. After a salt is destroyed nobody can tell the subject's visits from those of colleagues in
+ * the same /24. Candidate leads are those whose matched range holds the address.
  */
 export class DataSubjectRequests {
   private readonly leads: LeadStore;
@@ -38,7 +39,7 @@ export class DataSubjectRequests {
     this.erasure = new LeadErasure(doc, tableName, retention);
   }
 
-  async access(siteId: string, query: AccessQuery): Promise<AccessResult> {
+  async access(siteId: string, query: AccessRequest): Promise<AccessResult> {
     const { matches, matching } = await this.match(siteId, query);
     return {
       matching,
@@ -71,7 +72,7 @@ export class DataSubjectRequests {
     }
   }
 
-  private async match(siteId: string, subject: AccessQuery): Promise<{ matches: VisitErasure[]; matching: AccessResult['matching'] }> {
+  private async match(siteId: string, subject: AccessRequest): Promise<{ matches: VisitErasure[]; matching: AccessResult['matching'] }> {
     const address = parseIp(subject.ip);
     const network = truncateIp(subject.ip);
     if (!address || !network) throw new Error('match() needs a validated IP address');
@@ -98,16 +99,12 @@ export class DataSubjectRequests {
       const erased: StoredVisit[] = [];
       const remaining: StoredVisit[] = [];
       for (const visit of await this.leads.liveVisits(siteId, lead.leadId)) {
-        let inScope = visit.startedAt < to && visit.endedAt >= from;
-        if (inScope) {
-          const day = utcDay(new Date(visit.startedAt));
-          const pseudonym = await pseudonymOn(day);
-          if (pseudonym !== undefined) {
-            narrowedByPseudonym.add(day);
-            inScope = visit.visitorId === pseudonym;
-          }
-        }
-        (inScope ? erased : remaining).push(visit);
+        const day = utcDay(new Date(visit.startedAt));
+        // The salt is read only for visits that could be the subject's otherwise.
+        const candidate = isSubjectVisit(visit, { network, from, to });
+        const pseudonym = candidate ? await pseudonymOn(day) : undefined;
+        if (pseudonym !== undefined) narrowedByPseudonym.add(day);
+        (isSubjectVisit(visit, { network, from, to, ...(pseudonym ? { pseudonym } : {}) }) ? erased : remaining).push(visit);
       }
       matches.push({ lead, erased, remaining });
     }

@@ -59,8 +59,8 @@ Every stored item carries an expiry time; reads never return expired items, and 
 
 ## Data-subject rights
 
-- Access (Art. 15): \`GET /v1/sites/{siteId}/access-requests?ip=&from=&to=[&userAgent=]\`
-- Erasure (Art. 17): \`POST /v1/sites/{siteId}/erasure-requests\` with \`{ip, from, to, userAgent?}\`, and \`DELETE /v1/sites/{siteId}/leads/{leadId}\`
+- Access (Art. 15): \`POST /v1/sites/{siteId}/access-requests\` with \`{ip, from, to, userAgent?}\` (an API key with the \`privacy:requests\` scope)
+- Erasure (Art. 17): \`POST /v1/sites/{siteId}/erasure-requests\` with \`{ip, from, to, userAgent?}\` (\`privacy:requests\`), and \`DELETE /v1/sites/{siteId}/leads/{leadId}\`
 - Accountability (Art. 5(2)): \`GET /v1/sites/{siteId}/audit\`
 
 ## Technical and organisational measures

@@ -339,7 +339,7 @@ describe('REST API', () => {
       ['GET', '/v1/sites/{siteId}/leads/{leadId}'],
       ['DELETE', '/v1/sites/{siteId}/leads/{leadId}'],
       ['POST', '/v1/sites/{siteId}/erasure-requests'],
-      ['GET', '/v1/sites/{siteId}/access-requests'],
+      ['POST', '/v1/sites/{siteId}/access-requests'],
       ['GET', '/v1/sites/{siteId}/audit'],
     ];
     for (const [httpMethod, path] of routes) {

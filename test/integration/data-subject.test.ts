@@ -7,6 +7,7 @@ import { leadIdFor } from '../../functions/domain/leads/model';
 import { DataSubjectRequests } from '../../functions/leads-api/data-subject-requests';
 import { LeadStore } from '../../functions/adapters/dynamodb/lead-store';
 import { DailySaltStore } from '../../functions/adapters/dynamodb/daily-salt-store';
+import { truncateIp } from '../../functions/domain/privacy/network';
 import { utcDay } from '../../functions/domain/privacy/pseudonym';
 import { visitorPseudonym } from '../../functions/domain/privacy/pseudonym';
 import { keys, toEpochSeconds } from '../../functions/contracts/table';
@@ -28,6 +29,8 @@ afterAll(() => resources.destroy());
 
 const JANE = { ip: '130.214.10.77', userAgent: 'Mozilla/5.0 (Jane) Firefox/140.0' };
 const JOHN = { ip: '130.214.10.78', userAgent: 'Mozilla/5.0 (John) Firefox/140.0' };
+/** Another SAP employee, in another /24 of SAP's /16. */
+const MARY = { ip: '130.214.200.1', userAgent: 'Mozilla/5.0 (Mary) Firefox/140.0' };
 const sap = (siteId: string) => ({
   siteId,
   leadId: leadIdFor(siteId, 'asn:35039'),
@@ -36,17 +39,32 @@ const sap = (siteId: string) => ({
   location: { country: 'DE' },
 });
 const pageview = (path: string, occurredAt: string): QueuedEvent => ({ id: randomUUID(), type: 'pageview', path, occurredAt });
+/** The visitor's truncated network, as the ingest function queues it with each request. */
+const networkOf = (visitor: { ip: string }): string => truncateIp(visitor.ip) ?? '';
 const hoursAgo = (hours: number) => new Date(Date.now() - hours * 3_600_000);
 
 /** What the ingest and enrichment functions do for one page view of a visitor. */
 async function visit(siteId: string, visitor: typeof JANE, path: string, at: Date, salt?: Uint8Array) {
   const daySalt = salt ?? (await salts.saltFor(at));
-  await store.recordRequest(sap(siteId), visitorPseudonym(daySalt, visitor.ip, visitor.userAgent, siteId), [pageview(path, at.toISOString())]);
+  await store.recordRequest(sap(siteId), visitorPseudonym(daySalt, visitor.ip, visitor.userAgent, siteId), [pageview(path, at.toISOString())], networkOf(visitor));
 }
 
 const window = (hours = 72) => ({ from: hoursAgo(hours).toISOString(), to: new Date(Date.now() + 60_000).toISOString() });
 
 describe('data-subject requests against DynamoDB Local', () => {
+  it('match the subject’s own /24, not the whole range the organisation was matched by', async () => {
+    await visit('exact', JANE, '/pricing', hoursAgo(2));
+    await visit('exact', MARY, '/careers', hoursAgo(1));
+
+    const access = await requests.access('exact', { ip: MARY.ip, ...window() });
+    expect(access.leads.flatMap((lead) => lead.visits.flatMap((v) => v.pages.map((p) => p.path)))).toEqual(['/careers']);
+
+    const erasure = await requests.erase('exact', { ip: MARY.ip, ...window() });
+    expect(erasure.erased).toMatchObject({ visits: 1, leadsUpdated: [sap('exact').leadId], leadsDeleted: [] });
+    const lead = await store.getLead('exact', sap('exact').leadId);
+    expect(lead?.visits.flatMap((v) => v.pages.map((p) => p.path))).toEqual(['/pricing']);
+  });
+
   it('gives access to the subject’s own visits while the salt exists, and says what is never stored', async () => {
     await visit('access', JANE, '/pricing', hoursAgo(1));
     await visit('access', JOHN, '/careers', hoursAgo(1));
@@ -89,6 +107,7 @@ describe('data-subject requests against DynamoDB Local', () => {
     const requestsOf = (visitor: typeof JANE, count: number, path: (i: number) => string) =>
       Array.from({ length: count }, (_, i) => ({
         visitorId: visitorPseudonym(salt, visitor.ip, visitor.userAgent, 'many-parts'),
+        network: networkOf(visitor),
         events: [pageview(path(i), new Date(start.getTime() + i * 1000).toISOString())],
       }));
     // 130 requests of Jane's one visit (a part each) and 5 of John's, in one batch: 135 visit items, more than 99.

@@ -6,6 +6,9 @@ import { leadIdFor } from '../../functions/domain/leads/model';
 import { LeadStore } from '../../functions/adapters/dynamodb/lead-store';
 import { createTestResources, type TestResources } from './support/local-aws';
 
+/** The visitor's truncated network, as the ingest function queues it. */
+const NETWORK = '193.16.4.0/24';
+
 let resources: TestResources;
 let store: LeadStore;
 
@@ -34,7 +37,7 @@ const pageview = (path: string, occurredAt = minutesAgo(1)): QueuedEvent => ({
 describe('LeadStore against DynamoDB Local', () => {
   it('turns a request into a lead with a visit, readable in the list and in detail', async () => {
     const org = organisation('site-a', 1);
-    await store.recordRequest(org, visitor(), [pageview('/pricing'), pageview('/contact')]);
+    await store.recordRequest(org, visitor(), [pageview('/pricing'), pageview('/contact')], NETWORK);
 
     const list = await store.listLeads('site-a', { limit: 50 });
     const lead = await store.getLead('site-a', org.leadId);
@@ -48,8 +51,8 @@ describe('LeadStore against DynamoDB Local', () => {
     const events = [pageview('/a'), pageview('/b')];
     const id = visitor();
 
-    const first = await store.recordRequest(org, id, events);
-    const again = await store.recordRequest(org, id, events);
+    const first = await store.recordRequest(org, id, events, NETWORK);
+    const again = await store.recordRequest(org, id, events, NETWORK);
 
     expect(first).toEqual({ status: 'recorded', applied: 2, duplicates: 0 });
     expect(again).toEqual({ status: 'duplicate' });
@@ -60,9 +63,9 @@ describe('LeadStore against DynamoDB Local', () => {
     const org = organisation('site-c', 3);
     const [a, b, c] = [pageview('/a'), pageview('/b'), pageview('/c')] as [QueuedEvent, QueuedEvent, QueuedEvent];
     const id = visitor();
-    await store.recordRequest(org, id, [a, b]);
+    await store.recordRequest(org, id, [a, b], NETWORK);
 
-    const outcome = await store.recordRequest(org, id, [b, c]);
+    const outcome = await store.recordRequest(org, id, [b, c], NETWORK);
 
     expect(outcome).toEqual({ status: 'recorded', applied: 1, duplicates: 1 });
     expect(await store.getLead('site-c', org.leadId)).toMatchObject({ pageviews: 3 });
@@ -73,9 +76,9 @@ describe('LeadStore against DynamoDB Local', () => {
     const [alice, bob] = [visitor(), visitor()];
     const repeated = pageview('/pricing');
     const outcome = await store.recordRequests(org, [
-      { visitorId: alice, events: [repeated, pageview('/contact')] },
-      { visitorId: bob, events: [pageview('/')] },
-      { visitorId: alice, events: [repeated] },
+      { visitorId: alice, network: NETWORK, events: [repeated, pageview('/contact')] },
+      { visitorId: bob, network: NETWORK, events: [pageview('/')] },
+      { visitorId: alice, network: NETWORK, events: [repeated] },
     ]);
 
     expect(outcome).toEqual({ status: 'recorded', applied: 3, duplicates: 1 });
@@ -103,7 +106,7 @@ describe('LeadStore against DynamoDB Local', () => {
   it('applies a request once when its lead write was lost and the message is delivered again', async () => {
     const org = organisation('site-j', 8);
     const id = visitor();
-    await store.recordRequest(org, id, [pageview('/first')]);
+    await store.recordRequest(org, id, [pageview('/first')], NETWORK);
     const events = [pageview('/second'), pageview('/third')];
     let failLeadWrite = true;
     await intercepting(
@@ -114,9 +117,9 @@ describe('LeadStore against DynamoDB Local', () => {
         }
       },
       async () => {
-        await expect(store.recordRequest(org, id, events)).rejects.toThrow('injected');
-        expect(await store.recordRequest(org, id, events)).toEqual({ status: 'recorded', applied: 2, duplicates: 0 });
-        expect(await store.recordRequest(org, id, events)).toEqual({ status: 'duplicate' });
+        await expect(store.recordRequest(org, id, events, NETWORK)).rejects.toThrow('injected');
+        expect(await store.recordRequest(org, id, events, NETWORK)).toEqual({ status: 'recorded', applied: 2, duplicates: 0 });
+        expect(await store.recordRequest(org, id, events, NETWORK)).toEqual({ status: 'duplicate' });
       },
     );
 
@@ -138,9 +141,9 @@ describe('LeadStore against DynamoDB Local', () => {
         }
       },
       async () => {
-        await expect(store.recordRequest(org, id, events)).rejects.toThrow('injected');
+        await expect(store.recordRequest(org, id, events, NETWORK)).rejects.toThrow('injected');
         expect((await store.getLead('site-k', org.leadId))?.visits).toEqual([]);
-        expect(await store.recordRequest(org, id, events)).toEqual({ status: 'duplicate' });
+        expect(await store.recordRequest(org, id, events, NETWORK)).toEqual({ status: 'duplicate' });
       },
     );
 
@@ -161,10 +164,10 @@ describe('LeadStore against DynamoDB Local', () => {
       async (input) => {
         if (!interleaved && (input.Item as { sk?: string } | undefined)?.sk === 'LEAD') {
           interleaved = true;
-          await store.recordRequest(org, id, late);
+          await store.recordRequest(org, id, late, NETWORK);
         }
       },
-      () => store.recordRequest(org, id, early),
+      () => store.recordRequest(org, id, early, NETWORK),
     );
 
     const lead = await store.getLead('site-l', org.leadId);
@@ -174,7 +177,7 @@ describe('LeadStore against DynamoDB Local', () => {
 
   it('counts every concurrent writer exactly once', async () => {
     const org = organisation('site-d', 4);
-    await Promise.all(Array.from({ length: 5 }, () => store.recordRequest(org, visitor(), [pageview('/')])));
+    await Promise.all(Array.from({ length: 5 }, () => store.recordRequest(org, visitor(), [pageview('/')], NETWORK)));
 
     const [listed] = (await store.listLeads('site-d', { limit: 1 })).items;
     expect(listed).toMatchObject({ visits: 5, pageviews: 5 });
@@ -182,7 +185,7 @@ describe('LeadStore against DynamoDB Local', () => {
   });
 
   it('pages through leads newest first with a cursor, never repeating one', async () => {
-    for (let i = 0; i < 7; i++) await store.recordRequest(organisation('site-e', 100 + i), visitor(), [pageview('/', minutesAgo(60 - i))]);
+    for (let i = 0; i < 7; i++) await store.recordRequest(organisation('site-e', 100 + i), visitor(), [pageview('/', minutesAgo(60 - i))], NETWORK);
 
     const seen: string[] = [];
     let cursor: string | undefined;
@@ -199,8 +202,8 @@ describe('LeadStore against DynamoDB Local', () => {
   });
 
   it('filters by time window and country', async () => {
-    await store.recordRequest(organisation('site-f', 200, 'DE'), visitor(), [pageview('/', minutesAgo(120))]);
-    await store.recordRequest(organisation('site-f', 201, 'FR'), visitor(), [pageview('/', minutesAgo(10))]);
+    await store.recordRequest(organisation('site-f', 200, 'DE'), visitor(), [pageview('/', minutesAgo(120))], NETWORK);
+    await store.recordRequest(organisation('site-f', 201, 'FR'), visitor(), [pageview('/', minutesAgo(10))], NETWORK);
 
     const recent = await store.listLeads('site-f', { limit: 50, since: minutesAgo(60) });
     const older = await store.listLeads('site-f', { limit: 50, until: minutesAgo(60) });
@@ -213,7 +216,7 @@ describe('LeadStore against DynamoDB Local', () => {
 
   it('never returns expired leads or visits, although TTL has not removed them yet', async () => {
     const org = organisation('site-g', 5);
-    await store.recordRequest(org, visitor(), [pageview('/')]);
+    await store.recordRequest(org, visitor(), [pageview('/')], NETWORK);
     const thirteenMonthsLater = new Date(Date.now() + 400 * 86_400_000);
     const later = new LeadStore(resources.doc, resources.tableName, DEFAULT_RETENTION, () => thirteenMonthsLater);
 
@@ -225,8 +228,8 @@ describe('LeadStore against DynamoDB Local', () => {
 
   it('deletes a lead with all its visits', async () => {
     const org = organisation('site-h', 6);
-    await store.recordRequest(org, visitor(), [pageview('/a')]);
-    await store.recordRequest(org, visitor(), [pageview('/b')]);
+    await store.recordRequest(org, visitor(), [pageview('/a')], NETWORK);
+    await store.recordRequest(org, visitor(), [pageview('/b')], NETWORK);
 
     expect(await store.deleteLead('site-h', org.leadId)).toBe(true);
 

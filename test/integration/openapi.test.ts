@@ -61,7 +61,7 @@ beforeAll(async () => {
       location: { country: 'DE', city: 'Walldorf' },
     },
     'f'.repeat(64),
-    [{ id: randomUUID(), type: 'pageview', path: '/pricing', title: 'Pricing', referrer: 'https://www.google.com/', occurredAt: new Date().toISOString() }],
+    [{ id: randomUUID(), type: 'pageview', path: '/pricing', title: 'Pricing', referrer: 'https://www.google.com/', occurredAt: new Date().toISOString() }], '193.16.4.0/24',
   );
 }, 30_000);
 afterAll(async () => {
@@ -83,7 +83,7 @@ function expectDocumented(path: string, method: string, result: APIGatewayProxyR
   expect(valid).toBe(true);
 }
 
-const authorizer = { keyId: 'key-1', sites: '["demo"]', scopes: '["leads:read","leads:erase"]' };
+const authorizer = { keyId: 'key-1', sites: '["demo"]', scopes: '["leads:read","leads:erase","privacy:requests"]' };
 function leadsCall(method: string, resource: string, pathParameters: Record<string, string>, query: Record<string, string> | null = null) {
   const event = apiEvent({ httpMethod: method, resource, path: resource, pathParameters, queryStringParameters: query });
   event.requestContext.authorizer = authorizer;
@@ -136,9 +136,11 @@ describe('OpenAPI document', () => {
 
   it('matches a real access request, erasure request and audit trail', async () => {
     const subject = { ip: '193.16.4.77', from: new Date(Date.now() - 3_600_000).toISOString(), to: new Date(Date.now() + 60_000).toISOString() };
-    const access = await leadsCall('GET', '/v1/sites/{siteId}/access-requests', { siteId: 'demo' }, subject);
+    const accessEvent = apiEvent({ httpMethod: 'POST', resource: '/v1/sites/{siteId}/access-requests', path: '/v1/sites/demo/access-requests', pathParameters: { siteId: 'demo' }, headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(subject) });
+    accessEvent.requestContext.authorizer = authorizer;
+    const access = await leadsApi(accessEvent, lambdaContext);
     expect(JSON.parse(access.body).leads).toHaveLength(1);
-    expectDocumented('/v1/sites/{siteId}/access-requests', 'get', access);
+    expectDocumented('/v1/sites/{siteId}/access-requests', 'post', access);
 
     const event = apiEvent({ httpMethod: 'POST', resource: '/v1/sites/{siteId}/erasure-requests', path: '/v1/sites/demo/erasure-requests', pathParameters: { siteId: 'demo' }, headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ ...subject, ip: '10.9.8.7' }) });
     event.requestContext.authorizer = authorizer;

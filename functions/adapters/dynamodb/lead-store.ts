@@ -16,7 +16,7 @@ import type { Retention } from '../../contracts/deployment-config';
 import { decodeCursor, encodeCursor } from './cursor';
 import { type Item, queryAll } from './query';
 import { keys, LEADS_BY_LAST_SEEN_INDEX, toEpochSeconds } from '../../contracts/table';
-import { applyRequests } from '../../domain/leads/apply-requests';
+import { applyRequests, type LeadRequest } from '../../domain/leads/apply-requests';
 import type { Identified, StoredLead, StoredVisit, VisitPart } from '../../domain/leads/model';
 import { publicVisit, toLead } from '../../domain/leads/views';
 import { visitsFromItems } from './visit-items';
@@ -30,10 +30,6 @@ const MAX_VISITS_IN_DETAIL = 100;
  */
 export type RecordOutcome = { status: 'recorded'; applied: number; duplicates: number; overLimit?: number } | { status: 'duplicate' };
 
-export interface LeadRequest {
-  readonly visitorId: string;
-  readonly events: readonly QueuedEvent[];
-}
 
 /**
  * Where leads are stored. All queued requests of one lead in a batch become one read and two kinds of write,
@@ -55,8 +51,8 @@ export class LeadStore {
   ) {}
 
   /** One queued request; see `recordRequests`. */
-  recordRequest(identified: Identified & { leadId: string }, visitorId: string, events: readonly QueuedEvent[]): Promise<RecordOutcome> {
-    return this.recordRequests(identified, [{ visitorId, events }]);
+  recordRequest(identified: Identified & { leadId: string }, visitorId: string, events: readonly QueuedEvent[], network: string): Promise<RecordOutcome> {
+    return this.recordRequests(identified, [{ visitorId, network, events }]);
   }
 
   /** Every request of one lead from a batch, applied once however often each was delivered. */

@@ -27,6 +27,7 @@ export function visitsFromItems(items: readonly Record<string, unknown>[]): Stor
     return {
       visitId,
       visitorId: String(first.visitorId),
+      network: typeof first.network === 'string' ? first.network : '',
       startedAt: times[0] ?? '',
       endedAt: times[times.length - 1] ?? '',
       ...(referrer ? { referrer } : {}),

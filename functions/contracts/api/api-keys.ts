@@ -3,7 +3,13 @@ import { SiteIdSchema } from '../deployment-config';
 
 /** What an API key may do: the authoriser passes the grant on to the API functions (as strings), and the store keeps it. */
 
-export const ApiScopeSchema = z.enum(['leads:read', 'leads:erase', 'audit:read']);
+/**
+ * - `leads:read`, `leads:erase`: the lead list, a lead with its visits, erasing a lead;
+ * - `privacy:requests`: data-subject access and erasure requests, which single out one person's visits by an
+ *   address and a User-Agent, so no key that merely reads leads may make them;
+ * - `audit:read`: the audit trail.
+ */
+export const ApiScopeSchema = z.enum(['leads:read', 'leads:erase', 'privacy:requests', 'audit:read']);
 export type ApiScope = z.infer<typeof ApiScopeSchema>;
 
 export const ApiKeyGrantSchema = z.object({

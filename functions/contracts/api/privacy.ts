@@ -25,8 +25,9 @@ const windowIssue = { path: ['to'], message: 'must be after from' };
 export const ErasureRequestSchema = z.strictObject(SubjectWindow).refine(windowIsOrdered, windowIssue).meta({ id: 'ErasureRequest' });
 export type ErasureRequest = z.infer<typeof ErasureRequestSchema>;
 
-export const AccessQuerySchema = z.strictObject(SubjectWindow).refine(windowIsOrdered, windowIssue);
-export type AccessQuery = z.infer<typeof AccessQuerySchema>;
+/** Sent in a POST body, not a query string: the address must not appear in a URL, a log or a browser history. */
+export const AccessRequestSchema = z.strictObject(SubjectWindow).refine(windowIsOrdered, windowIssue).meta({ id: 'AccessRequest' });
+export type AccessRequest = z.infer<typeof AccessRequestSchema>;
 
 const MatchingSchema = z.object({
   network: z.string().describe('The truncated network (/24, /48) the address falls in: what Eirlead can match on.'),

@@ -43,6 +43,13 @@ export interface Applied {
   overLimit: number;
 }
 
+/** One queued request of a lead: one visitor, from one truncated network. */
+export interface LeadRequest {
+  readonly visitorId: string;
+  readonly network: string;
+  readonly events: readonly QueuedEvent[];
+}
+
 /**
  * Applies the queued requests of one lead (one per visitor and request, in any order) to the stored lead.
  * Events already applied, by an earlier delivery or twice in this batch, are counted as duplicates and skipped.
@@ -50,7 +57,7 @@ export interface Applied {
 export function applyRequests(
   existing: StoredLead | undefined,
   identified: Identified & { leadId: string },
-  requests: readonly { visitorId: string; events: readonly QueuedEvent[] }[],
+  requests: readonly LeadRequest[],
   retention: Retention,
 ): Applied {
   const committed = committedVisits(existing);
@@ -76,13 +83,13 @@ export function applyRequests(
     }
     duplicates += request.events.length - fresh.length;
     const replayVisit = repeated[0] && committed.get(eventKey(repeated[0].id));
-    if (replayVisit) replays.push(visitPart(replayVisit, identified, request.visitorId, repeated, retention));
+    if (replayVisit) replays.push(visitPart(replayVisit, identified, request, repeated, retention));
     if (fresh.length === 0) continue;
     if (isBeyondFullVisit(lead, request.visitorId, fresh)) {
       overLimit += fresh.length;
       continue;
     }
-    const change = applyEvents(lead, identified, request.visitorId, fresh, retention);
+    const change = applyEvents(lead, identified, request, fresh, retention);
     lead = change.lead;
     applied += fresh.length;
     parts.push(change.part);
@@ -116,10 +123,11 @@ function isBeyondFullVisit(lead: StoredLead | undefined, visitorId: string, even
 export function applyEvents(
   existing: StoredLead | undefined,
   identified: Identified & { leadId: string },
-  visitorId: string,
+  visitor: Pick<LeadRequest, 'visitorId' | 'network'>,
   events: readonly QueuedEvent[],
   retention: Retention,
 ): { lead: StoredLead; part: VisitPart } {
+  const { visitorId } = visitor;
   const sorted = [...events].sort((a, b) => a.occurredAt.localeCompare(b.occurredAt));
   const first = sorted[0];
   const last = sorted[sorted.length - 1];
@@ -134,7 +142,7 @@ export function applyEvents(
   const continues =
     open !== undefined && open.pages + pageviews.length <= MAX_PAGES_PER_VISIT && eventKeyCount(open) + sorted.length <= MAX_EVENT_KEYS_PER_VISIT;
   const visitId = continues ? open.id : visitIdFor(visitorId, first.id);
-  const part = visitPart(visitId, identified, visitorId, sorted, retention);
+  const part = visitPart(visitId, identified, visitor, sorted, retention);
   const lastAtSeconds = toEpochSeconds(new Date(lastAt));
   activeVisits[visitorKey(visitorId)] = {
     id: visitId,
@@ -172,7 +180,7 @@ export function applyEvents(
 function visitPart(
   visitId: string,
   identified: Identified,
-  visitorId: string,
+  { visitorId, network }: Pick<LeadRequest, 'visitorId' | 'network'>,
   events: readonly QueuedEvent[],
   retention: Retention,
 ): VisitPart {
@@ -196,6 +204,7 @@ function visitPart(
     visitId,
     partKey: eventKey(first.id),
     visitorId,
+    network,
     ...(referrer ? { referrer } : {}),
     pages,
     engagement,

@@ -98,6 +98,11 @@ export interface VisitPart {
   visitId: string;
   partKey: string;
   visitorId: string;
+  /**
+   * The visitor's truncated network (IPv4 /24, IPv6 /48), as queued: a data-subject request matches the subject's
+   * own network, not the whole range the organisation was matched by.
+   */
+  network: string;
   referrer?: string;
   /** Page views by `eventKey`: a visit's parts are merged by these keys when read, so an overlap counts once. */
   pages: Record<string, StoredPage>;
@@ -123,6 +128,8 @@ export const leadIdFor = (siteId: string, organisationKey: string): string =>
 export interface StoredVisit {
   visitId: string;
   visitorId: string;
+  /** The truncated network of the visit's first part. */
+  network: string;
   startedAt: string;
   endedAt: string;
   referrer?: string;

@@ -1,4 +1,5 @@
 import ipaddr from 'ipaddr.js';
+import type { StoredVisit } from '../leads/model';
 
 /** The GDPR rules of data-subject requests (Art. 15 access, Art. 17 erasure), pure. */
 
@@ -28,3 +29,17 @@ export function rangeContains(range: string, address: ipaddr.IPv4 | ipaddr.IPv6)
 }
 
 const bytesToBigInt = (bytes: number[]): bigint => bytes.reduce((sum, byte) => (sum << 8n) | BigInt(byte), 0n);
+
+/**
+ * Could this visit stem from the data subject? It must fall in the window and come from the subject's own truncated
+ * network (not merely from the organisation's range); when the day's pseudonym of the subject is known (its salt
+ * still exists and the User-Agent was given), it must be the subject's own visit.
+ */
+export function isSubjectVisit(
+  visit: Pick<StoredVisit, 'startedAt' | 'endedAt' | 'network' | 'visitorId'>,
+  subject: { readonly network: string; readonly from: string; readonly to: string; readonly pseudonym?: string },
+): boolean {
+  if (visit.network !== subject.network) return false;
+  if (!(visit.startedAt < subject.to && visit.endedAt >= subject.from)) return false;
+  return subject.pseudonym === undefined || visit.visitorId === subject.pseudonym;
+}

@@ -20,6 +20,9 @@ import { DataSubjectRequests } from '../../../functions/leads-api/data-subject-r
 import { LeadStore } from '../../../functions/adapters/dynamodb/lead-store';
 import { keys, LEAD_INDEX_ATTRIBUTES, LEADS_BY_LAST_SEEN_INDEX } from '../../../functions/contracts/table';
 
+/** The visitor's truncated network, as the ingest function queues it. */
+const NETWORK = '130.214.10.0/24';
+
 /**
  * The index projects only LEAD_INDEX_ATTRIBUTES. These tests fail when a reader of the index (the leads list, the
  * API keys, data-subject requests) reads or filters on an attribute the index does not hold: DynamoDB would answer
@@ -82,7 +85,7 @@ function storedLeadItem(): Item {
   let lead: StoredLead | undefined;
   for (const [visitor, paths] of [['a', ['/', '/pricing', '/docs']], ['b', ['/careers']], ['c', ['/pricing', '/contact']]] as const) {
     const events = paths.map((path, index) => pageview(path, minutesAgo(10 - index)));
-    lead = applyEvents(lead, identified, visitor.repeat(64), events, DEFAULT_RETENTION).lead;
+    lead = applyEvents(lead, identified, { visitorId: visitor.repeat(64), network: NETWORK }, events, DEFAULT_RETENTION).lead;
   }
   if (!lead) throw new Error('no lead');
   return { ...keys.lead(lead.siteId, lead.leadId), ...keys.leadIndex(lead.siteId, lead.lastSeenAt, lead.leadId), ...lead };
@@ -162,6 +165,7 @@ describe('readers of the index', () => {
     const visitItem = (lead: Item) => ({
       ...keys.visitPart('demo', String(lead.leadId), 'v1', 'e1'),
       visitorId: 'a'.repeat(64),
+      network: NETWORK,
       location: identified.location,
       pages: { e1: { path: '/pricing', at: minutesAgo(9), order: 0 } },
       engagement: {},

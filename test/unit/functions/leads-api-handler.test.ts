@@ -64,10 +64,57 @@ describe('leads API', () => {
       headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify({ ip: 'somewhere', from: '2026-11-01T00:00:00Z', to: '2026-11-02T00:00:00Z' }),
     });
-    event.requestContext.authorizer = grant(['demo'], ['leads:erase']);
+    event.requestContext.authorizer = grant(['demo'], ['privacy:requests']);
     const result = await handler(event, lambdaContext);
     expect(result.statusCode).toBe(400);
     expect(JSON.parse(result.body).error.issues[0].path).toBe('ip');
+  });
+
+  const subjectRequest = (resource: 'access-requests' | 'erasure-requests', scopes: string[], httpMethod = 'POST') => {
+    const event = apiEvent({
+      httpMethod,
+      resource: `/v1/sites/{siteId}/${resource}`,
+      path: `/v1/sites/demo/${resource}`,
+      pathParameters: { siteId: 'demo' },
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ ip: '130.214.10.77', userAgent: 'Mozilla/5.0 (Jane)', from: '2026-11-01T00:00:00Z', to: '2026-11-02T00:00:00Z' }),
+    });
+    event.requestContext.authorizer = grant(['demo'], scopes);
+    return handler(event, lambdaContext);
+  };
+
+  it.each(['access-requests', 'erasure-requests'] as const)('takes %s only from a key with the privacy:requests scope', async (resource) => {
+    // A key that reads or erases leads could otherwise single out one person's visits by an address and User-Agent.
+    expect((await subjectRequest(resource, ['leads:read', 'leads:erase', 'audit:read'])).statusCode).toBe(403);
+    expect((await subjectRequest(resource, ['privacy:requests'])).statusCode).toBe(200);
+  });
+
+  it('takes access requests by POST only, so the address never stands in a URL or an access log', async () => {
+    const event = apiEvent({
+      httpMethod: 'GET',
+      resource: '/v1/sites/{siteId}/access-requests',
+      path: '/v1/sites/demo/access-requests',
+      pathParameters: { siteId: 'demo' },
+      queryStringParameters: { ip: '130.214.10.77', from: '2026-11-01T00:00:00Z', to: '2026-11-02T00:00:00Z' },
+    });
+    event.requestContext.authorizer = grant(['demo'], ['privacy:requests']);
+    expect((await handler(event, lambdaContext)).statusCode).toBe(404);
+  });
+
+  it.each([
+    ['an erasure request', () => subjectRequest('erasure-requests', ['privacy:requests']), 'erasure.request'],
+    [
+      'a lead erasure',
+      () => call('DELETE', '/v1/sites/{siteId}/leads/{leadId}', '/v1/sites/demo/leads/abc', { pathParameters: { siteId: 'demo', leadId: 'abc' } }),
+      'lead.erase',
+    ],
+  ])('audits %s before it acts, so a failure after it cannot leave an erasure unaudited', async (_what, send, action) => {
+    dynamodb.on(QueryCommand).rejects(new Error('DynamoDB is down'));
+    const result = await send();
+
+    expect(result.statusCode).toBe(500);
+    const audited = dynamodb.commandCalls(PutCommand).map((put) => put.args[0].input.Item);
+    expect(audited).toEqual([expect.objectContaining({ pk: 'SITE#demo#AUDIT', action })]);
   });
 
   it('reads the audit trail only with audit:read', async () => {

@@ -8,6 +8,9 @@ import { eventKey, leadIdFor, MAX_TRACKED_PATHS, visitorKey } from '../../../../
 import { toLead } from '../../../../functions/domain/leads/views';
 import { visitsFromItems } from '../../../../functions/adapters/dynamodb/visit-items';
 
+/** The visitor's truncated network, as the ingest function queues it. */
+const NETWORK = '193.16.4.0/24';
+
 const identified = {
   siteId: 'demo',
   leadId: leadIdFor('demo', 'asn:1'),
@@ -24,7 +27,7 @@ const pageview = (url: string, occurredAt: string, extra: Partial<TrackedEvent> 
 describe('applyEvents', () => {
   it('creates a lead and a visit from the first page views', () => {
     const first = pageview('https://www.example.com/pricing', '2026-11-25T10:00:00.000Z', { referrer: 'https://www.google.com/search?q=jane' });
-    const { lead, part } = applyEvents(undefined, identified, VISITOR, [first, pageview('https://www.example.com/', '2026-11-25T10:01:00.000Z')], DEFAULT_RETENTION);
+    const { lead, part } = applyEvents(undefined, identified, { visitorId: VISITOR, network: NETWORK }, [first, pageview('https://www.example.com/', '2026-11-25T10:01:00.000Z')], DEFAULT_RETENTION);
 
     expect(lead).toMatchObject({ visits: 1, pageviews: 2, firstSeenAt: '2026-11-25T10:00:00.000Z', lastSeenAt: '2026-11-25T10:01:00.000Z', version: 1 });
     expect(part).toMatchObject({ visitId: lead.activeVisits[visitorKey(VISITOR)]?.id, partKey: eventKey(first.id), referrer: 'https://www.google.com/search' });
@@ -32,7 +35,7 @@ describe('applyEvents', () => {
   });
 
   it('keeps paths only: query strings and fragments may carry personal data', () => {
-    const { part, lead } = applyEvents(undefined, identified, VISITOR, [
+    const { part, lead } = applyEvents(undefined, identified, { visitorId: VISITOR, network: NETWORK }, [
       pageview('https://www.example.com/signup?email=jane@example.com#step2', '2026-11-25T10:00:00.000Z'),
     ], DEFAULT_RETENTION);
     expect(Object.values(part.pages)[0]?.path).toBe('/signup');
@@ -40,9 +43,9 @@ describe('applyEvents', () => {
   });
 
   it('continues the visit within 30 minutes and starts a new one after', () => {
-    const first = applyEvents(undefined, identified, VISITOR, [pageview('https://e.com/a', '2026-11-25T10:00:00.000Z')], DEFAULT_RETENTION);
-    const second = applyEvents(first.lead, identified, VISITOR, [pageview('https://e.com/b', '2026-11-25T10:29:00.000Z')], DEFAULT_RETENTION);
-    const third = applyEvents(second.lead, identified, VISITOR, [pageview('https://e.com/c', '2026-11-25T11:00:00.000Z')], DEFAULT_RETENTION);
+    const first = applyEvents(undefined, identified, { visitorId: VISITOR, network: NETWORK }, [pageview('https://e.com/a', '2026-11-25T10:00:00.000Z')], DEFAULT_RETENTION);
+    const second = applyEvents(first.lead, identified, { visitorId: VISITOR, network: NETWORK }, [pageview('https://e.com/b', '2026-11-25T10:29:00.000Z')], DEFAULT_RETENTION);
+    const third = applyEvents(second.lead, identified, { visitorId: VISITOR, network: NETWORK }, [pageview('https://e.com/c', '2026-11-25T11:00:00.000Z')], DEFAULT_RETENTION);
 
     expect(second.part.visitId).toBe(first.part.visitId);
     expect(second.part.partKey).not.toBe(first.part.partKey);
@@ -51,21 +54,21 @@ describe('applyEvents', () => {
   });
 
   it('counts another visitor of the same organisation as another visit', () => {
-    const first = applyEvents(undefined, identified, VISITOR, [pageview('https://e.com/a', '2026-11-25T10:00:00.000Z')], DEFAULT_RETENTION);
-    const other = applyEvents(first.lead, identified, 'b'.repeat(64), [pageview('https://e.com/a', '2026-11-25T10:01:00.000Z')], DEFAULT_RETENTION);
+    const first = applyEvents(undefined, identified, { visitorId: VISITOR, network: NETWORK }, [pageview('https://e.com/a', '2026-11-25T10:00:00.000Z')], DEFAULT_RETENTION);
+    const other = applyEvents(first.lead, identified, { visitorId: 'b'.repeat(64), network: NETWORK }, [pageview('https://e.com/a', '2026-11-25T10:01:00.000Z')], DEFAULT_RETENTION);
     expect(other.lead.visits).toBe(2);
     expect(toLead(other.lead).topPages).toEqual([{ path: '/a', views: 2 }]);
   });
 
   it('adds engagement time without counting a page view', () => {
-    const { lead } = applyEvents(undefined, identified, VISITOR, [
+    const { lead } = applyEvents(undefined, identified, { visitorId: VISITOR, network: NETWORK }, [
       minimiseEvent({ id: randomUUID(), type: 'engagement', url: 'https://e.com/a', engagedMs: 12_400, occurredAt: '2026-11-25T10:00:00.000Z' }),
     ], DEFAULT_RETENTION);
     expect(toLead(lead)).toMatchObject({ pageviews: 0, engagedSeconds: 12 });
   });
 
   it('expires the lead 13 months after it was last seen and the visit 90 days after it ended', () => {
-    const { lead, part } = applyEvents(undefined, identified, VISITOR, [pageview('https://e.com/a', '2026-11-25T10:00:00.000Z')], DEFAULT_RETENTION);
+    const { lead, part } = applyEvents(undefined, identified, { visitorId: VISITOR, network: NETWORK }, [pageview('https://e.com/a', '2026-11-25T10:00:00.000Z')], DEFAULT_RETENTION);
     const seen = Date.parse('2026-11-25T10:00:00.000Z') / 1000;
     expect(lead.expiresAt).toBe(seen + 396 * 86_400);
     expect(part.expiresAt).toBe(seen + 90 * 86_400);
@@ -73,19 +76,19 @@ describe('applyEvents', () => {
   });
 
   it('bounds the number of tracked paths, keeping the most viewed', () => {
-    let lead = applyEvents(undefined, identified, VISITOR, [pageview('https://e.com/popular', '2026-11-25T10:00:00.000Z')], DEFAULT_RETENTION).lead;
-    lead = applyEvents(lead, identified, VISITOR, [pageview('https://e.com/popular', '2026-11-25T10:00:01.000Z')], DEFAULT_RETENTION).lead;
+    let lead = applyEvents(undefined, identified, { visitorId: VISITOR, network: NETWORK }, [pageview('https://e.com/popular', '2026-11-25T10:00:00.000Z')], DEFAULT_RETENTION).lead;
+    lead = applyEvents(lead, identified, { visitorId: VISITOR, network: NETWORK }, [pageview('https://e.com/popular', '2026-11-25T10:00:01.000Z')], DEFAULT_RETENTION).lead;
     for (let i = 0; i < MAX_TRACKED_PATHS + 20; i++) {
-      lead = applyEvents(lead, identified, `${i}`.padStart(64, '0'), [pageview(`https://e.com/p${i}`, '2026-11-25T10:00:02.000Z')], DEFAULT_RETENTION).lead;
+      lead = applyEvents(lead, identified, { visitorId: `${i}`.padStart(64, '0'), network: NETWORK }, [pageview(`https://e.com/p${i}`, '2026-11-25T10:00:02.000Z')], DEFAULT_RETENTION).lead;
     }
     expect(Object.keys(lead.pageCounts)).toHaveLength(MAX_TRACKED_PATHS);
     expect(toLead(lead).topPages[0]).toEqual({ path: '/popular', views: 2 });
   });
 
   it('cuts the path counts of a lead written under the earlier, larger bound', () => {
-    const first = applyEvents(undefined, identified, VISITOR, [pageview('https://e.com/x', '2026-11-25T10:00:00.000Z')], DEFAULT_RETENTION).lead;
+    const first = applyEvents(undefined, identified, { visitorId: VISITOR, network: NETWORK }, [pageview('https://e.com/x', '2026-11-25T10:00:00.000Z')], DEFAULT_RETENTION).lead;
     const legacy = { ...first, pageCounts: Object.fromEntries(Array.from({ length: 25 }, (_, i) => [`/p${i}`, 25 - i])) };
-    const { lead } = applyEvents(legacy, identified, VISITOR, [pageview('https://e.com/p0', '2026-11-25T10:00:01.000Z')], DEFAULT_RETENTION);
+    const { lead } = applyEvents(legacy, identified, { visitorId: VISITOR, network: NETWORK }, [pageview('https://e.com/p0', '2026-11-25T10:00:01.000Z')], DEFAULT_RETENTION);
     expect(Object.keys(lead.pageCounts)).toHaveLength(MAX_TRACKED_PATHS);
     expect(toLead(lead).topPages[0]).toEqual({ path: '/p0', views: 26 });
   });
@@ -103,8 +106,8 @@ describe('applyRequests', () => {
   it('skips events the lead has applied already, from an earlier delivery or twice in one batch', () => {
     const a = pageview('https://e.com/a', at(0));
     const b = pageview('https://e.com/b', at(1));
-    const first = applyRequests(undefined, identified, [{ visitorId: VISITOR, events: [a] }], DEFAULT_RETENTION);
-    const again = applyRequests(first.lead, identified, [{ visitorId: VISITOR, events: [a, b] }, { visitorId: VISITOR, events: [b] }], DEFAULT_RETENTION);
+    const first = applyRequests(undefined, identified, [{ visitorId: VISITOR, network: NETWORK, events: [a] }], DEFAULT_RETENTION);
+    const again = applyRequests(first.lead, identified, [{ visitorId: VISITOR, network: NETWORK, events: [a, b] }, { visitorId: VISITOR, network: NETWORK, events: [b] }], DEFAULT_RETENTION);
 
     expect(first).toMatchObject({ applied: 1, duplicates: 0 });
     expect(again).toMatchObject({ applied: 1, duplicates: 2 });
@@ -114,9 +117,9 @@ describe('applyRequests', () => {
 
   it('returns no lead to write when every event was a duplicate, and the part to write again', () => {
     const a = pageview('https://e.com/a', at(0));
-    const first = applyRequests(undefined, identified, [{ visitorId: VISITOR, events: [a] }], DEFAULT_RETENTION);
+    const first = applyRequests(undefined, identified, [{ visitorId: VISITOR, network: NETWORK, events: [a] }], DEFAULT_RETENTION);
     // The first delivery may have committed the lead and then failed before writing its part.
-    expect(applyRequests(first.lead, identified, [{ visitorId: VISITOR, events: [a] }], DEFAULT_RETENTION)).toEqual({
+    expect(applyRequests(first.lead, identified, [{ visitorId: VISITOR, network: NETWORK, events: [a] }], DEFAULT_RETENTION)).toEqual({
       parts: [],
       replays: first.parts,
       applied: 0,
@@ -128,7 +131,7 @@ describe('applyRequests', () => {
   it('writes one part per request, all of one visit, in event order whatever the batch order', () => {
     const late = pageview('https://e.com/late', at(5));
     const early = pageview('https://e.com/early', at(0));
-    const { lead, parts } = applyRequests(undefined, identified, [{ visitorId: VISITOR, events: [late] }, { visitorId: VISITOR, events: [early] }], DEFAULT_RETENTION);
+    const { lead, parts } = applyRequests(undefined, identified, [{ visitorId: VISITOR, network: NETWORK, events: [late] }, { visitorId: VISITOR, network: NETWORK, events: [early] }], DEFAULT_RETENTION);
 
     expect(parts.map((part) => part.partKey)).toEqual([eventKey(early.id), eventKey(late.id)]);
     expect(new Set(parts.map((part) => part.visitId)).size).toBe(1);
@@ -136,8 +139,8 @@ describe('applyRequests', () => {
   });
 
   it('keeps event keys only while the visit is open', () => {
-    const first = applyRequests(undefined, identified, [{ visitorId: VISITOR, events: [pageview('https://e.com/a', at(0))] }], DEFAULT_RETENTION);
-    const later = applyRequests(first.lead, identified, [{ visitorId: 'b'.repeat(64), events: [pageview('https://e.com/b', '2026-11-25T11:00:00.000Z')] }], DEFAULT_RETENTION);
+    const first = applyRequests(undefined, identified, [{ visitorId: VISITOR, network: NETWORK, events: [pageview('https://e.com/a', at(0))] }], DEFAULT_RETENTION);
+    const later = applyRequests(first.lead, identified, [{ visitorId: 'b'.repeat(64), network: NETWORK, events: [pageview('https://e.com/b', '2026-11-25T11:00:00.000Z')] }], DEFAULT_RETENTION);
     expect(Object.keys(later.lead?.activeVisits ?? {})).toEqual([visitorKey('b'.repeat(64))]);
   });
 });
@@ -148,7 +151,7 @@ describe('open visits on the lead', () => {
   it('hold 64 bits of the pseudonym, epoch seconds and the event keys as one string', () => {
     const a = pageview('https://e.com/a', at);
     const b = pageview('https://e.com/b', '2026-11-25T10:01:00.000Z');
-    const { lead } = applyRequests(undefined, identified, [{ visitorId: VISITOR, events: [a, b] }], DEFAULT_RETENTION);
+    const { lead } = applyRequests(undefined, identified, [{ visitorId: VISITOR, network: NETWORK, events: [a, b] }], DEFAULT_RETENTION);
     expect(lead?.activeVisits).toEqual({
       [VISITOR.slice(0, 16)]: { id: expect.stringMatching(/^[0-9a-f]{24}$/), at: Date.parse('2026-11-25T10:01:00.000Z') / 1000, pages: 2, keys: eventKey(a.id) + eventKey(b.id) },
     });
@@ -163,6 +166,7 @@ describe('visitsFromItems', () => {
         pk: PK,
         sk: 'VISIT#v1#k2',
         visitorId: VISITOR,
+        network: NETWORK,
         location: { country: 'DE' },
         referrer: 'https://e.com/a',
         pages: { k2: { path: '/b', at: '2026-11-25T10:02:00.000Z' } },
@@ -172,6 +176,7 @@ describe('visitsFromItems', () => {
         pk: PK,
         sk: 'VISIT#v1#k1',
         visitorId: VISITOR,
+        network: NETWORK,
         location: { country: 'DE', city: 'Walldorf' },
         referrer: 'https://www.google.com/',
         pages: { k1: { path: '/a', title: 'A', at: '2026-11-25T10:00:00.000Z' } },
@@ -182,6 +187,7 @@ describe('visitsFromItems', () => {
     expect(visit).toEqual({
       visitId: 'v1',
       visitorId: VISITOR,
+      network: NETWORK,
       location: { country: 'DE', city: 'Walldorf' },
       referrer: 'https://www.google.com/',
       startedAt: '2026-11-25T10:00:00.000Z',

@@ -14,6 +14,9 @@ import {
 } from '../../../../functions/domain/leads/model';
 import { itemSize } from '../../../../scripts/bench/capacity-units';
 
+/** The visitor's truncated network, as the ingest function queues it. */
+const NETWORK = '193.16.4.0/24';
+
 /**
  * Whatever a hostile client sends, one lead item stays small: far below DynamoDB's 400 KB item limit and cheap to
  * write (a write is billed per started KB). The floods below are those an outside review replayed against 0.1,
@@ -50,7 +53,7 @@ function flood(requests: ReadonlyArray<{ visitorId: string; events: QueuedEvent[
   let overLimit = 0;
   // One request per batch, as a flood spread over time would arrive: the worst case for the lead's growth.
   for (const request of requests) {
-    const applied = applyRequests(lead, identified, [request], DEFAULT_RETENTION);
+    const applied = applyRequests(lead, identified, [{ ...request, network: NETWORK }], DEFAULT_RETENTION);
     lead = applied.lead ?? lead;
     overLimit += applied.overLimit;
   }
