@@ -47,6 +47,12 @@ export function ingestDependencies(environment: FunctionEnvironment<'ingest'>, i
   };
 }
 
+/**
+ * An unknown site and an origin the site does not allow get the same answer: anonymous callers must not learn
+ * which site ids exist or which origins a site allows.
+ */
+const notAccepted = () => forbidden('Forbidden', 'Events for this site are not accepted from this origin');
+
 export function createHandler(deps: IngestDependencies) {
   const { sites, logger, metrics } = deps;
 
@@ -59,7 +65,7 @@ export function createHandler(deps: IngestDependencies) {
 
   const preflight = (event: APIGatewayProxyEvent): APIGatewayProxyResult => {
     const cors = corsHeaders(event);
-    if (!cors['Access-Control-Allow-Origin']) throw forbidden('OriginNotAllowed', 'Origin is not allowed');
+    if (!cors['Access-Control-Allow-Origin']) throw notAccepted();
     return noContent({
       ...cors,
       'Access-Control-Allow-Methods': 'POST, OPTIONS',
@@ -75,12 +81,10 @@ export function createHandler(deps: IngestDependencies) {
     const now = new Date();
     const request = parseIngestRequest(event, now);
     const site = sites.find(request.siteId);
-    if (!site) throw forbidden('UnknownSite', `Unknown site: ${request.siteId}`);
+    if (!site) throw notAccepted();
     const origin = header(event, 'origin');
     // Browsers always send Origin on these requests; server-side clients send none and are not browsers to protect.
-    if (origin !== undefined && !sites.isOriginAllowed(site, origin)) {
-      throw forbidden('OriginNotAllowed', `Origin is not allowed for site ${site.siteId}`);
-    }
+    if (origin !== undefined && !sites.isOriginAllowed(site, origin)) throw notAccepted();
     requireSiteUrls(request.events, site);
     const cors = corsHeaders(event);
 

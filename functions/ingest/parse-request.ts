@@ -64,7 +64,8 @@ export function requireSiteUrls(events: readonly TrackedEvent[], site: Site): vo
     const url = URL.parse(event.url);
     return url && isSiteUrl(site, url)
       ? []
-      : [{ path: `events.${index}.url`, message: `host must be one of the site's hosts (${site.allowedOrigins.join(', ')})` }];
+      : // The site's hosts are not named: anonymous callers must not learn a site's configuration.
+        [{ path: `events.${index}.url`, message: "host must be one of the site's hosts" }];
   });
   const first = issues[0];
   if (first) throw badRequest(`Invalid ${first.path}: ${first.message}`, issues);

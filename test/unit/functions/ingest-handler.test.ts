@@ -174,17 +174,25 @@ describe('POST /v1/events', () => {
     expect(errorOf(result).issues[0].path).toBe('events.1.id');
   });
 
-  it('answers 403 for an unknown site', async () => {
-    const result = await post({ siteId: 'nope', events: [pageview()] });
-    expect(result.statusCode).toBe(403);
-    expect(errorOf(result).code).toBe('UnknownSite');
+  it('answers an unknown site and a disallowed origin alike, so callers cannot probe which sites exist', async () => {
+    const unknownSite = await post({ siteId: 'nope', events: [pageview()] }, { Origin: 'https://evil.example' });
+    const unknownSiteWithoutOrigin = await post({ siteId: 'nope', events: [pageview()] }, { Origin: undefined as unknown as string });
+    const wrongOrigin = await post({ siteId: 'demo', events: [pageview()] }, { Origin: 'https://evil.example' });
+
+    for (const result of [unknownSite, unknownSiteWithoutOrigin, wrongOrigin]) {
+      expect(result.statusCode).toBe(403);
+      expect(result.body).toBe(wrongOrigin.body);
+    }
+    expect(unknownSite.headers?.['Access-Control-Allow-Origin']).toBeUndefined();
+    expect(wrongOrigin.headers?.['Access-Control-Allow-Origin']).toBeUndefined();
+    expect(errorOf(wrongOrigin)).toEqual({ code: 'Forbidden', message: 'Events for this site are not accepted from this origin' });
   });
 
-  it('answers 403 for an origin the site does not allow, without CORS headers', async () => {
-    const result = await post({ siteId: 'demo', events: [pageview()] }, { Origin: 'https://evil.example' });
-    expect(result.statusCode).toBe(403);
-    expect(errorOf(result).code).toBe('OriginNotAllowed');
-    expect(result.headers?.['Access-Control-Allow-Origin']).toBeUndefined();
+  it('does not name the site\'s allowed origins when a page URL is on another host', async () => {
+    const result = await post({ siteId: 'demo', events: [pageview({ url: 'https://other.example/pricing' })] });
+    expect(result.statusCode).toBe(400);
+    expect(result.body).not.toContain('example.com');
+    expect(result.body).not.toContain('localhost');
   });
 
   it('allows a port wildcard origin and answers with CORS for it', async () => {
