@@ -8,6 +8,7 @@
  * | daily salt  | SALT#{yyyy-mm-dd}          | SALT                    |                     |                     |
  * | API key     | APIKEY#{sha256(key)}       | APIKEY                  | APIKEYS             | {createdAt}#{keyId} |
  * | audit       | SITE#{site}#AUDIT          | {at}#{uuid}             |                     |                     |
+ * | cursor key  | KEY#cursor#{yyyy-mm}       | KEY                     |                     |                     |
  */
 export const TTL_ATTRIBUTE = 'expiresAt';
 
@@ -77,6 +78,8 @@ export const keys = {
   salt: (day: string) => ({ pk: `SALT#${day}`, sk: 'SALT' }),
   apiKey: (keyHash: string) => ({ pk: `APIKEY#${keyHash}`, sk: 'APIKEY' }),
   auditPartition: (siteId: string) => `SITE#${siteId}#AUDIT`,
+  /** A month's key for signing page cursors, encrypted under the project key. */
+  cursorKey: (month: string) => ({ pk: `KEY#cursor#${month}`, sk: 'KEY' }),
 } as const;
 
 export const toEpochSeconds = (date: Date): number => Math.floor(date.getTime() / 1000);

@@ -11,6 +11,7 @@ import { buildOpenApiDocument } from '../contracts/openapi';
 import { findRoute, type OperationOf, pathParametersOf, type Route } from '../contracts/routes';
 import { AuditLog } from '../adapters/dynamodb/audit-log';
 import { InvalidCursorError } from '../adapters/dynamodb/cursor';
+import { CursorKeyStore } from '../adapters/dynamodb/cursor-key-store';
 import { DailySaltStore } from '../adapters/dynamodb/daily-salt-store';
 import { LeadStore } from '../adapters/dynamodb/lead-store';
 import type { Infrastructure } from '../adapters/infrastructure';
@@ -19,6 +20,7 @@ import { badRequest, header, HttpError, httpErrorBoundary, json, noContent, notF
 import { createLogger, type Logger } from '../platform/logger';
 import { DataSubjectRequests } from './data-subject-requests';
 import { grantOf, requireScope } from './grants';
+import { cursorBinding, PageCursors } from './page-cursors';
 
 // Where leads are read and erased, and data-subject requests answered, behind the API-key authoriser.
 // Every read, export and erasure is written to the audit trail before it is answered.
@@ -26,6 +28,7 @@ import { grantOf, requireScope } from './grants';
 export interface LeadsApiDependencies {
   readonly leads: LeadStore;
   readonly audit: AuditLog;
+  readonly cursors: PageCursors;
   readonly dataSubjects: DataSubjectRequests;
   readonly logger: Logger;
 }
@@ -33,10 +36,12 @@ export interface LeadsApiDependencies {
 export function leadsApiDependencies(environment: FunctionEnvironment<'leadsApi'>, infrastructure: Infrastructure): LeadsApiDependencies {
   const { documentClient: doc } = infrastructure;
   const { TABLE_NAME: tableName, RETENTION: retention } = environment;
-  const salts = new DailySaltStore(doc, tableName, infrastructure.keyService(environment.KEY_ID), retention.saltHours);
+  const keyService = infrastructure.keyService(environment.KEY_ID);
+  const salts = new DailySaltStore(doc, tableName, keyService, retention.saltHours);
   return {
     leads: new LeadStore(doc, tableName, retention),
     audit: new AuditLog(doc, tableName, retention.auditDays),
+    cursors: new PageCursors(new CursorKeyStore(doc, tableName, keyService)),
     dataSubjects: new DataSubjectRequests(doc, tableName, salts, retention),
     logger: createLogger(FUNCTIONS.leadsApi.serviceName),
   };
@@ -70,7 +75,7 @@ function jsonBody(event: APIGatewayProxyEvent): unknown {
   }
 }
 
-export function createHandler({ leads, audit, dataSubjects, logger }: LeadsApiDependencies) {
+export function createHandler({ leads, audit, cursors, dataSubjects, logger }: LeadsApiDependencies) {
   const openApiDocument = JSON.stringify(buildOpenApiDocument());
 
   const publicOperations: Record<PublicOperationId, (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>> = {
@@ -84,10 +89,12 @@ export function createHandler({ leads, audit, dataSubjects, logger }: LeadsApiDe
   // Each route's scope on the path's site is checked before its operation runs (dispatch, below).
   const keyedOperations: Record<KeyedOperationId, (request: KeyedRequest) => Promise<APIGatewayProxyResult>> = {
     listLeads: async ({ event, siteId, grant }) => {
-      const query = parseWith(ListLeadsQuerySchema, event.queryStringParameters ?? {});
-      const page = await leads.listLeads(siteId, query);
+      const { cursor, ...query } = parseWith(ListLeadsQuerySchema, event.queryStringParameters ?? {});
+      const binding = cursorBinding('listLeads', siteId, { since: query.since, until: query.until, country: query.country });
+      const startKey = cursor === undefined ? undefined : await cursors.open(cursor, binding);
+      const page = await leads.listLeads(siteId, { ...query, startKey });
       await audit.record({ keyId: grant.keyId, action: 'leads.list', siteId });
-      return json(200, page);
+      return json(200, { items: page.items, nextCursor: page.lastKey ? await cursors.seal(page.lastKey, binding) : null });
     },
 
     getLead: async ({ siteId, leadId, grant }) => {
@@ -123,9 +130,11 @@ export function createHandler({ leads, audit, dataSubjects, logger }: LeadsApiDe
 
     listAuditRecords: async ({ event, siteId, grant }) => {
       const query = parseWith(AuditQuerySchema, event.queryStringParameters ?? {});
-      const page = await audit.list(siteId, query.limit, query.cursor);
+      const binding = cursorBinding('listAuditRecords', siteId);
+      const startKey = query.cursor === undefined ? undefined : await cursors.open(query.cursor, binding);
+      const page = await audit.list(siteId, query.limit, startKey);
       await audit.record({ keyId: grant.keyId, action: 'audit.read', siteId });
-      return json(200, page);
+      return json(200, { items: page.items, nextCursor: page.lastKey ? await cursors.seal(page.lastKey, binding) : null });
     },
   };
 

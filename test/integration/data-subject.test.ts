@@ -136,7 +136,7 @@ describe('data-subject requests against DynamoDB Local', () => {
   it('can no longer link a visit to its address once that day’s salt has expired', async () => {
     const threeDaysAgo = hoursAgo(72);
     const day = utcDay(threeDaysAgo);
-    const { plaintext, ciphertext } = await keyService.generateDataKey();
+    const { plaintext, ciphertext } = await keyService.generateDataKey('eirlead-daily-salt');
     // The salt of that day, as the ingest function stored it; its 48 hours are over.
     await resources.doc.send(
       new PutCommand({ TableName: resources.tableName, Item: { ...keys.salt(day), encryptedSalt: ciphertext, expiresAt: toEpochSeconds(hoursAgo(1)) } }),

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import { decodeCursor, encodeCursor } from './cursor';
+import { checkStartKey } from './cursor';
+import { queryPage } from './query';
 import type { AuditAction, AuditRecord } from '../../contracts/api/privacy';
 import { keys, toEpochSeconds } from '../../contracts/table';
 
@@ -13,7 +14,7 @@ export interface AuditEntry {
   target?: string;
 }
 
-const AuditCursorSchema = z.strictObject({ pk: z.string(), sk: z.string() });
+const AuditStartKeySchema = z.strictObject({ pk: z.string(), sk: z.string() });
 
 /**
  * Accountability (GDPR Art. 5(2)): who read, exported or erased what, when. Records expire like everything
@@ -43,37 +44,24 @@ export class AuditLog {
     );
   }
 
-  /** Newest first. */
-  async list(siteId: string, limit: number, cursor?: string): Promise<{ items: AuditRecord[]; nextCursor: string | null }> {
+  /** Newest first; `startKey` is where the previous page ended (`lastKey`), checked to lie in this site's trail. */
+  async list(siteId: string, limit: number, startKey?: unknown): Promise<{ items: AuditRecord[]; lastKey?: Record<string, unknown> }> {
     const partition = keys.auditPartition(siteId);
-    let startKey: Record<string, unknown> | undefined = cursor
-      ? decodeCursor(cursor, AuditCursorSchema, (key) => key.pk === partition)
-      : undefined;
-    const items: Record<string, unknown>[] = [];
-    let exhausted = false;
-    while (items.length < limit) {
-      const page = await this.doc.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk',
-          FilterExpression: 'expiresAt > :now',
-          ExpressionAttributeValues: { ':pk': partition, ':now': toEpochSeconds(this.clock()) },
-          ScanIndexForward: false,
-          Limit: limit - items.length + 1,
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      items.push(...(page.Items ?? []));
-      startKey = page.LastEvaluatedKey;
-      if (!startKey) {
-        exhausted = true;
-        break;
-      }
-    }
-    const pageItems = items.slice(0, limit);
-    const last = pageItems[pageItems.length - 1];
+    const page = await queryPage(
+      this.doc,
+      {
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk',
+        FilterExpression: 'expiresAt > :now',
+        ExpressionAttributeValues: { ':pk': partition, ':now': toEpochSeconds(this.clock()) },
+        ScanIndexForward: false,
+      },
+      limit,
+      ['pk', 'sk'],
+      startKey === undefined ? undefined : checkStartKey(startKey, AuditStartKeySchema, (key) => key.pk === partition),
+    );
     return {
-      items: pageItems.map((item) => ({
+      items: page.items.map((item) => ({
         at: String(item.at),
         keyId: String(item.keyId),
         action: item.action as AuditAction,
@@ -81,7 +69,7 @@ export class AuditLog {
         ...(typeof item.target === 'string' ? { target: item.target } : {}),
         expiresAt: new Date(Number(item.expiresAt) * 1000).toISOString(),
       })),
-      nextCursor: (items.length > limit || !exhausted) && last ? encodeCursor({ pk: last.pk, sk: last.sk }) : null,
+      ...(page.lastKey ? { lastKey: page.lastKey } : {}),
     };
   }
 }

@@ -1,68 +1,39 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { KeyService } from '../kms/key-service';
 import { keys, toEpochSeconds } from '../../contracts/table';
 import { utcDay } from '../../domain/privacy/pseudonym';
-
+import { EncryptedSecrets } from './encrypted-secrets';
 
 /**
  * One random salt per UTC day, stored only encrypted under the project key and expiring `saltHours` after the
- * day began. Concurrent cold starts race on a conditional put; the loser adopts the winner's salt.
+ * day began.
  */
 export class DailySaltStore {
   private cached: { day: string; salt: Uint8Array } | undefined;
+  private readonly secrets: EncryptedSecrets;
 
   constructor(
-    private readonly doc: DynamoDBDocumentClient,
-    private readonly tableName: string,
-    private readonly keyService: KeyService,
+    doc: DynamoDBDocumentClient,
+    tableName: string,
+    keyService: KeyService,
     private readonly saltHours: number,
-  ) {}
+  ) {
+    this.secrets = new EncryptedSecrets(doc, tableName, keyService, 'eirlead-daily-salt', keys.salt, 'encryptedSalt');
+  }
 
   async saltFor(now: Date): Promise<Uint8Array> {
     const day = utcDay(now);
     if (this.cached?.day === day) return this.cached.salt;
-    const salt = (await this.read(day)) ?? (await this.create(day));
+    const dayStart = new Date(`${day}T00:00:00Z`);
+    const salt = await this.secrets.getOrCreate(day, new Date(dayStart.getTime() + this.saltHours * 3_600_000));
     this.cached = { day, salt };
     return salt;
   }
 
   /** The salt of a past day while it still exists; undefined once destroyed (or expired and awaiting TTL). */
   async existing(day: string, now = new Date()): Promise<Uint8Array | undefined> {
-    return this.read(day, now);
-  }
-
-  private async read(day: string, now = new Date()): Promise<Uint8Array | undefined> {
-    const { Item } = await this.doc.send(
-      new GetCommand({ TableName: this.tableName, Key: keys.salt(day), ConsistentRead: true }),
-    );
-    if (!Item || (typeof Item.expiresAt === 'number' && Item.expiresAt <= toEpochSeconds(now))) return undefined;
-    return this.keyService.decrypt(Item.encryptedSalt as Uint8Array);
-  }
-
-  private async create(day: string): Promise<Uint8Array> {
-    const { plaintext, ciphertext } = await this.keyService.generateDataKey();
-    const dayStart = new Date(`${day}T00:00:00Z`);
-    try {
-      await this.doc.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: {
-            ...keys.salt(day),
-            encryptedSalt: ciphertext,
-            createdAt: new Date().toISOString(),
-            expiresAt: toEpochSeconds(dayStart) + this.saltHours * 3600,
-          },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
-      return plaintext;
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      const winner = await this.read(day);
-      if (!winner) throw new Error(`Salt for ${day} vanished after a concurrent create`, { cause: error });
-      return winner;
-    }
+    return this.secrets.existing(day, now);
   }
 }
 

@@ -5,7 +5,6 @@ import {
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
-  QueryCommand,
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
@@ -13,8 +12,8 @@ import { z } from 'zod';
 import type { Lead, LeadWithVisits, ListLeadsQuery } from '../../contracts/api/leads';
 import type { QueuedEvent } from '../../contracts/queue-message';
 import type { Retention } from '../../contracts/deployment-config';
-import { decodeCursor, encodeCursor } from './cursor';
-import { type Item, queryAll } from './query';
+import { checkStartKey } from './cursor';
+import { type Item, queryAll, queryPage } from './query';
 import { keys, LEADS_BY_LAST_SEEN_INDEX, toEpochSeconds } from '../../contracts/table';
 import { applyRequests, type LeadRequest } from '../../domain/leads/apply-requests';
 import type { Identified, StoredLead, StoredVisit, VisitPart } from '../../domain/leads/model';
@@ -118,8 +117,11 @@ export class LeadStore {
     return typeof item.expiresAt === 'number' && item.expiresAt > toEpochSeconds(this.clock());
   }
 
-  /** Newest `lastSeenAt` first, from the site's index partition; never a Scan. */
-  async listLeads(siteId: string, query: ListLeadsQuery): Promise<{ items: Lead[]; nextCursor: string | null }> {
+  /**
+   * Newest `lastSeenAt` first, from the site's index partition; never a Scan. `startKey` is where the previous page
+   * ended (`lastKey`), checked to lie in this site's partition.
+   */
+  async listLeads(siteId: string, query: LeadListQuery): Promise<{ items: Lead[]; lastKey?: Item }> {
     const names: Record<string, string> = { '#expiresAt': 'expiresAt' };
     const values: Record<string, unknown> = { ':site': keys.siteLeads(siteId), ':now': toEpochSeconds(this.clock()) };
     let keyCondition = 'gsi1pk = :site';
@@ -150,31 +152,12 @@ export class LeadStore {
       ExpressionAttributeValues: values,
       ScanIndexForward: false,
     };
-
-    const items: Item[] = [];
-    let startKey: Item | undefined = query.cursor
-      ? decodeCursor(query.cursor, LeadCursorSchema, (key) => key.gsi1pk === keys.siteLeads(siteId) && key.pk.startsWith(`SITE#${siteId}#LEAD#`))
-      : undefined;
-    let exhausted = false;
-    // Filters apply after DynamoDB's Limit, so keep reading until the page is full or the partition ends.
-    while (items.length < query.limit) {
-      const page = await this.doc.send(
-        new QueryCommand({ ...input, Limit: query.limit - items.length + 1, ExclusiveStartKey: startKey }),
-      );
-      items.push(...(page.Items ?? []));
-      startKey = page.LastEvaluatedKey;
-      if (!startKey) {
-        exhausted = true;
-        break;
-      }
-    }
-    const pageItems = items.slice(0, query.limit);
-    const last = pageItems[pageItems.length - 1];
-    const more = items.length > query.limit || !exhausted;
-    return {
-      items: pageItems.map((item) => toLead(item as unknown as StoredLead)),
-      nextCursor: more && last ? encodeCursor({ pk: last.pk, sk: last.sk, gsi1pk: last.gsi1pk, gsi1sk: last.gsi1sk }) : null,
-    };
+    const startKey =
+      query.startKey === undefined
+        ? undefined
+        : checkStartKey(query.startKey, LeadStartKeySchema, (key) => key.gsi1pk === keys.siteLeads(siteId) && key.pk.startsWith(`SITE#${siteId}#LEAD#`));
+    const page = await queryPage(this.doc, input, query.limit, LEAD_START_KEY, startKey);
+    return { items: page.items.map((item) => toLead(item as unknown as StoredLead)), ...(page.lastKey ? { lastKey: page.lastKey } : {}) };
   }
 
   async getLead(siteId: string, leadId: string): Promise<LeadWithVisits | undefined> {
@@ -252,4 +235,8 @@ export class LeadStore {
 
 }
 
-const LeadCursorSchema = z.strictObject({ pk: z.string(), sk: z.string(), gsi1pk: z.string(), gsi1sk: z.string() });
+const LEAD_START_KEY = ['pk', 'sk', 'gsi1pk', 'gsi1sk'] as const;
+const LeadStartKeySchema = z.strictObject({ pk: z.string(), sk: z.string(), gsi1pk: z.string(), gsi1sk: z.string() });
+
+/** The list's filters and page size, and where the previous page ended. */
+export type LeadListQuery = Omit<ListLeadsQuery, 'cursor'> & { readonly startKey?: unknown };

@@ -17,3 +17,38 @@ export async function queryAll(doc: DynamoDBDocumentClient, input: QueryCommandI
   for await (const page of queryPages(doc, input)) items.push(...page);
   return items;
 }
+
+/** One page of at most `limit` items, and the key to continue after its last item when there may be more. */
+export interface Page {
+  readonly items: Item[];
+  readonly lastKey?: Item;
+}
+
+/**
+ * A page of a filtered Query. DynamoDB applies filters after its `Limit`, so this keeps reading until the page is
+ * full or the partition ends; the key to continue is the last returned item's key (`keyNames`), not DynamoDB's.
+ */
+export async function queryPage(
+  doc: DynamoDBDocumentClient,
+  input: QueryCommandInput,
+  limit: number,
+  keyNames: readonly string[],
+  startKey?: Item,
+): Promise<Page> {
+  const items: Item[] = [];
+  let next = startKey;
+  let exhausted = false;
+  while (items.length < limit) {
+    const page = await doc.send(new QueryCommand({ ...input, Limit: limit - items.length + 1, ExclusiveStartKey: next }));
+    items.push(...(page.Items ?? []));
+    next = page.LastEvaluatedKey;
+    if (!next) {
+      exhausted = true;
+      break;
+    }
+  }
+  const pageItems = items.slice(0, limit);
+  const last = pageItems[pageItems.length - 1];
+  const more = items.length > limit || !exhausted;
+  return { items: pageItems, ...(more && last ? { lastKey: Object.fromEntries(keyNames.map((name) => [name, last[name]])) } : {}) };
+}

@@ -11,14 +11,18 @@ export interface DataKey {
   readonly ciphertext: Uint8Array;
 }
 
+/**
+ * What a data key is for. It is the encryption context of every KMS call (and the additional authenticated data
+ * locally): a ciphertext decrypts only under its own purpose, and IAM grants each function only the purposes it
+ * needs (`kms:EncryptionContext:purpose`).
+ */
+export type KeyPurpose = 'eirlead-daily-salt' | 'eirlead-cursor-key';
+
 export interface KeyService {
   /** A fresh random 256-bit key, returned in plaintext and encrypted under the project key. */
-  generateDataKey(): Promise<DataKey>;
-  decrypt(ciphertext: Uint8Array): Promise<Uint8Array>;
+  generateDataKey(purpose: KeyPurpose): Promise<DataKey>;
+  decrypt(ciphertext: Uint8Array, purpose: KeyPurpose): Promise<Uint8Array>;
 }
-
-/** Binds every ciphertext to its purpose, so a salt ciphertext cannot be decrypted as anything else. */
-const ENCRYPTION_CONTEXT = { purpose: 'eirlead-daily-salt' } as const;
 
 export class KmsKeyService implements KeyService {
   constructor(
@@ -26,17 +30,17 @@ export class KmsKeyService implements KeyService {
     private readonly keyId: string,
   ) {}
 
-  async generateDataKey(): Promise<DataKey> {
+  async generateDataKey(purpose: KeyPurpose): Promise<DataKey> {
     const result = await this.client.send(
-      new GenerateDataKeyCommand({ KeyId: this.keyId, KeySpec: 'AES_256', EncryptionContext: ENCRYPTION_CONTEXT }),
+      new GenerateDataKeyCommand({ KeyId: this.keyId, KeySpec: 'AES_256', EncryptionContext: { purpose } }),
     );
     if (!result.Plaintext || !result.CiphertextBlob) throw new Error('KMS GenerateDataKey returned no key');
     return { plaintext: result.Plaintext, ciphertext: result.CiphertextBlob };
   }
 
-  async decrypt(ciphertext: Uint8Array): Promise<Uint8Array> {
+  async decrypt(ciphertext: Uint8Array, purpose: KeyPurpose): Promise<Uint8Array> {
     const result = await this.client.send(
-      new DecryptCommand({ KeyId: this.keyId, CiphertextBlob: ciphertext, EncryptionContext: ENCRYPTION_CONTEXT }),
+      new DecryptCommand({ KeyId: this.keyId, CiphertextBlob: ciphertext, EncryptionContext: { purpose } }),
     );
     if (!result.Plaintext) throw new Error('KMS Decrypt returned no plaintext');
     return result.Plaintext;
@@ -46,25 +50,26 @@ export class KmsKeyService implements KeyService {
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 
+/** The encryption context as additional authenticated data, as KMS binds it. */
+const aadOf = (purpose: KeyPurpose) => Buffer.from(JSON.stringify({ purpose }));
+
 /** AES-256-GCM envelope encryption under a local master key: iv | tag | ciphertext. */
 export class LocalKeyService implements KeyService {
-  private readonly aad = Buffer.from(JSON.stringify(ENCRYPTION_CONTEXT));
-
   constructor(private readonly masterKey: Buffer) {
     if (masterKey.length !== 32) throw new Error('The local master key must be 32 bytes');
   }
 
-  async generateDataKey(): Promise<DataKey> {
+  async generateDataKey(purpose: KeyPurpose): Promise<DataKey> {
     const plaintext = randomBytes(32);
     const iv = randomBytes(IV_BYTES);
-    const cipher = createCipheriv('aes-256-gcm', this.masterKey, iv).setAAD(this.aad);
+    const cipher = createCipheriv('aes-256-gcm', this.masterKey, iv).setAAD(aadOf(purpose));
     const encrypted = Buffer.concat([cipher.update(plaintext), cipher.final()]);
     return { plaintext, ciphertext: Buffer.concat([iv, cipher.getAuthTag(), encrypted]) };
   }
 
-  async decrypt(ciphertext: Uint8Array): Promise<Uint8Array> {
+  async decrypt(ciphertext: Uint8Array, purpose: KeyPurpose): Promise<Uint8Array> {
     const blob = Buffer.from(ciphertext);
-    const decipher = createDecipheriv('aes-256-gcm', this.masterKey, blob.subarray(0, IV_BYTES)).setAAD(this.aad);
+    const decipher = createDecipheriv('aes-256-gcm', this.masterKey, blob.subarray(0, IV_BYTES)).setAAD(aadOf(purpose));
     decipher.setAuthTag(blob.subarray(IV_BYTES, IV_BYTES + TAG_BYTES));
     return Buffer.concat([decipher.update(blob.subarray(IV_BYTES + TAG_BYTES)), decipher.final()]);
   }

@@ -24,11 +24,11 @@ describe('DailySaltStore', () => {
     const item = dynamodb.commandCalls(PutCommand)[0]?.args[0].input.Item ?? {};
     expect(item).toMatchObject({ pk: 'SALT#2026-11-25', expiresAt: Date.parse('2026-11-27T00:00:00Z') / 1000 });
     expect(Buffer.from(item.encryptedSalt as Uint8Array).equals(Buffer.from(salt))).toBe(false);
-    expect(Buffer.from(await keyService.decrypt(item.encryptedSalt as Uint8Array))).toEqual(Buffer.from(salt));
+    expect(Buffer.from(await keyService.decrypt(item.encryptedSalt as Uint8Array, 'eirlead-daily-salt'))).toEqual(Buffer.from(salt));
   });
 
   it('adopts the salt of a concurrent winner', async () => {
-    const winner = await keyService.generateDataKey();
+    const winner = await keyService.generateDataKey('eirlead-daily-salt');
     dynamodb.on(GetCommand).resolvesOnce({}).resolves({ Item: { encryptedSalt: winner.ciphertext } });
     dynamodb.on(PutCommand).rejects(new ConditionalCheckFailedException({ message: 'exists', $metadata: {} }));
     const store = new DailySaltStore(doc, 'table', keyService, 48);
@@ -37,7 +37,7 @@ describe('DailySaltStore', () => {
   });
 
   it('reads the table once per day, and again on the next day', async () => {
-    const stored = await keyService.generateDataKey();
+    const stored = await keyService.generateDataKey('eirlead-daily-salt');
     dynamodb.on(GetCommand).resolves({ Item: { encryptedSalt: stored.ciphertext } });
     const store = new DailySaltStore(doc, 'table', keyService, 48);
 

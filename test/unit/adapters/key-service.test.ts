@@ -7,21 +7,21 @@ describe('LocalKeyService', () => {
   const service = new LocalKeyService(randomBytes(32));
 
   it('decrypts what it generated', async () => {
-    const { plaintext, ciphertext } = await service.generateDataKey();
+    const { plaintext, ciphertext } = await service.generateDataKey('eirlead-daily-salt');
     expect(plaintext).toHaveLength(32);
-    expect(Buffer.from(await service.decrypt(ciphertext))).toEqual(Buffer.from(plaintext));
+    expect(Buffer.from(await service.decrypt(ciphertext, 'eirlead-daily-salt'))).toEqual(Buffer.from(plaintext));
   });
 
   it('refuses a tampered ciphertext', async () => {
-    const { ciphertext } = await service.generateDataKey();
+    const { ciphertext } = await service.generateDataKey('eirlead-daily-salt');
     const tampered = Buffer.from(ciphertext);
     tampered[tampered.length - 1] = (tampered[tampered.length - 1] ?? 0) ^ 1;
-    await expect(service.decrypt(tampered)).rejects.toThrow();
+    await expect(service.decrypt(tampered, 'eirlead-daily-salt')).rejects.toThrow();
   });
 
   it('refuses a ciphertext made under another master key', async () => {
-    const { ciphertext } = await new LocalKeyService(randomBytes(32)).generateDataKey();
-    await expect(service.decrypt(ciphertext)).rejects.toThrow();
+    const { ciphertext } = await new LocalKeyService(randomBytes(32)).generateDataKey('eirlead-daily-salt');
+    await expect(service.decrypt(ciphertext, 'eirlead-daily-salt')).rejects.toThrow();
   });
 });
 
@@ -33,7 +33,7 @@ describe('KmsKeyService', () => {
     kms.on(GenerateDataKeyCommand).resolves({ Plaintext: new Uint8Array(32), CiphertextBlob: new Uint8Array([1, 2]) });
     const service = new KmsKeyService(new KMSClient({ region: 'eu-west-1' }), 'key-1');
 
-    const key = await service.generateDataKey();
+    const key = await service.generateDataKey('eirlead-daily-salt');
 
     expect(key.ciphertext).toEqual(new Uint8Array([1, 2]));
     expect(kms.commandCalls(GenerateDataKeyCommand)[0]?.args[0].input).toEqual({
@@ -47,13 +47,13 @@ describe('KmsKeyService', () => {
     kms.on(DecryptCommand).resolves({ Plaintext: new Uint8Array([9]) });
     const service = new KmsKeyService(new KMSClient({ region: 'eu-west-1' }), 'key-1');
 
-    expect(await service.decrypt(new Uint8Array([1]))).toEqual(new Uint8Array([9]));
+    expect(await service.decrypt(new Uint8Array([1]), 'eirlead-daily-salt')).toEqual(new Uint8Array([9]));
     expect(kms.commandCalls(DecryptCommand)[0]?.args[0].input.EncryptionContext).toEqual({ purpose: 'eirlead-daily-salt' });
   });
 
   it('fails loudly when KMS returns no key', async () => {
     kms.on(GenerateDataKeyCommand).resolves({});
     const service = new KmsKeyService(new KMSClient({ region: 'eu-west-1' }), 'key-1');
-    await expect(service.generateDataKey()).rejects.toThrow('returned no key');
+    await expect(service.generateDataKey('eirlead-daily-salt')).rejects.toThrow('returned no key');
   });
 });

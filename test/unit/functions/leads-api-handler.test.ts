@@ -1,4 +1,4 @@
-import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { LEADS_BY_LAST_SEEN_INDEX } from '../../../functions/contracts/table';
@@ -18,6 +18,8 @@ beforeAll(() => {
 beforeEach(() => {
   dynamodb.on(QueryCommand).resolves({ Items: [] });
   dynamodb.on(PutCommand).resolves({});
+  // No cursor-signing key stored yet: the first page that needs a cursor makes one.
+  dynamodb.on(GetCommand).resolves({});
 });
 afterEach(() => dynamodb.reset());
 
@@ -155,7 +157,7 @@ describe('leads API', () => {
     expect(paths).toContain(field);
   });
 
-  it('refuses a cursor made for another site', async () => {
+  it('refuses a cursor it did not sign, such as one made up for another site', async () => {
     const cursor = Buffer.from(JSON.stringify({ pk: 'SITE#other#LEAD#x', sk: 'LEAD', gsi1pk: 'SITE#other', gsi1sk: 'x' })).toString('base64url');
     const result = await list('demo', { query: { cursor } });
     expect(result.statusCode).toBe(400);
