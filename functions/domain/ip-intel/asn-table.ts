@@ -1,4 +1,6 @@
 import { ASN_FILE, FORMAT_VERSION, HEADER_BYTES, MAGIC, sectionOffsets } from './format';
+import { highWords, rangeSize, upperBound } from './range-search';
+import { NETWORK_CLASSES, type NetworkClass } from './types';
 import { NO_RANGE, SPLIT, V4Spans, offsetsByTop16 } from './v4-spans';
 
 /** What the range table knows about a queried network, before classification. */
@@ -48,6 +50,10 @@ export class AsnTable {
   private readonly orgAsn: Uint32Array;
   private readonly orgName: Uint32Array;
   private readonly names: Buffer;
+  private readonly orgClass: Uint8Array;
+  private readonly orgReason: Uint32Array;
+  private readonly reasonText: Uint32Array;
+  private readonly reasons: Buffer;
   /** IPv6 bounds as little-endian u32 pairs (element 2i is the low word of range i, 2i+1 the high word). */
   private readonly v6StartWords: Uint32Array;
   private readonly v6EndWords: Uint32Array;
@@ -68,15 +74,16 @@ export class AsnTable {
     }
     // BigUint64Array views need 8-byte alignment; a Buffer from readFileSync of a large file normally starts at 0.
     const bytes = file.byteOffset % 8 === 0 ? file : Buffer.from(file);
-    const [version = 0, v4Count = 0, v6Count = 0, orgCount = 0, nameBytes = 0] = new Uint32Array(
-      bytes.buffer,
-      bytes.byteOffset + MAGIC.length,
-      5,
-    );
+    const version = new Uint32Array(bytes.buffer, bytes.byteOffset + MAGIC.length, 1)[0];
     if (version !== FORMAT_VERSION) {
       throw new ArtefactError(`${ASN_FILE} has format version ${version}, this code reads ${FORMAT_VERSION}`);
     }
-    const at = sectionOffsets({ v4Count, v6Count, orgCount, nameBytes });
+    const [, v4Count = 0, v6Count = 0, orgCount = 0, nameBytes = 0, reasonCount = 0, reasonBytes = 0] = new Uint32Array(
+      bytes.buffer,
+      bytes.byteOffset + MAGIC.length,
+      7,
+    );
+    const at = sectionOffsets({ v4Count, v6Count, orgCount, nameBytes, reasonCount, reasonBytes });
     if (at.total !== bytes.length) throw new ArtefactError(`${ASN_FILE} is truncated or corrupt`);
     const u32 = (offset: number, n: number): Uint32Array => new Uint32Array(bytes.buffer, bytes.byteOffset + offset, n);
     const u64 = (offset: number, n: number): BigUint64Array =>
@@ -90,6 +97,10 @@ export class AsnTable {
     this.orgAsn = u32(at.orgAsn, orgCount);
     this.orgName = u32(at.orgName, orgCount + 1);
     this.names = bytes.subarray(at.names, at.names + nameBytes);
+    this.orgClass = new Uint8Array(bytes.buffer, bytes.byteOffset + at.orgClass, orgCount);
+    this.orgReason = u32(at.orgReason, orgCount);
+    this.reasonText = u32(at.reasonText, reasonCount + 1);
+    this.reasons = bytes.subarray(at.reasons, at.reasons + reasonBytes);
     this.v6StartWords = u32(at.v6Start, v6Count * 2);
     this.v6EndWords = u32(at.v6End, v6Count * 2);
   }
@@ -105,6 +116,15 @@ export class AsnTable {
 
   organisation(org: number): { asn: number; name: string } {
     return { asn: this.orgAsn[org] ?? 0, name: this.names.toString('utf8', this.orgName[org] ?? 0, this.orgName[org + 1] ?? 0) };
+  }
+
+  /** The organisation's class and the source that decided it, both decided at build time. */
+  classOf(org: number): { networkClass: NetworkClass; reason: string } {
+    const reason = this.orgReason[org] ?? 0;
+    return {
+      networkClass: NETWORK_CLASSES[this.orgClass[org] ?? 0] ?? 'unknown',
+      reason: this.reasons.toString('utf8', this.reasonText[reason] ?? 0, this.reasonText[reason + 1] ?? 0),
+    };
   }
 
   /**
@@ -372,28 +392,4 @@ interface Overlap {
   /** Addresses (IPv4) or /64s (IPv6) shared with the query. */
   overlap: number;
   size: number;
-}
-
-function rangeSize(ends: Uint32Array, startHi: Uint32Array, starts: Uint32Array, i: number): number {
-  return (ends[2 * i + 1]! - startHi[i]!) * 4294967296 + (ends[2 * i]! - starts[2 * i]!);
-}
-
-/** The high words of little-endian u64 values, contiguous, so the IPv6 search reads 4 bytes per step, not 8. */
-function highWords(words: Uint32Array): Uint32Array {
-  const high = new Uint32Array(words.length / 2);
-  for (let i = 0; i < high.length; i++) high[i] = words[2 * i + 1]!;
-  return high;
-}
-
-/** Index of the first element greater than `value`. */
-function upperBound<T extends number | bigint>(sorted: ArrayLike<T>, value: T): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    const v = sorted[mid];
-    if (v !== undefined && v <= value) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }

@@ -38,7 +38,7 @@ describe('lookupOrganisation', () => {
     const match = intel.lookupOrganisation('2.160.4.0/24');
 
     expect(match).toEqual(expect.objectContaining({ asn: 3320, name: 'Deutsche Telekom AG', networkClass: 'isp' }));
-    expect(match?.reason).toMatch(/curated list/);
+    expect(match?.reason).toMatch(/^curated: carrier/);
     expect(isLeadClass(match?.networkClass ?? 'unknown')).toBe(false);
   });
 
