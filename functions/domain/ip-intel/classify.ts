@@ -14,9 +14,10 @@
  *   open list     an AS number an open hosting/VPN list names (X4B, brianhama)                -> hosting
  *   brand         a carrier or cloud brand that spans many AS numbers (a curated name pattern)
  *   organisation  another AS number of the same organisation had more trusted evidence (organisation.ts)
- *   structure     what the routing data says about the holder's address space (see structureRule)
  *   name rule     an internet registry's or a natural person's name (-> unknown), then the name patterns per
  *                 class, language and region
+ *   structure     what the routing data says about the holder's address space (see structureRule); weaker than
+ *                 a name, so it speaks only when no name rule did
  *   default       an organisation name no rule matched                                         -> business
  * The first source that has something to say decides; `reason` names it so a reviewer can check it.
  */
@@ -24,7 +25,7 @@ import { foldName, isPlaceholderName, isRegistryName, isReservedAsn } from './na
 import { isBarePersonalName, personRule } from './persons';
 import type { NetworkClass } from './types';
 
-export const TRUST = ['fact', 'range', 'curated', 'open list', 'brand', 'organisation', 'structure', 'name rule', 'default'] as const;
+export const TRUST = ['fact', 'range', 'curated', 'open list', 'brand', 'organisation', 'name rule', 'structure', 'default'] as const;
 export type Trust = (typeof TRUST)[number];
 
 export interface Evidence {
@@ -78,9 +79,6 @@ function classify(rules: ClassificationRules, asn: number, name: string, structu
   const brand = firstMatch(rules.brands, folded);
   if (brand) return { networkClass: brand.rule.networkClass, trust: 'brand', reason: `brand: ${brand.rule.id} /${brand.text}/` };
 
-  const structural = structure && structureRule(structure, folded);
-  if (structural) return structural;
-
   if (isRegistryName(folded)) {
     return { networkClass: 'unknown', trust: 'name rule', reason: 'name rule registry: an internet registry, not the user' };
   }
@@ -93,6 +91,8 @@ function classify(rules: ClassificationRules, asn: number, name: string, structu
   if (isBarePersonalName(folded, rules)) {
     return { networkClass: 'unknown', trust: 'name rule', reason: 'name rule person: a bare personal name' };
   }
+  const structural = structure && structureRule(structure, folded);
+  if (structural) return structural;
   return { networkClass: 'business', trust: 'default', reason: "no rule matched: the organisation's own network" };
 }
 
@@ -105,9 +105,25 @@ function firstMatch(rules: readonly PatternRule[], text: string): { rule: Patter
 }
 
 /**
- * Structural signals, measured on the development set before use (docs/classification.md, "Structural signals").
- * None is used yet: returns undefined.
+ * Legal forms of small firms in Latin America and Asia (Ltda, EIRELI, ME, EPP, S.A.C., E.I.R.L., S. de R.L.,
+ * de C.V., Pvt Ltd, Sdn Bhd, Co., Ltd, Company Limited, PT): regions where LACNIC and APNIC give a /32 of IPv6
+ * to ISPs (LIRs) and a /48 to an organisation's own network.
  */
-function structureRule(_structure: HolderStructure, _folded: string): Evidence | undefined {
-  return undefined;
+const LACNIC_APNIC_SMALL_FIRM =
+  /\b(ltda|eireli|me|epp|s\.? ?a\.? ?c|e\.? ?i\.? ?r\.? ?l|pvt\.? ?ltd|private limited|sdn\.? bhd|co\.?,? ?ltd|company limited|s\.? de r\.? ?l|de c\.? ?v)\b\.?\s*$|^p\.? ?t\.? /;
+
+/**
+ * Structural signals (docs/classification.md, "Structural signals", has the measurement on the development set).
+ * Only one separates carriers from companies well enough to use: an IPv6 allocation of /32 or more held by a
+ * small Latin-American or Asian firm. In the RIPE region many companies are LIRs with a /32 or /29 of their own,
+ * so the same allocation says little there and is not used.
+ */
+function structureRule(structure: HolderStructure, folded: string): Evidence | undefined {
+  if (structure.ipv6Prefix === undefined || structure.ipv6Prefix > 32) return undefined;
+  if (!LACNIC_APNIC_SMALL_FIRM.test(folded)) return undefined;
+  return {
+    networkClass: 'isp',
+    trust: 'structure',
+    reason: `structure: an ISP's IPv6 allocation (/${structure.ipv6Prefix}) held by a small Latin-American or Asian firm`,
+  };
 }

@@ -22,7 +22,7 @@ describe('classify: which source decides', () => {
     [3842, 'RamNode LLC', 'hosting', /^open list: X4B datacenter/],
     [999001, 'Vodafone Magyarorszag Zrt.', 'isp', /^brand: carrier brand \/vodafone\//],
     [999002, 'Rackspace.com Hong Kong Limited', 'hosting', /^brand: cloud\/CDN brand \/rackspace\//],
-    [999003, 'NetCom Telekommunikation GmbH', 'isp', /^name rule carrier word: \/telekom/],
+    [999003, 'NetCom Telekommunikation GmbH', 'isp', /^name rule carrier word: \/netcom\//],
     [999004, 'Example Hosting B.V.', 'hosting', /^name rule hosting word: \/hosting\//],
     [999005, 'Technische Universität München', 'education', /^name rule education: \/universit\//],
     [999006, 'Bundesministerium des Innern', 'government', /^name rule public body: \/bundesministerium\//],
