@@ -25,10 +25,7 @@ export function foldName(name: string): string {
     .trim();
 }
 
-/**
- * Legal forms and the words that only say "company", as whole tokens after punctuation became spaces. Dropped at
- * either end of a name (never in the middle: "Bank of America Corp" keeps "of America").
- */
+/** Legal forms and the words that only say "company", as whole tokens after punctuation became spaces. */
 const LEGAL_FORMS = new Set(
   (
     'ltd limited llc l l c inc incorporated corp corporation co company cia plc llp lp gmbh mbh ag kg kgaa ohg ug ev ' +
@@ -38,24 +35,33 @@ const LEGAL_FORMS = new Set(
     'cv sapi srl ltd kk k k gk yk tic ve san as the group holding holdings'
   ).split(' '),
 );
+/** Legal forms some registries put first ("PT Telkom", "OOO Example", "The Example Company"). */
+const LEADING_FORMS = new Set('pt ooo tov llc jsc ojsc pjsc cjsc zao oao ao pao pp chp the'.split(' '));
 
 /**
- * The organisation a name stands for: folded, "&" read as "and", punctuation and legal forms dropped, the rest glued
+ * The organisation a name stands for, so that its AS numbers can share one class. Folded, "&" read as "and",
+ * punctuation dropped, legal forms dropped at the end (and the few that registries put first), the rest glued
  * into one word so that spacing and hyphens do not split one organisation ("Deutsche Telekom AG",
- * "DEUTSCHE-TELEKOM", "Deutsche Telekom" share "deutschetelekom"). Empty when nothing but legal forms is left.
+ * "DEUTSCHE-TELEKOM" and "Deutsche Telekom" share "deutschetelekom").
+ *
+ * A short or one-word remainder ("Infinity", "Informatica", "S-NET") is too common to name one organisation
+ * across countries: such names share a key only when they are the same registered name ("=" + the folded name).
+ * Empty for names that are nothing but legal forms (never grouped).
  */
 export function organisationKey(name: string): string {
-  const tokens = foldName(name)
+  const all = foldName(name)
     .replace(/&/g, ' and ')
     .replace(/[^a-z0-9]+/g, ' ')
     .trim()
     .split(' ')
     .filter((t) => t !== '');
+  const tokens = [...all];
   // Two-word legal forms ("sp z o o", "co ltd", "pty ltd") are several tokens; strip token by token.
   while (tokens.length > 1 && LEGAL_FORMS.has(tokens[tokens.length - 1]!)) tokens.pop();
-  while (tokens.length > 1 && LEGAL_FORMS.has(tokens[0]!)) tokens.shift();
+  while (tokens.length > 1 && LEADING_FORMS.has(tokens[0]!)) tokens.shift();
   const key = tokens.join('');
-  return LEGAL_FORMS.has(key) ? '' : key;
+  if (key === '' || LEGAL_FORMS.has(key)) return '';
+  return tokens.length >= 2 && key.length >= 8 ? key : `=${all.join(' ')}`;
 }
 
 /** Reserved AS numbers: 0, AS_TRANS, documentation, private use (RFC 6996, RFC 5398, RFC 7300). */
