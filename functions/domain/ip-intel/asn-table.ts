@@ -1,30 +1,14 @@
 import { ASN_FILE, FORMAT_VERSION, HEADER_BYTES, MAGIC, sectionOffsets } from './format';
-import { highWords, rangeSize, upperBound } from './range-search';
+import { highWords, pickWinner, rangeSize, takeWinner, upperBound, type Overlap, type RangeHit } from './range-search';
 import { NETWORK_CLASSES, type NetworkClass } from './types';
 import { NO_RANGE, SPLIT, V4Spans, offsetsByTop16 } from './v4-spans';
-
-/** What the range table knows about a queried network, before classification. */
-export interface RangeHit {
-  readonly asn: number;
-  readonly name: string;
-  /** Index of the organisation, stable for the life of the table (used to cache classifications). */
-  readonly org: number;
-  /** The largest range of the winning organisation that overlaps the query, as stored (IPv6: upper 64 bits). */
-  readonly first: number | bigint;
-  readonly last: number | bigint;
-  /** The winning range contains the whole queried network. */
-  readonly coversAll: boolean;
-  /** Share of the queried network held by the winning organisation, 0..1. */
-  readonly share: number;
-  /** Distinct organisations holding parts of the queried network. */
-  readonly organisations: number;
-}
 
 /**
  * `coveringV4`/`coveringV6`/`spanV4` return an index, or NO_RANGE when no range overlaps the query, or SPLIT when
  * ranges overlap it but none holds all of it (then ask `lookupV4Split`/`lookupV6`).
  */
 export { NO_RANGE, SPLIT };
+export type { RangeHit };
 
 /** Ranges smaller than the query are rare (a /24 split into /25s); this bounds the work a huge query can cause. */
 const MAX_RANGES_PER_QUERY = 4096;
@@ -239,29 +223,9 @@ export class AsnTable {
     return this.pick(hits, Number(last - first + 1n), (h) => h.first <= first && h.last >= last);
   }
 
-  /**
-   * The organisation holding the largest share of a split query, and its largest range; resets the scratch
-   * arrays for the next query. Organisations are visited in order of first appearance,
-   * so `>=` gives a tie to the one seen last, as `pick` does.
-   */
+  /** The winner of a split query from the scratch arrays, which it resets for the next query (see takeWinner). */
   private winner(organisations: number): { org: number; held: number; i: number } {
-    const share = this.orgShare!;
-    const bestOf = this.orgBest!;
-    const touched = this.touched!;
-    let org = -1;
-    let held = -1;
-    let i = 0;
-    for (let k = 0; k < organisations; k++) {
-      const o = touched[k]!;
-      if (share[o]! >= held) {
-        org = o;
-        held = share[o]!;
-        i = bestOf[o]!;
-      }
-      share[o] = 0;
-      bestOf[o] = -1;
-    }
-    return { org, held, i };
+    return takeWinner(this.orgShare!, this.orgBest!, this.touched!, organisations);
   }
 
   /** As lookupV4, with the scratch arrays of lookupV6Word instead of an object per range and a Map. */
@@ -288,16 +252,8 @@ export class AsnTable {
     const { org, held, i } = this.winner(organisations);
     const start = starts[i]!;
     const end = ends[i]!;
-    return {
-      asn: this.orgAsn[org] ?? 0,
-      name: this.names.toString('utf8', this.orgName[org] ?? 0, this.orgName[org + 1] ?? 0),
-      org,
-      first: start,
-      last: end,
-      coversAll: start <= first && end >= last,
-      share: held / (last - first + 1),
-      organisations,
-    };
+    const coversAll = start <= first && end >= last;
+    return { ...this.organisation(org), org, first: start, last: end, coversAll, share: held / (last - first + 1), organisations };
   }
 
   /**
@@ -344,52 +300,15 @@ export class AsnTable {
     const last = this.v6End[i] ?? 0n;
     const q0 = (BigInt(hi) << 32n) | BigInt(firstLo);
     const q1 = (BigInt(hi) << 32n) | BigInt(lastLo);
-    return {
-      asn: this.orgAsn[org] ?? 0,
-      name: this.names.toString('utf8', this.orgName[org] ?? 0, this.orgName[org + 1] ?? 0),
-      org,
-      first,
-      last,
-      coversAll: first <= q0 && last >= q1,
-      share: held / (lastLo - firstLo + 1),
-      organisations,
-    };
+    const coversAll = first <= q0 && last >= q1;
+    return { ...this.organisation(org), org, first, last, coversAll, share: held / (lastLo - firstLo + 1), organisations };
   }
 
   private pick(hits: Overlap[], querySize: number, contains: (h: Overlap) => boolean): RangeHit | undefined {
-    if (hits.length === 0) return undefined;
-    const shareByOrg = new Map<number, number>();
-    for (const h of hits) shareByOrg.set(h.org, (shareByOrg.get(h.org) ?? 0) + h.overlap);
-    let org = -1;
-    let held = -1;
-    // Hits run from high to low addresses, so `>=` lets a tie go to the organisation holding the lower addresses.
-    for (const [o, s] of shareByOrg) {
-      if (s >= held) {
-        org = o;
-        held = s;
-      }
-    }
-    let best: Overlap | undefined;
-    for (const h of hits) if (h.org === org && (best === undefined || h.size > best.size)) best = h;
-    if (best === undefined) return undefined;
-    return {
-      asn: this.orgAsn[org] ?? 0,
-      name: this.names.toString('utf8', this.orgName[org] ?? 0, this.orgName[org + 1] ?? 0),
-      org,
-      first: best.first,
-      last: best.last,
-      coversAll: contains(best),
-      share: held / querySize,
-      organisations: shareByOrg.size,
-    };
+    const won = pickWinner(hits);
+    if (won === undefined) return undefined;
+    const { org, held, best, organisations } = won;
+    const { asn, name } = this.organisation(org);
+    return { asn, name, org, first: best.first, last: best.last, coversAll: contains(best), share: held / querySize, organisations };
   }
-}
-
-interface Overlap {
-  org: number;
-  first: number | bigint;
-  last: number | bigint;
-  /** Addresses (IPv4) or /64s (IPv6) shared with the query. */
-  overlap: number;
-  size: number;
 }
