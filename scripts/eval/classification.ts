@@ -11,13 +11,14 @@
  *
  *   npm run eval:classification                  figures
  *   npm run eval:classification -- --misses      also list the development holders decided wrongly
+ *   npm run eval:classification -- --structure   also measure structural signals on the development part
  * The classes are read from build/ipdata/asn.bin as the Lambda reads them (rebuilt first when stale).
  */
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { NETWORK_CLASSES } from '../../functions/domain/ip-intel/types';
 import { buildIpData } from '../build/ipdata';
-import { classMix, judge, loadArtefactClasses, scoreBy, sourceOf, type ArtefactClasses, type Judged } from './holders';
+import { classMix, judge, loadArtefactClasses, scoreBy, sourceOf, structureByAsn, type ArtefactClasses, type Judged, type Structure } from './holders';
 import { formatScore, readLabels, score } from './metrics';
 
 const ROOT = resolve(process.cwd());
@@ -48,6 +49,36 @@ function misses(judged: readonly Judged[]): void {
   }
 }
 
+/**
+ * Would a structural signal separate carriers and hosters from companies? Among the development holders that no
+ * curated row, open list, brand or organisation decided (the ones rules must judge), each candidate signal is
+ * counted against the labels: how many holders it would take away from `business` and how many of those are
+ * wanted companies. The build uses only the last one (docs/classification.md, "Structural signals").
+ */
+function structureReport(judged: readonly Judged[], classes: ArtefactClasses): void {
+  const structure = structureByAsn(classes);
+  const ruled = judged.filter((j) => !/^(curated|open list|brand|organisation)/.test(j.found?.reason ?? ''));
+  const candidates: ReadonlyArray<readonly [string, (s: Structure, j: Judged) => boolean]> = [
+    ['any IPv6', (s) => s.ipv6Prefix !== undefined],
+    ['IPv6 allocation /32 or larger (an LIR)', (s) => s.ipv6Prefix !== undefined && s.ipv6Prefix <= 32],
+    ['8 or more IPv4 ranges', (s) => s.ipv4Ranges >= 8],
+    ['16,384 or more IPv4 addresses', (s) => s.ipv4Addresses >= 16384],
+    ['3+ ranges of 512 addresses or less on average', (s) => s.ipv4Ranges >= 3 && s.ipv4Addresses / s.ipv4Ranges <= 512],
+    ['used: LIR-sized IPv6 and a small LACNIC/APNIC firm', (_s, j) => (j.found?.reason ?? '').startsWith('structure:')],
+  ];
+  const candidatesBase = ruled.filter((j) => j.found?.networkClass === 'business' || (j.found?.reason ?? '').startsWith('structure:'));
+  console.log(`\nStructural signals on ${candidatesBase.length} development holders that rules (not curation, lists or brands) class business or that the structural rule took:`);
+  console.log(`  ${'signal'.padEnd(52)}${'holders'.padStart(8)}${'companies'.padStart(11)}${'others'.padStart(8)}  share of companies`);
+  const all = candidatesBase.filter((j) => j.holder.label === 'company').length;
+  console.log(`  ${'(all of them)'.padEnd(52)}${String(candidatesBase.length).padStart(8)}${String(all).padStart(11)}${String(candidatesBase.length - all).padStart(8)}  ${((all / candidatesBase.length) * 100).toFixed(0)} %`);
+  for (const [label, test] of candidates) {
+    const hit = candidatesBase.filter((j) => test(structure.get(j.holder.asn)!, j));
+    const companies = hit.filter((j) => j.holder.label === 'company').length;
+    const share = hit.length === 0 ? 'n/a' : `${((companies / hit.length) * 100).toFixed(0)} %`;
+    console.log(`  ${label.padEnd(52)}${String(hit.length).padStart(8)}${String(companies).padStart(11)}${String(hit.length - companies).padStart(8)}  ${share}`);
+  }
+}
+
 function mix(classes: ArtefactClasses): void {
   const { holders, ipv4 } = classMix(classes);
   const totalHolders = Object.values(holders).reduce((a, b) => a + b, 0);
@@ -72,6 +103,7 @@ function main(): void {
     const judged = judge(readLabels(split.file), classes);
     report(split.name, judged, split.name === 'dev');
     if (split.name === 'dev' && process.argv.includes('--misses')) misses(judged);
+    if (split.name === 'dev' && process.argv.includes('--structure')) structureReport(judged, classes);
   }
   mix(classes);
 }

@@ -91,3 +91,40 @@ export function classMix({ table, byAsn }: ArtefactClasses): ClassMix {
   }
   return { holders, ipv4 };
 }
+
+export interface Structure {
+  readonly ipv4Addresses: number;
+  readonly ipv4Ranges: number;
+  /** Prefix length of the largest IPv6 range; undefined without IPv6. */
+  readonly ipv6Prefix: number | undefined;
+}
+
+/** What the routing data says about each AS number (all its ranges), as the build's structural rule sees it. */
+export function structureByAsn({ table, byAsn }: ArtefactClasses): Map<number, Structure> {
+  const orgToAsn = new Map<number, number>();
+  for (let org = 0; org < table.counts.organisations; org++) orgToAsn.set(org, table.organisation(org).asn);
+  const acc = new Map<number, { ipv4Addresses: number; ipv4Ranges: number; largestV6: bigint }>();
+  const entry = (asn: number) => {
+    let e = acc.get(asn);
+    if (e === undefined) acc.set(asn, (e = { ipv4Addresses: 0, ipv4Ranges: 0, largestV6: 0n }));
+    return e;
+  };
+  for (let i = 0; i < table.counts.v4; i++) {
+    const { org, first, last } = table.rangeV4(i);
+    const e = entry(orgToAsn.get(org)!);
+    e.ipv4Addresses += last - first + 1;
+    e.ipv4Ranges++;
+  }
+  for (let i = 0; i < table.counts.v6; i++) {
+    const { org, first, last } = table.rangeV6(i);
+    const e = entry(orgToAsn.get(org)!);
+    if (last - first + 1n > e.largestV6) e.largestV6 = last - first + 1n;
+  }
+  const result = new Map<number, Structure>();
+  for (const asn of byAsn.keys()) {
+    const e = acc.get(asn) ?? { ipv4Addresses: 0, ipv4Ranges: 0, largestV6: 0n };
+    const ipv6Prefix = e.largestV6 === 0n ? undefined : 64 - (e.largestV6.toString(2).length - 1);
+    result.set(asn, { ipv4Addresses: e.ipv4Addresses, ipv4Ranges: e.ipv4Ranges, ipv6Prefix });
+  }
+  return result;
+}
