@@ -19,7 +19,7 @@ describe('classify: which source decides', () => {
     [22616, 'ZSCALER, INC.', 'hosting', /^curated: cloud\/CDN\/hoster\/VPN\/security proxy \(Zscaler\)/],
     [680, 'Verein zur Foerderung eines Deutschen Forschungsnetzes e.V.', 'education', /^curated: research and education/],
     [7726, 'FedEx Internet Technologies Corporation', 'business', /^curated: company network despite its name/],
-    [3842, 'RamNode LLC', 'hosting', /^open list: X4B datacenter/],
+    [3842, 'InMotion Hosting, Inc.', 'hosting', /^open list: X4B datacenter/],
     [999001, 'Vodafone Magyarorszag Zrt.', 'isp', /^brand: carrier brand \/vodafone\//],
     [999002, 'Rackspace.com Hong Kong Limited', 'hosting', /^brand: cloud\/CDN brand \/rackspace\//],
     [999003, 'NetCom Telekommunikation GmbH', 'isp', /^name rule carrier word: \/netcom\//],
