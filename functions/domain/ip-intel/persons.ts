@@ -14,7 +14,7 @@ const INSTITUTION_WORD =
 /** "Jane Doe trading as Example Net" is how the RIPE database names a sole trader; a company keeps its legal form. */
 const TRADING_AS = /^(.*?)\btrading as\b/;
 const LEGAL_FORM =
-  /\b(ltd|limited|gmbh|ag|inc|llc|llp|plc|sa|s\.a|sas|sarl|srl|bv|b\.v|nv|ab|as|a\/s|oy|oyj|spa|s\.p\.a|kg|ohg|ug|corp|corporation|company|pty|e\.v|sp\. ?z ?o\.? ?o|s\.r\.o|d\.o\.o|kft|ltda|s\/a)\b/;
+  /\b(ltd|limited|gmbh|ag|se|inc|llc|llp|plc|sa|s\.a|sas|sarl|srl|bv|b\.v|nv|ab|as|a\/s|oy|oyj|aps|spa|s\.p\.a|kg|ohg|ug|corp|corporation|company|co|pty|e\.v|sp\. ?z ?o\.? ?o|s\.r\.o|d\.o\.o|kft|ltda|s\/a)\b/;
 /**
  * Brazilian micro-firms registered under the owner's name: initials and a surname ("F DOS S BEZERRA PONTES - ME",
  * "L. MARCON - ME"), or a full personal name ending in a one-person legal form ("FRANCISCO ... GONCALVES ME").
@@ -23,7 +23,7 @@ const INITIALS_AND_SURNAME = /^[a-z]\.? (([a-z]\.?|d[aoe]s?|e) ){0,5}[a-z]{3,}( 
 const ONE_PERSON_FORM = /(^| )(-? ?me|eireli( ?-? ?me)?|epp|mei)\.?$/;
 /** Words that make a name an organisation's, whatever given name it starts with. */
 const ORGANISATION_WORD =
-  /\b(tele\w*|net\w*|\w+net|com|comm\w*|internet|web|host\w*|data|digital|tech\w*|info\w*|system\w*|servic\w*|solution\w*|group|bank|insurance|university|college|school|hospital|church|foundation|city|county|state|town|club|hotel|media|radio|tv|cable|fib(ra|er|re)|link|wireless|wifi|online|provedor|provider|comercio|informatica|consult\w*|associat\w*|partners|brothers|sons|industr\w*|international|global|energy|power|electric|transport|logistic\w*|motors?|labs?|studio|design|security|capital|invest\w*|trust|fund|trading|store|shop|market|farm|health|medical|dental|clinic|law|legal|pharma\w*)\b/;
+  /\b(tele\w*|net\w*|\w+net|com|comm\w*|internet|web|host\w*|data|digital|tech\w*|info\w*|system\w*|servic\w*|solution\w*|group|bank|insurance|university|college|school|hospital|church|foundation|city|county|state|town|club|hotel|media|radio|tv|cable|fib(ra|er|re)|link|wireless|wifi|online|provedor|provider|comercio|informatica|consult\w*|associat\w*|partners|brothers|sons|industr\w*|electronic\w*|automobile\w*|motors?|enterprises?|agency|cent(er|re)|holdings?|international|global|energy|power|electric|transport|logistic\w*|motors?|labs?|studio|design|security|capital|invest\w*|trust|fund|trading|store|shop|market|farm|health|medical|dental|clinic|law|legal|pharma\w*|ziekenhuis|krankenhaus|fundac\w*|stiftung|emc|street|usa|america\w*|uk|europe\w*|asia|india|canada|australia|japan|china|brasil|brazil|mexico|deutschland|france|italia|espana)\b/;
 
 /** Parts of a Polish or Greek partnership name ("A. Nowak, J. Kowalski s.c.", "... & SIA O.E."). */
 const PARTNERSHIP_FORM = /( s\.? ?c\.?| o\.? ?e\.?| g\.? ?p\.?)$/;
