@@ -217,7 +217,8 @@ export function compile(
   new Uint8Array(bytes.buffer, bytes.byteOffset + at.orgClass, counts.orgCount).set(
     classes.classes.map((c) => NETWORK_CLASSES.indexOf(c)),
   );
-  u32(at.orgReason, classes.reasonIndex);
+  if (counts.reasonCount > 0xffff) throw new Error(`${counts.reasonCount} distinct reasons; the format stores their index in 16 bits`);
+  new Uint16Array(bytes.buffer, bytes.byteOffset + at.orgReason, counts.orgCount).set(classes.reasonIndex);
   u32(at.reasonText, writeBlock(bytes, at.reasons, encodedReasons));
 
   return {

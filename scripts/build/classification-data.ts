@@ -38,7 +38,7 @@ function networkClass(value: string | undefined, where: string): NetworkClass {
 
 function readCurated(repoRoot: string): ClassificationRules['curated'] {
   const dir = join(repoRoot, CLASSIFICATION_DIR);
-  const curated = new Map<number, { networkClass: NetworkClass; reason: string }>();
+  const curated = new Map<number, { networkClass: NetworkClass; reason: string; organisation: string }>();
   for (const file of readdirSync(dir).filter((f) => f.endsWith(CURATED_SUFFIX)).sort()) {
     for (const row of readCsv(join(dir, file))) {
       const asn = Number(row.asn);
@@ -46,8 +46,7 @@ function readCurated(repoRoot: string): ClassificationRules['curated'] {
       if (!Number.isInteger(asn) || asn <= 0) throw new Error(`${where}: bad AS number`);
       if (curated.has(asn)) throw new Error(`${where}: curated twice; keep one row per AS number`);
       if (!row.reason) throw new Error(`${where}: every curated row needs a reason`);
-      const who = row.organisation ? ` (${row.organisation})` : '';
-      curated.set(asn, { networkClass: networkClass(row.class, where), reason: `${row.reason}${who}` });
+      curated.set(asn, { networkClass: networkClass(row.class, where), reason: row.reason, organisation: row.organisation ?? '' });
     }
   }
   return curated;

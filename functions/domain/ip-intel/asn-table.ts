@@ -35,7 +35,7 @@ export class AsnTable {
   private readonly orgName: Uint32Array;
   private readonly names: Buffer;
   private readonly orgClass: Uint8Array;
-  private readonly orgReason: Uint32Array;
+  private readonly orgReason: Uint16Array;
   private readonly reasonText: Uint32Array;
   private readonly reasons: Buffer;
   /** IPv6 bounds as little-endian u32 pairs (element 2i is the low word of range i, 2i+1 the high word). */
@@ -82,7 +82,7 @@ export class AsnTable {
     this.orgName = u32(at.orgName, orgCount + 1);
     this.names = bytes.subarray(at.names, at.names + nameBytes);
     this.orgClass = new Uint8Array(bytes.buffer, bytes.byteOffset + at.orgClass, orgCount);
-    this.orgReason = u32(at.orgReason, orgCount);
+    this.orgReason = new Uint16Array(bytes.buffer, bytes.byteOffset + at.orgReason, orgCount);
     this.reasonText = u32(at.reasonText, reasonCount + 1);
     this.reasons = bytes.subarray(at.reasons, at.reasons + reasonBytes);
     this.v6StartWords = u32(at.v6Start, v6Count * 2);

@@ -42,8 +42,8 @@ export interface PatternRule {
 }
 
 export interface ClassificationRules {
-  /** AS number -> class and why, judged by hand. */
-  readonly curated: ReadonlyMap<number, { readonly networkClass: NetworkClass; readonly reason: string }>;
+  /** AS number -> class and why, judged by hand, and who the curator took the holder to be. */
+  readonly curated: ReadonlyMap<number, { readonly networkClass: NetworkClass; readonly reason: string; readonly organisation: string }>;
   /** AS number -> the open lists that name it as hosting or VPN ("X4B datacenter", "brianhama hosting"). */
   readonly openLists: ReadonlyMap<number, string>;
   readonly brands: readonly PatternRule[];
@@ -72,7 +72,11 @@ function classify(rules: ClassificationRules, asn: number, name: string, structu
   if (isPlaceholderName(folded)) return { networkClass: 'unknown', trust: 'fact', reason: 'no holder named in the data' };
 
   const curated = rules.curated.get(asn);
-  if (curated) return { networkClass: curated.networkClass, trust: 'curated', reason: `curated: ${curated.reason}` };
+  if (curated) {
+    // The match carries the registered name already; the curator's name is added only when it says more.
+    const who = curated.organisation === '' || foldName(curated.organisation) === folded ? '' : ` (${curated.organisation})`;
+    return { networkClass: curated.networkClass, trust: 'curated', reason: `curated: ${curated.reason}${who}` };
+  }
   const lists = rules.openLists.get(asn);
   if (lists !== undefined) return { networkClass: 'hosting', trust: 'open list', reason: `open list: ${lists}` };
 

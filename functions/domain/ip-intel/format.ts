@@ -13,7 +13,8 @@
  *   orgAsn      u32[orgCount]
  *   orgName     u32[orgCount+1]  byte offsets into the name block; name i is [orgName[i], orgName[i+1])
  *   orgClass    u8[orgCount]     the organisation's class, an index into NETWORK_CLASSES (decided at build time)
- *   orgReason   u32[orgCount]    index of the reason for that class (which source decided it)
+ *   orgReason   u16[orgCount]    index of the reason for that class (which source decided it); reasons are
+ *                                shared, so there are far fewer than 65,536 (the compiler checks)
  *   reasonText  u32[reasonCount+1] byte offsets into the reason block, as orgName
  *   names       UTF-8 bytes
  *   reasons     UTF-8 bytes
@@ -21,7 +22,7 @@
 
 export const MAGIC = 'EIRIPD\u0000\u0001';
 /** Bump whenever the layout or the meaning of a field changes; the reader refuses other versions. */
-export const FORMAT_VERSION = 2;
+export const FORMAT_VERSION = 3;
 export const HEADER_BYTES = 40;
 
 export const ASN_FILE = 'asn.bin';
@@ -74,7 +75,7 @@ export function sectionOffsets(c: SectionCounts): SectionOffsets {
   const orgAsn = next(c.orgCount * 4);
   const orgName = next((c.orgCount + 1) * 4);
   const orgClass = next(c.orgCount);
-  const orgReason = next(c.orgCount * 4);
+  const orgReason = next(c.orgCount * 2);
   const reasonText = next((c.reasonCount + 1) * 4);
   const names = next(c.nameBytes);
   const reasons = next(c.reasonBytes);
