@@ -106,7 +106,11 @@ export function loadClassificationRules(repoRoot: string): ClassificationRules {
   };
 }
 
-/** iCloud Private Relay egress as sorted, merged, inclusive IPv4 ranges [first, last]. */
+/**
+ * iCloud Private Relay egress as sorted, merged, inclusive IPv4 ranges [first, last], widened to whole /24s: the
+ * pipeline only ever sees /24s, and the rest of a /24 that holds relay egress is CDN servers, which do not visit
+ * websites. Whole /24s also keep such networks on the lookup's fast path (one span, not a split /24).
+ */
 export function loadPrivateRelayV4(repoRoot: string): Array<readonly [number, number]> {
   const file = join(repoRoot, OPEN_LISTS_DIR, PRIVATE_RELAY);
   if (!existsSync(file)) throw new Error(`${file} is missing`);
@@ -122,7 +126,8 @@ export function loadPrivateRelayV4(repoRoot: string): Array<readonly [number, nu
     }
     const address32 = ((octets[0]! << 24) | (octets[1]! << 16) | (octets[2]! << 8) | octets[3]!) >>> 0;
     const first = (address32 & prefixMask(prefix)) >>> 0;
-    ranges.push([first, first + 2 ** (32 - prefix) - 1]);
+    const last = first + 2 ** (32 - prefix) - 1;
+    ranges.push([first - (first % 256), last - (last % 256) + 255]);
   }
   ranges.sort((a, b) => a[0] - b[0]);
   const merged: Array<[number, number]> = [];
