@@ -21,8 +21,8 @@ const HELDOUT = join(EVAL_DIR, 'labels-heldout.csv');
 const DEV = join(EVAL_DIR, 'labels-dev.csv');
 
 const GOAL = { precision: 0.9, recall: 0.95 };
-/** What the development part reached when this test was written (precision 0.714, recall 0.988), rounded down. */
-const DEV_FLOOR = { precision: 0.7, recall: 0.95 };
+/** What the development part reached when this test was written (precision 0.733, recall 0.988), rounded down. */
+const DEV_FLOOR = { precision: 0.72, recall: 0.95 };
 
 let classes: ArtefactClasses;
 
