@@ -128,7 +128,7 @@ export async function buildSnippet(options: SnippetBuildOptions = {}): Promise<S
 
 // Run only as a script, so that tests can import buildSnippet (Jest compiles this file to CommonJS, where
 // import.meta does not exist, hence the argv check).
-if (/build-snippet\.[cm]?[jt]s$/.test(process.argv[1] ?? '')) {
+if (/build[/\\]snippet\.[cm]?[jt]s$/.test(process.argv[1] ?? '')) {
   buildSnippet({ ifStale: process.argv.includes('--if-stale') }).catch((error: unknown) => {
     console.error(`snippet: ${error instanceof Error ? error.message : String(error)}`);
     process.exitCode = 1;

@@ -1,28 +1,14 @@
 import { ASN_FILE, FORMAT_VERSION, HEADER_BYTES, MAGIC, sectionOffsets } from './format';
+import { highWords, pickWinner, rangeSize, takeWinner, upperBound, type Overlap, type RangeHit } from './range-search';
+import { NETWORK_CLASSES, type NetworkClass } from './types';
 import { NO_RANGE, SPLIT, V4Spans, offsetsByTop16 } from './v4-spans';
-
-/** What the range table knows about a queried network, before classification. */
-export interface RangeHit {
-  readonly asn: number;
-  readonly name: string;
-  /** Index of the organisation, stable for the life of the table (used to cache classifications). */
-  readonly org: number;
-  /** The largest range of the winning organisation that overlaps the query, as stored (IPv6: upper 64 bits). */
-  readonly first: number | bigint;
-  readonly last: number | bigint;
-  /** The winning range contains the whole queried network. */
-  readonly coversAll: boolean;
-  /** Share of the queried network held by the winning organisation, 0..1. */
-  readonly share: number;
-  /** Distinct organisations holding parts of the queried network. */
-  readonly organisations: number;
-}
 
 /**
  * `coveringV4`/`coveringV6`/`spanV4` return an index, or NO_RANGE when no range overlaps the query, or SPLIT when
  * ranges overlap it but none holds all of it (then ask `lookupV4Split`/`lookupV6`).
  */
 export { NO_RANGE, SPLIT };
+export type { RangeHit };
 
 /** Ranges smaller than the query are rare (a /24 split into /25s); this bounds the work a huge query can cause. */
 const MAX_RANGES_PER_QUERY = 4096;
@@ -48,6 +34,10 @@ export class AsnTable {
   private readonly orgAsn: Uint32Array;
   private readonly orgName: Uint32Array;
   private readonly names: Buffer;
+  private readonly orgClass: Uint8Array;
+  private readonly orgReason: Uint16Array;
+  private readonly reasonText: Uint32Array;
+  private readonly reasons: Buffer;
   /** IPv6 bounds as little-endian u32 pairs (element 2i is the low word of range i, 2i+1 the high word). */
   private readonly v6StartWords: Uint32Array;
   private readonly v6EndWords: Uint32Array;
@@ -68,15 +58,16 @@ export class AsnTable {
     }
     // BigUint64Array views need 8-byte alignment; a Buffer from readFileSync of a large file normally starts at 0.
     const bytes = file.byteOffset % 8 === 0 ? file : Buffer.from(file);
-    const [version = 0, v4Count = 0, v6Count = 0, orgCount = 0, nameBytes = 0] = new Uint32Array(
-      bytes.buffer,
-      bytes.byteOffset + MAGIC.length,
-      5,
-    );
+    const version = new Uint32Array(bytes.buffer, bytes.byteOffset + MAGIC.length, 1)[0];
     if (version !== FORMAT_VERSION) {
       throw new ArtefactError(`${ASN_FILE} has format version ${version}, this code reads ${FORMAT_VERSION}`);
     }
-    const at = sectionOffsets({ v4Count, v6Count, orgCount, nameBytes });
+    const [, v4Count = 0, v6Count = 0, orgCount = 0, nameBytes = 0, reasonCount = 0, reasonBytes = 0] = new Uint32Array(
+      bytes.buffer,
+      bytes.byteOffset + MAGIC.length,
+      7,
+    );
+    const at = sectionOffsets({ v4Count, v6Count, orgCount, nameBytes, reasonCount, reasonBytes });
     if (at.total !== bytes.length) throw new ArtefactError(`${ASN_FILE} is truncated or corrupt`);
     const u32 = (offset: number, n: number): Uint32Array => new Uint32Array(bytes.buffer, bytes.byteOffset + offset, n);
     const u64 = (offset: number, n: number): BigUint64Array =>
@@ -90,6 +81,10 @@ export class AsnTable {
     this.orgAsn = u32(at.orgAsn, orgCount);
     this.orgName = u32(at.orgName, orgCount + 1);
     this.names = bytes.subarray(at.names, at.names + nameBytes);
+    this.orgClass = new Uint8Array(bytes.buffer, bytes.byteOffset + at.orgClass, orgCount);
+    this.orgReason = new Uint16Array(bytes.buffer, bytes.byteOffset + at.orgReason, orgCount);
+    this.reasonText = u32(at.reasonText, reasonCount + 1);
+    this.reasons = bytes.subarray(at.reasons, at.reasons + reasonBytes);
     this.v6StartWords = u32(at.v6Start, v6Count * 2);
     this.v6EndWords = u32(at.v6End, v6Count * 2);
   }
@@ -105,6 +100,15 @@ export class AsnTable {
 
   organisation(org: number): { asn: number; name: string } {
     return { asn: this.orgAsn[org] ?? 0, name: this.names.toString('utf8', this.orgName[org] ?? 0, this.orgName[org + 1] ?? 0) };
+  }
+
+  /** The organisation's class and the source that decided it, both decided at build time. */
+  classOf(org: number): { networkClass: NetworkClass; reason: string } {
+    const reason = this.orgReason[org] ?? 0;
+    return {
+      networkClass: NETWORK_CLASSES[this.orgClass[org] ?? 0] ?? 'unknown',
+      reason: this.reasons.toString('utf8', this.reasonText[reason] ?? 0, this.reasonText[reason + 1] ?? 0),
+    };
   }
 
   /**
@@ -219,29 +223,9 @@ export class AsnTable {
     return this.pick(hits, Number(last - first + 1n), (h) => h.first <= first && h.last >= last);
   }
 
-  /**
-   * The organisation holding the largest share of a split query, and its largest range; resets the scratch
-   * arrays for the next query. Organisations are visited in order of first appearance,
-   * so `>=` gives a tie to the one seen last, as `pick` does.
-   */
+  /** The winner of a split query from the scratch arrays, which it resets for the next query (see takeWinner). */
   private winner(organisations: number): { org: number; held: number; i: number } {
-    const share = this.orgShare!;
-    const bestOf = this.orgBest!;
-    const touched = this.touched!;
-    let org = -1;
-    let held = -1;
-    let i = 0;
-    for (let k = 0; k < organisations; k++) {
-      const o = touched[k]!;
-      if (share[o]! >= held) {
-        org = o;
-        held = share[o]!;
-        i = bestOf[o]!;
-      }
-      share[o] = 0;
-      bestOf[o] = -1;
-    }
-    return { org, held, i };
+    return takeWinner(this.orgShare!, this.orgBest!, this.touched!, organisations);
   }
 
   /** As lookupV4, with the scratch arrays of lookupV6Word instead of an object per range and a Map. */
@@ -268,16 +252,8 @@ export class AsnTable {
     const { org, held, i } = this.winner(organisations);
     const start = starts[i]!;
     const end = ends[i]!;
-    return {
-      asn: this.orgAsn[org] ?? 0,
-      name: this.names.toString('utf8', this.orgName[org] ?? 0, this.orgName[org + 1] ?? 0),
-      org,
-      first: start,
-      last: end,
-      coversAll: start <= first && end >= last,
-      share: held / (last - first + 1),
-      organisations,
-    };
+    const coversAll = start <= first && end >= last;
+    return { ...this.organisation(org), org, first: start, last: end, coversAll, share: held / (last - first + 1), organisations };
   }
 
   /**
@@ -324,76 +300,15 @@ export class AsnTable {
     const last = this.v6End[i] ?? 0n;
     const q0 = (BigInt(hi) << 32n) | BigInt(firstLo);
     const q1 = (BigInt(hi) << 32n) | BigInt(lastLo);
-    return {
-      asn: this.orgAsn[org] ?? 0,
-      name: this.names.toString('utf8', this.orgName[org] ?? 0, this.orgName[org + 1] ?? 0),
-      org,
-      first,
-      last,
-      coversAll: first <= q0 && last >= q1,
-      share: held / (lastLo - firstLo + 1),
-      organisations,
-    };
+    const coversAll = first <= q0 && last >= q1;
+    return { ...this.organisation(org), org, first, last, coversAll, share: held / (lastLo - firstLo + 1), organisations };
   }
 
   private pick(hits: Overlap[], querySize: number, contains: (h: Overlap) => boolean): RangeHit | undefined {
-    if (hits.length === 0) return undefined;
-    const shareByOrg = new Map<number, number>();
-    for (const h of hits) shareByOrg.set(h.org, (shareByOrg.get(h.org) ?? 0) + h.overlap);
-    let org = -1;
-    let held = -1;
-    // Hits run from high to low addresses, so `>=` lets a tie go to the organisation holding the lower addresses.
-    for (const [o, s] of shareByOrg) {
-      if (s >= held) {
-        org = o;
-        held = s;
-      }
-    }
-    let best: Overlap | undefined;
-    for (const h of hits) if (h.org === org && (best === undefined || h.size > best.size)) best = h;
-    if (best === undefined) return undefined;
-    return {
-      asn: this.orgAsn[org] ?? 0,
-      name: this.names.toString('utf8', this.orgName[org] ?? 0, this.orgName[org + 1] ?? 0),
-      org,
-      first: best.first,
-      last: best.last,
-      coversAll: contains(best),
-      share: held / querySize,
-      organisations: shareByOrg.size,
-    };
+    const won = pickWinner(hits);
+    if (won === undefined) return undefined;
+    const { org, held, best, organisations } = won;
+    const { asn, name } = this.organisation(org);
+    return { asn, name, org, first: best.first, last: best.last, coversAll: contains(best), share: held / querySize, organisations };
   }
-}
-
-interface Overlap {
-  org: number;
-  first: number | bigint;
-  last: number | bigint;
-  /** Addresses (IPv4) or /64s (IPv6) shared with the query. */
-  overlap: number;
-  size: number;
-}
-
-function rangeSize(ends: Uint32Array, startHi: Uint32Array, starts: Uint32Array, i: number): number {
-  return (ends[2 * i + 1]! - startHi[i]!) * 4294967296 + (ends[2 * i]! - starts[2 * i]!);
-}
-
-/** The high words of little-endian u64 values, contiguous, so the IPv6 search reads 4 bytes per step, not 8. */
-function highWords(words: Uint32Array): Uint32Array {
-  const high = new Uint32Array(words.length / 2);
-  for (let i = 0; i < high.length; i++) high[i] = words[2 * i + 1]!;
-  return high;
-}
-
-/** Index of the first element greater than `value`. */
-function upperBound<T extends number | bigint>(sorted: ArrayLike<T>, value: T): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    const v = sorted[mid];
-    if (v !== undefined && v <= value) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }

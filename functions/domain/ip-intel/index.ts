@@ -8,7 +8,7 @@ import { Reader, type Response } from 'maxmind';
 import type { Location } from '../../contracts/api/leads';
 import { ArtefactError, AsnTable, NO_RANGE, type RangeHit } from './asn-table';
 import type { V4Spans } from './v4-spans';
-import { classify, isLeadClass, type Classification } from './classify';
+import { isLeadClass } from './lead-class';
 import {
   InvalidNetworkError,
   firstAddress,
@@ -61,7 +61,6 @@ export function loadIpIntel(dataDir: string): IpIntelEngine {
   let cityV4: Reader<Response> | undefined;
   let cityV6: Reader<Response> | undefined;
   const counts = table.counts;
-  const classifications: (Classification | undefined)[] = [];
   // Made on the first lookup of each family, filled as queries first land in them. IPv4: one slot per span
   // (AsnTable.spanV4), null for a gap between ranges; IPv6: one per range.
   let v4Matches: (NetworkMatch | null | undefined)[] | undefined;
@@ -75,11 +74,9 @@ export function loadIpIntel(dataDir: string): IpIntelEngine {
   };
   const words = new Uint32Array(4);
 
-  const classOf = (org: number, asn: number, name: string): Classification =>
-    (classifications[org] ??= classify(asn, name));
-
   const toMatch = (hit: RangeHit): NetworkMatch => {
-    const { networkClass, reason } = classOf(hit.org, hit.asn, hit.name);
+    // Decided at build time (scripts/build/holder-classes.ts): a lookup only reads the class and its reason.
+    const { networkClass, reason } = table.classOf(hit.org);
     return {
       asn: hit.asn,
       name: hit.name,

@@ -1,6 +1,8 @@
 import type { Location } from '../../contracts/api/leads';
 
-export type NetworkClass = 'business' | 'isp' | 'hosting' | 'education' | 'government' | 'unknown';
+/** Stored in asn.bin as the index into this list, so append only. */
+export const NETWORK_CLASSES = ['business', 'isp', 'hosting', 'education', 'government', 'unknown'] as const;
+export type NetworkClass = (typeof NETWORK_CLASSES)[number];
 
 export interface NetworkMatch {
   asn: number;
@@ -11,7 +13,10 @@ export interface NetworkMatch {
   network: string;
   /** How much the range tells about the queried network (its size, and whether it covers all of it). */
   confidence: 'high' | 'medium' | 'low';
-  /** Short and human: which rule classified it, plus any caveat about the match. */
+  /**
+   * Short and human: which source decided the class ("curated: …", "open list: …", "organisation: …",
+   * "name rule: …"; docs/classification.md lists them), plus any caveat about the match.
+   */
   reason: string;
 }
 

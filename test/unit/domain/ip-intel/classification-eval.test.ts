@@ -1,6 +1,7 @@
 /**
- * Evaluation of the classifier on well-known networks (fixtures/known-networks.ts), through the same lookup the
- * enrichment Lambda uses, against the goal of the issue:
+ * Well-known networks (fixtures/known-networks.ts) through the same lookup the enrichment Lambda uses: a sanity
+ * check that the famous carriers, clouds and companies keep their class. The measurement of precision and recall
+ * on a sample of all holders is classification-heldout.test.ts (and `npm run eval:classification`). Goals here:
  *   - at least 95 % of corporate networks become leads: class business, named as registered;
  *   - at most 2 % of carrier and cloud/hosting networks become leads (class business);
  *   - research/education and government networks get their class at least 80 % of the time.

@@ -1,61 +1,89 @@
-import { classify } from '../../../../functions/domain/ip-intel/classify';
+import { join } from 'node:path';
+import { createClassifier, type Classifier } from '../../../../functions/domain/ip-intel/classify';
+import { loadClassificationRules } from '../../../../scripts/build/classification-data';
 
-describe('classify', () => {
+// The rules with the repository's data (data/classification/, data/asn-labels/), as the build applies them.
+let classify: Classifier;
+
+beforeAll(() => {
+  classify = createClassifier(loadClassificationRules(join(__dirname, '..', '..', '..', '..')));
+});
+
+describe('classify: which source decides', () => {
   test.each([
-    [3320, 'Deutsche Telekom AG', 'isp', /curated list: mobile\/fixed carrier/],
-    [16509, 'Amazon.com, Inc.', 'hosting', /curated list: cloud/],
-    [22616, 'ZSCALER, INC.', 'hosting', /security proxy/],
-    [680, 'Verein zur Foerderung eines Deutschen Forschungsnetzes e.V.', 'education', /research and education/],
-    [999001, 'Vodafone Magyarorszag Zrt.', 'isp', /carrier brand: \/vodafone\//],
-    [999002, 'NetCom Telekommunikation GmbH', 'isp', /name pattern: \/telekom\//],
-    [999003, 'Example Hosting B.V.', 'hosting', /name pattern: \/hosting\//],
-    [999004, 'Technische Universitaet Muenchen', 'education', /name pattern: \/universit\//],
-    [999005, 'Bundesministerium des Innern', 'government', /name pattern: \/bundesministerium\//],
-    [999006, 'Jane Doe trading as Example Net', 'unknown', /natural person/],
-    [999007, 'AS999007', 'unknown', /no organisation name/],
-    [64512, 'Private Use', 'unknown', /reserved/],
-    [35039, 'SAP SE', 'business', /no carrier, hosting or public-sector rule/],
-    [1766, 'Exxon Mobil Corporation', 'business', /no carrier/],
+    [0, 'Anything', 'unknown', /^reserved or private AS number/],
+    [64512, 'Private Use', 'unknown', /^reserved/],
+    [999007, 'AS999007', 'unknown', /^no holder named/],
+    [999008, '-Reserved AS-', 'unknown', /^no holder named/],
+    [3320, 'Deutsche Telekom AG', 'isp', /^curated: carrier$/],
+    [22616, 'ZSCALER, INC.', 'hosting', /^curated: cloud\/CDN\/hoster\/VPN\/security proxy \(Zscaler\)/],
+    [680, 'Verein zur Foerderung eines Deutschen Forschungsnetzes e.V.', 'education', /^curated: research and education/],
+    [7726, 'FedEx Internet Technologies Corporation', 'business', /^curated: company network despite its name/],
+    [3842, 'InMotion Hosting, Inc.', 'hosting', /^open list: X4B datacenter/],
+    [999001, 'Vodafone Magyarorszag Zrt.', 'isp', /^brand: carrier brand \/vodafone\//],
+    [999002, 'Rackspace.com Hong Kong Limited', 'hosting', /^brand: cloud\/CDN brand \/rackspace\//],
+    [999003, 'NetCom Telekommunikation GmbH', 'isp', /^name rule carrier word: \/netcom\//],
+    [999004, 'Example Hosting B.V.', 'hosting', /^name rule hosting word: \/hosting\//],
+    [999005, 'Technische Universität München', 'education', /^name rule education: \/universit\//],
+    [999006, 'Bundesministerium des Innern', 'government', /^name rule public body: \/bundesministerium\//],
+    [35039, 'SAP SE', 'business', /^curated: company: its own staff$/],
+    [999009, 'Example Widgets GmbH', 'business', /^no rule matched/],
   ])('AS%d %s -> %s', (asn, name, networkClass, reason) => {
-    const result = classify(asn, name);
+    const evidence = classify(asn, name);
 
-    expect(result.networkClass).toBe(networkClass);
-    expect(result.reason).toMatch(reason);
+    expect(evidence.networkClass).toBe(networkClass);
+    expect(evidence.reason).toMatch(reason);
+  });
+
+  test('a curated row outranks an open list that names the same AS number', () => {
+    // Hurricane Electric is on both hosting lists; it is a transit carrier (curated).
+    expect(classify(6939, 'Hurricane Electric LLC')).toMatchObject({ networkClass: 'isp', trust: 'curated' });
+  });
+
+  test('a curated row outranks a registry name: AS719 is Elisa, registered as RIPE NCC in the data', () => {
+    expect(classify(719, 'RIPE Network Coordination Centre')).toMatchObject({ networkClass: 'isp', trust: 'curated' });
+  });
+});
+
+describe('classify: names', () => {
+  test.each([
+    [999101, 'LG HelloVision Corp.', 'isp'],
+    [999103, 'Example Networks Pty Ltd', 'isp'],
+    [999104, 'Sonic.net, LLC', 'isp'],
+    [999105, 'EXAMPLECLOUD LIMITED', 'hosting'],
+    [999106, 'Cyprus Telecommunications Authority', 'isp'],
+    [999107, 'Georgia Technology Authority', 'government'],
+    [999108, 'Oslo kommune', 'government'],
+    [999109, 'Lawrence Livermore National Laboratory', 'education'],
+    [999110, 'Juniper Networks, Inc.', 'business'],
+    [999111, 'ERICSSON TELECOMUNICACOES S.A.', 'business'],
+    [999112, 'Prysmian Cables and Systems USA LLC', 'business'],
+    [999113, 'STUDENT AGENCY k.s.', 'business'],
+    [999114, 'Nomura Research Institute, Ltd.', 'business'],
+    [999116, 'Office of the Verkhovna Rada of Ukraine', 'government'],
+    [999117, 'Japan Network Information Center', 'unknown'],
+  ])('AS%d %s -> %s', (asn, name, networkClass) => {
+    expect(classify(asn, name).networkClass).toBe(networkClass);
   });
 
   test.each([
-    // Carriers and clouds whose registered name has no carrier or hosting word: curated lists and brands.
-    [39603, 'P4 Sp. z o.o.', 'isp', /curated list: mobile\/fixed carrier \(P4/],
-    [719, 'RIPE Network Coordination Centre', 'isp', /curated list: mobile\/fixed carrier \(Elisa/],
-    [999101, 'LG HelloVision Corp.', 'isp', /carrier brand: \/hellovision\//],
-    [999102, 'Rackspace.com Hong Kong Limited', 'hosting', /cloud\/CDN brand: \/rackspace\//],
-    // Carrier, hosting and public-sector words added for the long tail.
-    [999103, 'Example Networks Pty Ltd', 'isp', /name pattern: \/networks\//],
-    [999104, 'Sonic.net, LLC', 'isp', /name pattern: \/net\//],
-    [999105, 'EXAMPLECLOUD LIMITED', 'hosting', /name pattern: \/cloud\//],
-    [999106, 'Cyprus Telecommunications Authority', 'isp', /name pattern: \/telecom\//],
-    [999107, 'Georgia Technology Authority', 'government', /name pattern: \/authority\//],
-    [999108, 'Oslo kommune', 'government', /name pattern: \/kommune\//],
-    [999109, 'Lawrence Livermore National Laboratory', 'education', /name pattern: \/national laborator\//],
-    // Companies that keep their business class although their name has a carrier word.
-    [999110, 'Juniper Networks, Inc.', 'business', /not a carrier despite its name/],
-    [999111, 'ERICSSON TELECOMUNICACOES S.A.', 'business', /not a carrier despite its name/],
-    [7726, 'FedEx Internet Technologies Corporation', 'business', /company network despite its name/],
-    [999112, 'Prysmian Cables and Systems USA LLC', 'business', /no carrier, hosting or public-sector rule/],
-    [999113, 'STUDENT AGENCY k.s.', 'business', /no carrier, hosting or public-sector rule/],
-    [999114, 'Nomura Research Institute, Ltd.', 'business', /no carrier, hosting or public-sector rule/],
-    // People and registries are not companies.
-    [999115, 'Ivanov Vitaliy Sergeevich', 'unknown', /natural person/],
-    [999116, 'Office of the Verkhovna Rada of Ukraine', 'government', /name pattern/],
-    [999117, 'Japan Network Information Center', 'unknown', /internet registry/],
-  ])('AS%d %s -> %s', (asn, name, networkClass, reason) => {
-    const result = classify(asn, name);
-
-    expect(result.networkClass).toBe(networkClass);
-    expect(result.reason).toMatch(reason);
+    'Jane Doe trading as Example Net',
+    'Ivanov Vitaliy Sergeevich',
+    'Individual Entrepreneur Mchedlidze Georgiy Vitalievich',
+    'FOP Pavlenko Andrey Pavlovich',
+    'F DOS S BEZERRA PONTES - ME',
+    'L. MARCON - ME',
+    'FRANCISCO MARQUES VIEIRA GONCALVES ME',
+    'EREZUMA MARTIN (T-WIRELESS)',
+    'Tobias Schramm',
+  ])('%s is a natural person: unknown, never a lead', (name) => {
+    expect(classify(999200, name)).toMatchObject({ networkClass: 'unknown', reason: expect.stringMatching(/^name rule person: /) });
   });
 
-  test('a company trading under another name stays a business', () => {
-    expect(classify(999008, 'Example Ltd trading as Example Shop').networkClass).toBe('business');
-  });
+  test.each(['Example Ltd trading as Example Shop', 'Jack Henry & Associates, Inc.', 'Siemens AG', 'Kodak Alaris'])(
+    '%s is not a person',
+    (name) => {
+      expect(classify(999201, name).networkClass).toBe('business');
+    },
+  );
 });

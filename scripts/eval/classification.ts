@@ -1,0 +1,111 @@
+/**
+ * `npm run eval:classification`: how well the built artefact's classes pick the organisations a sales team wants,
+ * on the hand-labelled evaluation set (data/classification-eval/, PROTOCOL.md).
+ *
+ * Prints, for the development part and for the held-out part (when labels-heldout.csv exists): precision (wanted
+ * among holders classed `business`) and recall (classed `business` among wanted) with Wilson 95 % intervals and
+ * counts, pooled and per stratum, `unclear` left out; for the development part also by the source that decided
+ * the class (rows decided by a curated row are not an independent test of the rules). Then the class mix over the
+ * whole table: holders per class, and the share of announced IPv4 address space per class (the mix a visit drawn
+ * uniformly from announced addresses would see).
+ *
+ *   npm run eval:classification                  figures
+ *   npm run eval:classification -- --misses      also list the development holders decided wrongly
+ *   npm run eval:classification -- --structure   also measure structural signals on the development part
+ * The classes are read from build/ipdata/asn.bin as the Lambda reads them (rebuilt first when stale).
+ */
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { NETWORK_CLASSES } from '../../functions/domain/ip-intel/types';
+import { buildIpData } from '../build/ipdata';
+import { classMix, judge, loadArtefactClasses, scoreBy, sourceOf, structureByAsn, type ArtefactClasses, type Judged, type Structure } from './holders';
+import { formatScore, readLabels, score } from './metrics';
+
+const ROOT = resolve(process.cwd());
+const EVAL_DIR = join(ROOT, 'data', 'classification-eval');
+export const SPLITS = [
+  { name: 'dev', file: join(EVAL_DIR, 'labels-dev.csv') },
+  { name: 'heldout', file: join(EVAL_DIR, 'labels-heldout.csv') },
+] as const;
+const GOAL = { precision: 0.9, recall: 0.95 };
+
+function report(name: string, judged: readonly Judged[], bySource: boolean): void {
+  const pooled = score(judged.map((j) => j.decision));
+  console.log(`\n${name}: ${judged.length} holders labelled (unclear left out); goal precision >= ${GOAL.precision}, recall >= ${GOAL.recall}`);
+  console.log(formatScore('all', pooled));
+  for (const [stratum, s] of scoreBy(judged, (j) => j.holder.stratum)) console.log(formatScore(`  ${stratum}`, s));
+  if (!bySource) return;
+  console.log('  by the source that decided the class:');
+  for (const [source, s] of scoreBy(judged, (j) => sourceOf(j.found?.reason))) console.log(formatScore(`    ${source}`, s));
+}
+
+function misses(judged: readonly Judged[]): void {
+  const wrong = judged.filter((j) => j.decision.lead !== j.decision.wanted);
+  console.log(`\ndev: ${wrong.length} holders decided wrongly (FP: classed business, not wanted; FN: wanted, not business)`);
+  for (const j of wrong) {
+    const kind = j.decision.lead ? 'FP' : 'FN';
+    const got = j.found ? `${j.found.networkClass} (${j.found.reason})` : 'not in the artefact';
+    console.log(`  ${kind} AS${j.holder.asn} ${j.holder.name} [${j.holder.stratum}, labelled ${j.holder.label}]: ${got}`);
+  }
+}
+
+/**
+ * Would a structural signal separate carriers and hosters from companies? Among the development holders that no
+ * curated row, open list, brand or organisation decided (the ones rules must judge), each candidate signal is
+ * counted against the labels: how many holders it would take away from `business` and how many of those are
+ * wanted companies. The build uses only the last one (docs/classification.md, "Structural signals").
+ */
+function structureReport(judged: readonly Judged[], classes: ArtefactClasses): void {
+  const structure = structureByAsn(classes);
+  const ruled = judged.filter((j) => !/^(curated|open list|brand|organisation)/.test(j.found?.reason ?? ''));
+  const candidates: ReadonlyArray<readonly [string, (s: Structure, j: Judged) => boolean]> = [
+    ['any IPv6', (s) => s.ipv6Prefix !== undefined],
+    ['IPv6 allocation /32 or larger (an LIR)', (s) => s.ipv6Prefix !== undefined && s.ipv6Prefix <= 32],
+    ['8 or more IPv4 ranges', (s) => s.ipv4Ranges >= 8],
+    ['16,384 or more IPv4 addresses', (s) => s.ipv4Addresses >= 16384],
+    ['3+ ranges of 512 addresses or less on average', (s) => s.ipv4Ranges >= 3 && s.ipv4Addresses / s.ipv4Ranges <= 512],
+    ['used: LIR-sized IPv6 and a small LACNIC/APNIC firm', (_s, j) => (j.found?.reason ?? '').startsWith('structure:')],
+  ];
+  const candidatesBase = ruled.filter((j) => j.found?.networkClass === 'business' || (j.found?.reason ?? '').startsWith('structure:'));
+  console.log(`\nStructural signals on ${candidatesBase.length} development holders that rules (not curation, lists or brands) class business or that the structural rule took:`);
+  console.log(`  ${'signal'.padEnd(52)}${'holders'.padStart(8)}${'companies'.padStart(11)}${'others'.padStart(8)}  share of companies`);
+  const all = candidatesBase.filter((j) => j.holder.label === 'company').length;
+  console.log(`  ${'(all of them)'.padEnd(52)}${String(candidatesBase.length).padStart(8)}${String(all).padStart(11)}${String(candidatesBase.length - all).padStart(8)}  ${((all / candidatesBase.length) * 100).toFixed(0)} %`);
+  for (const [label, test] of candidates) {
+    const hit = candidatesBase.filter((j) => test(structure.get(j.holder.asn)!, j));
+    const companies = hit.filter((j) => j.holder.label === 'company').length;
+    const share = hit.length === 0 ? 'n/a' : `${((companies / hit.length) * 100).toFixed(0)} %`;
+    console.log(`  ${label.padEnd(52)}${String(hit.length).padStart(8)}${String(companies).padStart(11)}${String(hit.length - companies).padStart(8)}  ${share}`);
+  }
+}
+
+function mix(classes: ArtefactClasses): void {
+  const { holders, ipv4 } = classMix(classes);
+  const totalHolders = Object.values(holders).reduce((a, b) => a + b, 0);
+  const totalIpv4 = Object.values(ipv4).reduce((a, b) => a + b, 0);
+  console.log(`\nClass mix over the whole table: ${totalHolders} holders (AS numbers), ${(totalIpv4 / 1e6).toFixed(0)} M announced IPv4 addresses`);
+  console.log(`  ${'class'.padEnd(11)}${'holders'.padStart(9)}${'share'.padStart(9)}${'IPv4 share'.padStart(13)}`);
+  for (const c of NETWORK_CLASSES) {
+    const share = (n: number, total: number): string => `${((n / total) * 100).toFixed(1)} %`;
+    console.log(`  ${c.padEnd(11)}${String(holders[c]).padStart(9)}${share(holders[c], totalHolders).padStart(9)}${share(ipv4[c], totalIpv4).padStart(13)}`);
+  }
+}
+
+function main(): void {
+  const { outDir } = buildIpData({ ifStale: true, log: () => undefined });
+  const classes = loadArtefactClasses(outDir);
+  console.log(`Classification evaluation on ${join(outDir, 'asn.bin')} (data/classification-eval/PROTOCOL.md)`);
+  for (const split of SPLITS) {
+    if (!existsSync(split.file)) {
+      console.log(`\n${split.name}: not present (${split.file})`);
+      continue;
+    }
+    const judged = judge(readLabels(split.file), classes);
+    report(split.name, judged, split.name === 'dev');
+    if (split.name === 'dev' && process.argv.includes('--misses')) misses(judged);
+    if (split.name === 'dev' && process.argv.includes('--structure')) structureReport(judged, classes);
+  }
+  mix(classes);
+}
+
+main();

@@ -1,0 +1,85 @@
+/**
+ * The goal of issue 13 on the hand-labelled evaluation set (data/classification-eval/PROTOCOL.md), measured on the
+ * built asn.bin as the Lambda reads it: precision >= 0.90 (wanted organisations among holders classed `business`)
+ * and recall >= 0.95 (holders classed `business` among the wanted ones), `unclear` labels left out.
+ *
+ * - The held-out part decides whether the goal is met. Its labels are added only after the classifier is done
+ *   (data/classification-eval/labels-heldout.csv); until then its test is skipped and says so.
+ * - The development part was used to tune the rules, so its figures flatter the classifier and are no evidence of
+ *   the goal; its test guards against regressions: it fails when a change makes precision or recall worse than
+ *   the level reached (DEV_FLOOR), and prints the figures either way.
+ * `npm run eval:classification` prints the same figures per stratum, with intervals.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildIpData } from '../../../../scripts/build/ipdata';
+import { judge, loadArtefactClasses, type ArtefactClasses } from '../../../../scripts/eval/holders';
+import { formatScore, readLabels, score, type Score } from '../../../../scripts/eval/metrics';
+
+const EVAL_DIR = join(__dirname, '..', '..', '..', '..', 'data', 'classification-eval');
+const HELDOUT = join(EVAL_DIR, 'labels-heldout.csv');
+const DEV = join(EVAL_DIR, 'labels-dev.csv');
+
+const GOAL = { precision: 0.9, recall: 0.95 };
+/** What the development part reached when this test was written (precision 0.733, recall 0.988), rounded down. */
+const DEV_FLOOR = { precision: 0.72, recall: 0.95 };
+
+let classes: ArtefactClasses;
+
+beforeAll(() => {
+  const { outDir } = buildIpData({ ifStale: true, log: () => undefined });
+  classes = loadArtefactClasses(outDir);
+}, 120_000);
+
+function measure(file: string): Score {
+  const result = score(judge(readLabels(file), classes).map((j) => j.decision));
+  console.log(formatScore(file.endsWith('heldout.csv') ? 'held-out' : 'development', result));
+  return result;
+}
+
+const heldoutPresent = existsSync(HELDOUT);
+const heldoutTest = heldoutPresent ? test : test.skip;
+
+heldoutTest(
+  heldoutPresent
+    ? `held-out part: precision >= ${GOAL.precision} and recall >= ${GOAL.recall}`
+    : `held-out part: precision >= ${GOAL.precision} and recall >= ${GOAL.recall} (SKIPPED: ${HELDOUT} is not present; it is added when the classifier is done)`,
+  () => {
+    const { precision, recall } = measure(HELDOUT);
+
+    expect({ precision: precision.value, recall: recall.value }).toEqual({
+      precision: expect.toBeAtLeast(GOAL.precision),
+      recall: expect.toBeAtLeast(GOAL.recall),
+    });
+  },
+);
+
+test(`development part: no worse than precision ${DEV_FLOOR.precision}, recall ${DEV_FLOOR.recall} (tuned on it: not evidence of the goal)`, () => {
+  const { precision, recall } = measure(DEV);
+
+  expect({ precision: precision.value, recall: recall.value }).toEqual({
+    precision: expect.toBeAtLeast(DEV_FLOOR.precision),
+    recall: expect.toBeAtLeast(DEV_FLOOR.recall),
+  });
+});
+
+declare global {
+  namespace jest {
+    interface Expect {
+      toBeAtLeast(min: number): unknown;
+    }
+    interface AsymmetricMatchers {
+      toBeAtLeast(min: number): unknown;
+    }
+  }
+}
+
+// An asymmetric matcher, so a failure shows both figures and both bounds at once.
+expect.extend({
+  toBeAtLeast(received: number, min: number) {
+    return {
+      pass: received >= min,
+      message: () => `expected ${received.toFixed(3)} to be at least ${min}`,
+    };
+  },
+});
