@@ -1,13 +1,13 @@
-import { Duration, Validations } from 'aws-cdk-lib';
+import { Duration, Names, Validations } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { type IpOverrides, NO_IP_OVERRIDES, type Retention, type Site } from '../../functions/contracts/deployment-config';
 import { FUNCTIONS } from '../../functions/contracts/functions';
-import { bundledDataPath, EirleadFunction, grantTableAccess } from './lambda-function';
+import { grantQueueConsume } from './key-access';
+import { bundledDataPath, EirleadFunction } from './lambda-function';
+import { grantTableAccess, PARTITIONS } from './table-access';
 
 export interface EnrichmentProps {
   /** Queue of truncated events written by the ingest function. */
@@ -52,18 +52,23 @@ export class Enrichment extends Construct {
       },
     }).function;
 
-    grantTableAccess(this.function, props.table, 'readWrite');
-    this.function.addEventSource(
-      new SqsEventSource(props.queue, {
-        batchSize,
-        maxBatchingWindow,
-        // One bad record is retried (and eventually dead-lettered) alone, not with its whole batch.
-        reportBatchItemFailures: true,
-      }),
-    );
+    // Leads and visit parts only: read the lead, put it (version-guarded), batch-write its visit parts, and query a
+    // lead's partition. No salts, keys or audit records, and no index.
+    grantTableAccess(this.function, props.table, {
+      items: [{ actions: ['GetItem', 'PutItem', 'BatchWriteItem', 'Query'], partitions: [PARTITIONS.lead] }],
+    });
 
-    const mapping = this.function.node.children.find((child) => child instanceof lambda.EventSourceMapping);
-    if (!mapping) throw new Error('Enrichment: the SQS event source mapping was not created');
+    // The mapping SqsEventSource would make, under the id it gives it (so its logical id stays as deployed), but
+    // without its `grantConsumeMessages`, which grants the queue key's Decrypt for any use: it is granted here
+    // bound to SQS.
+    const mapping = this.function.addEventSourceMapping(`SqsEventSource:${Names.nodeUniqueId(props.queue.node)}`, {
+      eventSourceArn: props.queue.queueArn,
+      batchSize,
+      maxBatchingWindow,
+      // One bad record is retried (and eventually dead-lettered) alone, not with its whole batch.
+      reportBatchItemFailures: true,
+    });
+    grantQueueConsume(props.queue, this.function);
     Validations.of(mapping).acknowledge({
       id: 'Serverless-LambdaEventSourceMappingDestination',
       reason:

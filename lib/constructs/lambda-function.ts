@@ -1,6 +1,5 @@
 import { isAbsolute, join } from 'node:path';
-import { Duration, RemovalPolicy, Stack, Validations, type CfnElement } from 'aws-cdk-lib';
-import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -166,44 +165,4 @@ function copyHook(copy: NonNullable<FunctionDefinition['bundledData']>) {
       `node "${join(inputDir, 'lib', 'bundling', 'copy-into-bundle.mjs')}" "${join(inputDir, copy.source)}" "${join(outputDir, copy.destination)}"`,
     ],
   };
-}
-
-/** `getPut`: single-item reads and writes only, for a function that must never delete (ingest's salt store). */
-export type TableAccess = 'read' | 'getPut' | 'readWrite';
-
-/**
- * Grants a function access to the table. `TABLE_NAME` is part of the function's environment contract, which the
- * function cannot be built without; the parity test checks that every function whose contract names the table
- * holds a grant on it. The KMS and index wildcards these grants bring are acknowledged here, with the reason.
- */
-export function grantTableAccess(fn: lambda.Function, table: dynamodb.ITableV2, access: TableAccess): void {
-  if (access === 'read') table.grantReadData(fn);
-  else if (access === 'getPut') {
-    table.grant(fn, 'dynamodb:GetItem', 'dynamodb:PutItem');
-    // A customer-managed key: reading needs Decrypt, writing needs the data-key actions DynamoDB uses on our behalf.
-    table.encryptionKey?.grant(fn, 'kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey*', 'kms:ReEncrypt*');
-  } else table.grantReadWriteData(fn);
-  acknowledgeTableGrantWildcards(fn, table, access);
-}
-
-function acknowledgeTableGrantWildcards(fn: lambda.Function, table: dynamodb.ITableV2, access: TableAccess): void {
-  const policy = fn.role?.node.tryFindChild('DefaultPolicy');
-  if (!policy) return;
-  const tableResource = table.node.defaultChild as CfnElement | undefined;
-  if (tableResource) {
-    const logicalId = Stack.of(table).getLogicalId(tableResource);
-    Validations.of(policy).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::<${logicalId}.Arn>/index/*]`,
-      reason: 'Queries go through the table\'s own GSIs; the wildcard covers only indexes of this one table.',
-    });
-  }
-  if (access !== 'read') {
-    for (const action of ['kms:GenerateDataKey*', 'kms:ReEncrypt*']) {
-      Validations.of(policy).acknowledge({
-        id: `AwsSolutions-IAM5[Action::${action}]`,
-        reason:
-          'Writing to the table (and to the queue, for ingest) encrypted with the project CMK needs these; the statement is limited to that one key.',
-      });
-    }
-  }
 }

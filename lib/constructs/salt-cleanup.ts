@@ -5,7 +5,8 @@ import * as targets from 'aws-cdk-lib/aws-events-targets';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { Construct } from 'constructs';
 import type { Retention } from '../../functions/contracts/deployment-config';
-import { EirleadFunction, grantTableAccess } from './lambda-function';
+import { EirleadFunction } from './lambda-function';
+import { grantTableAccess, PARTITIONS } from './table-access';
 
 export interface SaltCleanupProps {
   readonly table: dynamodb.ITableV2;
@@ -36,7 +37,8 @@ export class SaltCleanup extends Construct {
       logRetentionDays: props.retention.logRetentionDays,
       environment: { TABLE_NAME: props.table.tableName, RETENTION: props.retention },
     }).function;
-    grantTableAccess(this.function, props.table, 'readWrite');
+    // Conditional deletes of expired salts, by key (the days are known, so no read or query is needed).
+    grantTableAccess(this.function, props.table, { items: [{ actions: ['DeleteItem'], partitions: [PARTITIONS.salt] }] });
     // A failed run needs no retry queue: every run looks back two weeks, so the next one finishes the job.
     this.rule = new events.Rule(this, 'Schedule', {
       schedule: events.Schedule.rate(every),
