@@ -1,6 +1,7 @@
 import { Duration, Names, Validations } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { type IpOverrides, NO_IP_OVERRIDES, type Retention, type Site } from '../../functions/contracts/deployment-config';
@@ -13,6 +14,8 @@ export interface EnrichmentProps {
   /** Queue of truncated events written by the ingest function. */
   readonly queue: sqs.IQueue;
   readonly table: dynamodb.ITableV2;
+  /** The project key: encrypts the function's log group. */
+  readonly encryptionKey: kms.IKey;
   readonly retention: Retention;
   /** Sites, for their `leadClasses`. */
   readonly sites: readonly Site[];
@@ -42,6 +45,7 @@ export class Enrichment extends Construct {
 
     this.function = new EirleadFunction(this, 'Function', {
       name: 'enrichment',
+      encryptionKey: props.encryptionKey,
       logRetentionDays: props.retention.logRetentionDays,
       environment: {
         TABLE_NAME: props.table.tableName,

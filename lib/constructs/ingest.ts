@@ -87,6 +87,7 @@ export class Ingest extends Construct {
 
     const fn = new EirleadFunction(this, 'Function', {
       name: 'ingest',
+      encryptionKey: props.encryptionKey,
       logRetentionDays: props.retention.logRetentionDays,
       environment: {
         QUEUE_URL: this.queue.queueUrl,

@@ -1,6 +1,7 @@
 import { isAbsolute, join } from 'node:path';
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -22,6 +23,8 @@ export interface EirleadFunctionProps<N extends FunctionName> {
   readonly name: N;
   /** The function's environment, typed by its contract and encoded by it. */
   readonly environment: FunctionEnvironment<N>;
+  /** The project key, which encrypts the function's log group (its key policy lets CloudWatch Logs use it). */
+  readonly encryptionKey: kms.IKey;
   /**
    * Retention of the function's log group, in days (a value CloudWatch Logs accepts).
    * @default 30
@@ -59,6 +62,9 @@ export class EirleadFunction<N extends FunctionName> extends Construct {
 
     this.logGroup = new logs.LogGroup(this, 'LogGroup', {
       retention: logRetentionDays as logs.RetentionDays,
+      // Logs hold no personal data by design, but an error's message may quote more than it should: encrypted
+      // with the project key, they are as readable as the data they come from, no more.
+      encryptionKey: props.encryptionKey,
       removalPolicy: props.logRemovalPolicy ?? RemovalPolicy.DESTROY,
     });
 

@@ -51,6 +51,7 @@ export class LeadsApi extends Construct {
 
     this.authorizerFunction = new EirleadFunction(this, 'AuthorizerFunction', {
       name: 'authorizer',
+      encryptionKey: props.encryptionKey,
       logRetentionDays: retention.logRetentionDays,
       environment: { TABLE_NAME: table.tableName },
     }).function;
@@ -59,6 +60,7 @@ export class LeadsApi extends Construct {
 
     this.function = new EirleadFunction(this, 'Function', {
       name: 'leadsApi',
+      encryptionKey: props.encryptionKey,
       logRetentionDays: retention.logRetentionDays,
       environment: { TABLE_NAME: table.tableName, RETENTION: retention, KEY_ID: props.encryptionKey.keyId },
     }).function;

@@ -1,5 +1,6 @@
 import { RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
@@ -9,6 +10,8 @@ import { pathParametersOf, type RouteDefinition } from '../../functions/contract
 export const STAGE_NAME = 'prod';
 
 export interface RestApiProps {
+  /** The project key: encrypts the access and execution log groups. */
+  readonly encryptionKey: kms.IKey;
   /**
    * Description of the REST API, shown in the console.
    * @default 'Eirlead HTTP API v1: event ingest and leads'
@@ -103,7 +106,7 @@ export class RestApi extends Construct {
   public readonly accessLogGroup: logs.LogGroup;
   public readonly executionLogGroup: logs.LogGroup;
 
-  constructor(scope: Construct, id: string, props: RestApiProps = {}) {
+  constructor(scope: Construct, id: string, props: RestApiProps) {
     super(scope, id);
     const rate = props.throttlingRateLimit ?? 100;
     const burst = props.throttlingBurstLimit ?? 200;
@@ -117,6 +120,7 @@ export class RestApi extends Construct {
 
     this.accessLogGroup = new logs.LogGroup(this, 'AccessLogs', {
       retention,
+      encryptionKey: props.encryptionKey,
       removalPolicy: RemovalPolicy.DESTROY,
     });
 
@@ -161,6 +165,7 @@ export class RestApi extends Construct {
     this.executionLogGroup = new logs.LogGroup(this, 'ExecutionLogs', {
       logGroupName: `API-Gateway-Execution-Logs_${this.api.restApiId}/${STAGE_NAME}`,
       retention,
+      encryptionKey: props.encryptionKey,
       removalPolicy: RemovalPolicy.DESTROY,
     });
     this.api.deploymentStage.node.addDependency(this.executionLogGroup);

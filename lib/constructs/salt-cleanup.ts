@@ -1,6 +1,7 @@
 import { Duration, Validations } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { Construct } from 'constructs';
@@ -10,6 +11,8 @@ import { grantTableAccess, PARTITIONS } from './table-access';
 
 export interface SaltCleanupProps {
   readonly table: dynamodb.ITableV2;
+  /** The project key: encrypts the function's log group. */
+  readonly encryptionKey: kms.IKey;
   readonly retention: Retention;
   /**
    * How often expired salts are destroyed; a salt outlives its `saltHours` by at most this.
@@ -34,6 +37,7 @@ export class SaltCleanup extends Construct {
     }
     this.function = new EirleadFunction(this, 'Function', {
       name: 'saltCleanup',
+      encryptionKey: props.encryptionKey,
       logRetentionDays: props.retention.logRetentionDays,
       environment: { TABLE_NAME: props.table.tableName, RETENTION: props.retention },
     }).function;

@@ -265,8 +265,15 @@ describe('wildcards', () => {
    *   means this key, and the statement delegates access control to IAM in this account (the grants above).
    * - CloudWatch's statement: lets alarms publish to the KMS-encrypted alarm topic (Decrypt and GenerateDataKey*
    *   only), limited by aws:SourceAccount and aws:SourceArn to this account's alarms in eu-west-1.
+   * - CloudWatch Logs' statement: lets it encrypt and read the log groups with the key, limited by the
+   *   encryption context to log groups of this account in eu-west-1 (log-encryption.test.ts).
    */
-  const DOCUMENTED = [`${KEY.split('.')[0]} KeyPolicy: kms:* on *`, `${KEY.split('.')[0]} KeyPolicy: kms:Decrypt,kms:GenerateDataKey* on *`];
+  const KEY_ID = KEY.split('.')[0] as string;
+  const DOCUMENTED = [
+    `${KEY_ID} KeyPolicy: kms:* on *`,
+    `${KEY_ID} KeyPolicy: kms:Decrypt*,kms:Describe*,kms:Encrypt*,kms:GenerateDataKey*,kms:ReEncrypt* on *`,
+    `${KEY_ID} KeyPolicy: kms:Decrypt,kms:GenerateDataKey* on *`,
+  ];
 
   test('only the documented statements use Action * or Resource *', () => {
     type PolicyDocument = { Statement: { Effect: string; Action?: string | string[]; Resource?: Json }[] };
