@@ -26,6 +26,15 @@ export interface EnrichmentProps {
   readonly ipOverrides?: IpOverrides;
 }
 
+/**
+ * At most this many batches at once (the mapping's maximum concurrency, and the function's reserved concurrency).
+ * A 100-record batch takes well under a second, so 10 batches keep up with 1,000 queued requests a second, ten
+ * times the API's default stage limit; a backlog then drains at that rate instead of taking up to 1,000 instances
+ * of the account's concurrency, which ingest needs. More concurrency would also mean more version conflicts on busy
+ * leads (each lost race is a re-read and re-apply).
+ */
+const MAX_CONCURRENT_BATCHES = 10;
+
 /** Turns queued events into visits and leads: truncated IP -> organisation + location, aggregated per lead. */
 export class Enrichment extends Construct {
   /** The function's timeout (function table); the queue's visibility timeout is derived from it. */
@@ -46,6 +55,9 @@ export class Enrichment extends Construct {
     this.function = new EirleadFunction(this, 'Function', {
       name: 'enrichment',
       encryptionKey: props.encryptionKey,
+      // Equal to the mapping's maximum concurrency: the SQS pollers never start more than the function may run, so
+      // no batch is throttled back into the queue (AWS advises a maximum concurrency no higher than the reserved).
+      concurrency: { reserved: MAX_CONCURRENT_BATCHES },
       logRetentionDays: props.retention.logRetentionDays,
       environment: {
         TABLE_NAME: props.table.tableName,
@@ -71,6 +83,9 @@ export class Enrichment extends Construct {
       maxBatchingWindow,
       // One bad record is retried (and eventually dead-lettered) alone, not with its whole batch.
       reportBatchItemFailures: true,
+      // Limits the pollers themselves; reserved concurrency alone would let them receive more batches than the
+      // function may run, and each throttled batch would count a receive towards the dead-letter queue.
+      maxConcurrency: MAX_CONCURRENT_BATCHES,
     });
     grantQueueConsume(props.queue, this.function);
     Validations.of(mapping).acknowledge({

@@ -26,6 +26,13 @@ export interface EirleadFunctionProps<N extends FunctionName> {
   /** The project key, which encrypts the function's log group (its key policy lets CloudWatch Logs use it). */
   readonly encryptionKey: kms.IKey;
   /**
+   * `reserved`: reserved concurrency, both the most instances that may run at once and capacity held back for this
+   * function alone, so it neither starves the others nor is starved by them. `unreserved`: why the function must
+   * draw on the account's shared pool instead (the acknowledgement of cdk-nag's NIST.800.53.R5-LambdaConcurrency).
+   * Reservations come out of the account's concurrency (1,000 by default; Lambda keeps at least 100 unreserved).
+   */
+  readonly concurrency: { readonly reserved: number } | { readonly unreserved: string };
+  /**
    * Retention of the function's log group, in days (a value CloudWatch Logs accepts).
    * @default 30
    */
@@ -97,6 +104,7 @@ export class EirleadFunction<N extends FunctionName> extends Construct {
       // no "level" key, such as the EMF metric lines, as INFO and would drop them.
       applicationLogLevelV2: lambda.ApplicationLogLevel.INFO,
       role,
+      ...('reserved' in props.concurrency ? { reservedConcurrentExecutions: props.concurrency.reserved } : {}),
       projectRoot: root,
       depsLockFilePath: join(root, 'package-lock.json'),
       environment: {
@@ -133,6 +141,9 @@ export class EirleadFunction<N extends FunctionName> extends Construct {
       reason:
         'Project functions are invoked synchronously (API Gateway, the authoriser), by an SQS event source mapping (whose queue has its own DLQ), or, for the idempotent salt cleanup, by an hourly schedule whose next run redoes a failed one.',
     });
+    if ('unreserved' in props.concurrency) {
+      Validations.of(this.function).acknowledge({ id: 'NIST.800.53.R5-LambdaConcurrency', reason: props.concurrency.unreserved });
+    }
     Validations.of(this.function).acknowledge({
       id: 'Serverless-LambdaTracing',
       reason:
@@ -151,6 +162,13 @@ function validate(definition: FunctionDefinition, props: EirleadFunctionProps<Fu
   }
   if (definition.timeoutSeconds < 1 || definition.timeoutSeconds > 900) {
     throw new Error(`EirleadFunction ${name}: timeout must be from 1 to 900 seconds`);
+  }
+  if ('reserved' in props.concurrency && (!Number.isInteger(props.concurrency.reserved) || props.concurrency.reserved < 1)) {
+    // 0 would stop the function altogether; that is an operator's emergency switch, not a configuration.
+    throw new Error(`EirleadFunction ${name}: reserved concurrency must be a positive integer, got ${props.concurrency.reserved}`);
+  }
+  if ('unreserved' in props.concurrency && props.concurrency.unreserved.trim().length < 20) {
+    throw new Error(`EirleadFunction ${name}: say why the function has no reserved concurrency`);
   }
   if (props.logRetentionDays !== undefined && !(props.logRetentionDays in logs.RetentionDays)) {
     throw new Error(`EirleadFunction ${name}: logRetentionDays ${props.logRetentionDays} is not a CloudWatch Logs retention period`);

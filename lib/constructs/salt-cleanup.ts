@@ -38,6 +38,8 @@ export class SaltCleanup extends Construct {
     this.function = new EirleadFunction(this, 'Function', {
       name: 'saltCleanup',
       encryptionKey: props.encryptionKey,
+      // One run an hour, each over in seconds: one instance is all it needs, and two runs never overlap.
+      concurrency: { reserved: 1 },
       logRetentionDays: props.retention.logRetentionDays,
       environment: { TABLE_NAME: props.table.tableName, RETENTION: props.retention },
     }).function;

@@ -27,6 +27,10 @@ export class Snippet extends Construct {
     this.function = new EirleadFunction(this, 'Function', {
       name: 'snippet',
       encryptionKey: props.encryptionKey,
+      // Public and unauthenticated, but it only returns a file held in memory (a few milliseconds) that browsers
+      // cache for an hour: 5 instances serve far more than the API's stage limit, and a flood of snippet requests
+      // cannot take the account's concurrency from ingest.
+      concurrency: { reserved: 5 },
       ...(props.logRetentionDays === undefined ? {} : { logRetentionDays: props.logRetentionDays }),
       environment: { SNIPPET_FILE: `${bundledDataPath('snippet')}/${SNIPPET_FILE_NAME}` },
     }).function;

@@ -90,9 +90,10 @@ export function createAlarms(scope: Construct, input: AlarmsInput): Alarms {
       'API functions answered 5XX; failed enrichment batches are retried and, after maxReceiveCount, dead-lettered.',
     ].join(' '), { metric: fn.metricErrors({ period: PERIOD, statistic: 'Sum' }), ...atLeastOne });
     alarm(`${name}-ThrottlesAlarm`, `${name}-throttles`, [
-      `Eirlead: Lambda refused to run the ${name} function because the account's concurrency in this region was used up.`,
-      'Callers got errors (the queue retries for enrichment). Compare ConcurrentExecutions with the account quota',
-      '(Service Quotas, Lambda, Concurrent executions) and ask for a raise, or lower the API\'s throttle context.',
+      `Eirlead: Lambda refused to run the ${name} function: its reserved concurrency, or the account's concurrency in`,
+      'this region, was used up. Callers got errors (the queue retries for enrichment). Compare the function\'s',
+      'ConcurrentExecutions with its reserved concurrency (lib/constructs, per function, with the reason for the value)',
+      'and the account\'s with the quota (Service Quotas, Lambda, Concurrent executions); raise the one that was reached.',
     ].join(' '), { metric: fn.metricThrottles({ period: PERIOD, statistic: 'Sum' }), ...atLeastOne });
   }
 
