@@ -126,6 +126,7 @@ export class EirleadStack extends Stack {
       },
       queue: ingest.queue,
       deadLetterQueue: ingest.deadLetterQueue,
+      saltCleanupFailures: saltCleanup.failedRuns,
       table: storage.table,
       tableIndexNames: [LEADS_BY_LAST_SEEN_INDEX],
       api: restApi.api,

@@ -57,6 +57,7 @@ export class Enrichment extends Construct {
       encryptionKey: props.encryptionKey,
       // Equal to the mapping's maximum concurrency: the SQS pollers never start more than the function may run, so
       // no batch is throttled back into the queue (AWS advises a maximum concurrency no higher than the reserved).
+      invocation: { type: 'queue' },
       concurrency: { reserved: MAX_CONCURRENT_BATCHES },
       logRetentionDays: props.retention.logRetentionDays,
       environment: {

@@ -88,6 +88,7 @@ export class Ingest extends Construct {
     const fn = new EirleadFunction(this, 'Function', {
       name: 'ingest',
       encryptionKey: props.encryptionKey,
+      invocation: { type: 'sync' },
       concurrency: {
         unreserved:
           'Ingest is the public entry point: a cap would turn page views into 429s exactly when a customer site is busiest. Its rate is bounded by the API stage throttle instead, and the other five functions hold small reserved concurrency, which caps them, so they can never take the account pool ingest draws on.',

@@ -2,6 +2,7 @@ import { isAbsolute, join } from 'node:path';
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -9,6 +10,7 @@ import { Construct } from 'constructs';
 import { encodeEnvironment } from '../../functions/contracts/environment';
 import { type FunctionDefinition, type FunctionEnvironment, type FunctionName, FUNCTIONS } from '../../functions/contracts/functions';
 import { projectRoot } from '../project-root';
+import { grantQueueSend } from './key-access';
 
 /**
  * The newest Node.js runtime this aws-cdk-lib knows (cdk-nag L1 checks exactly that).
@@ -33,6 +35,12 @@ export interface EirleadFunctionProps<N extends FunctionName> {
    */
   readonly concurrency: { readonly reserved: number } | { readonly unreserved: string };
   /**
+   * How the function is invoked. `sync` (API Gateway, the authoriser) and `queue` (an SQS event source mapping,
+   * whose queue has its own dead-letter queue) return their failures to the caller. `async` (EventBridge): Lambda
+   * retries a failed event `retryAttempts` times within `maxEventAge`, then sends it with the error to `onFailure`.
+   */
+  readonly invocation: { readonly type: 'sync' | 'queue' } | AsyncInvocation;
+  /**
    * Retention of the function's log group, in days (a value CloudWatch Logs accepts).
    * @default 30
    */
@@ -44,6 +52,22 @@ export interface EirleadFunctionProps<N extends FunctionName> {
   readonly logRemovalPolicy?: RemovalPolicy;
 }
 
+export interface AsyncInvocation {
+  readonly type: 'async';
+  /** The on-failure destination: a queue (its key's use is granted to the function, bound to SQS). */
+  readonly onFailure: sqs.IQueue;
+  readonly retryAttempts: number;
+  readonly maxEventAge: Duration;
+}
+
+const FAILURE_HANDLING: Record<'sync' | 'queue' | 'async', string> = {
+  sync: 'Invoked synchronously (API Gateway, or as its authoriser): a failure is returned to the caller as an error response; there is no event left to keep.',
+  queue:
+    "Invoked by an SQS event source mapping: a failed record returns to the queue and, after the queue's maxReceiveCount, goes to the queue's own dead-letter queue (alarmed).",
+  async:
+    'Invoked asynchronously: a finally failed event goes to the function\'s on-failure destination (AWS::Lambda::EventInvokeConfig, an encrypted SQS queue, alarmed), which, unlike a DeadLetterConfig, records the error with the event; a DeadLetterConfig would be a second, older channel for the same failures.',
+};
+
 /** Where a function's bundled data directory is at run time (`/var/task/<destination>`). */
 export function bundledDataPath(name: FunctionName): string {
   const bundled = (FUNCTIONS[name] as FunctionDefinition).bundledData;
@@ -52,9 +76,8 @@ export function bundledDataPath(name: FunctionName): string {
 }
 
 /**
- * The project's one `NodejsFunction` wrapper: every function gets the same runtime, bundling and logging.
- * It is meant for functions invoked synchronously or by an event source mapping (it acknowledges the
- * async-only DLQ rule); an asynchronously invoked function would need a DLQ or failure destination.
+ * The project's one `NodejsFunction` wrapper: every function gets the same runtime, bundling, logging (an
+ * encrypted log group of its own), concurrency decision and failure handling for how it is invoked.
  */
 export class EirleadFunction<N extends FunctionName> extends Construct {
   public readonly function: NodejsFunction;
@@ -136,11 +159,18 @@ export class EirleadFunction<N extends FunctionName> extends Construct {
         ...(copy ? { commandHooks: copyHook(copy) } : {}),
       },
     });
-    Validations.of(this.function).acknowledge({
-      id: 'Serverless-LambdaDLQ',
-      reason:
-        'Project functions are invoked synchronously (API Gateway, the authoriser), by an SQS event source mapping (whose queue has its own DLQ), or, for the idempotent salt cleanup, by an hourly schedule whose next run redoes a failed one.',
-    });
+    const { invocation } = props;
+    if (invocation.type === 'async') {
+      // The destination is given by ARN rather than as an SqsDestination, whose grant would let the function use
+      // the queue's key for anything; grantQueueSend binds that use to SQS.
+      const onFailure: lambda.IDestination = { bind: () => ({ destination: invocation.onFailure.queueArn }) };
+      this.function.configureAsyncInvoke({ onFailure, retryAttempts: invocation.retryAttempts, maxEventAge: invocation.maxEventAge });
+      grantQueueSend(invocation.onFailure, this.function);
+    }
+    // cdk-nag's DLQ rules look for a DeadLetterConfig only.
+    for (const id of ['Serverless-LambdaDLQ', 'NIST.800.53.R5-LambdaDLQ']) {
+      Validations.of(this.function).acknowledge({ id, reason: FAILURE_HANDLING[invocation.type] });
+    }
     if ('unreserved' in props.concurrency) {
       Validations.of(this.function).acknowledge({ id: 'NIST.800.53.R5-LambdaConcurrency', reason: props.concurrency.unreserved });
     }

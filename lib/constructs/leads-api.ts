@@ -54,6 +54,7 @@ export class LeadsApi extends Construct {
       encryptionKey: props.encryptionKey,
       // Runs on every token API Gateway has not cached, so a flood of made-up keys reaches it: 10 instances (a
       // 20-50 ms lookup each, hundreds of checks a second) cap what such a flood can take from ingest.
+      invocation: { type: 'sync' },
       concurrency: { reserved: 10 },
       logRetentionDays: retention.logRetentionDays,
       environment: { TABLE_NAME: table.tableName },
@@ -67,6 +68,7 @@ export class LeadsApi extends Construct {
       // Server-to-server calls from a customer's CRM sync, a few a minute; 10 instances serve 30-100 requests a
       // second, while a runaway integration (a loop of data-subject requests, each reading 14 days of salts) cannot
       // take the account's concurrency from ingest.
+      invocation: { type: 'sync' },
       concurrency: { reserved: 10 },
       logRetentionDays: retention.logRetentionDays,
       environment: { TABLE_NAME: table.tableName, RETENTION: retention, KEY_ID: props.encryptionKey.keyId },

@@ -30,6 +30,7 @@ export class Snippet extends Construct {
       // Public and unauthenticated, but it only returns a file held in memory (a few milliseconds) that browsers
       // cache for an hour: 5 instances serve far more than the API's stage limit, and a flood of snippet requests
       // cannot take the account's concurrency from ingest.
+      invocation: { type: 'sync' },
       concurrency: { reserved: 5 },
       ...(props.logRetentionDays === undefined ? {} : { logRetentionDays: props.logRetentionDays }),
       environment: { SNIPPET_FILE: `${bundledDataPath('snippet')}/${SNIPPET_FILE_NAME}` },

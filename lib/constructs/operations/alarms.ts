@@ -20,6 +20,7 @@ export interface AlarmsInput {
   readonly functions: ReadonlyArray<readonly [string, lambda.IFunction]>;
   readonly queue: sqs.IQueue;
   readonly deadLetterQueue: sqs.IQueue;
+  readonly saltCleanupFailures: sqs.IQueue | undefined;
   readonly table: dynamodb.ITableV2;
   readonly indexNames: readonly string[];
   readonly stage: apigateway.Stage;
@@ -71,6 +72,20 @@ export function createAlarms(scope: Construct, input: AlarmsInput): Alarms {
     '`npm run dlq -- redrive --dlq-url <DeadLetterQueueUrl> --queue-url <QueueUrl>` (stack outputs).',
     'They expire after retention.dlqRetentionDays.',
   ].join(' '), { metric: dlqDepth, ...atLeastOne });
+
+  // Salts outliving their time: while one exists, a stored visit can still be linked to an address.
+  if (input.saltCleanupFailures) {
+    alarm('SaltCleanupFailedRunsAlarm', 'salt-cleanup-failed-runs', [
+      'Eirlead: a run of the hourly salt cleanup failed after Lambda\'s retries, so expired daily salts may still exist',
+      '(while one does, stored visits of its day can be linked to addresses). Each failed run is a message in the',
+      'salt cleanup\'s FailedRuns queue; its responsePayload holds the error, and the salt-cleanup log group has the',
+      'details. Fix the cause: the next successful run destroys every expired salt of the last two weeks. Then purge',
+      'the queue so this alarm returns to OK.',
+    ].join(' '), {
+      metric: input.saltCleanupFailures.metricApproximateNumberOfMessagesVisible({ period: PERIOD, statistic: 'Maximum' }),
+      ...atLeastOne,
+    });
+  }
 
   const oldestAge = input.queue.metricApproximateAgeOfOldestMessage({ period: PERIOD, statistic: 'Maximum' });
   alarm('QueueAgeAlarm', 'queue-backlog', [
