@@ -207,6 +207,21 @@ export class RestApi extends Construct {
         'No WAF web ACL by default (it costs a fixed monthly fee per ACL and rule); stage throttling limits floods, and a customer can associate its own web ACL with the prod stage.',
     });
     Validations.of(this.api.deploymentStage).acknowledge({
+      id: 'NIST.800.53.R5-APIGWAssociatedWithWAF',
+      reason:
+        'AWS WAF is optional (context waf.enabled associates a regional web ACL with this stage; it costs a fixed monthly fee per ACL and rule). Without it the stage throttle and, on the leads routes, the token authoriser limit abuse, and a customer can associate its own web ACL.',
+    });
+    Validations.of(this.api.deploymentStage).acknowledge({
+      id: 'NIST.800.53.R5-APIGWSSLEnabled',
+      reason:
+        'A client certificate lets an HTTP backend authenticate API Gateway. Every integration here is a Lambda proxy integration, which API Gateway invokes through the Lambda API with IAM: there is no backend endpoint to present a certificate to.',
+    });
+    Validations.of(this.api.deploymentStage).acknowledge({
+      id: 'NIST.800.53.R5-APIGWCacheEnabledAndEncrypted',
+      reason:
+        "API caching is off, so there is no cache to encrypt. It stays off: responses are per caller and per key grant (leads, audit trail, data-subject answers) or must never be replayed (erasures), and a cache would keep personal data outside the table's retention. The authoriser's result cache is separate and holds no response data.",
+    });
+    Validations.of(this.api.deploymentStage).acknowledge({
       id: 'Serverless-APIGWXrayEnabled',
       reason: 'API Gateway X-Ray segments record the caller IP; the design stores no full IP anywhere, so tracing stays off.',
     });
