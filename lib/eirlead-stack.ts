@@ -51,6 +51,7 @@ export class EirleadStack extends Stack {
     });
     const enrichment = new Enrichment(this, 'Enrichment', {
       queue: ingest.queue,
+      encryptionKey: encryption.key,
       table: storage.table,
       retention,
       sites: config.sites,
@@ -68,6 +69,7 @@ export class EirleadStack extends Stack {
 
     // Construct id `HttpApi` kept from version 0.1, so that a deployed REST API keeps its logical ids and URL.
     const restApi = new RestApi(this, 'HttpApi', {
+      encryptionKey: encryption.key,
       description: servedByHttpApi ? 'Eirlead API v1: leads' : 'Eirlead HTTP API v1: event ingest and leads',
       throttlingRateLimit: config.throttle.rateLimit,
       throttlingBurstLimit: config.throttle.burstLimit,
@@ -75,7 +77,7 @@ export class EirleadStack extends Stack {
       logRetentionDays: retention.logRetentionDays,
     });
     const leadsApi = new LeadsApi(this, 'LeadsApi', { restApi, table: storage.table, encryptionKey: encryption.key, retention });
-    const snippet = new Snippet(this, 'Snippet', { logRetentionDays: retention.logRetentionDays });
+    const snippet = new Snippet(this, 'Snippet', { encryptionKey: encryption.key, logRetentionDays: retention.logRetentionDays });
 
     const handlers: Partial<Record<FunctionName, lambda.IFunction>> = { ingest: ingest.function, snippet: snippet.function };
     const handlerOf = (name: FunctionName): lambda.IFunction => {
@@ -86,6 +88,7 @@ export class EirleadStack extends Stack {
     let publicApi: PublicHttpApi | undefined;
     if (servedByHttpApi) {
       publicApi = new PublicHttpApi(this, 'PublicApi', {
+        encryptionKey: encryption.key,
         routes: publicRoutes.map((route) => ({
           method: HttpMethod[route.method],
           path: route.path,
@@ -101,7 +104,7 @@ export class EirleadStack extends Stack {
       for (const route of publicRoutes) restApi.addRoute(route, handlerOf(route.function));
     }
 
-    const saltCleanup = new SaltCleanup(this, 'SaltCleanup', { table: storage.table, retention });
+    const saltCleanup = new SaltCleanup(this, 'SaltCleanup', { table: storage.table, encryptionKey: encryption.key, retention });
     if (config.waf.enabled) {
       const waf = new Waf(this, 'Waf', { stage: restApi.api.deploymentStage, rateLimitPer5Minutes: config.waf.rateLimitPer5Minutes });
       if (publicApi) {
@@ -123,6 +126,7 @@ export class EirleadStack extends Stack {
       },
       queue: ingest.queue,
       deadLetterQueue: ingest.deadLetterQueue,
+      saltCleanupFailures: saltCleanup.failedRuns,
       table: storage.table,
       tableIndexNames: [LEADS_BY_LAST_SEEN_INDEX],
       api: restApi.api,

@@ -17,3 +17,14 @@ export const MAX_RECEIVE_COUNT = 5;
  * the snippet function can read it without loading zod (its bundle stays about 25 KB instead of 460 KB).
  */
 export const SNIPPET_FILE_VARIABLE = 'SNIPPET_FILE';
+
+/**
+ * The purposes the project KMS key is used for directly, each the `purpose` encryption context of its calls: a
+ * ciphertext decrypts only under its own purpose, and IAM grants each function only the purposes it needs
+ * (`kms:EncryptionContext:purpose`, lib/constructs/key-access.ts).
+ */
+export const KEY_PURPOSES = {
+  dailySalt: 'eirlead-daily-salt',
+  cursorKey: 'eirlead-cursor-key',
+} as const;
+export type KeyPurpose = (typeof KEY_PURPOSES)[keyof typeof KEY_PURPOSES];

@@ -6,7 +6,10 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { type IpOverrides, NO_IP_OVERRIDES, type Retention, type Site } from '../../functions/contracts/deployment-config';
 import { MAX_RECEIVE_COUNT } from '../../functions/contracts/names';
-import { EirleadFunction, grantTableAccess } from './lambda-function';
+import { KEY_PURPOSES } from '../../functions/contracts/names';
+import { grantKeyForPurpose, grantQueueSend } from './key-access';
+import { EirleadFunction } from './lambda-function';
+import { grantTableAccess, PARTITIONS } from './table-access';
 
 /** AWS guidance for Lambda SQS sources: visibility timeout at least six times the function timeout. */
 const VISIBILITY_TIMEOUT_FACTOR = 6;
@@ -85,6 +88,12 @@ export class Ingest extends Construct {
 
     const fn = new EirleadFunction(this, 'Function', {
       name: 'ingest',
+      encryptionKey: props.encryptionKey,
+      invocation: { type: 'sync' },
+      concurrency: {
+        unreserved:
+          'Ingest is the public entry point: a cap would turn page views into 429s exactly when a customer site is busiest. Its rate is bounded by the API stage throttle instead, and the other five functions hold small reserved concurrency, which caps them, so they can never take the account pool ingest draws on.',
+      },
       logRetentionDays: props.retention.logRetentionDays,
       environment: {
         QUEUE_URL: this.queue.queueUrl,
@@ -97,11 +106,11 @@ export class Ingest extends Construct {
     }).function;
     this.function = fn;
 
-    this.queue.grantSendMessages(fn);
-    // Daily salts: a fresh data key per UTC day, and unwrapping it on cold start.
-    props.encryptionKey.grant(fn, 'kms:GenerateDataKey', 'kms:Decrypt');
-    // Daily salts are only read and created; ingest never deletes.
-    grantTableAccess(fn, props.table, 'getPut');
+    grantQueueSend(this.queue, fn);
+    // Daily salts: a fresh data key per UTC day, and unwrapping it on cold start; for that purpose only.
+    grantKeyForPurpose(props.encryptionKey, fn, KEY_PURPOSES.dailySalt, ['kms:GenerateDataKey', 'kms:Decrypt']);
+    // Daily salts are only read and created; ingest never deletes, and touches no other partition.
+    grantTableAccess(fn, props.table, { items: [{ actions: ['GetItem', 'PutItem'], partitions: [PARTITIONS.salt] }] });
 
     Validations.of(this.deadLetterQueue).acknowledge({
       id: 'Serverless-SQSRedrivePolicy',

@@ -1,7 +1,8 @@
 import { isAbsolute, join } from 'node:path';
-import { Duration, RemovalPolicy, Stack, Validations, type CfnElement } from 'aws-cdk-lib';
-import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -9,6 +10,7 @@ import { Construct } from 'constructs';
 import { encodeEnvironment } from '../../functions/contracts/environment';
 import { type FunctionDefinition, type FunctionEnvironment, type FunctionName, FUNCTIONS } from '../../functions/contracts/functions';
 import { projectRoot } from '../project-root';
+import { grantQueueSend } from './key-access';
 
 /**
  * The newest Node.js runtime this aws-cdk-lib knows (cdk-nag L1 checks exactly that).
@@ -23,6 +25,21 @@ export interface EirleadFunctionProps<N extends FunctionName> {
   readonly name: N;
   /** The function's environment, typed by its contract and encoded by it. */
   readonly environment: FunctionEnvironment<N>;
+  /** The project key, which encrypts the function's log group (its key policy lets CloudWatch Logs use it). */
+  readonly encryptionKey: kms.IKey;
+  /**
+   * `reserved`: reserved concurrency, both the most instances that may run at once and capacity held back for this
+   * function alone, so it neither starves the others nor is starved by them. `unreserved`: why the function must
+   * draw on the account's shared pool instead (the acknowledgement of cdk-nag's NIST.800.53.R5-LambdaConcurrency).
+   * Reservations come out of the account's concurrency (1,000 by default; Lambda keeps at least 100 unreserved).
+   */
+  readonly concurrency: { readonly reserved: number } | { readonly unreserved: string };
+  /**
+   * How the function is invoked. `sync` (API Gateway, the authoriser) and `queue` (an SQS event source mapping,
+   * whose queue has its own dead-letter queue) return their failures to the caller. `async` (EventBridge): Lambda
+   * retries a failed event `retryAttempts` times within `maxEventAge`, then sends it with the error to `onFailure`.
+   */
+  readonly invocation: { readonly type: 'sync' | 'queue' } | AsyncInvocation;
   /**
    * Retention of the function's log group, in days (a value CloudWatch Logs accepts).
    * @default 30
@@ -35,6 +52,22 @@ export interface EirleadFunctionProps<N extends FunctionName> {
   readonly logRemovalPolicy?: RemovalPolicy;
 }
 
+export interface AsyncInvocation {
+  readonly type: 'async';
+  /** The on-failure destination: a queue (its key's use is granted to the function, bound to SQS). */
+  readonly onFailure: sqs.IQueue;
+  readonly retryAttempts: number;
+  readonly maxEventAge: Duration;
+}
+
+const FAILURE_HANDLING: Record<'sync' | 'queue' | 'async', string> = {
+  sync: 'Invoked synchronously (API Gateway, or as its authoriser): a failure is returned to the caller as an error response; there is no event left to keep.',
+  queue:
+    "Invoked by an SQS event source mapping: a failed record returns to the queue and, after the queue's maxReceiveCount, goes to the queue's own dead-letter queue (alarmed).",
+  async:
+    'Invoked asynchronously: a finally failed event goes to the function\'s on-failure destination (AWS::Lambda::EventInvokeConfig, an encrypted SQS queue, alarmed), which, unlike a DeadLetterConfig, records the error with the event; a DeadLetterConfig would be a second, older channel for the same failures.',
+};
+
 /** Where a function's bundled data directory is at run time (`/var/task/<destination>`). */
 export function bundledDataPath(name: FunctionName): string {
   const bundled = (FUNCTIONS[name] as FunctionDefinition).bundledData;
@@ -43,9 +76,8 @@ export function bundledDataPath(name: FunctionName): string {
 }
 
 /**
- * The project's one `NodejsFunction` wrapper: every function gets the same runtime, bundling and logging.
- * It is meant for functions invoked synchronously or by an event source mapping (it acknowledges the
- * async-only DLQ rule); an asynchronously invoked function would need a DLQ or failure destination.
+ * The project's one `NodejsFunction` wrapper: every function gets the same runtime, bundling, logging (an
+ * encrypted log group of its own), concurrency decision and failure handling for how it is invoked.
  */
 export class EirleadFunction<N extends FunctionName> extends Construct {
   public readonly function: NodejsFunction;
@@ -60,6 +92,9 @@ export class EirleadFunction<N extends FunctionName> extends Construct {
 
     this.logGroup = new logs.LogGroup(this, 'LogGroup', {
       retention: logRetentionDays as logs.RetentionDays,
+      // Logs hold no personal data by design, but an error's message may quote more than it should: encrypted
+      // with the project key, they are as readable as the data they come from, no more.
+      encryptionKey: props.encryptionKey,
       removalPolicy: props.logRemovalPolicy ?? RemovalPolicy.DESTROY,
     });
 
@@ -70,6 +105,13 @@ export class EirleadFunction<N extends FunctionName> extends Construct {
       description: `Eirlead ${definition.serviceName}`,
     });
     this.logGroup.grantWrite(role);
+    const defaultPolicy = role.node.tryFindChild('DefaultPolicy');
+    if (!defaultPolicy) throw new Error(`EirleadFunction ${definition.serviceName}: the role has no default policy`);
+    Validations.of(defaultPolicy).acknowledge({
+      id: 'NIST.800.53.R5-IAMNoInlinePolicy',
+      reason:
+        "CDK's default policy of this function's own role: attached to this one role, holding only the scoped statements of its grants (test/infra/iam.test.ts). A managed policy instead would be a separate object attachable to other principals, which widens access rather than narrowing it; the role has no managed policy.",
+    });
 
     const copy = definition.bundledData;
     this.function = new NodejsFunction(this, 'Function', {
@@ -92,6 +134,7 @@ export class EirleadFunction<N extends FunctionName> extends Construct {
       // no "level" key, such as the EMF metric lines, as INFO and would drop them.
       applicationLogLevelV2: lambda.ApplicationLogLevel.INFO,
       role,
+      ...('reserved' in props.concurrency ? { reservedConcurrentExecutions: props.concurrency.reserved } : {}),
       projectRoot: root,
       depsLockFilePath: join(root, 'package-lock.json'),
       environment: {
@@ -123,10 +166,25 @@ export class EirleadFunction<N extends FunctionName> extends Construct {
         ...(copy ? { commandHooks: copyHook(copy) } : {}),
       },
     });
+    const { invocation } = props;
+    if (invocation.type === 'async') {
+      // The destination is given by ARN rather than as an SqsDestination, whose grant would let the function use
+      // the queue's key for anything; grantQueueSend binds that use to SQS.
+      const onFailure: lambda.IDestination = { bind: () => ({ destination: invocation.onFailure.queueArn }) };
+      this.function.configureAsyncInvoke({ onFailure, retryAttempts: invocation.retryAttempts, maxEventAge: invocation.maxEventAge });
+      grantQueueSend(invocation.onFailure, this.function);
+    }
+    // cdk-nag's DLQ rules look for a DeadLetterConfig only.
+    for (const id of ['Serverless-LambdaDLQ', 'NIST.800.53.R5-LambdaDLQ']) {
+      Validations.of(this.function).acknowledge({ id, reason: FAILURE_HANDLING[invocation.type] });
+    }
+    if ('unreserved' in props.concurrency) {
+      Validations.of(this.function).acknowledge({ id: 'NIST.800.53.R5-LambdaConcurrency', reason: props.concurrency.unreserved });
+    }
     Validations.of(this.function).acknowledge({
-      id: 'Serverless-LambdaDLQ',
+      id: 'NIST.800.53.R5-LambdaInsideVPC',
       reason:
-        'Project functions are invoked synchronously (API Gateway, the authoriser), by an SQS event source mapping (whose queue has its own DLQ), or, for the idempotent salt cleanup, by an hourly schedule whose next run redoes a failed one.',
+        'The function reaches only regional AWS service endpoints (DynamoDB, SQS, KMS, CloudWatch Logs) over TLS with IAM-signed requests, and nothing it uses lives in a VPC. A VPC would need interface endpoints or a NAT gateway, at a fixed hourly cost per AZ, plus ENI setup, and would add nothing: what the function may do is bounded by its role (item by item, test/infra/iam.test.ts), not by network paths.',
     });
     Validations.of(this.function).acknowledge({
       id: 'Serverless-LambdaTracing',
@@ -147,6 +205,13 @@ function validate(definition: FunctionDefinition, props: EirleadFunctionProps<Fu
   if (definition.timeoutSeconds < 1 || definition.timeoutSeconds > 900) {
     throw new Error(`EirleadFunction ${name}: timeout must be from 1 to 900 seconds`);
   }
+  if ('reserved' in props.concurrency && (!Number.isInteger(props.concurrency.reserved) || props.concurrency.reserved < 1)) {
+    // 0 would stop the function altogether; that is an operator's emergency switch, not a configuration.
+    throw new Error(`EirleadFunction ${name}: reserved concurrency must be a positive integer, got ${props.concurrency.reserved}`);
+  }
+  if ('unreserved' in props.concurrency && props.concurrency.unreserved.trim().length < 20) {
+    throw new Error(`EirleadFunction ${name}: say why the function has no reserved concurrency`);
+  }
   if (props.logRetentionDays !== undefined && !(props.logRetentionDays in logs.RetentionDays)) {
     throw new Error(`EirleadFunction ${name}: logRetentionDays ${props.logRetentionDays} is not a CloudWatch Logs retention period`);
   }
@@ -166,44 +231,4 @@ function copyHook(copy: NonNullable<FunctionDefinition['bundledData']>) {
       `node "${join(inputDir, 'lib', 'bundling', 'copy-into-bundle.mjs')}" "${join(inputDir, copy.source)}" "${join(outputDir, copy.destination)}"`,
     ],
   };
-}
-
-/** `getPut`: single-item reads and writes only, for a function that must never delete (ingest's salt store). */
-export type TableAccess = 'read' | 'getPut' | 'readWrite';
-
-/**
- * Grants a function access to the table. `TABLE_NAME` is part of the function's environment contract, which the
- * function cannot be built without; the parity test checks that every function whose contract names the table
- * holds a grant on it. The KMS and index wildcards these grants bring are acknowledged here, with the reason.
- */
-export function grantTableAccess(fn: lambda.Function, table: dynamodb.ITableV2, access: TableAccess): void {
-  if (access === 'read') table.grantReadData(fn);
-  else if (access === 'getPut') {
-    table.grant(fn, 'dynamodb:GetItem', 'dynamodb:PutItem');
-    // A customer-managed key: reading needs Decrypt, writing needs the data-key actions DynamoDB uses on our behalf.
-    table.encryptionKey?.grant(fn, 'kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey*', 'kms:ReEncrypt*');
-  } else table.grantReadWriteData(fn);
-  acknowledgeTableGrantWildcards(fn, table, access);
-}
-
-function acknowledgeTableGrantWildcards(fn: lambda.Function, table: dynamodb.ITableV2, access: TableAccess): void {
-  const policy = fn.role?.node.tryFindChild('DefaultPolicy');
-  if (!policy) return;
-  const tableResource = table.node.defaultChild as CfnElement | undefined;
-  if (tableResource) {
-    const logicalId = Stack.of(table).getLogicalId(tableResource);
-    Validations.of(policy).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::<${logicalId}.Arn>/index/*]`,
-      reason: 'Queries go through the table\'s own GSIs; the wildcard covers only indexes of this one table.',
-    });
-  }
-  if (access !== 'read') {
-    for (const action of ['kms:GenerateDataKey*', 'kms:ReEncrypt*']) {
-      Validations.of(policy).acknowledge({
-        id: `AwsSolutions-IAM5[Action::${action}]`,
-        reason:
-          'Writing to the table (and to the queue, for ingest) encrypted with the project CMK needs these; the statement is limited to that one key.',
-      });
-    }
-  }
 }

@@ -6,14 +6,21 @@ import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { Construct } from 'constructs';
 import type { Retention } from '../../functions/contracts/deployment-config';
 import { ROUTES } from '../../functions/contracts/routes';
-import { EirleadFunction, grantTableAccess } from './lambda-function';
+import { LEADS_BY_LAST_SEEN_INDEX } from '../../functions/contracts/table';
+import { KEY_PURPOSES } from '../../functions/contracts/names';
+import { grantKeyForPurpose } from './key-access';
+import { EirleadFunction } from './lambda-function';
+import { grantTableAccess, INDEX_PARTITIONS, PARTITIONS } from './table-access';
 import type { RestApi } from './rest-api';
 
 export interface LeadsApiProps {
   /** The REST API its routes are added to. */
   readonly restApi: RestApi;
   readonly table: dynamodb.ITableV2;
-  /** The project key: data-subject requests decrypt daily salts to recognise the subject's own visits. */
+  /**
+   * The project key: data-subject requests decrypt daily salts to recognise the subject's own visits, and page
+   * cursors are signed with monthly keys wrapped by it.
+   */
   readonly encryptionKey: kms.IKey;
   readonly retention: Retention;
   /**
@@ -45,20 +52,45 @@ export class LeadsApi extends Construct {
 
     this.authorizerFunction = new EirleadFunction(this, 'AuthorizerFunction', {
       name: 'authorizer',
+      encryptionKey: props.encryptionKey,
+      // Runs on every token API Gateway has not cached, so a flood of made-up keys reaches it: 10 instances (a
+      // 20-50 ms lookup each, hundreds of checks a second) cap what such a flood can take from ingest.
+      invocation: { type: 'sync' },
+      concurrency: { reserved: 10 },
       logRetentionDays: retention.logRetentionDays,
       environment: { TABLE_NAME: table.tableName },
     }).function;
-    grantTableAccess(this.authorizerFunction, table, 'read');
+    // One lookup by key hash; it never sees leads, salts or the list of keys.
+    grantTableAccess(this.authorizerFunction, table, { items: [{ actions: ['GetItem'], partitions: [PARTITIONS.apiKey] }] });
 
     this.function = new EirleadFunction(this, 'Function', {
       name: 'leadsApi',
+      encryptionKey: props.encryptionKey,
+      // Server-to-server calls from a customer's CRM sync, a few a minute; 10 instances serve 30-100 requests a
+      // second, while a runaway integration (a loop of data-subject requests, each reading 14 days of salts) cannot
+      // take the account's concurrency from ingest.
+      invocation: { type: 'sync' },
+      concurrency: { reserved: 10 },
       logRetentionDays: retention.logRetentionDays,
       environment: { TABLE_NAME: table.tableName, RETENTION: retention, KEY_ID: props.encryptionKey.keyId },
     }).function;
-    // Read and erase leads, and write the audit record of every read and erasure.
-    grantTableAccess(this.function, table, 'readWrite');
-    // Only Decrypt: data-subject requests read existing salts and never create one.
-    props.encryptionKey.grant(this.function, 'kms:Decrypt');
+    grantTableAccess(this.function, table, {
+      items: [
+        // Read and erase leads and visit parts (deletes, batch deletes, erasure transactions), and write and read the
+        // audit record of every read and erasure: all under SITE#{site}#.
+        { actions: ['GetItem', 'Query', 'PutItem', 'DeleteItem', 'BatchWriteItem'], partitions: [PARTITIONS.site] },
+        // Data-subject requests read a past day's salt; they never create or delete one.
+        { actions: ['GetItem'], partitions: [PARTITIONS.salt] },
+        // The month's cursor-signing key: read, or created by the first request of the month.
+        { actions: ['GetItem', 'PutItem'], partitions: [PARTITIONS.cursorKey] },
+      ],
+      // A site's leads by last visit; not the APIKEYS partition.
+      indexQuery: { indexName: LEADS_BY_LAST_SEEN_INDEX, partitions: [INDEX_PARTITIONS.siteLeads] },
+    });
+    // Only Decrypt for salts: data-subject requests read existing salts and never create one.
+    grantKeyForPurpose(props.encryptionKey, this.function, KEY_PURPOSES.dailySalt, ['kms:Decrypt']);
+    // Cursor-signing keys: a new one each month, unwrapped on cold start.
+    grantKeyForPurpose(props.encryptionKey, this.function, KEY_PURPOSES.cursorKey, ['kms:GenerateDataKey', 'kms:Decrypt']);
 
     this.authorizer = new apigateway.TokenAuthorizer(this, 'Authorizer', {
       handler: this.authorizerFunction,

@@ -2,6 +2,7 @@ import { RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { AccessLogField, AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
@@ -67,6 +68,8 @@ export function splitMethodThrottling(
 export interface PublicHttpApiProps {
   /** The routes; each gets a Lambda proxy integration with payload format 1.0. At least one. */
   readonly routes: readonly PublicRoute[];
+  /** The project key: encrypts the access log group. */
+  readonly encryptionKey: kms.IKey;
   /**
    * Stage-wide steady-state request rate (requests per second).
    * @default 100
@@ -141,6 +144,7 @@ export class PublicHttpApi extends Construct {
 
     this.accessLogGroup = new logs.LogGroup(this, 'AccessLogs', {
       retention,
+      encryptionKey: props.encryptionKey,
       removalPolicy: RemovalPolicy.DESTROY,
     });
 

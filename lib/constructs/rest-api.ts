@@ -1,5 +1,6 @@
 import { RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
@@ -9,6 +10,8 @@ import { pathParametersOf, type RouteDefinition } from '../../functions/contract
 export const STAGE_NAME = 'prod';
 
 export interface RestApiProps {
+  /** The project key: encrypts the access and execution log groups. */
+  readonly encryptionKey: kms.IKey;
   /**
    * Description of the REST API, shown in the console.
    * @default 'Eirlead HTTP API v1: event ingest and leads'
@@ -103,7 +106,7 @@ export class RestApi extends Construct {
   public readonly accessLogGroup: logs.LogGroup;
   public readonly executionLogGroup: logs.LogGroup;
 
-  constructor(scope: Construct, id: string, props: RestApiProps = {}) {
+  constructor(scope: Construct, id: string, props: RestApiProps) {
     super(scope, id);
     const rate = props.throttlingRateLimit ?? 100;
     const burst = props.throttlingBurstLimit ?? 200;
@@ -117,6 +120,7 @@ export class RestApi extends Construct {
 
     this.accessLogGroup = new logs.LogGroup(this, 'AccessLogs', {
       retention,
+      encryptionKey: props.encryptionKey,
       removalPolicy: RemovalPolicy.DESTROY,
     });
 
@@ -161,6 +165,7 @@ export class RestApi extends Construct {
     this.executionLogGroup = new logs.LogGroup(this, 'ExecutionLogs', {
       logGroupName: `API-Gateway-Execution-Logs_${this.api.restApiId}/${STAGE_NAME}`,
       retention,
+      encryptionKey: props.encryptionKey,
       removalPolicy: RemovalPolicy.DESTROY,
     });
     this.api.deploymentStage.node.addDependency(this.executionLogGroup);
@@ -200,6 +205,21 @@ export class RestApi extends Construct {
       id: 'AwsSolutions-APIG3',
       reason:
         'No WAF web ACL by default (it costs a fixed monthly fee per ACL and rule); stage throttling limits floods, and a customer can associate its own web ACL with the prod stage.',
+    });
+    Validations.of(this.api.deploymentStage).acknowledge({
+      id: 'NIST.800.53.R5-APIGWAssociatedWithWAF',
+      reason:
+        'AWS WAF is optional (context waf.enabled associates a regional web ACL with this stage; it costs a fixed monthly fee per ACL and rule). Without it the stage throttle and, on the leads routes, the token authoriser limit abuse, and a customer can associate its own web ACL.',
+    });
+    Validations.of(this.api.deploymentStage).acknowledge({
+      id: 'NIST.800.53.R5-APIGWSSLEnabled',
+      reason:
+        'A client certificate lets an HTTP backend authenticate API Gateway. Every integration here is a Lambda proxy integration, which API Gateway invokes through the Lambda API with IAM: there is no backend endpoint to present a certificate to.',
+    });
+    Validations.of(this.api.deploymentStage).acknowledge({
+      id: 'NIST.800.53.R5-APIGWCacheEnabledAndEncrypted',
+      reason:
+        "API caching is off, so there is no cache to encrypt. It stays off: responses are per caller and per key grant (leads, audit trail, data-subject answers) or must never be replayed (erasures), and a cache would keep personal data outside the table's retention. The authoriser's result cache is separate and holds no response data.",
     });
     Validations.of(this.api.deploymentStage).acknowledge({
       id: 'Serverless-APIGWXrayEnabled',

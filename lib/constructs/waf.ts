@@ -1,3 +1,4 @@
+import { Validations } from 'aws-cdk-lib';
 import type * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
@@ -43,6 +44,11 @@ export class Waf extends Construct {
           visibilityConfig: visibility('eirlead-rate-limit'),
         },
       ],
+    });
+    Validations.of(this.webAcl).acknowledge({
+      id: 'NIST.800.53.R5-WAFv2LoggingEnabled',
+      reason:
+        "No WAF logging, for the reason sampled requests are off: every WAF log record holds the request's full client IP (httpRequest.clientIp), which this design never stores, and WAF's redacted fields cannot remove it. The web ACL's CloudWatch metrics (blocked and allowed counts per rule) and the API access logs, which hold no IP, carry the operational signal.",
     });
     new wafv2.CfnWebACLAssociation(this, 'Association', {
       resourceArn: props.stage.stageArn,

@@ -1,7 +1,8 @@
 /**
  * Type-checks and bundles the browser snippet (snippet/eirlead.ts) into build/snippet/eirlead.js, prints its
  * size, and fails when it exceeds the budget of issue 6 (2 KB gzipped): every visitor of every customer site
- * downloads it.
+ * downloads it. It also prints the file's Subresource Integrity value (`sha384-…`) and writes it next to the file
+ * (build/snippet/eirlead.js.sri), for a self-hosted copy's `<script integrity=… crossorigin="anonymous">` tag.
  *
  *   npx tsx scripts/build/snippet.ts             always rebuild
  *   npx tsx scripts/build/snippet.ts --if-stale  rebuild only when the sources, this script or esbuild changed
@@ -14,6 +15,8 @@ import { build, version as esbuildVersion } from 'esbuild';
 
 import { SNIPPET_FILE_NAME as SNIPPET_FILE } from '../../functions/contracts/functions';
 const MANIFEST_FILE = 'manifest.json';
+/** Next to the script, so whoever copies the script finds the value its tag must carry. */
+export const SRI_FILE = `${SNIPPET_FILE}.sri`;
 export const GZIP_BUDGET_BYTES = 2048;
 
 export interface SnippetBuildOptions {
@@ -33,6 +36,25 @@ export interface SnippetBuildResult {
   readonly rebuilt: boolean;
   readonly rawBytes: number;
   readonly gzipBytes: number;
+  /** Subresource Integrity of the file as written: `sha384-` and the base64 SHA-384 digest. */
+  readonly integrity: string;
+}
+
+/**
+ * The `integrity` attribute value for these exact bytes. SHA-384, the strongest of the three hashes every browser
+ * supporting SRI accepts (sha256, sha384, sha512) that is also what the SRI specification's examples use.
+ */
+export function subresourceIntegrity(code: Uint8Array): string {
+  return `sha384-${createHash('sha384').update(code).digest('base64')}`;
+}
+
+/** Writes the integrity file unless it already holds the value, and says what the tag needs. */
+function recordIntegrity(outDir: string, code: Uint8Array, log: (line: string) => void): string {
+  const integrity = subresourceIntegrity(code);
+  const sriPath = join(outDir, SRI_FILE);
+  if (!existsSync(sriPath) || readFileSync(sriPath, 'utf8').trim() !== integrity) writeFileSync(sriPath, `${integrity}\n`);
+  log(`snippet: integrity ${integrity} (written to ${SRI_FILE})`);
+  return integrity;
 }
 
 export class SnippetBudgetError extends Error {}
@@ -89,7 +111,9 @@ export async function buildSnippet(options: SnippetBuildOptions = {}): Promise<S
       const code = readFileSync(file);
       const gzipBytes = gzipSync(code, { level: 9 }).length;
       log(`snippet: ${SNIPPET_FILE} up to date, ${code.length} bytes, ${gzipBytes} bytes gzipped`);
-      return { file, rebuilt: false, rawBytes: code.length, gzipBytes };
+      // Computed from the file as it is, and rewritten if missing (a build from before the integrity file).
+      const integrity = recordIntegrity(outDir, code, log);
+      return { file, rebuilt: false, rawBytes: code.length, gzipBytes, integrity };
     }
   }
 
@@ -120,15 +144,17 @@ export async function buildSnippet(options: SnippetBuildOptions = {}): Promise<S
   mkdirSync(outDir, { recursive: true });
   writeFileSync(`${file}.tmp`, code);
   renameSync(`${file}.tmp`, file);
+  log(summary);
+  const integrity = recordIntegrity(outDir, code, log);
   // Last, so an interrupted build is never mistaken for a finished one.
   writeFileSync(manifestPath, `${JSON.stringify({ sourceHash: hash, rawBytes: code.length, gzipBytes }, null, 2)}\n`);
-  log(summary);
-  return { file, rebuilt: true, rawBytes: code.length, gzipBytes };
+  return { file, rebuilt: true, rawBytes: code.length, gzipBytes, integrity };
 }
 
 // Run only as a script, so that tests can import buildSnippet (Jest compiles this file to CommonJS, where
-// import.meta does not exist, hence the argv check).
-if (/build[/\\]snippet\.[cm]?[jt]s$/.test(process.argv[1] ?? '')) {
+// import.meta does not exist, hence the argv check). The path is build/snippet.ts since the scripts moved into
+// scripts/build/; the old `build-snippet.ts` pattern no longer matched, and the script silently did nothing.
+if (/(?:^|[\\/])build[\\/]snippet\.[cm]?[jt]s$/.test(process.argv[1] ?? '')) {
   buildSnippet({ ifStale: process.argv.includes('--if-stale') }).catch((error: unknown) => {
     console.error(`snippet: ${error instanceof Error ? error.message : String(error)}`);
     process.exitCode = 1;

@@ -1,231 +1,261 @@
-import { App, Stack } from 'aws-cdk-lib';
-import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { Template } from 'aws-cdk-lib/assertions';
-import * as kms from 'aws-cdk-lib/aws-kms';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { FUNCTIONS as FUNCTION_TABLE, type FunctionName } from '../../functions/contracts/functions';
+import { keys, LEADS_BY_LAST_SEEN_INDEX } from '../../functions/contracts/table';
+import { KEY_PURPOSES } from '../../functions/contracts/names';
+import { projectRoot } from '../../lib/project-root';
+import { actionsOf, type Request, RolePolicies, wildcardMatch } from './policy-evaluator';
 import { buildApp } from './support';
 
 /**
- * Least privilege, asserted as capabilities ("may ingest receive from the queue?") rather than exact action
- * lists, so a harmless reordering or an added read-only action does not break the test, while a new power does.
+ * Least privilege, asserted as capabilities ("may ingest put an APIKEY# item?") by evaluating the synthesised
+ * statements with their conditions (policy-evaluator.ts), not by pinning JSON: a reordering or a merged statement
+ * does not break a test, while a new power, a lost condition or a wider partition does.
  */
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type Resource = { Type: string; Properties: { [key: string]: Json } };
-type Statement = { Effect: string; Action?: string | string[]; Resource?: Json; Principal?: Json };
-type PolicyDocument = { Statement: Statement[] };
 
 const { stack } = buildApp();
 const template = Template.fromStack(stack);
 const resources = template.toJSON().Resources as Record<string, Resource>;
+const policies = new RolePolicies(template);
 
 const idOf = (type: string, pathPart: string): string => {
   const ids = Object.keys(template.findResources(type)).filter((id) => id.startsWith(pathPart));
   if (ids.length !== 1) throw new Error(`expected one ${type} starting with ${pathPart}, found ${ids.join(', ')}`);
   return ids[0] as string;
 };
-const QUEUE = idOf('AWS::SQS::Queue', 'IngestQueue');
-const DLQ = idOf('AWS::SQS::Queue', 'IngestDeadLetterQueue');
-const TABLE = template.getResourceId('AWS::DynamoDB::GlobalTable');
-const KEY = template.getResourceId('AWS::KMS::Key');
+const QUEUE = `${idOf('AWS::SQS::Queue', 'IngestQueue')}.Arn`;
+const DLQ = `${idOf('AWS::SQS::Queue', 'IngestDeadLetterQueue')}.Arn`;
+const TABLE = `${template.getResourceId('AWS::DynamoDB::GlobalTable')}.Arn`;
+const INDEX = `${TABLE}/index/${LEADS_BY_LAST_SEEN_INDEX}`;
+const KEY = `${template.getResourceId('AWS::KMS::Key')}.Arn`;
 
-const FUNCTIONS = {
-  ingest: 'eirlead-ingest',
-  enrichment: 'eirlead-enrichment',
-  leadsApi: 'eirlead-leads-api',
-  authorizer: 'eirlead-authorizer',
-} as const;
-type FunctionName = keyof typeof FUNCTIONS;
-
-function functionResource(name: FunctionName): Resource {
-  const found = Object.values(resources).filter((resource) => {
-    if (resource.Type !== 'AWS::Lambda::Function') return false;
-    const env = resource.Properties.Environment as { Variables: Record<string, Json> };
-    return env.Variables.POWERTOOLS_SERVICE_NAME === FUNCTIONS[name];
-  });
-  if (found.length !== 1) throw new Error(`expected one function ${FUNCTIONS[name]}`);
-  return found[0] as Resource;
-}
+const NAMES = Object.keys(FUNCTION_TABLE) as FunctionName[];
 
 function roleIdOf(name: FunctionName): string {
-  const role = functionResource(name).Properties.Role as { 'Fn::GetAtt': [string, string] };
-  return role['Fn::GetAtt'][0];
-}
-
-/** Allow statements of every policy attached to a role, inline or separate. */
-function allowStatements(roleId: string): Statement[] {
-  const role = resources[roleId] as Resource;
-  const inline = ((role.Properties.Policies ?? []) as { PolicyDocument: PolicyDocument }[]).map((p) => p.PolicyDocument);
-  const attached = Object.values(resources)
-    .filter((r) => r.Type === 'AWS::IAM::Policy' || r.Type === 'AWS::IAM::ManagedPolicy')
-    .filter((r) => JSON.stringify(r.Properties.Roles ?? []).includes(`"${roleId}"`))
-    .map((r) => r.Properties.PolicyDocument as unknown as PolicyDocument);
-  return [...inline, ...attached].flatMap((doc) => doc.Statement).filter((s) => s.Effect === 'Allow');
-}
-
-const actionsOf = (statement: Statement): string[] => [statement.Action ?? []].flat();
-
-/** IAM action matching: `kms:GenerateDataKey*` grants `kms:GenerateDataKey`, `*` grants everything. */
-function grants(pattern: string, action: string): boolean {
-  const regex = new RegExp(`^${pattern.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`, 'i');
-  return regex.test(action);
-}
-
-/** Does the statement's resource cover the resource with this logical id (or everything)? */
-const covers = (statement: Statement, logicalId: string | undefined): boolean => {
-  const resource = JSON.stringify(statement.Resource ?? null);
-  return resource === '"*"' || resource.includes('"*"') || logicalId === undefined || resource.includes(`"${logicalId}"`);
-};
-
-/** May `fn` perform `action`, on the resource with `logicalId` if given, on anything otherwise? */
-function may(fn: FunctionName, action: string, logicalId?: string): boolean {
-  return allowStatements(roleIdOf(fn)).some(
-    (statement) => actionsOf(statement).some((pattern) => grants(pattern, action)) && covers(statement, logicalId),
+  const found = Object.values(resources).filter(
+    (r) =>
+      r.Type === 'AWS::Lambda::Function' &&
+      (r.Properties.Environment as { Variables: Record<string, Json> }).Variables.POWERTOOLS_SERVICE_NAME === FUNCTION_TABLE[name].serviceName,
   );
+  if (found.length !== 1) throw new Error(`expected one function ${name}`);
+  return ((found[0] as Resource).Properties.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
 }
+
+const may = (fn: FunctionName, request: Request): boolean => policies.allows(roleIdOf(fn), request);
+
+/** One item request on the table: the action and the partition keys it names (a batch names several). */
+const item = (action: string, ...partitionKeys: string[]): Request => ({
+  action: `dynamodb:${action}`,
+  resource: TABLE,
+  context: { 'dynamodb:LeadingKeys': partitionKeys },
+});
+
+/** Sample partition keys of each kind of item, built with the contract's own key builders. */
+const PARTITION = {
+  salt: keys.salt('2026-05-01').pk,
+  apiKey: keys.apiKey('9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08').pk,
+  lead: keys.leadPartition('demo', 'b3c1f0de'),
+  audit: keys.auditPartition('demo'),
+  cursorKey: 'KEY#cursor#2026-05',
+} as const;
+type Partition = keyof typeof PARTITION;
+
+const ITEM_ACTIONS = ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem', 'ConditionCheckItem', 'Scan'];
+const LEADS_API_SITE_ACTIONS = ['GetItem', 'Query', 'PutItem', 'DeleteItem', 'BatchWriteItem'];
 
 /**
- * What a function that writes a CMK-encrypted table and consumes a CMK-encrypted queue needs from KMS, as CDK
- * grants it. Anything beyond that is direct use of the key, e.g. minting the daily salts, which only ingest does.
+ * Who may do what to which partition (issue 14). TransactWriteItems is authorised item by item as PutItem and
+ * DeleteItem, so the leads API's erasure transactions are covered by its Put and Delete on SITE#.
  */
-let encryptionOnly: Set<string> | undefined;
-function encryptionOnlyKms(): Set<string> {
-  if (encryptionOnly) return encryptionOnly;
-  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
-  const reference = new Stack(app, 'Reference', { env: { account: '123456789012', region: 'eu-west-1' } });
-  const key = new kms.Key(reference, 'Key');
-  const table = new dynamodb.TableV2(reference, 'Table', {
-    partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
-    encryption: dynamodb.TableEncryptionV2.customerManagedKey(key),
-  });
-  const queue = new sqs.Queue(reference, 'Queue', { encryption: sqs.QueueEncryption.KMS, encryptionMasterKey: key });
-  const fn = new lambda.Function(reference, 'Fn', {
-    runtime: lambda.Runtime.NODEJS_LATEST,
-    handler: 'index.handler',
-    code: lambda.Code.fromInline('export const handler = () => {}'),
-  });
-  table.grantReadWriteData(fn);
-  queue.grantConsumeMessages(fn);
-  encryptionOnly = new Set(
-    Object.values(Template.fromStack(reference).findResources('AWS::IAM::Policy'))
-      .flatMap((p) => (p.Properties.PolicyDocument as PolicyDocument).Statement)
-      .flatMap(actionsOf)
-      .filter((action) => action.startsWith('kms:')),
-  );
-  return encryptionOnly;
-}
-
-const TABLE_WRITES = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:BatchWriteItem'];
-const TABLE_DELETES = ['dynamodb:DeleteItem', 'dynamodb:BatchWriteItem', 'dynamodb:DeleteTable'];
-const QUEUE_CONSUME = ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:DeleteMessageBatch', 'sqs:PurgeQueue'];
+const TABLE_CAPABILITIES: Record<FunctionName, Partial<Record<Partition, string[]>>> = {
+  ingest: { salt: ['GetItem', 'PutItem'] },
+  enrichment: { lead: ['GetItem', 'Query', 'PutItem', 'BatchWriteItem'] },
+  leadsApi: { lead: LEADS_API_SITE_ACTIONS, audit: LEADS_API_SITE_ACTIONS, salt: ['GetItem'], cursorKey: ['GetItem', 'PutItem'] },
+  authorizer: { apiKey: ['GetItem'] },
+  snippet: {},
+  saltCleanup: { salt: ['DeleteItem'] },
+};
 
 describe('function roles', () => {
-  test.each(Object.keys(FUNCTIONS) as FunctionName[])('%s has its own role with no managed policy', (fn) => {
+  test.each(NAMES)('%s has its own role with no managed policy', (fn) => {
     const role = resources[roleIdOf(fn)] as Resource;
     expect(role.Properties.ManagedPolicyArns ?? []).toEqual([]);
-    const managed = Object.values(template.findResources('AWS::IAM::ManagedPolicy')).filter((p) =>
-      JSON.stringify(p).includes(`"${roleIdOf(fn)}"`),
-    );
+    const managed = Object.values(template.findResources('AWS::IAM::ManagedPolicy')).filter((p) => JSON.stringify(p).includes(`"${roleIdOf(fn)}"`));
     expect(managed).toEqual([]);
   });
 
   test('no two functions share a role', () => {
-    const roles = (Object.keys(FUNCTIONS) as FunctionName[]).map(roleIdOf);
-    expect(new Set(roles).size).toBe(roles.length);
+    expect(new Set(NAMES.map(roleIdOf)).size).toBe(NAMES.length);
   });
 
-  test.each(Object.keys(FUNCTIONS) as FunctionName[])('%s may write only to its own log group', (fn) => {
-    const logStatements = allowStatements(roleIdOf(fn)).filter((s) => actionsOf(s).some((a) => a.startsWith('logs:')));
-    const ownLogGroup = JSON.stringify(functionResource(fn).Properties.LoggingConfig);
+  test.each(NAMES)('%s may write only to its own log group', (fn) => {
+    const logStatements = policies.statements(roleIdOf(fn)).filter((s) => actionsOf(s).some((a) => a.startsWith('logs:')));
+    const fnResource = Object.values(resources).find((r) => r.Type === 'AWS::Lambda::Function' && JSON.stringify(r.Properties.Role).includes(`"${roleIdOf(fn)}"`));
+    const ownLogGroup = JSON.stringify(fnResource?.Properties.LoggingConfig);
     for (const statement of logStatements) {
       const [logGroupId] = (statement.Resource as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'];
       expect(ownLogGroup).toContain(`"${logGroupId}"`);
     }
-    expect(may(fn, 'logs:CreateLogGroup')).toBe(false);
+    expect(policies.statements(roleIdOf(fn)).some((s) => actionsOf(s).some((a) => wildcardMatch(a, 'logs:CreateLogGroup', true)))).toBe(false);
   });
 });
 
-describe('ingest', () => {
-  test('may send to its queue', () => {
-    expect(may('ingest', 'sqs:SendMessage', QUEUE)).toBe(true);
+describe('the table: actions by partition (dynamodb:LeadingKeys)', () => {
+  test.each(NAMES)('%s may do exactly its share, partition by partition', (fn) => {
+    for (const partition of Object.keys(PARTITION) as Partition[]) {
+      const allowed = ITEM_ACTIONS.filter((action) => may(fn, item(action, PARTITION[partition])));
+      expect({ partition, allowed: allowed.sort() }).toEqual({ partition, allowed: [...(TABLE_CAPABILITIES[fn][partition] ?? [])].sort() });
+    }
   });
 
-  test('may not consume, purge or touch the dead-letter queue', () => {
-    for (const action of QUEUE_CONSUME) expect([action, may('ingest', action)]).toEqual([action, false]);
-    expect(may('ingest', 'sqs:SendMessage', DLQ)).toBe(false);
+  test('ingest cannot put an API key, a lead or a cursor key, and cannot delete a salt', () => {
+    expect(may('ingest', item('PutItem', PARTITION.salt))).toBe(true);
+    expect(may('ingest', item('PutItem', PARTITION.apiKey))).toBe(false);
+    expect(may('ingest', item('PutItem', PARTITION.lead))).toBe(false);
+    expect(may('ingest', item('PutItem', PARTITION.cursorKey))).toBe(false);
+    expect(may('ingest', item('DeleteItem', PARTITION.salt))).toBe(false);
   });
 
-  test('may generate and decrypt data keys with the project key (daily salts)', () => {
-    expect(may('ingest', 'kms:GenerateDataKey', KEY)).toBe(true);
-    expect(may('ingest', 'kms:Decrypt', KEY)).toBe(true);
+  test('a batch is allowed only if every key in it is: enrichment cannot slip a salt into its visit parts', () => {
+    expect(may('enrichment', item('BatchWriteItem', PARTITION.lead, keys.leadPartition('demo', 'other')))).toBe(true);
+    expect(may('enrichment', item('BatchWriteItem', PARTITION.lead, PARTITION.salt))).toBe(false);
   });
 
-  test('may read and store salts in the table', () => {
-    expect(may('ingest', 'dynamodb:GetItem', TABLE)).toBe(true);
-    expect(may('ingest', 'dynamodb:PutItem', TABLE)).toBe(true);
+  test('the authoriser reads API keys only; the salt cleanup only deletes salts', () => {
+    expect(may('authorizer', item('GetItem', PARTITION.lead))).toBe(false);
+    expect(may('saltCleanup', item('DeleteItem', PARTITION.lead))).toBe(false);
+    expect(may('saltCleanup', item('GetItem', PARTITION.salt))).toBe(false);
   });
 
-  test('may never delete from the table', () => {
-    for (const action of TABLE_DELETES) expect([action, may('ingest', action)]).toEqual([action, false]);
-  });
-});
-
-describe('enrichment', () => {
-  test('may consume its queue', () => {
-    expect(may('enrichment', 'sqs:ReceiveMessage', QUEUE)).toBe(true);
-    expect(may('enrichment', 'sqs:DeleteMessage', QUEUE)).toBe(true);
-  });
-
-  test('may not send to any queue', () => {
-    expect(may('enrichment', 'sqs:SendMessage')).toBe(false);
+  // ForAllValues is true for a request that names no partition key (Scan, PartiQL, or any key-less call): so no
+  // table statement may hold such an action, and every one must carry the LeadingKeys condition.
+  test('no function may Scan or use PartiQL, which name no partition key', () => {
+    for (const fn of NAMES) {
+      for (const action of ['dynamodb:Scan', 'dynamodb:PartiQLSelect', 'dynamodb:PartiQLInsert', 'dynamodb:PartiQLUpdate', 'dynamodb:PartiQLDelete']) {
+        expect({ fn, action, allowed: may(fn, { action, resource: TABLE }) }).toEqual({ fn, action, allowed: false });
+      }
+    }
   });
 
-  test('may write visits and leads', () => {
-    expect(may('enrichment', 'dynamodb:PutItem', TABLE)).toBe(true);
-    expect(may('enrichment', 'dynamodb:UpdateItem', TABLE)).toBe(true);
+  test('every statement on the table or its index is limited by dynamodb:LeadingKeys', () => {
+    for (const fn of NAMES) {
+      const onTable = policies.statements(roleIdOf(fn)).filter((s) => JSON.stringify(s.Resource ?? null).includes(TABLE.split('.')[0] as string));
+      for (const statement of onTable) {
+        expect(Object.keys(statement.Condition?.['ForAllValues:StringLike'] ?? {})).toEqual(['dynamodb:LeadingKeys']);
+      }
+    }
   });
 
-  test('uses the key only as far as table and queue encryption need; it does not handle salts', () => {
-    const enrichmentKms = allowStatements(roleIdOf('enrichment'))
-      .flatMap(actionsOf)
-      .filter((action) => action.startsWith('kms:'));
-    expect(enrichmentKms.filter((action) => !encryptionOnlyKms().has(action))).toEqual([]);
-    const env = (functionResource('enrichment').Properties.Environment as { Variables: Record<string, Json> }).Variables;
-    expect(env.KEY_ID).toBeUndefined();
-  });
-});
-
-describe('authoriser', () => {
-  test('may read the table (key lookup)', () => {
-    expect(may('authorizer', 'dynamodb:GetItem', TABLE)).toBe(true);
-  });
-
-  test('may not write or delete anything in the table', () => {
-    for (const action of [...TABLE_WRITES, ...TABLE_DELETES]) expect([action, may('authorizer', action)]).toEqual([action, false]);
-  });
-
-  test('may not encrypt with the key, touch the queue or mint data keys', () => {
-    expect(may('authorizer', 'kms:Encrypt')).toBe(false);
-    expect(may('authorizer', 'kms:GenerateDataKey')).toBe(false);
-    expect(may('authorizer', 'sqs:SendMessage')).toBe(false);
+  test('no function may manage the table (describe, update, delete it, or change its TTL)', () => {
+    for (const fn of NAMES) {
+      for (const action of ['dynamodb:DeleteTable', 'dynamodb:UpdateTable', 'dynamodb:UpdateTimeToLive', 'dynamodb:DescribeTable']) {
+        expect(may(fn, { action, resource: TABLE })).toBe(false);
+      }
+    }
   });
 });
 
-describe('leads API', () => {
-  test('may read, erase leads and write audit records', () => {
-    expect(may('leadsApi', 'dynamodb:Query', TABLE)).toBe(true);
-    expect(may('leadsApi', 'dynamodb:DeleteItem', TABLE)).toBe(true);
-    expect(may('leadsApi', 'dynamodb:PutItem', TABLE)).toBe(true);
+describe('the index (leadsByLastSeen)', () => {
+  const query = (partition: string): Request => ({ action: 'dynamodb:Query', resource: INDEX, context: { 'dynamodb:LeadingKeys': [partition] } });
+
+  test("the leads API may query a site's leads, and not the API keys' partition", () => {
+    expect(may('leadsApi', query(keys.siteLeads('demo')))).toBe(true);
+    // `APIKEYS` is the API keys' index partition (functions/adapters/dynamodb/api-key-store.ts).
+    expect(may('leadsApi', query('APIKEYS'))).toBe(false);
   });
 
-  test('may not touch the queues, and uses the key only as table encryption needs', () => {
-    expect(may('leadsApi', 'sqs:SendMessage')).toBe(false);
-    expect(may('leadsApi', 'sqs:ReceiveMessage')).toBe(false);
-    const leadsApiKms = allowStatements(roleIdOf('leadsApi'))
-      .flatMap(actionsOf)
-      .filter((action) => action.startsWith('kms:'));
-    expect(leadsApiKms.filter((action) => !encryptionOnlyKms().has(action))).toEqual([]);
+  test('only the leads API may query the index at all', () => {
+    for (const fn of NAMES.filter((name) => name !== 'leadsApi')) {
+      expect({ fn, allowed: may(fn, { action: 'dynamodb:Query', resource: INDEX }) }).toEqual({ fn, allowed: false });
+    }
+  });
+});
+
+describe('the queues', () => {
+  const sqs = (action: string, resource: string): Request => ({ action: `sqs:${action}`, resource });
+
+  test('ingest may send to its queue, and not consume, purge or touch the dead-letter queue', () => {
+    expect(may('ingest', sqs('SendMessage', QUEUE))).toBe(true);
+    for (const action of ['ReceiveMessage', 'DeleteMessage', 'PurgeQueue']) expect(may('ingest', sqs(action, QUEUE))).toBe(false);
+    expect(may('ingest', sqs('SendMessage', DLQ))).toBe(false);
+  });
+
+  test('enrichment may consume its queue and send to none', () => {
+    expect(may('enrichment', sqs('ReceiveMessage', QUEUE))).toBe(true);
+    expect(may('enrichment', sqs('DeleteMessage', QUEUE))).toBe(true);
+    expect(may('enrichment', sqs('SendMessage', QUEUE))).toBe(false);
+    expect(may('enrichment', sqs('PurgeQueue', QUEUE))).toBe(false);
+  });
+
+  test('no other function may use the events queues', () => {
+    for (const fn of ['leadsApi', 'authorizer', 'snippet', 'saltCleanup'] as const) {
+      for (const resource of [QUEUE, DLQ]) {
+        for (const action of ['SendMessage', 'ReceiveMessage']) expect(may(fn, sqs(action, resource))).toBe(false);
+      }
+    }
+  });
+});
+
+describe('the project key', () => {
+  const direct = (action: string, purpose?: string): Request => ({
+    action: `kms:${action}`,
+    resource: KEY,
+    context: purpose === undefined ? {} : { 'kms:EncryptionContext:purpose': purpose },
+  });
+  const via = (service: 'dynamodb' | 'sqs', action: string): Request => ({
+    action: `kms:${action}`,
+    resource: KEY,
+    context: { 'kms:ViaService': `${service}.eu-west-1.amazonaws.com` },
+  });
+
+  test('ingest mints and unwraps daily salts, for that purpose only', () => {
+    expect(may('ingest', direct('GenerateDataKey', KEY_PURPOSES.dailySalt))).toBe(true);
+    expect(may('ingest', direct('Decrypt', KEY_PURPOSES.dailySalt))).toBe(true);
+    expect(may('ingest', direct('Decrypt', KEY_PURPOSES.cursorKey))).toBe(false);
+    expect(may('ingest', direct('Decrypt'))).toBe(false);
+    expect(may('ingest', direct('Encrypt', KEY_PURPOSES.dailySalt))).toBe(false);
+  });
+
+  test('the leads API unwraps salts but never mints one; it mints and unwraps cursor-signing keys', () => {
+    expect(may('leadsApi', direct('Decrypt', KEY_PURPOSES.dailySalt))).toBe(true);
+    expect(may('leadsApi', direct('GenerateDataKey', KEY_PURPOSES.dailySalt))).toBe(false);
+    expect(may('leadsApi', direct('GenerateDataKey', KEY_PURPOSES.cursorKey))).toBe(true);
+    expect(may('leadsApi', direct('Decrypt', KEY_PURPOSES.cursorKey))).toBe(true);
+    expect(may('leadsApi', direct('Decrypt'))).toBe(false);
+  });
+
+  test.each(['enrichment', 'authorizer', 'snippet', 'saltCleanup'] as const)('%s cannot call KMS with the key itself', (fn) => {
+    for (const action of ['Decrypt', 'GenerateDataKey', 'Encrypt']) {
+      for (const purpose of [undefined, ...Object.values(KEY_PURPOSES)]) expect(may(fn, direct(action, purpose))).toBe(false);
+    }
+  });
+
+  test('DynamoDB may use the key for each function that reads or writes the table; SQS for each queue user', () => {
+    for (const fn of ['ingest', 'enrichment', 'leadsApi', 'authorizer', 'saltCleanup'] as const) expect(may(fn, via('dynamodb', 'Decrypt'))).toBe(true);
+    expect(may('ingest', via('sqs', 'GenerateDataKey'))).toBe(true);
+    expect(may('enrichment', via('sqs', 'Decrypt'))).toBe(true);
+    expect(may('leadsApi', via('sqs', 'Decrypt'))).toBe(false);
+    expect(may('snippet', via('dynamodb', 'Decrypt'))).toBe(false);
+    // The authoriser only reads: DynamoDB needs no data key generated on its behalf.
+    expect(may('authorizer', via('dynamodb', 'GenerateDataKey'))).toBe(false);
+  });
+
+  test('every encryption purpose the function code uses is one the policies know', () => {
+    const sources = (dir: string): string[] =>
+      readdirSync(dir).flatMap((name) => {
+        const path = join(dir, name);
+        return statSync(path).isDirectory() ? sources(path) : /\.ts$/.test(name) ? [path] : [];
+      });
+    // The adapters name their purposes as literals (typed KeyPurpose): 'eirlead-daily-salt', 'eirlead-cursor-key'.
+    const used = sources(join(projectRoot(), 'functions', 'adapters')).flatMap((file) =>
+      [...readFileSync(file, 'utf8').matchAll(/['"](eirlead-[a-z]+(?:-[a-z]+)*-(?:salt|key))['"]/g)].map((match) => match[1]),
+    );
+    expect(used).toEqual(expect.arrayContaining([KEY_PURPOSES.dailySalt, KEY_PURPOSES.cursorKey]));
+    for (const purpose of used) expect(Object.values(KEY_PURPOSES)).toContain(purpose);
   });
 });
 
@@ -236,25 +266,31 @@ describe('wildcards', () => {
    *   means this key, and the statement delegates access control to IAM in this account (the grants above).
    * - CloudWatch's statement: lets alarms publish to the KMS-encrypted alarm topic (Decrypt and GenerateDataKey*
    *   only), limited by aws:SourceAccount and aws:SourceArn to this account's alarms in eu-west-1.
+   * - CloudWatch Logs' statement: lets it encrypt and read the log groups with the key, limited by the
+   *   encryption context to log groups of this account in eu-west-1 (log-encryption.test.ts).
    */
-  const DOCUMENTED = [`${KEY} KeyPolicy: kms:* on *`, `${KEY} KeyPolicy: kms:Decrypt,kms:GenerateDataKey* on *`];
+  const KEY_ID = KEY.split('.')[0] as string;
+  const DOCUMENTED = [
+    `${KEY_ID} KeyPolicy: kms:* on *`,
+    `${KEY_ID} KeyPolicy: kms:Decrypt*,kms:Describe*,kms:Encrypt*,kms:GenerateDataKey*,kms:ReEncrypt* on *`,
+    `${KEY_ID} KeyPolicy: kms:Decrypt,kms:GenerateDataKey* on *`,
+  ];
 
   test('only the documented statements use Action * or Resource *', () => {
-    const documents: { where: string; doc: PolicyDocument }[] = Object.entries(resources).flatMap(([id, r]) => {
+    type PolicyDocument = { Statement: { Effect: string; Action?: string | string[]; Resource?: Json }[] };
+    const documents = Object.entries(resources).flatMap(([id, r]) => {
       const found: { where: string; doc: PolicyDocument }[] = [];
       for (const key of ['PolicyDocument', 'KeyPolicy', 'AssumeRolePolicyDocument'] as const) {
         if (r.Properties[key]) found.push({ where: `${id} ${key}`, doc: r.Properties[key] as unknown as PolicyDocument });
       }
-      for (const p of (r.Properties.Policies ?? []) as { PolicyDocument: PolicyDocument }[]) {
-        found.push({ where: `${id} Policies`, doc: p.PolicyDocument });
-      }
+      for (const p of (r.Properties.Policies ?? []) as { PolicyDocument: PolicyDocument }[]) found.push({ where: `${id} Policies`, doc: p.PolicyDocument });
       return found;
     });
     expect(documents.length).toBeGreaterThan(5);
     const wildcards = documents.flatMap(({ where, doc }) =>
       doc.Statement.filter((s) => s.Effect === 'Allow')
-        .filter((s) => actionsOf(s).includes('*') || JSON.stringify(s.Resource ?? null).includes('"*"'))
-        .map((s) => `${where}: ${actionsOf(s).join(',')} on ${JSON.stringify(s.Resource)?.replaceAll('"', '')}`),
+        .filter((s) => [s.Action ?? []].flat().includes('*') || JSON.stringify(s.Resource ?? null).includes('"*"'))
+        .map((s) => `${where}: ${[s.Action ?? []].flat().join(',')} on ${JSON.stringify(s.Resource)?.replaceAll('"', '')}`),
     );
     expect(wildcards).toEqual(DOCUMENTED);
   });

@@ -169,7 +169,7 @@ describe('alarms', () => {
   });
 
   test('every alarm notifies the topic on ALARM and OK, treats missing data as fine and says what to do', () => {
-    expect(alarms()).toHaveLength(17);
+    expect(alarms()).toHaveLength(18);
     for (const alarm of alarms()) {
       expect(alarm.Properties).toMatchObject({
         AlarmActions: [topicRef()],

@@ -2,6 +2,7 @@ import { App, CfnResource, Stack } from 'aws-cdk-lib';
 import { HttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import {
   PublicHttpApi,
@@ -255,7 +256,7 @@ describe('PublicHttpApi props', () => {
       code: lambda.Code.fromInline('exports.handler = async () => ({ statusCode: 204 })'),
     });
     const route = { method: HttpMethod.POST, path: '/v1/events', handler, whyPublic: 'test' };
-    return { stack, props: { routes: [route], ...change } };
+    return { stack, props: { routes: [route], encryptionKey: new kms.Key(stack, 'Key'), ...change } };
   }
 
   test('a valid configuration builds', () => {

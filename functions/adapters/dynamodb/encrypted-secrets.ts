@@ -1,7 +1,8 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { toEpochSeconds } from '../../contracts/table';
-import type { KeyPurpose, KeyService } from '../kms/key-service';
+import type { KeyPurpose } from '../../contracts/names';
+import type { KeyService } from '../kms/key-service';
 
 /**
  * Random 256-bit secrets, one per period (a day's pseudonym salt, a month's cursor-signing key), stored only

@@ -1,5 +1,6 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { DecryptCommand, GenerateDataKeyCommand, type KMSClient } from '@aws-sdk/client-kms';
+import type { KeyPurpose } from '../../contracts/names';
 
 /**
  * The one place the project key is used. On AWS it is the customer-managed KMS key; locally, where no KMS
@@ -11,12 +12,6 @@ export interface DataKey {
   readonly ciphertext: Uint8Array;
 }
 
-/**
- * What a data key is for. It is the encryption context of every KMS call (and the additional authenticated data
- * locally): a ciphertext decrypts only under its own purpose, and IAM grants each function only the purposes it
- * needs (`kms:EncryptionContext:purpose`).
- */
-export type KeyPurpose = 'eirlead-daily-salt' | 'eirlead-cursor-key';
 
 export interface KeyService {
   /** A fresh random 256-bit key, returned in plaintext and encrypted under the project key. */

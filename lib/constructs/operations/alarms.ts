@@ -20,6 +20,7 @@ export interface AlarmsInput {
   readonly functions: ReadonlyArray<readonly [string, lambda.IFunction]>;
   readonly queue: sqs.IQueue;
   readonly deadLetterQueue: sqs.IQueue;
+  readonly saltCleanupFailures: sqs.IQueue | undefined;
   readonly table: dynamodb.ITableV2;
   readonly indexNames: readonly string[];
   readonly stage: apigateway.Stage;
@@ -72,6 +73,20 @@ export function createAlarms(scope: Construct, input: AlarmsInput): Alarms {
     'They expire after retention.dlqRetentionDays.',
   ].join(' '), { metric: dlqDepth, ...atLeastOne });
 
+  // Salts outliving their time: while one exists, a stored visit can still be linked to an address.
+  if (input.saltCleanupFailures) {
+    alarm('SaltCleanupFailedRunsAlarm', 'salt-cleanup-failed-runs', [
+      'Eirlead: a run of the hourly salt cleanup failed after Lambda\'s retries, so expired daily salts may still exist',
+      '(while one does, stored visits of its day can be linked to addresses). Each failed run is a message in the',
+      'salt cleanup\'s FailedRuns queue; its responsePayload holds the error, and the salt-cleanup log group has the',
+      'details. Fix the cause: the next successful run destroys every expired salt of the last two weeks. Then purge',
+      'the queue so this alarm returns to OK.',
+    ].join(' '), {
+      metric: input.saltCleanupFailures.metricApproximateNumberOfMessagesVisible({ period: PERIOD, statistic: 'Maximum' }),
+      ...atLeastOne,
+    });
+  }
+
   const oldestAge = input.queue.metricApproximateAgeOfOldestMessage({ period: PERIOD, statistic: 'Maximum' });
   alarm('QueueAgeAlarm', 'queue-backlog', [
     `Eirlead: the oldest event in the events queue has waited more than ${queueAge.toSeconds()} s, so enrichment is`,
@@ -90,9 +105,10 @@ export function createAlarms(scope: Construct, input: AlarmsInput): Alarms {
       'API functions answered 5XX; failed enrichment batches are retried and, after maxReceiveCount, dead-lettered.',
     ].join(' '), { metric: fn.metricErrors({ period: PERIOD, statistic: 'Sum' }), ...atLeastOne });
     alarm(`${name}-ThrottlesAlarm`, `${name}-throttles`, [
-      `Eirlead: Lambda refused to run the ${name} function because the account's concurrency in this region was used up.`,
-      'Callers got errors (the queue retries for enrichment). Compare ConcurrentExecutions with the account quota',
-      '(Service Quotas, Lambda, Concurrent executions) and ask for a raise, or lower the API\'s throttle context.',
+      `Eirlead: Lambda refused to run the ${name} function: its reserved concurrency, or the account's concurrency in`,
+      'this region, was used up. Callers got errors (the queue retries for enrichment). Compare the function\'s',
+      'ConcurrentExecutions with its reserved concurrency (lib/constructs, per function, with the reason for the value)',
+      'and the account\'s with the quota (Service Quotas, Lambda, Concurrent executions); raise the one that was reached.',
     ].join(' '), { metric: fn.metricThrottles({ period: PERIOD, statistic: 'Sum' }), ...atLeastOne });
   }
 

@@ -22,6 +22,12 @@ export interface OperationsProps {
   readonly queue: sqs.IQueue;
   /** The events queue's dead-letter queue; any message in it is an event that could not be enriched. */
   readonly deadLetterQueue: sqs.IQueue;
+  /**
+   * The salt cleanup's on-failure destination; any message in it is a run that failed, so expired salts may still
+   * exist.
+   * @default - not watched
+   */
+  readonly saltCleanupFailures?: sqs.IQueue;
   readonly table: dynamodb.ITableV2;
   /**
    * Global secondary indexes of the table whose throttling is watched with the table's (at most 4).
@@ -93,6 +99,7 @@ export class Operations extends Construct {
       functions,
       queue: props.queue,
       deadLetterQueue: props.deadLetterQueue,
+      saltCleanupFailures: props.saltCleanupFailures,
       table: props.table,
       indexNames: props.tableIndexNames ?? [],
       stage,

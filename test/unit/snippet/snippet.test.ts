@@ -1,8 +1,10 @@
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FormEventSchema } from '../../../functions/contracts/api/events';
-import { buildSnippet, GZIP_BUDGET_BYTES } from '../../../scripts/build/snippet';
+import { buildSnippet, GZIP_BUDGET_BYTES, SRI_FILE } from '../../../scripts/build/snippet';
 import { emailDomainOf, isSendableUrl, originAndPath, tcfDecision } from '../../../snippet/rules';
 import { projectRoot } from '../../../lib/project-root';
 
@@ -111,6 +113,7 @@ describe('isSendableUrl', () => {
 describe('the snippet build', () => {
   const repoRoot = projectRoot();
   let outDir: string;
+  let file: string;
   let code: string;
   const log: string[] = [];
 
@@ -118,8 +121,12 @@ describe('the snippet build', () => {
     outDir = mkdtempSync(join(tmpdir(), 'eirlead-snippet-'));
     const result = await buildSnippet({ repoRoot, outDir, log: (line) => log.push(line) });
     expect(result.rebuilt).toBe(true);
+    file = result.file;
     code = readFileSync(result.file, 'utf8');
   }, 60_000);
+
+  /** What a browser computes for an `integrity` attribute: SHA-384 of the bytes it received, base64. */
+  const integrityOfFile = () => `sha384-${createHash('sha384').update(readFileSync(file)).digest('base64')}`;
   afterAll(() => rmSync(outDir, { recursive: true, force: true }));
 
   it('stays within the gzip budget and says so', () => {
@@ -155,6 +162,34 @@ describe('the snippet build', () => {
     } finally {
       rmSync(emptyDir, { recursive: true, force: true });
     }
+  }, 60_000);
+
+  it('prints the Subresource Integrity of the file it wrote and writes it next to the file', () => {
+    const printed = /integrity (sha384-[A-Za-z0-9+/]+={0,2})/.exec(log.join('\n'))?.[1];
+    expect(printed).toMatch(/^sha384-[A-Za-z0-9+/]{64}$/);
+    expect(printed).toBe(integrityOfFile());
+    expect(readFileSync(join(outDir, SRI_FILE), 'utf8')).toBe(`${integrityOfFile()}\n`);
+  });
+
+  it('an up-to-date build (--if-stale) still prints the integrity, and restores a missing integrity file', async () => {
+    rmSync(join(outDir, SRI_FILE));
+    const lines: string[] = [];
+    const again = await buildSnippet({ repoRoot, outDir, ifStale: true, log: (line) => lines.push(line) });
+    expect(again.rebuilt).toBe(false);
+    expect(again.integrity).toBe(integrityOfFile());
+    expect(lines.join('\n')).toContain(`integrity ${integrityOfFile()}`);
+    expect(readFileSync(join(outDir, SRI_FILE), 'utf8').trim()).toBe(integrityOfFile());
+  });
+
+  // What `npm run build:snippet` runs. It used to do nothing at all: its run-as-script check looked for the old
+  // file name. The repository's own build/snippet is the one used (rebuilt only if stale, as `npm test` does).
+  it('run as a script, prints the integrity of build/snippet/eirlead.js', () => {
+    const run = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/build/snippet.ts', '--if-stale'], { cwd: repoRoot, encoding: 'utf8' });
+    expect(run.status).toBe(0);
+    const printed = /integrity (sha384-\S+)/.exec(run.stdout)?.[1];
+    const built = join(repoRoot, 'build', 'snippet');
+    expect(printed).toBe(`sha384-${createHash('sha384').update(readFileSync(join(built, 'eirlead.js'))).digest('base64')}`);
+    expect(readFileSync(join(built, SRI_FILE), 'utf8').trim()).toBe(printed);
   }, 60_000);
 
   it('rebuilds only when a source changed (--if-stale)', async () => {

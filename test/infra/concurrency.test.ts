@@ -1,0 +1,42 @@
+import { Template } from 'aws-cdk-lib/assertions';
+import { FUNCTIONS, type FunctionName } from '../../functions/contracts/functions';
+import { buildApp } from './support';
+
+/**
+ * Concurrency: the public ingest function must never be starved. It draws on the account's unreserved pool
+ * (Lambda's default account concurrency is 1,000); every other function has a small reservation, which caps it,
+ * so a flood of tokens, snippet requests or a queue backlog cannot take that pool.
+ */
+const template = Template.fromStack(buildApp().stack);
+type FunctionResource = { Properties: { ReservedConcurrentExecutions?: number; Environment: { Variables: Record<string, unknown> } } };
+const functions = Object.entries(template.findResources('AWS::Lambda::Function')) as [string, FunctionResource][];
+
+function reservedOf(name: FunctionName): number | undefined {
+  const found = functions.filter(([, fn]) => fn.Properties.Environment.Variables.POWERTOOLS_SERVICE_NAME === FUNCTIONS[name].serviceName);
+  if (found.length !== 1) throw new Error(`expected one function ${name}`);
+  return (found[0] as [string, FunctionResource])[1].Properties.ReservedConcurrentExecutions;
+}
+
+const ACCOUNT_DEFAULT = 1000;
+const others = (Object.keys(FUNCTIONS) as FunctionName[]).filter((name) => name !== 'ingest');
+
+test('ingest has no reservation, so nothing caps it but the API throttle', () => {
+  expect(reservedOf('ingest')).toBeUndefined();
+});
+
+test.each(others)('%s has a reservation, which also caps it', (name) => {
+  expect(reservedOf(name)).toBeGreaterThanOrEqual(1);
+});
+
+test('the reservations together leave at least 90 % of the default account concurrency to ingest and the rest of the account', () => {
+  const reserved = others.reduce((sum, name) => sum + (reservedOf(name) ?? 0), 0);
+  expect(reserved).toBeLessThanOrEqual(ACCOUNT_DEFAULT / 10);
+});
+
+test('the queue pollers never start more enrichment batches than the function may run', () => {
+  const mappings = Object.values(template.findResources('AWS::Lambda::EventSourceMapping')) as { Properties: { ScalingConfig?: { MaximumConcurrency?: number } } }[];
+  expect(mappings).toHaveLength(1);
+  const maximum = mappings[0]?.Properties.ScalingConfig?.MaximumConcurrency;
+  expect(maximum).toBeGreaterThanOrEqual(2);
+  expect(maximum).toBeLessThanOrEqual(reservedOf('enrichment') as number);
+});
