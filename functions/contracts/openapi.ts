@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { pathParametersOf, ROUTES, type RouteDefinition } from './routes';
+import { ROUTES } from './routes';
+import { pathParametersOf, type RouteDefinition } from './routes/route';
 
 /**
  * The OpenAPI 3.1 document, generated from the route table and the zod schemas the handlers validate with.

@@ -8,7 +8,8 @@ import { AccessRequestSchema, AuditQuerySchema, ErasureRequestSchema } from '../
 import { SiteIdSchema } from '../contracts/deployment-config';
 import { FUNCTIONS, type FunctionEnvironment } from '../contracts/functions';
 import { buildOpenApiDocument } from '../contracts/openapi';
-import { findRoute, type OperationOf, pathParametersOf, type Route } from '../contracts/routes';
+import { findRoute, type OperationOf, type Route } from '../contracts/routes';
+import { pathParametersOf } from '../contracts/routes/route';
 import { AuditLog } from '../adapters/dynamodb/audit-log';
 import { InvalidCursorError } from '../adapters/dynamodb/cursor';
 import { CursorKeyStore } from '../adapters/dynamodb/cursor-key-store';

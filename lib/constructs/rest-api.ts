@@ -5,7 +5,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { z } from 'zod';
-import { pathParametersOf, type RouteDefinition } from '../../functions/contracts/routes';
+import { pathParametersOf, type RouteDefinition } from '../../functions/contracts/routes/route';
 
 export const STAGE_NAME = 'prod';
 

@@ -1,0 +1,57 @@
+import { IngestRequestSchema, IngestResponseSchema } from '../api/events';
+import type { RouteDefinition } from './route';
+
+/** The public routes browsers call: event ingest, its CORS preflight, the snippet. */
+
+const EVENTS_WHY_PUBLIC =
+  "Called by visitors' browsers (the site snippet), which hold no credentials; the function admits only configured sites and their allowed origins, and stage throttling limits abuse.";
+
+export const EVENT_ROUTES = [
+  {
+    operationId: 'recordEvents',
+    method: 'POST',
+    path: '/v1/events',
+    function: 'ingest',
+    api: 'public',
+    auth: { type: 'none', why: EVENTS_WHY_PUBLIC },
+    summary: 'Record page views and other events (public; called by browsers)',
+    tags: ['events'],
+    body: { schema: IngestRequestSchema, mediaTypes: ['application/json', 'text/plain'] },
+    responses: {
+      '202': { description: 'Accepted for enrichment', schema: IngestResponseSchema },
+      '400': { description: 'Invalid body; `issues` names each field' },
+      '403': { description: 'Unknown site, or origin not allowed for the site' },
+      '413': { description: 'Body larger than 16 KiB' },
+      '415': { description: 'Content-Type other than application/json or text/plain' },
+      '429': { description: 'Throttled' },
+    },
+  },
+  {
+    operationId: 'preflightEvents',
+    method: 'OPTIONS',
+    path: '/v1/events',
+    function: 'ingest',
+    api: 'public',
+    // The function answers it, because it knows each site's allowed origins.
+    auth: { type: 'none', why: `CORS preflight of POST /v1/events. ${EVENTS_WHY_PUBLIC}` },
+    summary: 'CORS preflight of POST /v1/events',
+    tags: ['events'],
+    responses: { '204': { description: 'Allowed origin' }, '403': { description: 'Origin not allowed' } },
+    documented: false,
+  },
+  {
+    operationId: 'getSnippet',
+    method: 'GET',
+    path: '/v1/snippet.js',
+    function: 'snippet',
+    api: 'public',
+    auth: {
+      type: 'none',
+      why: "The tracking snippet is the script customers embed in their public websites; every visitor's browser loads it without credentials, and it holds no data.",
+    },
+    summary: 'The tracking snippet',
+    tags: ['snippet'],
+    responses: { '200': { description: 'The script' }, '304': { description: 'Not modified' } },
+    documented: false,
+  },
+] as const satisfies readonly RouteDefinition[];
