@@ -1,6 +1,9 @@
 import type { Node } from 'constructs';
 import { z } from 'zod';
 import {
+  type BehaviourLimits,
+  BehaviourLimitsSchema,
+  DEFAULT_BEHAVIOUR_LIMITS,
   type IpOverrides,
   IpOverridesSchema,
   NO_IP_OVERRIDES,
@@ -89,6 +92,7 @@ export interface EirleadConfig {
   readonly waf: WafConfig;
   readonly alarms: AlarmsConfig;
   readonly ingestApi: IngestApi;
+  readonly limits: BehaviourLimits;
 }
 
 /** CloudWatch Logs accepts only these retention periods; any other value would fail at deploy time. */
@@ -124,6 +128,7 @@ const CONTEXT_SCHEMAS = {
   waf: WafSchema.default(WafSchema.parse({})),
   alarms: AlarmsSchema.default(AlarmsSchema.parse({})),
   ingestApi: IngestApiSchema.default('http'),
+  limits: BehaviourLimitsSchema.default(DEFAULT_BEHAVIOUR_LIMITS),
 } as const;
 
 type ContextKey = keyof typeof CONTEXT_SCHEMAS;
@@ -170,6 +175,7 @@ export function loadConfig(node: Node): EirleadConfig {
     waf: parseContextValue('waf', node.tryGetContext('waf')),
     alarms: parseContextValue('alarms', node.tryGetContext('alarms')),
     ingestApi: parseContextValue('ingestApi', node.tryGetContext('ingestApi')),
+    limits: parseContextValue('limits', node.tryGetContext('limits')),
   };
   const { queueRetentionHours } = config.retention;
   // An age alarm that could fire only after the queue had deleted the message would never warn anyone.

@@ -56,6 +56,7 @@ export class EirleadStack extends Stack {
       retention,
       sites: config.sites,
       ipOverrides: config.ipOverrides,
+      limits: config.limits,
     });
 
     // The public, unauthenticated routes of the route table, always served by one API together, so the snippet

@@ -1,5 +1,5 @@
 import { decodeEnvironment, encodeEnvironment } from '../functions/contracts/environment';
-import type { IpOverrides, Retention, Site } from '../functions/contracts/deployment-config';
+import type { BehaviourLimits, IpOverrides, Retention, Site } from '../functions/contracts/deployment-config';
 import { FUNCTIONS, type FunctionEnvironment, type FunctionName } from '../functions/contracts/functions';
 import type { Infrastructure } from '../functions/adapters/infrastructure';
 import { authorizerDependencies, createHandler as createAuthorizer } from '../functions/authorizer/app';
@@ -27,6 +27,7 @@ export interface LocalConfiguration {
   readonly sites: readonly Site[];
   readonly ipOverrides: IpOverrides;
   readonly retention: Retention;
+  readonly limits: BehaviourLimits;
 }
 
 /** Stands for the KMS key id; the local infrastructure's key service ignores it and uses the local master key. */
@@ -38,7 +39,14 @@ export function localEnvironments(config: LocalConfiguration): { readonly [N in 
   const sites = [...config.sites];
   return {
     ingest: { QUEUE_URL: config.queueUrl, TABLE_NAME: tableName, KEY_ID: LOCAL_KEY_ID, SITES: sites, IP_OVERRIDES: config.ipOverrides, RETENTION: retention },
-    enrichment: { TABLE_NAME: tableName, IP_DATA_DIR: config.ipDataDir, SITES: sites, IP_OVERRIDES: config.ipOverrides, RETENTION: retention },
+    enrichment: {
+      TABLE_NAME: tableName,
+      IP_DATA_DIR: config.ipDataDir,
+      SITES: sites,
+      IP_OVERRIDES: config.ipOverrides,
+      RETENTION: retention,
+      LIMITS: config.limits,
+    },
     leadsApi: { TABLE_NAME: tableName, RETENTION: retention, KEY_ID: LOCAL_KEY_ID },
     authorizer: { TABLE_NAME: tableName },
     snippet: { SNIPPET_FILE: config.snippetFile },

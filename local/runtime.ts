@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { ApiScopeSchema } from '../functions/contracts/api/api-keys';
-import { DEFAULT_RETENTION, NO_IP_OVERRIDES, type Site } from '../functions/contracts/deployment-config';
+import { type BehaviourLimits, DEFAULT_BEHAVIOUR_LIMITS, DEFAULT_RETENTION, NO_IP_OVERRIDES, type Site } from '../functions/contracts/deployment-config';
 import { FUNCTIONS } from '../functions/contracts/functions';
 import { ROUTES } from '../functions/contracts/routes';
 import { ApiKeyStore } from '../functions/adapters/dynamodb/api-key-store';
@@ -38,6 +38,8 @@ export interface LocalRuntimeOptions {
   readonly snippetFile: string;
   /** The demo site (local/demo), served at `/demo`. @default no demo */
   readonly demoDir?: string;
+  /** Bot signals and the typed-domain quota, as `cdk.json` context `limits` sets them. @default DEFAULT_BEHAVIOUR_LIMITS */
+  readonly limits?: BehaviourLimits;
   /** Take the visitor IP from the first X-Forwarded-For entry. @default false */
   readonly trustForwardedFor?: boolean;
   /** A key with every scope on every site. @default a generated key */
@@ -168,6 +170,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
         sites: [DEMO_SITE],
         ipOverrides: NO_IP_OVERRIDES,
         retention: DEFAULT_RETENTION,
+        limits: options.limits ?? DEFAULT_BEHAVIOUR_LIMITS,
       },
       infrastructure,
       { trustForwardedFor: options.trustForwardedFor ?? false },

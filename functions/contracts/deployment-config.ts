@@ -53,6 +53,25 @@ export const IpOverridesSchema = z.strictObject({
 export type IpOverrides = z.infer<typeof IpOverridesSchema>;
 export const NO_IP_OVERRIDES: IpOverrides = IpOverridesSchema.parse({});
 
+/**
+ * Limits on what one visitor or one network can make of the leads, whatever a client sends
+ * (docs/classification.md, "Bots and typed domains"):
+ * - a visitor-day (one daily pseudonym) past `maxPageviewsPerVisitorDay` page views, or viewing one page more than
+ *   `maxRepeatsOfOnePage` times in a row, feeds no lead for the rest of that day (counted as `bot-behaviour`);
+ * - a visit of one page that was visible for less than `minEngagedMsOfSinglePageVisit` feeds no lead (`short-visit`;
+ *   0 turns the rule off; only where the browser reported the time, as the snippet does);
+ * - at most `formDomainsPerNetworkPerDay` distinct domains typed into forms name organisations from one /24 or /48
+ *   a day (`form-domain-limit`).
+ */
+export const BehaviourLimitsSchema = z.strictObject({
+  maxPageviewsPerVisitorDay: z.int().min(10).max(100_000).default(300),
+  maxRepeatsOfOnePage: z.int().min(2).max(10_000).default(30),
+  minEngagedMsOfSinglePageVisit: z.int().min(0).max(60_000).default(1000),
+  formDomainsPerNetworkPerDay: z.int().min(0).max(1000).default(3),
+});
+export type BehaviourLimits = z.infer<typeof BehaviourLimitsSchema>;
+export const DEFAULT_BEHAVIOUR_LIMITS: BehaviourLimits = BehaviourLimitsSchema.parse({});
+
 /** Retention per data class (docs/architecture.md, "Data classes and retention"). */
 export const RetentionSchema = z.strictObject({
   visitDays: z.int().min(1).max(3650).default(90),
@@ -64,6 +83,8 @@ export const RetentionSchema = z.strictObject({
   dlqRetentionDays: z.int().min(1).max(14).default(7),
   logRetentionDays: z.int().min(1).max(3653).default(30),
   backupRecoveryDays: z.int().min(1).max(35).default(7),
+  /** How long a hidden organisation stays hidden unless shown again (`DELETE …/hidden-organisations/{id}`). */
+  hiddenOrganisationDays: z.int().min(30).max(3650).default(1825),
 });
 export type Retention = z.infer<typeof RetentionSchema>;
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { IpOverridesSchema, RetentionSchema, SitesSchema } from './deployment-config';
+import { BehaviourLimitsSchema, IpOverridesSchema, RetentionSchema, SitesSchema } from './deployment-config';
 import { type EnvironmentSchema, jsonVariable, textVariable } from './environment';
 import { SNIPPET_FILE_VARIABLE } from './names';
 
@@ -60,6 +60,7 @@ export const FUNCTIONS = {
       SITES: sites,
       IP_OVERRIDES: ipOverrides,
       RETENTION: retention,
+      LIMITS: jsonVariable(BehaviourLimitsSchema),
     }),
     bundledData: { source: 'build/ipdata', destination: 'ipdata' },
     // Each lead is written once per batch however many of its page views the batch holds, so bigger batches mean

@@ -35,6 +35,11 @@ export const QueuedRequestSchema = z.strictObject({
   network: z.string().regex(/^[0-9a-f.:]+\/(24|48)$/),
   /** HMAC-SHA256 pseudonym under the daily salt, hex; groups page views into visits for one day at most. */
   visitorId: z.string().regex(/^[0-9a-f]{64}$/),
+  /**
+   * Whether a browser sent it from one of the site's allowed origins (an `Origin` header the site allows). Requests
+   * without one come from servers and scripts; a domain typed into a form names an organisation only with it.
+   */
+  fromSiteOrigin: z.boolean(),
   /** The API request id, so that the enrichment's log lines can be joined to the ingest's. */
   correlationId: z.string().max(128).optional(),
   events: z.array(QueuedEventSchema).min(1),

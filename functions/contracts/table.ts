@@ -9,6 +9,8 @@
  * | API key     | APIKEY#{sha256(key)}       | APIKEY                  | APIKEYS             | {createdAt}#{keyId} |
  * | audit       | SITE#{site}#AUDIT          | {at}#{uuid}             |                     |                     |
  * | cursor key  | KEY#cursor#{yyyy-mm}       | KEY                     |                     |                     |
+ * | hidden org. | SITE#{site}#HIDDEN         | {hiddenId}              |                     |                     |
+ * | form quota  | SITE#{site}#FORMS          | {yyyy-mm-dd}#{network}  |                     |                     |
  */
 export const TTL_ATTRIBUTE = 'expiresAt';
 
@@ -78,6 +80,10 @@ export const keys = {
   salt: (day: string) => ({ pk: `SALT#${day}`, sk: 'SALT' }),
   apiKey: (keyHash: string) => ({ pk: `APIKEY#${keyHash}`, sk: 'APIKEY' }),
   auditPartition: (siteId: string) => `SITE#${siteId}#AUDIT`,
+  /** The organisations a site hid from its leads (`hiddenId` is a hash of what is hidden, so hiding is idempotent). */
+  hiddenPartition: (siteId: string) => `SITE#${siteId}#HIDDEN`,
+  /** The distinct form domains that named organisations from one network on one day. */
+  formQuota: (siteId: string, day: string, network: string) => ({ pk: `SITE#${siteId}#FORMS`, sk: `${day}#${network}` }),
   /** A month's key for signing page cursors, encrypted under the project key. */
   cursorKey: (month: string) => ({ pk: `KEY#cursor#${month}`, sk: 'KEY' }),
 } as const;

@@ -4,6 +4,8 @@ import middy from '@middy/core';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { FUNCTIONS, type FunctionEnvironment } from '../contracts/functions';
 import type { Infrastructure } from '../adapters/infrastructure';
+import { FormDomainQuota } from '../adapters/dynamodb/form-domain-quota';
+import { HiddenOrganisationStore } from '../adapters/dynamodb/hidden-organisations';
 import { LeadStore } from '../adapters/dynamodb/lead-store';
 import { FormDomainFilter } from '../domain/form-domain';
 import { loadIpIntel } from '../domain/ip-intel';
@@ -32,7 +34,9 @@ export function enrichmentDependencies(environment: FunctionEnvironment<'enrichm
         formDomains: new FormDomainFilter(ipDataDir),
         overrides: new IpOverrideRules(environment.IP_OVERRIDES),
       },
-      leads: new LeadStore(infrastructure.documentClient, environment.TABLE_NAME, environment.RETENTION),
+      leads: new LeadStore(infrastructure.documentClient, environment.TABLE_NAME, environment.RETENTION, () => new Date(), environment.LIMITS),
+      hidden: new HiddenOrganisationStore(infrastructure.documentClient, environment.TABLE_NAME, environment.RETENTION.hiddenOrganisationDays),
+      formDomainQuota: new FormDomainQuota(infrastructure.documentClient, environment.TABLE_NAME, environment.LIMITS.formDomainsPerNetworkPerDay),
     }),
     logger: createLogger(serviceName),
     metrics: createMetrics(serviceName),

@@ -3,7 +3,10 @@ import { type QueuedRequest, QueuedRequestSchema } from '../contracts/queue-mess
 import type { SiteRegistry } from '../domain/sites';
 import type { Identified } from '../domain/leads/model';
 import { identify, type IdentifyContext } from '../domain/leads/identify';
+import type { FormDomainQuota } from '../adapters/dynamodb/form-domain-quota';
+import type { HiddenOrganisationStore } from '../adapters/dynamodb/hidden-organisations';
 import type { LeadStore, RecordOutcome } from '../adapters/dynamodb/lead-store';
+import { type HiddenRule, hides } from '../domain/leads/hidden';
 
 /** What one batch did, for metrics, logs and the accounting of every accepted event. */
 export interface EnrichmentOutcome {
@@ -13,7 +16,10 @@ export interface EnrichmentOutcome {
   readonly recorded: number;
   /** Events already applied by an earlier delivery (or twice in this batch). */
   readonly duplicates: number;
-  /** Events dropped by reason (the network's class, `unknown-network`, `site-removed`, `visit-limit`). */
+  /**
+   * Events dropped by reason: the network's class, `unknown-network`, `site-removed`, `hidden`, `form-domain-limit`,
+   * and the lead store's (`visit-limit`, `bot-behaviour`, `short-visit`).
+   */
   readonly dropped: Record<string, number>;
   /** One entry per lead written, for the log. */
   readonly leads: { leadId: string; correlationIds: string[]; outcome: RecordOutcome }[];
@@ -27,6 +33,10 @@ export interface BatchEnricherDependencies {
   readonly sites: SiteRegistry;
   readonly identifyContext: Omit<IdentifyContext, 'leadClasses'>;
   readonly leads: LeadStore;
+  /** Each site's hidden organisations, which get no new leads. */
+  readonly hidden: Pick<HiddenOrganisationStore, 'rules'>;
+  /** The daily quota of typed domains per network (FormDomainQuota). */
+  readonly formDomainQuota: Pick<FormDomainQuota, 'claim'>;
 }
 
 interface LeadGroup {
@@ -46,17 +56,20 @@ export class BatchEnricher {
     const dropped: Record<string, number> = {};
     const malformed: string[] = [];
     const groups = new Map<string, LeadGroup>();
+    // Each site's hidden organisations, read once per batch: a new rule holds from the next batch on.
+    const hiddenRules = new Map<string, Promise<HiddenRule[]>>();
+    const rulesOf = (siteId: string) => {
+      let rules = hiddenRules.get(siteId);
+      if (!rules) hiddenRules.set(siteId, (rules = this.deps.hidden.rules(siteId)));
+      return rules;
+    };
     for (const record of records) {
       const request = parseRequest(record.body);
       if (!request) {
         malformed.push(record.messageId);
         continue;
       }
-      const site = this.deps.sites.find(request.siteId);
-      const identified = site
-        ? identify({ ...this.deps.identifyContext, leadClasses: site.leadClasses }, site.siteId, request.network, request.events)
-        : // The site was removed from the configuration after the request was accepted: nothing to attribute it to.
-          ({ kind: 'dropped', reason: 'site-removed' } as const);
+      const identified = await this.identify(request, rulesOf);
       if (identified.kind === 'dropped') {
         dropped[identified.reason] = (dropped[identified.reason] ?? 0) + request.events.length;
         continue;
@@ -77,7 +90,9 @@ export class BatchEnricher {
         const outcome = result.value;
         recorded += outcome.status === 'recorded' ? outcome.applied : 0;
         duplicates += outcome.status === 'recorded' ? outcome.duplicates : countEvents(group);
-        if (outcome.status === 'recorded' && outcome.overLimit) dropped['visit-limit'] = (dropped['visit-limit'] ?? 0) + outcome.overLimit;
+        for (const [reason, events] of Object.entries(outcome.status === 'recorded' ? (outcome.dropped ?? {}) : {})) {
+          dropped[reason] = (dropped[reason] ?? 0) + events;
+        }
         leads.push({ leadId: group.lead.leadId, correlationIds: correlationIds(group), outcome });
       } else {
         errors.push({ messageIds: group.messages.map((message) => message.messageId), error: result?.reason });
@@ -92,6 +107,23 @@ export class BatchEnricher {
       malformed,
       errors,
     };
+  }
+
+  /** The organisation of a request, or why it feeds no lead (its network's class, a hidden organisation, a quota). */
+  private async identify(
+    request: QueuedRequest,
+    hiddenRules: (siteId: string) => Promise<HiddenRule[]>,
+  ): Promise<{ kind: 'lead'; lead: LeadGroup['lead'] } | { kind: 'dropped'; reason: string }> {
+    const site = this.deps.sites.find(request.siteId);
+    // The site was removed from the configuration after the request was accepted: nothing to attribute it to.
+    if (!site) return { kind: 'dropped', reason: 'site-removed' };
+    const identified = identify({ ...this.deps.identifyContext, leadClasses: site.leadClasses }, request);
+    if (identified.kind === 'dropped') return identified;
+    if (hides(await hiddenRules(site.siteId), identified.lead.organisation)) return { kind: 'dropped', reason: 'hidden' };
+    if (identified.formDomain && !(await this.deps.formDomainQuota.claim(site.siteId, request.network, identified.formDomain, new Date(request.receivedAt)))) {
+      return { kind: 'dropped', reason: 'form-domain-limit' };
+    }
+    return identified;
   }
 
   private record(group: LeadGroup): Promise<RecordOutcome> {

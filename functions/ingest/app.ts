@@ -109,6 +109,7 @@ export function createHandler(deps: IngestDependencies) {
       receivedAt: now.toISOString(),
       network,
       visitorId: visitorPseudonym(salt, ip, userAgent, site.siteId),
+      fromSiteOrigin: origin !== undefined,
       ...(correlationId ? { correlationId } : {}),
       // Minimised here, so neither the queue nor the DLQ ever holds more than the table will.
       events: request.events.map(minimiseEvent),

@@ -3,6 +3,7 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { z } from 'zod';
 import type { ApiKeyGrant } from '../contracts/api/api-keys';
+import { HiddenIdSchema, HideOrganisationRequestSchema } from '../contracts/api/hidden';
 import { LeadIdSchema, ListLeadsQuerySchema } from '../contracts/api/leads';
 import { AccessRequestSchema, AuditQuerySchema, ErasureRequestSchema } from '../contracts/api/privacy';
 import { SiteIdSchema } from '../contracts/deployment-config';
@@ -11,11 +12,13 @@ import { buildOpenApiDocument } from '../contracts/openapi';
 import { findRoute, type OperationOf, type Route } from '../contracts/routes';
 import { pathParametersOf } from '../contracts/routes/route';
 import { AuditLog } from '../adapters/dynamodb/audit-log';
+import { HiddenOrganisationStore, MAX_HIDDEN_PER_SITE } from '../adapters/dynamodb/hidden-organisations';
 import { InvalidCursorError } from '../adapters/dynamodb/cursor';
 import { CursorKeyStore } from '../adapters/dynamodb/cursor-key-store';
 import { DailySaltStore } from '../adapters/dynamodb/daily-salt-store';
 import { LeadStore } from '../adapters/dynamodb/lead-store';
 import type { Infrastructure } from '../adapters/infrastructure';
+import { hides } from '../domain/leads/hidden';
 import { truncateIp } from '../domain/privacy/network';
 import { badRequest, header, HttpError, httpErrorBoundary, json, noContent, notFound, parseWith, SECURITY_HEADERS } from '../platform/http';
 import { createLogger, type Logger } from '../platform/logger';
@@ -28,6 +31,7 @@ import { cursorBinding, PageCursors } from './page-cursors';
 
 export interface LeadsApiDependencies {
   readonly leads: LeadStore;
+  readonly hidden: HiddenOrganisationStore;
   readonly audit: AuditLog;
   readonly cursors: PageCursors;
   readonly dataSubjects: DataSubjectRequests;
@@ -41,6 +45,7 @@ export function leadsApiDependencies(environment: FunctionEnvironment<'leadsApi'
   const salts = new DailySaltStore(doc, tableName, keyService, retention.saltHours);
   return {
     leads: new LeadStore(doc, tableName, retention),
+    hidden: new HiddenOrganisationStore(doc, tableName, retention.hiddenOrganisationDays),
     audit: new AuditLog(doc, tableName, retention.auditDays),
     cursors: new PageCursors(new CursorKeyStore(doc, tableName, keyService)),
     dataSubjects: new DataSubjectRequests(doc, tableName, salts, retention),
@@ -63,7 +68,7 @@ const isLeadsRoute = (route: Route | undefined): route is LeadsRoute => route?.f
 const isKeyed = (route: LeadsRoute): route is KeyedRoute => route.auth.type === 'apiKey';
 
 /** The path parameters' rules, by name; a route's parameters are checked before its key and scope. */
-const PATH_PARAMETERS: Record<string, z.ZodType<string>> = { siteId: SiteIdSchema, leadId: LeadIdSchema };
+const PATH_PARAMETERS: Record<string, z.ZodType<string>> = { siteId: SiteIdSchema, leadId: LeadIdSchema, hiddenId: HiddenIdSchema };
 
 function jsonBody(event: APIGatewayProxyEvent): unknown {
   if (!header(event, 'content-type')?.toLowerCase().startsWith('application/json')) {
@@ -76,7 +81,7 @@ function jsonBody(event: APIGatewayProxyEvent): unknown {
   }
 }
 
-export function createHandler({ leads, audit, cursors, dataSubjects, logger }: LeadsApiDependencies) {
+export function createHandler({ leads, hidden, audit, cursors, dataSubjects, logger }: LeadsApiDependencies) {
   const openApiDocument = JSON.stringify(buildOpenApiDocument());
 
   const publicOperations: Record<PublicOperationId, (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>> = {
@@ -93,7 +98,8 @@ export function createHandler({ leads, audit, cursors, dataSubjects, logger }: L
       const { cursor, ...query } = parseWith(ListLeadsQuerySchema, event.queryStringParameters ?? {});
       const binding = cursorBinding('listLeads', siteId, { since: query.since, until: query.until, country: query.country });
       const startKey = cursor === undefined ? undefined : await cursors.open(cursor, binding);
-      const page = await leads.listLeads(siteId, { ...query, startKey });
+      const rules = await hidden.rules(siteId);
+      const page = await leads.listLeads(siteId, { ...query, startKey, keep: (lead) => !hides(rules, lead.organisation) });
       await audit.record({ keyId: grant.keyId, action: 'leads.list', siteId });
       return json(200, { items: page.items, nextCursor: page.lastKey ? await cursors.seal(page.lastKey, binding) : null });
     },
@@ -103,6 +109,24 @@ export function createHandler({ leads, audit, cursors, dataSubjects, logger }: L
       if (!lead) throw notFound(`No lead ${leadId} on site ${siteId}`);
       await audit.record({ keyId: grant.keyId, action: 'lead.read', siteId, target: leadId });
       return json(200, lead);
+    },
+
+    hideOrganisation: async ({ event, siteId, grant }) => {
+      const request = parseWith(HideOrganisationRequestSchema, jsonBody(event));
+      const rule = request.asn !== undefined ? { asn: request.asn } : request.domain !== undefined ? { domain: request.domain } : { name: request.name ?? '' };
+      const entry = await hidden.hide(siteId, rule);
+      if (entry === 'full') throw new HttpError(409, 'Conflict', `Site ${siteId} already hides ${MAX_HIDDEN_PER_SITE} organisations; show some again first`);
+      await audit.record({ keyId: grant.keyId, action: 'organisation.hide', siteId, target: entry.hiddenId });
+      return json(201, entry);
+    },
+
+    listHiddenOrganisations: async ({ siteId }) => json(200, { items: await hidden.list(siteId) }),
+
+    showOrganisation: async ({ event, siteId, grant }) => {
+      const hiddenId = parseWith(HiddenIdSchema, event.pathParameters?.hiddenId, 'hiddenId');
+      if (!(await hidden.show(siteId, hiddenId))) throw notFound(`Site ${siteId} hides no organisation ${hiddenId}`);
+      await audit.record({ keyId: grant.keyId, action: 'organisation.show', siteId, target: hiddenId });
+      return noContent();
     },
 
     // Erasures are audited before they act: an erasure that happened is never missing from the trail.

@@ -4,7 +4,14 @@ import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { type IpOverrides, NO_IP_OVERRIDES, type Retention, type Site } from '../../functions/contracts/deployment-config';
+import {
+  type BehaviourLimits,
+  DEFAULT_BEHAVIOUR_LIMITS,
+  type IpOverrides,
+  NO_IP_OVERRIDES,
+  type Retention,
+  type Site,
+} from '../../functions/contracts/deployment-config';
 import { FUNCTIONS } from '../../functions/contracts/functions';
 import { grantQueueConsume } from './key-access';
 import { bundledDataPath, EirleadFunction } from './lambda-function';
@@ -24,6 +31,11 @@ export interface EnrichmentProps {
    * @default - no overrides
    */
   readonly ipOverrides?: IpOverrides;
+  /**
+   * Behaviour limits: bot signals and the daily quota of typed domains per network.
+   * @default DEFAULT_BEHAVIOUR_LIMITS
+   */
+  readonly limits?: BehaviourLimits;
 }
 
 /**
@@ -66,13 +78,19 @@ export class Enrichment extends Construct {
         SITES: [...props.sites],
         IP_OVERRIDES: props.ipOverrides ?? NO_IP_OVERRIDES,
         RETENTION: props.retention,
+        LIMITS: props.limits ?? DEFAULT_BEHAVIOUR_LIMITS,
       },
     }).function;
 
-    // Leads and visit parts only: read the lead, put it (version-guarded), batch-write its visit parts, and query a
-    // lead's partition. No salts, keys or audit records, and no index.
+    // Leads and visit parts: read the lead, put it (version-guarded), batch-write its visit parts, and query a lead's
+    // partition; read the site's hidden organisations; count typed domains per network and day. No salts, keys or
+    // audit records, and no index.
     grantTableAccess(this.function, props.table, {
-      items: [{ actions: ['GetItem', 'PutItem', 'BatchWriteItem', 'Query'], partitions: [PARTITIONS.lead] }],
+      items: [
+        { actions: ['GetItem', 'PutItem', 'BatchWriteItem', 'Query'], partitions: [PARTITIONS.lead] },
+        { actions: ['Query'], partitions: [PARTITIONS.hidden] },
+        { actions: ['UpdateItem'], partitions: [PARTITIONS.formQuota] },
+      ],
     });
 
     // The mapping SqsEventSource would make, under the id it gives it (so its logical id stays as deployed), but

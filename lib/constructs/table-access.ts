@@ -44,6 +44,10 @@ export const PARTITIONS = {
   salt: keys.salt('*').pk,
   /** API keys by hash: `APIKEY#{sha256}`. */
   apiKey: keys.apiKey('*').pk,
+  /** The organisations a site hid: `SITE#{site}#HIDDEN`. */
+  hidden: keys.hiddenPartition('*'),
+  /** The typed domains counted per network and day: `SITE#{site}#FORMS`. */
+  formQuota: keys.formQuota('*', '', '').pk,
   /** Monthly cursor-signing keys, `KEY#cursor#{yyyy-mm}`, which the leads API creates and reads. */
   cursorKey: keys.cursorKey('*').pk,
 } as const;

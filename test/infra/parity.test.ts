@@ -1,5 +1,5 @@
 import { Template } from 'aws-cdk-lib/assertions';
-import { DEFAULT_RETENTION, NO_IP_OVERRIDES } from '../../functions/contracts/deployment-config';
+import { DEFAULT_BEHAVIOUR_LIMITS, DEFAULT_RETENTION, NO_IP_OVERRIDES } from '../../functions/contracts/deployment-config';
 import { FUNCTIONS, type FunctionName, WRAPPER_VARIABLES } from '../../functions/contracts/functions';
 import { MAX_RECEIVE_COUNT } from '../../functions/contracts/names';
 import { TTL_ATTRIBUTE } from '../../functions/contracts/table';
@@ -25,6 +25,7 @@ const LOCAL = localEnvironments({
   sites: [{ siteId: 'demo', allowedOrigins: ['http://localhost:*'], leadClasses: ['business'] }],
   ipOverrides: NO_IP_OVERRIDES,
   retention: DEFAULT_RETENTION,
+  limits: DEFAULT_BEHAVIOUR_LIMITS,
 });
 const NAMES = Object.keys(FUNCTIONS) as FunctionName[];
 

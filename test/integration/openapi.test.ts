@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
-import { DEFAULT_RETENTION, NO_IP_OVERRIDES } from '../../functions/contracts/deployment-config';
+import { DEFAULT_BEHAVIOUR_LIMITS, DEFAULT_RETENTION, NO_IP_OVERRIDES } from '../../functions/contracts/deployment-config';
 import { createLocalHandlers } from '../../local/functions';
 import { emulatorInfrastructure, type LocalInfrastructure } from '../../local/infrastructure';
 import { leadIdFor } from '../../functions/domain/leads/model';
@@ -41,6 +41,7 @@ beforeAll(async () => {
       sites: [{ siteId: 'demo', allowedOrigins: ['http://localhost:*', 'https://www.example.com'], leadClasses: ['business'] }],
       ipOverrides: NO_IP_OVERRIDES,
       retention: DEFAULT_RETENTION,
+      limits: DEFAULT_BEHAVIOUR_LIMITS,
     },
     infrastructure,
     { trustForwardedFor: false },

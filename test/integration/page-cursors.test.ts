@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { APIGatewayProxyResult } from 'aws-lambda';
-import { DEFAULT_RETENTION, NO_IP_OVERRIDES } from '../../functions/contracts/deployment-config';
+import { DEFAULT_BEHAVIOUR_LIMITS, DEFAULT_RETENTION, NO_IP_OVERRIDES } from '../../functions/contracts/deployment-config';
 import { LeadStore } from '../../functions/adapters/dynamodb/lead-store';
 import { leadIdFor } from '../../functions/domain/leads/model';
 import { createLocalHandlers, type LocalHandlers } from '../../local/functions';
@@ -33,6 +33,7 @@ beforeAll(async () => {
       sites: [{ siteId: 'demo', allowedOrigins: ['http://localhost:*'], leadClasses: ['business'] }],
       ipOverrides: NO_IP_OVERRIDES,
       retention: DEFAULT_RETENTION,
+      limits: DEFAULT_BEHAVIOUR_LIMITS,
     },
     infrastructure,
     { trustForwardedFor: false },

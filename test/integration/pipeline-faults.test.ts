@@ -50,6 +50,7 @@ describe('the local pipeline under faults and load', () => {
       receivedAt: new Date().toISOString(),
       network: truncateIp(visit.ip) ?? '',
       visitorId: createHash('sha256').update(`${visit.ip}\n${randomUUID()}`).digest('hex'),
+      fromSiteOrigin: true,
       events: visit.paths.map((path) => ({ id: randomUUID(), type: 'pageview' as const, path, occurredAt: new Date().toISOString() })),
     }));
     // Each message twice: once next to itself, once again after all others.

@@ -11,11 +11,11 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { z } from 'zod';
 import type { Lead, LeadWithVisits, ListLeadsQuery } from '../../contracts/api/leads';
 import type { QueuedEvent } from '../../contracts/queue-message';
-import type { Retention } from '../../contracts/deployment-config';
+import { type BehaviourLimits, DEFAULT_BEHAVIOUR_LIMITS, type Retention } from '../../contracts/deployment-config';
 import { checkStartKey } from './cursor';
 import { type Item, queryAll, queryPage } from './query';
 import { keys, LEADS_BY_LAST_SEEN_INDEX, toEpochSeconds } from '../../contracts/table';
-import { applyRequests, type LeadRequest } from '../../domain/leads/apply-requests';
+import { applyRequests, type DropReason, type LeadRequest } from '../../domain/leads/apply-requests';
 import type { Identified, StoredLead, StoredVisit, VisitPart } from '../../domain/leads/model';
 import { publicVisit, toLead } from '../../domain/leads/views';
 import { visitsFromItems } from './visit-items';
@@ -25,9 +25,11 @@ const MAX_VISITS_IN_DETAIL = 100;
 
 /**
  * What recording did: `duplicate` when every event had been applied before; otherwise the events applied now, those
- * applied before, and (only when there were any) those dropped because their visit was full.
+ * applied before, and (only when there were any) those dropped, by reason (apply-requests.ts `DropReason`).
  */
-export type RecordOutcome = { status: 'recorded'; applied: number; duplicates: number; overLimit?: number } | { status: 'duplicate' };
+export type RecordOutcome =
+  | { status: 'recorded'; applied: number; duplicates: number; dropped?: Partial<Record<DropReason, number>> }
+  | { status: 'duplicate' };
 
 
 /**
@@ -47,6 +49,7 @@ export class LeadStore {
     private readonly tableName: string,
     private readonly retention: Retention,
     private readonly clock: () => Date = () => new Date(),
+    private readonly limits: BehaviourLimits = DEFAULT_BEHAVIOUR_LIMITS,
   ) {}
 
   /** One queued request; see `recordRequests`. */
@@ -58,7 +61,7 @@ export class LeadStore {
   async recordRequests(identified: Identified & { leadId: string }, requests: readonly LeadRequest[]): Promise<RecordOutcome> {
     for (let attempt = 1; ; attempt++) {
       const existing = await this.readStoredLead(identified.siteId, identified.leadId);
-      const { lead, parts, replays, applied, duplicates, overLimit } = applyRequests(existing.live, identified, requests, this.retention);
+      const { lead, parts, replays, applied, duplicates, dropped } = applyRequests(existing.live, identified, requests, this.retention, this.limits);
       if (lead) {
         try {
           await this.doc.send(
@@ -78,8 +81,8 @@ export class LeadStore {
         }
       }
       await this.writeParts(identified.siteId, identified.leadId, [...parts, ...replays]);
-      if (!lead && overLimit === 0) return { status: 'duplicate' };
-      return { status: 'recorded', applied, duplicates, ...(overLimit > 0 ? { overLimit } : {}) };
+      if (!lead && Object.keys(dropped).length === 0) return { status: 'duplicate' };
+      return { status: 'recorded', applied, duplicates, ...(Object.keys(dropped).length > 0 ? { dropped } : {}) };
     }
   }
 
@@ -156,7 +159,8 @@ export class LeadStore {
       query.startKey === undefined
         ? undefined
         : checkStartKey(query.startKey, LeadStartKeySchema, (key) => key.gsi1pk === keys.siteLeads(siteId) && key.pk.startsWith(`SITE#${siteId}#LEAD#`));
-    const page = await queryPage(this.doc, input, query.limit, LEAD_START_KEY, startKey);
+    const keep = query.keep;
+    const page = await queryPage(this.doc, input, query.limit, LEAD_START_KEY, startKey, keep && ((item) => keep(item as unknown as StoredLead)));
     return { items: page.items.map((item) => toLead(item as unknown as StoredLead)), ...(page.lastKey ? { lastKey: page.lastKey } : {}) };
   }
 
@@ -238,5 +242,8 @@ export class LeadStore {
 const LEAD_START_KEY = ['pk', 'sk', 'gsi1pk', 'gsi1sk'] as const;
 const LeadStartKeySchema = z.strictObject({ pk: z.string(), sk: z.string(), gsi1pk: z.string(), gsi1sk: z.string() });
 
-/** The list's filters and page size, and where the previous page ended. */
-export type LeadListQuery = Omit<ListLeadsQuery, 'cursor'> & { readonly startKey?: unknown };
+/** The list's filters and page size, where the previous page ended, and which leads to leave out. */
+export type LeadListQuery = Omit<ListLeadsQuery, 'cursor'> & {
+  readonly startKey?: unknown;
+  readonly keep?: (lead: Pick<StoredLead, 'organisation'>) => boolean;
+};

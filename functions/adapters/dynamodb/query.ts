@@ -34,13 +34,15 @@ export async function queryPage(
   limit: number,
   keyNames: readonly string[],
   startKey?: Item,
+  /** Items to leave out, for conditions no FilterExpression can say (a site's hidden organisations). */
+  keep: (item: Item) => boolean = () => true,
 ): Promise<Page> {
   const items: Item[] = [];
   let next = startKey;
   let exhausted = false;
   while (items.length < limit) {
     const page = await doc.send(new QueryCommand({ ...input, Limit: limit - items.length + 1, ExclusiveStartKey: next }));
-    items.push(...(page.Items ?? []));
+    items.push(...(page.Items ?? []).filter(keep));
     next = page.LastEvaluatedKey;
     if (!next) {
       exhausted = true;

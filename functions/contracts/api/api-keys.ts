@@ -5,11 +5,12 @@ import { SiteIdSchema } from '../deployment-config';
 
 /**
  * - `leads:read`, `leads:erase`: the lead list, a lead with its visits, erasing a lead;
+ * - `leads:hide`: hiding organisations from the lead list and showing them again;
  * - `privacy:requests`: data-subject access and erasure requests, which single out one person's visits by an
  *   address and a User-Agent, so no key that merely reads leads may make them;
  * - `audit:read`: the audit trail.
  */
-export const ApiScopeSchema = z.enum(['leads:read', 'leads:erase', 'privacy:requests', 'audit:read']);
+export const ApiScopeSchema = z.enum(['leads:read', 'leads:erase', 'leads:hide', 'privacy:requests', 'audit:read']);
 export type ApiScope = z.infer<typeof ApiScopeSchema>;
 
 export const ApiKeyGrantSchema = z.object({

@@ -18,6 +18,13 @@ export const MatchSchema = z
     source: z.enum(['asn-registry', 'override', 'form-domain']).describe('Which data named the organisation.'),
     confidence: z.enum(['high', 'medium', 'low']),
     network: z.string().describe('The address range that matched, e.g. 193.16.0.0/16 or a first-last range.'),
+    reason: z
+      .string()
+      .optional()
+      .describe(
+        'Which rule or data decided, in words: e.g. "curated: company: …", "name rule: …", "range configured by you", ' +
+          'or "domain typed by the visitor into a form; not verified".',
+      ),
   })
   .meta({ id: 'Match' });
 export type Match = z.infer<typeof MatchSchema>;

@@ -51,7 +51,16 @@ export const AccessResultSchema = z
   .meta({ id: 'AccessResult' });
 export type AccessResult = z.infer<typeof AccessResultSchema>;
 
-export const AuditActionSchema = z.enum(['leads.list', 'lead.read', 'lead.erase', 'erasure.request', 'access.request', 'audit.read']);
+export const AuditActionSchema = z.enum([
+  'leads.list',
+  'lead.read',
+  'lead.erase',
+  'organisation.hide',
+  'organisation.show',
+  'erasure.request',
+  'access.request',
+  'audit.read',
+]);
 export type AuditAction = z.infer<typeof AuditActionSchema>;
 
 export const AuditRecordSchema = z
@@ -60,7 +69,7 @@ export const AuditRecordSchema = z
     keyId: z.string(),
     action: AuditActionSchema,
     siteId: z.string(),
-    target: z.string().optional().describe('The lead, or the truncated network of a data-subject request.'),
+    target: z.string().optional().describe('The lead, the hidden organisation, or the truncated network of a data-subject request.'),
     expiresAt: IsoDateTimeSchema,
   })
   .meta({ id: 'AuditRecord' });

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { QueuedEvent } from '../../contracts/queue-message';
-import type { Retention } from '../../contracts/deployment-config';
+import { type BehaviourLimits, DEFAULT_BEHAVIOUR_LIMITS, type Retention } from '../../contracts/deployment-config';
 import { toEpochSeconds } from '../../contracts/table';
 import {
   type ActiveVisit,
@@ -20,6 +20,7 @@ import {
   type VisitPart,
   visitorKey,
 } from './model';
+import { type BehaviourDrop, blockUntil, judgeBehaviour, nextBehaviour } from './behaviour';
 import { rankPaths } from './views';
 
 /**
@@ -39,9 +40,14 @@ export interface Applied {
   replays: VisitPart[];
   applied: number;
   duplicates: number;
-  /** Engagement and form events beyond a full visit's bound (MAX_EVENT_KEYS_PER_VISIT), dropped. */
-  overLimit: number;
+  /**
+   * Events dropped, by reason: `visit-limit` (engagement and form events beyond a full visit's bound,
+   * MAX_EVENT_KEYS_PER_VISIT), `bot-behaviour` and `short-visit` (behaviour.ts).
+   */
+  dropped: Partial<Record<DropReason, number>>;
 }
+
+export type DropReason = 'visit-limit' | BehaviourDrop;
 
 /** One queued request of a lead: one visitor, from one truncated network. */
 export interface LeadRequest {
@@ -59,6 +65,7 @@ export function applyRequests(
   identified: Identified & { leadId: string },
   requests: readonly LeadRequest[],
   retention: Retention,
+  limits: BehaviourLimits = DEFAULT_BEHAVIOUR_LIMITS,
 ): Applied {
   const committed = committedVisits(existing);
   const seen = new Set(committed.keys());
@@ -68,7 +75,9 @@ export function applyRequests(
   const replays: VisitPart[] = [];
   let applied = 0;
   let duplicates = 0;
-  let overLimit = 0;
+  let changed = false;
+  const dropped: Applied['dropped'] = {};
+  const drop = (reason: DropReason, count: number) => (dropped[reason] = (dropped[reason] ?? 0) + count);
   for (const request of ordered) {
     const fresh: QueuedEvent[] = [];
     const repeated: QueuedEvent[] = [];
@@ -85,8 +94,23 @@ export function applyRequests(
     const replayVisit = repeated[0] && committed.get(eventKey(repeated[0].id));
     if (replayVisit) replays.push(visitPart(replayVisit, identified, request, repeated, retention));
     if (fresh.length === 0) continue;
+    const at = firstAt(fresh);
+    if ((lead?.blocked?.[visitorKey(request.visitorId)] ?? 0) > toEpochSeconds(new Date(at))) {
+      drop('bot-behaviour', fresh.length);
+      continue;
+    }
     if (isBeyondFullVisit(lead, request.visitorId, fresh)) {
-      overLimit += fresh.length;
+      drop('visit-limit', fresh.length);
+      continue;
+    }
+    const verdict = judgeBehaviour(pruneActiveVisits(openVisits(lead), at)[visitorKey(request.visitorId)], fresh, limits);
+    if (verdict) {
+      drop(verdict.reason, fresh.length);
+      // The block is stored on the lead, so the visitor's later requests are dropped too; it needs a lead to hold it.
+      if (verdict.block && lead) {
+        lead = withBlockedVisitor(lead, visitorKey(request.visitorId), blockUntil(at));
+        changed = true;
+      }
       continue;
     }
     const change = applyEvents(lead, identified, request, fresh, retention);
@@ -94,7 +118,17 @@ export function applyRequests(
     applied += fresh.length;
     parts.push(change.part);
   }
-  return { ...(applied > 0 && lead ? { lead } : {}), parts, replays, applied, duplicates, overLimit };
+  return { ...((applied > 0 || changed) && lead ? { lead } : {}), parts, replays, applied, duplicates, dropped };
+}
+
+/** The lead with one more blocked visitor-day, expired blocks pruned and at most MAX_OPEN_VISITS kept (the newest). */
+function withBlockedVisitor(lead: StoredLead, key: string, until: number): StoredLead {
+  const now = until - 25 * 3600;
+  const blocked = Object.entries({ ...(lead.blocked ?? {}), [key]: until })
+    .filter(([, end]) => end > now)
+    .sort(([, a], [, b]) => b - a)
+    .slice(0, MAX_OPEN_VISITS);
+  return { ...lead, blocked: Object.fromEntries(blocked), version: lead.version + 1 };
 }
 
 /** The visit id of every event the stored lead has applied to a visit that is still open, by `eventKey`. */
@@ -144,11 +178,14 @@ export function applyEvents(
   const visitId = continues ? open.id : visitIdFor(visitorId, first.id);
   const part = visitPart(visitId, identified, visitor, sorted, retention);
   const lastAtSeconds = toEpochSeconds(new Date(lastAt));
+  const behaviour = nextBehaviour(open, continues, sorted);
   activeVisits[visitorKey(visitorId)] = {
     id: visitId,
     at: continues ? Math.max(open.at, lastAtSeconds) : lastAtSeconds,
     pages: (continues ? open.pages : 0) + pageviews.length,
     keys: (continues ? open.keys : '') + sorted.map((event) => eventKey(event.id)).join(''),
+    ...(behaviour.dayPages > 0 ? { dp: behaviour.dayPages } : {}),
+    ...(behaviour.lastPage ? { lp: behaviour.lastPage, rp: behaviour.repeats } : {}),
   };
   closeIdlestVisits(activeVisits, visitorKey(visitorId));
 

@@ -6,8 +6,16 @@ import type { IpOverrideRules } from '../ip-overrides';
 import { type Identified, leadIdFor } from './model';
 
 export type Identification =
-  | { kind: 'lead'; lead: Identified & { leadId: string } }
+  | {
+      kind: 'lead';
+      lead: Identified & { leadId: string };
+      /** Named by a domain typed into a form: the caller must claim the network's daily form-domain quota first. */
+      formDomain?: string;
+    }
   | { kind: 'dropped'; reason: string };
+
+/** What the form signal needs to be trusted at all; a domain typed into a form is never verified. */
+export const FORM_DOMAIN_REASON = 'domain typed by the visitor into a form; not verified';
 
 export interface IdentifyContext {
   readonly ipIntel: IpIntel;
@@ -20,15 +28,15 @@ export interface IdentifyContext {
 /**
  * Which organisation a visitor belongs to, in order of trust: the customer's own overrides, then the
  * network's registered holder when its class may become a lead on this site, then the business domain
- * typed into a form (a home-office visitor whose network is a carrier). Carriers, clouds and unknown
- * networks without such a signal never become leads.
+ * typed into a form (a home-office visitor whose network is a carrier), from a browser on the site's own
+ * origin with a page view in the same request. Carriers, clouds and unknown networks without such a signal
+ * never become leads.
  */
 export function identify(
   context: IdentifyContext,
-  siteId: string,
-  network: string,
-  events: readonly QueuedEvent[],
+  request: { readonly siteId: string; readonly network: string; readonly fromSiteOrigin: boolean; readonly events: readonly QueuedEvent[] },
 ): Identification {
+  const { siteId, network, events } = request;
   const lead = (organisationKey: string, rest: Omit<Identified, 'siteId' | 'location'>): Identification => ({
     kind: 'lead',
     lead: { siteId, leadId: leadIdFor(siteId, organisationKey), location: context.ipIntel.locate(network), ...rest },
@@ -38,7 +46,7 @@ export function identify(
   if (override) {
     return lead(`override:${override.name.toLowerCase()}`, {
       organisation: { name: override.name, ...(override.domain ? { domain: override.domain } : {}) },
-      match: { source: 'override', confidence: override.partial ? 'medium' : 'high', network: override.network },
+      match: { source: 'override', confidence: override.partial ? 'medium' : 'high', network: override.network, reason: 'range configured by you (ipOverrides)' },
     });
   }
 
@@ -46,16 +54,19 @@ export function identify(
   if (match && (context.leadClasses as readonly string[]).includes(match.networkClass)) {
     return lead(`asn:${match.asn}`, {
       organisation: { name: match.name, asn: match.asn },
-      match: { source: 'asn-registry', confidence: match.confidence, network: match.network },
+      match: { source: 'asn-registry', confidence: match.confidence, network: match.network, reason: match.reason },
     });
   }
 
-  const domain = firstBusinessDomain(context.formDomains, events);
+  // A typed domain names an organisation only from a browser on the site (never from an anonymous script) and with
+  // a page view of the same visit; the caller then holds it to a daily quota per network.
+  const domain = request.fromSiteOrigin && events.some((event) => event.type === 'pageview') ? firstBusinessDomain(context.formDomains, events) : undefined;
   if (domain) {
-    return lead(`domain:${domain}`, {
+    const identification = lead(`domain:${domain}`, {
       organisation: { name: domain, domain },
-      match: { source: 'form-domain', confidence: 'medium', network },
+      match: { source: 'form-domain', confidence: 'low', network, reason: FORM_DOMAIN_REASON },
     });
+    return identification.kind === 'lead' ? { ...identification, formDomain: domain } : identification;
   }
   return { kind: 'dropped', reason: match ? match.networkClass : 'unknown-network' };
 }

@@ -47,6 +47,11 @@ export interface ActiveVisit {
    * open, which outlasts SQS redelivery (receive limit × visibility timeout) by far.
    */
   keys: string;
+  /** Page views of this visitor-day in earlier visits that ended on a bound (behaviour.ts). */
+  dp?: number;
+  /** A short hash of the last page viewed, and how often in a row (behaviour.ts). */
+  lp?: string;
+  rp?: number;
 }
 
 /**
@@ -82,6 +87,11 @@ export interface StoredLead {
   pageCounts: Record<string, number>;
   /** Open visits by `visitorKey`, pruned to the last 30 minutes on every write. */
   activeVisits: Record<string, ActiveVisit>;
+  /**
+   * Visitor-days past a behaviour limit (behaviour.ts), by `visitorKey`: epoch seconds when the block ends. At most
+   * MAX_OPEN_VISITS, pruned on every write.
+   */
+  blocked?: Record<string, number>;
   version: number;
   expiresAt: number;
 }

@@ -124,7 +124,7 @@ describe('applyRequests', () => {
       replays: first.parts,
       applied: 0,
       duplicates: 1,
-      overLimit: 0,
+      dropped: {},
     });
   });
 
@@ -153,7 +153,15 @@ describe('open visits on the lead', () => {
     const b = pageview('https://e.com/b', '2026-11-25T10:01:00.000Z');
     const { lead } = applyRequests(undefined, identified, [{ visitorId: VISITOR, network: NETWORK, events: [a, b] }], DEFAULT_RETENTION);
     expect(lead?.activeVisits).toEqual({
-      [VISITOR.slice(0, 16)]: { id: expect.stringMatching(/^[0-9a-f]{24}$/), at: Date.parse('2026-11-25T10:01:00.000Z') / 1000, pages: 2, keys: eventKey(a.id) + eventKey(b.id) },
+      [VISITOR.slice(0, 16)]: {
+        id: expect.stringMatching(/^[0-9a-f]{24}$/),
+        at: Date.parse('2026-11-25T10:01:00.000Z') / 1000,
+        pages: 2,
+        keys: eventKey(a.id) + eventKey(b.id),
+        // The last page (a short hash) and how often in a row, for the behaviour limits.
+        lp: expect.stringMatching(/^[\w-]{6}$/),
+        rp: 1,
+      },
     });
   });
 });

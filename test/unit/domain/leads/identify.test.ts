@@ -23,9 +23,12 @@ beforeAll(() => {
 const pageview: QueuedEvent = { id: randomUUID(), type: 'pageview', path: '/', occurredAt: '2026-11-25T10:00:00.000Z' };
 const form = (emailDomain: string): QueuedEvent => ({ id: randomUUID(), type: 'form', path: '/contact', emailDomain, occurredAt: '2026-11-25T10:00:00.000Z' });
 
-function run(network: string, events: QueuedEvent[] = [pageview], options: { overrides?: unknown; leadClasses?: LeadClass[] } = {}) {
+function run(network: string, events: QueuedEvent[] = [pageview], options: { overrides?: unknown; leadClasses?: LeadClass[]; fromSiteOrigin?: boolean } = {}) {
   const overrides = new IpOverrideRules(IpOverridesSchema.parse(options.overrides ?? {}));
-  return identify({ ipIntel, overrides, formDomains, leadClasses: options.leadClasses ?? ['business'] }, 'demo', network, events);
+  return identify(
+    { ipIntel, overrides, formDomains, leadClasses: options.leadClasses ?? ['business'] },
+    { siteId: 'demo', network, events, fromSiteOrigin: options.fromSiteOrigin ?? true },
+  );
 }
 
 describe('identify', () => {
@@ -48,8 +51,20 @@ describe('identify', () => {
     const result = run(TELEKOM, [pageview, form('Siemens.com')]);
     expect(result).toMatchObject({
       kind: 'lead',
-      lead: { organisation: { name: 'siemens.com', domain: 'siemens.com' }, match: { source: 'form-domain', confidence: 'medium', network: TELEKOM } },
+      lead: {
+        organisation: { name: 'siemens.com', domain: 'siemens.com' },
+        match: { source: 'form-domain', confidence: 'low', network: TELEKOM, reason: 'domain typed by the visitor into a form; not verified' },
+      },
+      formDomain: 'siemens.com',
     });
+  });
+
+  it('takes no typed domain from a request without the site’s Origin (a script, not a browser on the site)', () => {
+    expect(run(TELEKOM, [pageview, form('siemens.com')], { fromSiteOrigin: false })).toEqual({ kind: 'dropped', reason: 'isp' });
+  });
+
+  it('takes no typed domain without a page view in the same request', () => {
+    expect(run(TELEKOM, [form('siemens.com')])).toEqual({ kind: 'dropped', reason: 'isp' });
   });
 
   it.each(['gmail.com', 'gmx.de', 'web.de', 'mailinator.com', 'not a domain'])('ignores the free-mail or disposable domain %s', (domain) => {
