@@ -26,5 +26,7 @@ export const SNIPPET_FILE_VARIABLE = 'SNIPPET_FILE';
 export const KEY_PURPOSES = {
   dailySalt: 'eirlead-daily-salt',
   cursorKey: 'eirlead-cursor-key',
+  /** Customer integration secrets: CRM credentials, webhook secrets, Slack and Teams URLs (adapters/kms/secret-box.ts). */
+  integrationSecret: 'eirlead-integration-secret',
 } as const;
 export type KeyPurpose = (typeof KEY_PURPOSES)[keyof typeof KEY_PURPOSES];
