@@ -126,7 +126,7 @@ export function planWorkload(ipIntel: IpIntel, options: WorkloadOptions): Planne
   const page = zipfSampler(SITE.length, 1.0, random);
   const pickPath = (): string => SITE[page()]?.[0] ?? '/';
 
-  return Array.from({ length: options.visits }, (): PlannedVisit => {
+  return Array.from({ length: options.visits }, (_, index): PlannedVisit => {
     const paths: string[] = [pickPath()];
     // At most 25, the events one request may carry.
     while (paths.length < 25 && random() > 1 / meanPages) paths.push(pickPath());
@@ -139,7 +139,10 @@ export function planWorkload(ipIntel: IpIntel, options: WorkloadOptions): Planne
       return { kind, ip: network.ip, userAgent: kind === 'bot' ? CRAWLER_USER_AGENT : BROWSER_USER_AGENT, organisation: network.organisation, paths };
     }
     const organisation = pools.business[zipf()] as Network;
-    return { kind: 'business', ip: organisation.ip, userAgent: BROWSER_USER_AGENT, organisation: organisation.organisation, paths };
+    // An organisation's visits come from many people on its network, not one visitor: a single visitor-day past
+    // the behaviour limits (300 page views) would rightly be dropped as a bot.
+    const ip = organisation.ip.replace(/\d+$/, String(10 + (index % 240)));
+    return { kind: 'business', ip, userAgent: BROWSER_USER_AGENT, organisation: organisation.organisation, paths };
   });
 }
 

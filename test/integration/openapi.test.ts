@@ -99,6 +99,8 @@ describe('OpenAPI document', () => {
       '/v1/sites/{siteId}/access-requests',
       '/v1/sites/{siteId}/audit',
       '/v1/sites/{siteId}/erasure-requests',
+      '/v1/sites/{siteId}/hidden-organisations',
+      '/v1/sites/{siteId}/hidden-organisations/{hiddenId}',
       '/v1/sites/{siteId}/leads',
       '/v1/sites/{siteId}/leads/{leadId}',
     ]);

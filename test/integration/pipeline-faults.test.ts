@@ -105,6 +105,8 @@ describe('the local pipeline under faults and load', () => {
     expect(counts.DuplicateEvents ?? 0).toBe(0);
     expect(counts['DroppedEvents:isp']).toBeGreaterThan(0);
     expect(counts['DroppedEvents:hosting']).toBeGreaterThan(0);
+    // Many people per organisation, none of them past the behaviour limits: every business page view feeds a lead.
+    expect(counts['DroppedEvents:bot-behaviour'] ?? 0).toBe(0);
     // What was stored is what the leads show, organisation by organisation.
     const after = await leadPageviews(pipeline);
     const grown = growth(leadsBefore, after);
