@@ -3,7 +3,9 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { build, type BuildOptions } from 'esbuild';
-import { DEFAULT_RETENTION, NO_IP_OVERRIDES } from '../../../functions/contracts/deployment-config';
+import { DEFAULT_BEHAVIOUR_LIMITS, DEFAULT_RETENTION, NO_IP_OVERRIDES, SitesSchema } from '../../../functions/contracts/deployment-config';
+import { encodeEnvironment } from '../../../functions/contracts/environment';
+import { FUNCTIONS } from '../../../functions/contracts/functions';
 import { ASN_FILE } from '../../../functions/domain/ip-intel/format';
 import { median } from './timing';
 
@@ -109,15 +111,19 @@ export function enrichmentColdInit(handler: string, dataDir: string): Enrichment
   try {
     return medianOfRuns(['--input-type=module', '-e', INIT_SOURCE, handler], {
       ...process.env,
-      // As the Lambda has them (lib/constructs/enrichment.ts, lambda-function.ts); nothing here calls AWS.
+      // As the Lambda has them (lib/constructs/lambda-function.ts); encoded from the function table, so a new
+      // variable cannot be forgotten here. Nothing here calls AWS.
       NODE_OPTIONS: '--enable-source-maps',
       AWS_REGION: 'eu-west-1',
-      POWERTOOLS_SERVICE_NAME: 'eirlead-enrichment',
-      IP_DATA_DIR: dataDir,
-      TABLE_NAME: 'bench',
-      RETENTION: JSON.stringify(DEFAULT_RETENTION),
-      SITES: JSON.stringify([{ siteId: 'bench', allowedOrigins: ['https://bench.example'] }]),
-      IP_OVERRIDES: JSON.stringify(NO_IP_OVERRIDES),
+      POWERTOOLS_SERVICE_NAME: FUNCTIONS.enrichment.serviceName,
+      ...encodeEnvironment(FUNCTIONS.enrichment.environment, {
+        IP_DATA_DIR: dataDir,
+        TABLE_NAME: 'bench',
+        RETENTION: DEFAULT_RETENTION,
+        SITES: SitesSchema.parse([{ siteId: 'bench', allowedOrigins: ['https://bench.example'] }]),
+        IP_OVERRIDES: NO_IP_OVERRIDES,
+        LIMITS: DEFAULT_BEHAVIOUR_LIMITS,
+      }),
     });
   } catch (err) {
     return { error: err instanceof Error ? err.message : String(err) };
