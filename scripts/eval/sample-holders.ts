@@ -1,5 +1,5 @@
 /**
- * Draws the AS holders for the hand-labelled classification evaluation set (see labelling-protocol.md).
+ * Draws the AS holders for the hand-labelled classification evaluation set (see data/classification-eval/PROTOCOL.md).
  *
  * The strata are defined by the classes of the 0.1 classifier (commit b4f758d), which this repository no longer
  * holds. To draw the sample again, check that commit out beside this one and name its classifier:
@@ -23,6 +23,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { seededRandom } from '../bench/workload';
+import { parseCsvLine } from '../build/csv';
 
 type Classify = (asn: number, name: string) => { networkClass: string };
 
@@ -47,25 +48,6 @@ interface Holder {
   ranges: number;
   hasIpv6: boolean;
   classV01: string;
-}
-
-/** Splits one CSV line into fields (RFC 4180 quoting: "..." with "" for a quote). */
-function parseCsvLine(line: string): string[] {
-  const fields: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i];
-    if (quoted) {
-      if (c === '"') {
-        if (line[i + 1] === '"') { field += '"'; i++; } else quoted = false;
-      } else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') { fields.push(field); field = ''; }
-    else field += c;
-  }
-  fields.push(field);
-  return fields;
 }
 
 function ipv4ToNumber(ip: string): number {
