@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { type AttributeValue, DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/emulators';
 import { itemSize } from '../../scripts/bench/capacity-units';
-import { captureMetrics, delta, drained, ORIGIN, type Pipeline, queueDepth, SITE, snapshot, startPipeline } from './support/pipeline';
+import { delta, drained, ORIGIN, pipelineForThisFile, queueDepth, SITE, snapshot } from './support/pipeline';
 
 /**
  * The flood an outside review replayed against version 0.1: one visitor posting a form event and 24 engagement
@@ -15,19 +15,10 @@ const SAP_ADDRESS = '130.214.10.77';
 const BROWSER = 'Mozilla/5.0 (X11; Linux x86_64; rv:140.0) Gecko/20100101 Firefox/140.0';
 const LEAD_ITEM_BOUND_BYTES = 32 * 1024;
 
-let pipeline: Pipeline;
-let restore: () => void;
-beforeAll(async () => {
-  restore = captureMetrics();
-  pipeline = await startPipeline();
-}, 60_000);
-afterAll(async () => {
-  await pipeline?.stop();
-  restore?.();
-});
+const pipeline = pipelineForThisFile();
 
 async function postEvents(userAgent: string, events: object[]): Promise<number> {
-  const response = await fetch(`${pipeline.runtime.url}/v1/events`, {
+  const response = await fetch(`${pipeline().runtime.url}/v1/events`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json', Origin: ORIGIN, 'User-Agent': userAgent, 'X-Forwarded-For': SAP_ADDRESS },
     body: JSON.stringify({ siteId: SITE, events }),
@@ -62,14 +53,14 @@ it('keeps every stored item bounded and sends nothing to the DLQ', async () => {
   }
   expect(accepted).toBe(1 + 400 * 25 + 200);
 
-  await drained(pipeline, before, accepted, 120_000);
+  await drained(pipeline(), before, accepted, 120_000);
 
-  const client = new DynamoDBClient({ region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS, endpoint: pipeline.runtime.endpoints.dynamoDb });
+  const client = new DynamoDBClient({ region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS, endpoint: pipeline().runtime.endpoints.dynamoDb });
   try {
     const sizes: number[] = [];
     let startKey: Record<string, AttributeValue> | undefined;
     do {
-      const page = await client.send(new ScanCommand({ TableName: pipeline.runtime.tableName, ExclusiveStartKey: startKey }));
+      const page = await client.send(new ScanCommand({ TableName: pipeline().runtime.tableName, ExclusiveStartKey: startKey }));
       sizes.push(...(page.Items ?? []).map((item) => itemSize(item as never)));
       startKey = page.LastEvaluatedKey;
     } while (startKey);
@@ -77,7 +68,7 @@ it('keeps every stored item bounded and sends nothing to the DLQ', async () => {
   } finally {
     client.destroy();
   }
-  expect(await queueDepth(pipeline, pipeline.runtime.queues.deadLetterQueueUrl)).toBe(0);
+  expect(await queueDepth(pipeline(), pipeline().runtime.queues.deadLetterQueueUrl)).toBe(0);
   // What the full visit could not take is counted, not lost silently.
   expect(delta(before)['DroppedEvents:visit-limit']).toBeGreaterThan(0);
 }, 240_000);

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { captureMetrics, delta, drained, ORIGIN, type Pipeline, SITE, snapshot, startPipeline } from './support/pipeline';
+import { delta, drained, ORIGIN, pipelineForThisFile, SITE, snapshot } from './support/pipeline';
 import { addressOf } from './support/ip-addresses';
 
 /**
@@ -11,16 +11,7 @@ const BROWSER = 'Mozilla/5.0 (X11; Linux x86_64; rv:140.0) Gecko/20100101 Firefo
 const sap = addressOf('SAP SE');
 const telekom = addressOf('Deutsche Telekom AG');
 
-let pipeline: Pipeline;
-let restore: () => void;
-beforeAll(async () => {
-  restore = captureMetrics();
-  pipeline = await startPipeline();
-}, 60_000);
-afterAll(async () => {
-  await pipeline?.stop();
-  restore?.();
-});
+const pipeline = pipelineForThisFile();
 
 const pageview = (path = '/pricing') => ({ id: randomUUID(), type: 'pageview', url: `${ORIGIN}${path}` });
 const engagement = (engagedMs: number, path = '/pricing') => ({ id: randomUUID(), type: 'engagement', url: `${ORIGIN}${path}`, engagedMs });
@@ -28,7 +19,7 @@ const form = (emailDomain: string) => ({ id: randomUUID(), type: 'form', url: `$
 
 async function send(ip: string, events: object[], options: { userAgent?: string; origin?: string | null } = {}): Promise<number> {
   const origin = options.origin === undefined ? ORIGIN : options.origin;
-  const response = await fetch(`${pipeline.runtime.url}/v1/events`, {
+  const response = await fetch(`${pipeline().runtime.url}/v1/events`, {
     method: 'POST',
     headers: {
       'Content-Type': 'application/json',
@@ -43,9 +34,9 @@ async function send(ip: string, events: object[], options: { userAgent?: string;
 }
 
 const api = (path: string, init: RequestInit = {}) =>
-  fetch(`${pipeline.runtime.url}/v1/sites/${SITE}${path}`, {
+  fetch(`${pipeline().runtime.url}/v1/sites/${SITE}${path}`, {
     ...init,
-    headers: { Authorization: `Bearer ${pipeline.apiKey}`, 'Content-Type': 'application/json', ...(init.headers ?? {}) },
+    headers: { Authorization: `Bearer ${pipeline().apiKey}`, 'Content-Type': 'application/json', ...(init.headers ?? {}) },
   });
 
 type Lead = { leadId: string; organisation: { name: string; asn?: number; domain?: string }; pageviews: number; match: { source: string; reason?: string } };
@@ -55,7 +46,7 @@ const leads = async (): Promise<Lead[]> => ((await (await api('/leads?limit=100'
 async function settle(send: () => Promise<number>): Promise<Record<string, number>> {
   const before = snapshot();
   const accepted = await send();
-  await drained(pipeline, before, accepted, 30_000);
+  await drained(pipeline(), before, accepted, 30_000);
   return delta(before);
 }
 

@@ -5,18 +5,16 @@ import { truncateIp } from '../../functions/domain/privacy/network';
 import type { QueuedRequest } from '../../functions/contracts/queue-message';
 import { planWorkload } from '../../scripts/bench/workload';
 import {
-  captureMetrics,
   delta,
   drained,
   droppedIn,
   growth,
   leadPageviews,
-  type Pipeline,
+  pipelineForThisFile,
   post,
   queueDepth,
   SITE,
   snapshot,
-  startPipeline,
   sum,
 } from './support/pipeline';
 
@@ -26,23 +24,12 @@ import {
  * nothing accepted may be lost, nothing counted twice. DynamoDB going away: dynamodb-outage.test.ts.
  */
 const ipIntel = loadIpIntel('build/ipdata');
-let pipeline: Pipeline;
-let restoreOutput: () => void;
+const pipeline = pipelineForThisFile();
 
-beforeAll(async () => {
-  restoreOutput = captureMetrics();
-  pipeline = await startPipeline();
-}, 120_000);
-
-afterAll(async () => {
-  await pipeline?.stop();
-  restoreOutput?.();
-}, 60_000);
-
-describe('the local pipeline under faults and load', () => {
+describe('the local pipeline() under faults and load', () => {
   it('changes nothing when every message is delivered twice, in the same batch or later', async () => {
     const before = snapshot();
-    const leadsBefore = await leadPageviews(pipeline);
+    const leadsBefore = await leadPageviews(pipeline());
     const visits = planWorkload(ipIntel, { seed: 11, visits: 150, shares: { bot: 0, invalid: 0 } });
     const messages: QueuedRequest[] = visits.map((visit) => ({
       version: 2,
@@ -56,15 +43,15 @@ describe('the local pipeline under faults and load', () => {
     // Each message twice: once next to itself, once again after all others.
     const deliveries = [...messages.flatMap((message) => [message, message]), ...messages];
     for (let start = 0; start < deliveries.length; start += 10) {
-      await pipeline.sqs.send(
+      await pipeline().sqs.send(
         new SendMessageBatchCommand({
-          QueueUrl: pipeline.runtime.queues.queueUrl,
+          QueueUrl: pipeline().runtime.queues.queueUrl,
           Entries: deliveries.slice(start, start + 10).map((message, index) => ({ Id: String(index), MessageBody: JSON.stringify(message) })),
         }),
       );
     }
     const events = sum(messages.map((message) => message.events.length));
-    await drained(pipeline, before, 3 * events, 60_000);
+    await drained(pipeline(), before, 3 * events, 60_000);
 
     const counts = delta(before);
     const expected = new Map<string, number>();
@@ -73,7 +60,7 @@ describe('the local pipeline under faults and load', () => {
         expected.set(visit.organisation, (expected.get(visit.organisation) ?? 0) + (messages[index]?.events.length ?? 0));
       }
     });
-    const after = await leadPageviews(pipeline);
+    const after = await leadPageviews(pipeline());
     const grown = growth(leadsBefore, after);
     expect(grown).toEqual(expected);
     // Carriers' and clouds' requests are dropped on every delivery, before any deduplication is needed.
@@ -88,13 +75,13 @@ describe('the local pipeline under faults and load', () => {
     const visits = planWorkload(ipIntel, { seed: 7, visits: 3_000, organisations: 400 });
     const pageviews = sum(visits.map((visit) => visit.paths.length));
     expect(pageviews).toBeGreaterThanOrEqual(10_000);
-    const leadsBefore = await leadPageviews(pipeline);
+    const leadsBefore = await leadPageviews(pipeline());
 
-    const sent = await post(pipeline, visits, 24);
-    await drained(pipeline, before, sent.accepted, 120_000);
+    const sent = await post(pipeline(), visits, 24);
+    await drained(pipeline(), before, sent.accepted, 120_000);
 
     const counts = delta(before);
-    const inDeadLetterQueue = await queueDepth(pipeline, pipeline.runtime.queues.deadLetterQueueUrl);
+    const inDeadLetterQueue = await queueDepth(pipeline(), pipeline().runtime.queues.deadLetterQueueUrl);
     expect(sent.failed).toBe(0);
     expect(sent.accepted + sent.droppedAtIngest + sent.rejected).toBe(pageviews);
     expect(sent.droppedAtIngest).toBe(counts['DroppedEvents:bot']);
@@ -108,7 +95,7 @@ describe('the local pipeline under faults and load', () => {
     // Many people per organisation, none of them past the behaviour limits: every business page view feeds a lead.
     expect(counts['DroppedEvents:bot-behaviour'] ?? 0).toBe(0);
     // What was stored is what the leads show, organisation by organisation.
-    const after = await leadPageviews(pipeline);
+    const after = await leadPageviews(pipeline());
     const grown = growth(leadsBefore, after);
     expect(grown).toEqual(sent.businessPageviews);
     expect(sum(grown.values())).toBe(counts.RecordedEvents);

@@ -162,3 +162,24 @@ export async function leadPageviews({ runtime, apiKey }: Pipeline): Promise<Map<
 export function growth(before: Map<string, number>, after: Map<string, number>): Map<string, number> {
   return new Map([...after].map(([name, views]) => [name, views - (before.get(name) ?? 0)] as [string, number]).filter(([, views]) => views !== 0));
 }
+
+/**
+ * One pipeline for the calling test file: started before its tests with the handlers' metrics captured, stopped
+ * after them. Returns the running pipeline's getter.
+ */
+export function pipelineForThisFile(): () => Pipeline {
+  let pipeline: Pipeline | undefined;
+  let restoreOutput: (() => void) | undefined;
+  beforeAll(async () => {
+    restoreOutput = captureMetrics();
+    pipeline = await startPipeline();
+  }, 120_000);
+  afterAll(async () => {
+    await pipeline?.stop();
+    restoreOutput?.();
+  }, 60_000);
+  return () => {
+    if (!pipeline) throw new Error('The pipeline did not start (see beforeAll)');
+    return pipeline;
+  };
+}
