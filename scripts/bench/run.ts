@@ -16,7 +16,8 @@
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { loadIpIntel } from '../../functions/domain/ip-intel';
-import { startDynamoDbLocal, startSqsEmulator } from '../../local/emulators';
+import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDbLocal, startSqsEmulator } from '../../local/emulators';
 import { type Invocation, observeInvocations } from '../../local/lambda';
 import { startLocalRuntime } from '../../local/runtime';
 import { startDynamoDbMeter } from './dynamodb-meter';
@@ -67,13 +68,20 @@ async function main(): Promise<void> {
     log: () => undefined,
   });
 
+  const queueClient = new SQSClient({ endpoint: sqs.endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
   try {
     const visits = planWorkload(ipIntel, { seed: SEED, visits: Math.round(PAGEVIEWS / 3.5) });
     const workloadOrganisations = new Set(visits.map((visit) => visit.organisation));
     const probes = sampleNetworks(ipIntel, seededRandom(SEED + 1), { business: 200, isp: 1, hosting: 1 }).business.filter(
       (network) => !workloadOrganisations.has(network.organisation),
     );
-    const stack: Stack = { url: runtime.url, apiKey, ipIntel, dynamoMeter, sqsMeter, invocations, handlerOutput };
+    const queueDepth = async () => {
+      const { Attributes = {} } = await queueClient.send(
+        new GetQueueAttributesCommand({ QueueUrl: runtime.queues.queueUrl, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }),
+      );
+      return Number(Attributes.ApproximateNumberOfMessages ?? 0) + Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0);
+    };
+    const stack: Stack = { url: runtime.url, apiKey, ipIntel, dynamoMeter, sqsMeter, invocations, handlerOutput, queueDepth };
 
     say('Phase 1: workload (metered)…');
     const workload = await meteredWorkload(stack, visits, RATE);
@@ -89,6 +97,7 @@ async function main(): Promise<void> {
 
     report({ ...workload, latencies, ...list, leadSizes }, say);
   } finally {
+    queueClient.destroy();
     stopObserving();
     await runtime.stop();
     await Promise.all([dynamoMeter.stop(), sqsMeter.stop()]);

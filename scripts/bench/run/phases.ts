@@ -33,6 +33,8 @@ export interface Stack {
   readonly invocations: Invocation[];
   /** Bytes of handler output (what CloudWatch Logs would ingest) since the counter was last set to 0. */
   readonly handlerOutput: { bytes: number };
+  /** Messages in the event queue, visible and in flight, read from the emulator without the meter. */
+  readonly queueDepth: () => Promise<number>;
 }
 
 /** Phase 1: the metered workload, for the cost per page view. */
@@ -43,7 +45,7 @@ export async function meteredWorkload(stack: Stack, visits: readonly PlannedVisi
   invocations.length = 0;
   handlerOutput.bytes = 0;
   const sent = await drive(stack.url, visits, rate);
-  await drain(stack.url, stack.apiKey);
+  await drain(stack.queueDepth);
   await sleep(3_000);
   const dynamo = dynamoMeter.totals();
   const queue = sqsMeter.totals();

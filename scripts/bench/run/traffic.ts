@@ -60,17 +60,16 @@ async function postEvents(url: string, visit: PlannedVisit, events: Record<strin
   return response.status === 202 && answer.accepted === events.length;
 }
 
-/** Waits until enrichment has caught up: the list stops changing for two seconds. */
-export async function drain(url: string, apiKey: string): Promise<void> {
-  let previous = '';
-  let stableSince = Date.now();
+/**
+ * Waits until enrichment has caught up: the queue (visible and in flight) has stayed empty for two seconds.
+ * `queueDepth` must read the emulator directly, not through the meter, so that waiting is not billed.
+ */
+export async function drain(queueDepth: () => Promise<number>): Promise<void> {
+  let emptySince: number | undefined;
   for (;;) {
-    const response = await fetch(`${url}/v1/sites/${SITE}/leads?limit=100`, { headers: { Authorization: `Bearer ${apiKey}` } });
-    const text = await response.text();
-    if (text !== previous) {
-      previous = text;
-      stableSince = Date.now();
-    } else if (Date.now() - stableSince > 2_000) return;
+    if ((await queueDepth()) > 0) emptySince = undefined;
+    else if (emptySince === undefined) emptySince = Date.now();
+    else if (Date.now() - emptySince > 2_000) return;
     await sleep(250);
   }
 }
