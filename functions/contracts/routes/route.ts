@@ -48,6 +48,8 @@ export interface RouteDefinition {
    * no API Gateway request fee; only unauthenticated routes with a literal path may be. @default false
    */
   readonly functionUrl?: boolean;
+  /** What the operation promises beyond its summary (the OpenAPI operation's description). @default none */
+  readonly description?: string;
 }
 
 /** The answers every route behind an API key may give. */

@@ -1,3 +1,4 @@
+import { LIST_REFRESH_MINUTES } from '../../contracts/names';
 import type { StoredLead } from './model';
 
 /**
@@ -19,7 +20,7 @@ import type { StoredLead } from './model';
  * The item's `expiresAt` (the table's TTL attribute, projected) changes only with the entry: a lead expires
  * `leadDays` after its listed `lastSeenAt`, at most LIST_REFRESH_MS before `leadDays` after its own.
  */
-export const LIST_REFRESH_MS = 10 * 60 * 1000;
+export const LIST_REFRESH_MS = LIST_REFRESH_MINUTES * 60 * 1000;
 
 /** The lead's figures the list shows, as the index projects them (LEAD_INDEX_ATTRIBUTES). */
 export type ListedLead = Omit<StoredLead, 'activeVisits' | 'version'>;
