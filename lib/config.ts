@@ -87,8 +87,10 @@ export type AlarmsConfig = z.infer<typeof AlarmsSchema>;
  * - `functionUrl` (default): `POST /v1/events` at the ingest function's Lambda function URL, which has no request
  *   fee beyond Lambda's; the snippet on a regional HTTP API, which also keeps serving `POST /v1/events` for clients
  *   that post there (the snippet served by the stack posts to the function URL). The function URL is capped by the
- *   ingest function's reserved concurrency (`throttle.ingestConcurrency`), not by API Gateway throttling; neither it
- *   nor the HTTP API can sit behind AWS WAF or a custom domain here.
+ *   ingest function's reserved concurrency (`throttle.ingestConcurrency`), not by API Gateway throttling. Neither it
+ *   nor the HTTP API can sit behind AWS WAF; unlike the APIs it cannot take a custom domain either (only through
+ *   CloudFront, a global service the residency rule forbids). Chosen as the default by `npm run bench`: $1.34 less
+ *   per million page views than `http` (docs/cost.md).
  * - `http`: every public route on the regional HTTP API, at $1.11 per million requests on top.
  * - `rest`: the REST API that also serves the leads API; choose it when ingest must sit behind the optional AWS
  *   WAF web ACL ($3.50 per million requests on top).

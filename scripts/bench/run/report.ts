@@ -41,7 +41,8 @@ export function report(run: RunFigures, say: (line: string) => void): void {
     ['API requests per accepted page view', `${perAccepted(counts.apiRequests)}`],
     ['Lambda invocations per accepted page view (ingest + enrichment)', run.lambda.map((fn) => `${fn.name.replace('eirlead-', '')} ${perAccepted(fn.invocations)}`).join(', ')],
     ['Lambda billed ms per invocation (local timing, this machine)', run.lambda.map((fn) => `${fn.name.replace('eirlead-', '')} ${round(fn.billedMs / Math.max(1, fn.invocations), 1)}`).join(', ')],
-    ['SQS billable requests per accepted page view', `${perAccepted(counts.sqsRequests)}`],
+    // Empty receives depend on how the poller polls (the local one, not Lambda's event source mapping): shown apart.
+    ['SQS billable requests per accepted page view (of which empty receives)', `${perAccepted(counts.sqsRequests)} (${perAccepted(run.queue.emptyReceives)})`],
     ['DynamoDB item writes per accepted page view', `${perAccepted(dynamo.writeRequests)}`],
     ['DynamoDB write units per accepted page view (table + index)', `${perAccepted(writeUnits)} (${perAccepted(dynamo.writeUnits)} + ${perAccepted(dynamo.indexWriteUnits)})`],
     [
