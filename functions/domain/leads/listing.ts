@@ -23,7 +23,10 @@ import type { StoredLead } from './model';
 export const LIST_REFRESH_MS = LIST_REFRESH_MINUTES * 60 * 1000;
 
 /** The lead's figures the list shows, as the index projects them (LEAD_INDEX_ATTRIBUTES). */
-export type ListedLead = Omit<StoredLead, 'activeVisits' | 'version'>;
+export type ListedLead = Omit<StoredLead, UnlistedState>;
+
+/** What the lead keeps for enrichment only, never listed: carried over as it is on every write. */
+type UnlistedState = 'activeVisits' | 'blocked' | 'version';
 
 /**
  * The lead's current value of each figure that changed since its entry was written; a path's count of 0 means the
@@ -39,7 +42,7 @@ export interface RecentChanges {
 }
 
 /** A lead item as stored (without its keys): the listed figures, the changes since, and the open visits. */
-export type LeadItem = ListedLead & Pick<StoredLead, 'activeVisits' | 'version'> & { recent?: RecentChanges };
+export type LeadItem = ListedLead & Pick<StoredLead, UnlistedState> & { recent?: RecentChanges };
 
 const SCALARS = ['firstSeenAt', 'lastSeenAt', 'visits', 'pageviews', 'engagedMs'] as const;
 
@@ -84,7 +87,13 @@ export function leadItemFor(lead: StoredLead, previous: LeadItem | undefined): {
   }
   if (Object.keys(pageCounts).length > 0) recent.pageCounts = pageCounts;
   return {
-    item: { ...listed, activeVisits: lead.activeVisits, version: lead.version, ...(Object.keys(recent).length > 0 ? { recent } : {}) },
+    item: {
+      ...listed,
+      activeVisits: lead.activeVisits,
+      ...(lead.blocked ? { blocked: lead.blocked } : {}),
+      version: lead.version,
+      ...(Object.keys(recent).length > 0 ? { recent } : {}),
+    },
     refreshed: false,
   };
 }

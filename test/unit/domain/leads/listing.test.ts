@@ -64,6 +64,16 @@ describe('a lead and its entry in the leads list', () => {
     expect(currentLead(item)).toEqual({ ...lead, expiresAt: writes[0]!.lead.expiresAt });
   });
 
+  it('carries the visitor-days blocked by a behaviour limit through writes that do not refresh the entry', () => {
+    const [first] = write([{ path: '/pricing', minutes: 0 }]);
+    const blocked = { [VISITOR.visitorId.slice(0, 16)]: Math.floor(START / 1000) + 86_400 };
+    const lead: StoredLead = { ...currentLead(first!.item), lastSeenAt: at(4), blocked, version: first!.lead.version + 1 };
+    const next = leadItemFor(lead, first!.item);
+    expect(next.refreshed).toBe(false);
+    expect(next.item.blocked).toEqual(blocked);
+    expect(currentLead(next.item).blocked).toEqual(blocked);
+  });
+
   it('refreshes the entry 10 minutes after the listed last-seen time', () => {
     const writes = write([
       { path: '/pricing', minutes: 0 },
