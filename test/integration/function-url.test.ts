@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { LambdaFunctionURLEvent } from 'aws-lambda';
 import { FunctionUrlFront } from '../../local/function-url';
 import { addressOf } from './support/ip-addresses';
-import { captureMetrics, delta, drained, ORIGIN, type Pipeline, SITE, snapshot, startPipeline } from './support/pipeline';
+import { delta, drained, ORIGIN, pipelineForThisFile, SITE, snapshot } from './support/pipeline';
 
 /**
  * `ingestApi: "functionUrl"` locally: the function URL emulation on its own (what reaches the function, what goes
@@ -74,20 +74,11 @@ describe('the function URL front (Lambda function URL emulation, with a stand-in
 });
 
 describe('POST /v1/events at the local ingest function URL, end to end', () => {
-  let pipeline: Pipeline;
-  let restore: () => void;
+  const running = pipelineForThisFile();
   const sap = addressOf('SAP SE');
 
-  beforeAll(async () => {
-    restore = captureMetrics();
-    pipeline = await startPipeline();
-  }, 60_000);
-  afterAll(async () => {
-    await pipeline?.stop();
-    restore?.();
-  });
-
   it('has the served snippet send its events there', async () => {
+    const pipeline = running();
     const ingestUrl = pipeline.runtime.ingestUrl;
     expect(ingestUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     const script = await (await fetch(`${pipeline.runtime.url}/v1/snippet.js`)).text();
@@ -96,6 +87,7 @@ describe('POST /v1/events at the local ingest function URL, end to end', () => {
   });
 
   it('turns page views posted there into a lead, as the API does', async () => {
+    const pipeline = running();
     const before = snapshot();
     const body = JSON.stringify({ siteId: SITE, events: [{ id: randomUUID(), type: 'pageview', url: `${ORIGIN}/pricing` }] });
     const response = await fetch(`${pipeline.runtime.ingestUrl}/v1/events`, {
@@ -113,9 +105,10 @@ describe('POST /v1/events at the local ingest function URL, end to end', () => {
     };
     // The pipeline's table is its own: the one lead is this page view's.
     expect(list.items.map((lead) => lead.pageviews)).toEqual([1]);
-  }, 30_000);
+  });
 
   it('answers a preflight from an allowed origin and refuses another, and 404 off its routes', async () => {
+    const pipeline = running();
     const preflight = (origin: string) =>
       fetch(`${pipeline.runtime.ingestUrl}/v1/events`, { method: 'OPTIONS', headers: { Origin: origin, 'Access-Control-Request-Method': 'POST' } });
     expect((await preflight(ORIGIN)).status).toBe(204);
