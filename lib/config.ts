@@ -31,7 +31,10 @@ export const RegionSchema = z.string().superRefine((region, ctx) => {
   }
 });
 
-/** Stage-wide API Gateway throttling (each API's stage gets these limits), a guard against floods and runaway bills. */
+/**
+ * Stage-wide API Gateway throttling (each API's stage gets these limits), a guard against floods and runaway bills;
+ * and, for ingest at its function URL, which no API Gateway stage guards, the function's reserved concurrency.
+ */
 const LimitsSchema = z.strictObject({
   rateLimit: z.number().positive().max(10_000),
   burstLimit: z.int().min(1).max(5_000),
@@ -48,6 +51,12 @@ export const ThrottleSchema = z.strictObject({
   methods: z
     .record(z.string().regex(/^\/v1\/[^\s]*\/(GET|POST|DELETE|OPTIONS)$/, 'must be a route path then its method, e.g. /v1/events/POST'), LimitsSchema)
     .default({}),
+  /**
+   * With `ingestApi` "functionUrl": the ingest function's reserved concurrency, the only cap on requests to its URL
+   * (a request beyond it is answered 429). An invocation takes about 10 to 30 ms, so 20 instances take roughly 700
+   * to 2,000 requests a second. Reserved concurrency comes out of the account's (1,000 by default).
+   */
+  ingestConcurrency: z.int().min(2).max(500).default(20),
 });
 export type Throttle = z.infer<typeof ThrottleSchema>;
 
@@ -73,14 +82,20 @@ export const AlarmsSchema = z.strictObject({
 export type AlarmsConfig = z.infer<typeof AlarmsSchema>;
 
 /**
- * Which API Gateway serves the public, unauthenticated, high-volume routes (`POST`/`OPTIONS /v1/events` and
+ * Where the public, unauthenticated, high-volume routes are served (`POST`/`OPTIONS /v1/events` and
  * `GET /v1/snippet.js`):
- * - `http` (default): a regional HTTP API, at about a third of the REST API's price per request. AWS WAF cannot
- *   be attached to an HTTP API, so with `waf.enabled` the web ACL protects only the REST API (the leads API).
- * - `rest`: the REST API that also serves the leads API, as before; choose it when ingest must sit behind the
- *   optional AWS WAF web ACL.
+ * - `functionUrl` (default): `POST /v1/events` at the ingest function's Lambda function URL, which has no request
+ *   fee beyond Lambda's; the snippet on a regional HTTP API, which also keeps serving `POST /v1/events` for clients
+ *   that post there (the snippet served by the stack posts to the function URL). The function URL is capped by the
+ *   ingest function's reserved concurrency (`throttle.ingestConcurrency`), not by API Gateway throttling. Neither it
+ *   nor the HTTP API can sit behind AWS WAF; unlike the APIs it cannot take a custom domain either (only through
+ *   CloudFront, a global service the residency rule forbids). Chosen as the default by `npm run bench`: $1.34 less
+ *   per million page views than `http` (docs/cost.md).
+ * - `http`: every public route on the regional HTTP API, at $1.11 per million requests on top.
+ * - `rest`: the REST API that also serves the leads API; choose it when ingest must sit behind the optional AWS
+ *   WAF web ACL ($3.50 per million requests on top).
  */
-export const IngestApiSchema = z.enum(['http', 'rest'], { error: 'must be "http" or "rest"' });
+export const IngestApiSchema = z.enum(['functionUrl', 'http', 'rest'], { error: 'must be "functionUrl", "http" or "rest"' });
 export type IngestApi = z.infer<typeof IngestApiSchema>;
 
 export interface EirleadConfig {
@@ -127,7 +142,7 @@ const CONTEXT_SCHEMAS = {
   ipOverrides: IpOverridesSchema.default(NO_IP_OVERRIDES),
   waf: WafSchema.default(WafSchema.parse({})),
   alarms: AlarmsSchema.default(AlarmsSchema.parse({})),
-  ingestApi: IngestApiSchema.default('http'),
+  ingestApi: IngestApiSchema.default('functionUrl'),
   limits: BehaviourLimitsSchema.default(DEFAULT_BEHAVIOUR_LIMITS),
 } as const;
 

@@ -3,13 +3,14 @@ import { HttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { Construct } from 'constructs';
 import type { FunctionName } from '../functions/contracts/functions';
-import { ROUTES } from '../functions/contracts/routes';
+import { ROUTES, urlRoutesOf } from '../functions/contracts/routes';
 import { LEADS_BY_LAST_SEEN_INDEX } from '../functions/contracts/table';
 import type { EirleadConfig } from './config';
 import { Encryption } from './constructs/encryption';
 import { Enrichment } from './constructs/enrichment';
 import { RestApi } from './constructs/rest-api';
 import { Ingest } from './constructs/ingest';
+import { IngestUrl } from './constructs/ingest-url';
 import { LeadsApi } from './constructs/leads-api';
 import { Operations } from './constructs/operations';
 import { PublicHttpApi, splitMethodThrottling } from './constructs/public-http-api';
@@ -41,6 +42,7 @@ export class EirleadStack extends Stack {
       backupRecoveryDays: retention.backupRecoveryDays,
     });
 
+    const atFunctionUrl = config.ingestApi === 'functionUrl';
     const ingest = new Ingest(this, 'Ingest', {
       encryptionKey: encryption.key,
       table: storage.table,
@@ -48,7 +50,20 @@ export class EirleadStack extends Stack {
       ipOverrides: config.ipOverrides,
       retention,
       consumerTimeout: Enrichment.TIMEOUT,
+      // At its function URL no API Gateway stage throttles ingest: its reserved concurrency does.
+      ...(atFunctionUrl ? { reservedConcurrency: config.throttle.ingestConcurrency } : {}),
     });
+    // POST /v1/events without API Gateway's request fee (ingestApi "functionUrl", the default).
+    const urlRoutes = urlRoutesOf('ingest');
+    const ingestUrl = atFunctionUrl
+      ? new IngestUrl(this, 'IngestUrl', {
+          function: ingest.function,
+          routes: urlRoutes,
+          whyPublic: urlRoutes[0]?.auth.type === 'none' ? urlRoutes[0].auth.why : '',
+          reservedConcurrency: config.throttle.ingestConcurrency,
+        })
+      : undefined;
+    const eventsUrl = ingestUrl && `${ingestUrl.url}v1/events`;
     const enrichment = new Enrichment(this, 'Enrichment', {
       queue: ingest.queue,
       encryptionKey: encryption.key,
@@ -59,9 +74,11 @@ export class EirleadStack extends Stack {
       limits: config.limits,
     });
 
-    // The public, unauthenticated routes of the route table, always served by one API together, so the snippet
-    // finds `events` next to its own URL: the HTTP API (ingestApi "http", the default) or the REST API ("rest").
-    const servedByHttpApi = config.ingestApi === 'http';
+    // The public, unauthenticated routes of the route table, always served by one API together, so a snippet
+    // finds `events` next to its own URL: the HTTP API (ingestApi "functionUrl", the default, and "http") or the
+    // REST API ("rest"). With "functionUrl" the HTTP API keeps POST /v1/events for clients that post there (scripts
+    // cached before an upgrade, server-side clients, copies with data-endpoint); the served snippet posts to the URL.
+    const servedByHttpApi = config.ingestApi !== 'rest';
     const publicRoutes = ROUTES.filter((route) => route.api === 'public');
     // Per-route limits go to the API that serves the route: each API refuses settings for routes it lacks.
     const throttling = servedByHttpApi
@@ -78,7 +95,11 @@ export class EirleadStack extends Stack {
       logRetentionDays: retention.logRetentionDays,
     });
     const leadsApi = new LeadsApi(this, 'LeadsApi', { restApi, table: storage.table, encryptionKey: encryption.key, retention });
-    const snippet = new Snippet(this, 'Snippet', { encryptionKey: encryption.key, logRetentionDays: retention.logRetentionDays });
+    const snippet = new Snippet(this, 'Snippet', {
+      encryptionKey: encryption.key,
+      logRetentionDays: retention.logRetentionDays,
+      ...(eventsUrl ? { eventsUrl } : {}),
+    });
 
     const handlers: Partial<Record<FunctionName, lambda.IFunction>> = { ingest: ingest.function, snippet: snippet.function };
     const handlerOf = (name: FunctionName): lambda.IFunction => {
@@ -146,6 +167,12 @@ export class EirleadStack extends Stack {
     new CfnOutput(this, 'PublicApiUrl', {
       value: publicApi ? publicApi.url : restApi.api.url,
       description: `Base URL of the public routes v1/events and v1/snippet.js (${publicApi ? 'HTTP API' : 'the REST API stage'}); the install line loads <PublicApiUrl>v1/snippet.js`,
+    });
+    new CfnOutput(this, 'EventsUrl', {
+      value: eventsUrl ?? `${publicApi ? publicApi.url : restApi.api.url}v1/events`,
+      description: eventsUrl
+        ? 'Where the served snippet sends events: POST /v1/events at the ingest function URL (no API Gateway request fee); data-endpoint for a self-hosted snippet or any other client'
+        : 'Where the served snippet sends events: POST /v1/events on the API; data-endpoint for a self-hosted snippet',
     });
     new CfnOutput(this, 'TableName', { value: storage.table.tableName });
     new CfnOutput(this, 'QueueUrl', { value: ingest.queue.queueUrl });

@@ -9,6 +9,7 @@ import { createHandler as createLeadsApi, leadsApiDependencies } from '../functi
 import { createHandler as createSaltCleanup, saltCleanupDependencies } from '../functions/salt-cleanup/app';
 import { createHandler as createSnippet, snippetDependencies } from '../functions/snippet/app';
 import type { ProxyHandler } from './api-gateway/router';
+import type { FunctionUrlHandler } from './function-url';
 import type { TokenAuthorizerHandler } from './api-gateway/token-authorizer';
 import type { LocalFunction } from './lambda';
 import type { SqsHandler } from './sqs-poller';
@@ -28,6 +29,8 @@ export interface LocalConfiguration {
   readonly ipOverrides: IpOverrides;
   readonly retention: Retention;
   readonly limits: BehaviourLimits;
+  /** Where the served snippet sends events (the local ingest function URL's `/v1/events`). @default next to it */
+  readonly eventsUrl?: string;
 }
 
 /** Stands for the KMS key id; the local infrastructure's key service ignores it and uses the local master key. */
@@ -49,7 +52,7 @@ export function localEnvironments(config: LocalConfiguration): { readonly [N in 
     },
     leadsApi: { TABLE_NAME: tableName, RETENTION: retention, KEY_ID: LOCAL_KEY_ID },
     authorizer: { TABLE_NAME: tableName },
-    snippet: { SNIPPET_FILE: config.snippetFile },
+    snippet: { SNIPPET_FILE: config.snippetFile, ...(config.eventsUrl === undefined ? {} : { EVENTS_URL: config.eventsUrl }) },
     saltCleanup: { TABLE_NAME: tableName, RETENTION: retention },
   };
 }
@@ -69,6 +72,8 @@ export const localFunction = (name: FunctionName): LocalFunction => ({
 /** The handlers by function, with the signatures the local API Gateway and SQS poller invoke them with. */
 export interface LocalHandlers {
   readonly ingest: ProxyHandler;
+  /** The same ingest handler, at its function URL (payload format 2.0, which it adapts at its edge as on AWS). */
+  readonly ingestUrl: FunctionUrlHandler;
   readonly enrichment: SqsHandler;
   readonly authorizer: TokenAuthorizerHandler;
   readonly leadsApi: ProxyHandler;
@@ -85,12 +90,15 @@ export function createLocalHandlers(
   // Through the strings and back, as on AWS: a value the contract cannot carry fails here, not after deploying.
   const environment = <N extends FunctionName>(name: N): FunctionEnvironment<N> =>
     decodeEnvironment(FUNCTIONS[name].environment, encodedEnvironment(name, values[name]), FUNCTIONS[name].serviceName) as FunctionEnvironment<N>;
+  const ingest = createIngest({ ...ingestDependencies(environment('ingest'), infrastructure), trustForwardedFor: options.trustForwardedFor });
+  const snippet = environment('snippet');
   return {
-    ingest: createIngest({ ...ingestDependencies(environment('ingest'), infrastructure), trustForwardedFor: options.trustForwardedFor }),
+    ingest,
+    ingestUrl: ingest,
     enrichment: createEnrichment(enrichmentDependencies(environment('enrichment'), infrastructure)),
     authorizer: createAuthorizer(authorizerDependencies(environment('authorizer'), infrastructure)),
     leadsApi: createLeadsApi(leadsApiDependencies(environment('leadsApi'), infrastructure)),
-    snippet: createSnippet(snippetDependencies(environment('snippet').SNIPPET_FILE)),
+    snippet: createSnippet(snippetDependencies(snippet.SNIPPET_FILE, snippet.EVENTS_URL)),
     saltCleanup: createSaltCleanup(saltCleanupDependencies(environment('saltCleanup'), infrastructure)),
   };
 }

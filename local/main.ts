@@ -98,6 +98,7 @@ if (runtime && !exiting) {
       '',
       `Eirlead local runtime ready in ${seconds} s`,
       `  API      ${url}`,
+      ...(runtime.ingestUrl ? [`  Events   ${runtime.ingestUrl}/v1/events  (the ingest function URL, where the served snippet sends; the API takes them too)`] : []),
       `  API key  ${runtime.apiKey}${keyNote}`,
       `  Site     ${DEMO_SITE.siteId}  (origins ${DEMO_SITE.allowedOrigins.join(', ')})`,
       `  Demo     ${url}/demo  (the snippet, ${url}/v1/snippet.js, on a small site with a consent banner)`,

@@ -12,6 +12,7 @@ import type { Route } from './api-gateway/router';
 import { HttpFront } from './api-gateway/server';
 import type { StaticFile } from './api-gateway/static-files';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDbLocal, startSqsEmulator } from './emulators';
+import { FunctionUrlFront } from './function-url';
 import { createLocalHandlers, type LocalHandlers, localFunction } from './functions';
 import { emulatorInfrastructure } from './infrastructure';
 import { ensureQueues, ensureTable, type Queues } from './resources';
@@ -53,6 +54,14 @@ export interface LocalRuntimeOptions {
    * @default 10 (short, so that local retries and dead-lettering are quick to see)
    */
   readonly visibilityTimeoutSeconds?: number;
+  /**
+   * Serve `POST /v1/events` also at a function URL of the ingest function, on a port of its own, and have the served
+   * snippet send there, as `ingestApi: "functionUrl"` (the stack's default) does on AWS. The main port keeps serving
+   * every route, as the HTTP API does. @default true
+   */
+  readonly functionUrl?: boolean;
+  /** Port of the function URL on 127.0.0.1. @default 0, any free port */
+  readonly functionUrlPort?: number;
   /** Progress and per-request lines. @default console.log */
   readonly log?: (line: string) => void;
   /** Aborting during start stops what already runs and rejects. */
@@ -61,6 +70,8 @@ export interface LocalRuntimeOptions {
 
 export interface LocalRuntime {
   readonly url: string;
+  /** The ingest function URL's base (`functionUrl`), e.g. `http://127.0.0.1:41234`; `POST ${ingestUrl}/v1/events`. */
+  readonly ingestUrl?: string;
   readonly apiKey: string;
   /** Whether `apiKey` was generated rather than given. */
   readonly apiKeyGenerated: boolean;
@@ -114,6 +125,16 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     });
     const url = await front.listen(options.port ?? 0);
     cleanups.push(() => front.close());
+    let ingestUrl: string | undefined;
+    if (options.functionUrl ?? true) {
+      const urlFront = new FunctionUrlFront({
+        fn: localFunction('ingest'),
+        handler: (event, context) => required(handlers).ingestUrl(event, context),
+        log,
+      });
+      ingestUrl = await urlFront.listen(options.functionUrlPort ?? 0);
+      cleanups.push(() => urlFront.close());
+    }
 
     let dynamoDbEndpoint: string;
     let sqsEndpoint: string;
@@ -171,6 +192,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
         ipOverrides: NO_IP_OVERRIDES,
         retention: DEFAULT_RETENTION,
         limits: options.limits ?? DEFAULT_BEHAVIOUR_LIMITS,
+        ...(ingestUrl ? { eventsUrl: `${ingestUrl}/v1/events` } : {}),
       },
       infrastructure,
       { trustForwardedFor: options.trustForwardedFor ?? false },
@@ -206,6 +228,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     let stopping: Promise<void> | undefined;
     return {
       url,
+      ...(ingestUrl ? { ingestUrl } : {}),
       apiKey,
       apiKeyGenerated: options.apiKey === undefined,
       tableName: names.tableName,

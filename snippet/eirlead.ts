@@ -5,7 +5,8 @@
  *   <script>window.eirlead=window.eirlead||function(){(eirlead.q=eirlead.q||[]).push(arguments)}</script>
  *   <script async src="https://API/v1/snippet.js" data-site="SITE_ID"></script>
  *
- * Script tag settings: `data-site` (required), `data-endpoint` (default: `events` next to the script, i.e.
+ * Script tag settings: `data-site` (required), `data-endpoint` (default: where the stack that served the script
+ * takes events, its ingest function URL by default; for a copy served elsewhere, `events` next to the script, i.e.
  * `…/v1/events` when served by the API, stage prefix included), `data-consent` `required` (default) or
  * `implied`, `data-forms="on"` to send the e-mail domain of submitted forms, `data-forms="link"` to send with it
  * the visit's earlier page views, so that a home-office visitor's whole visit goes to the organisation the
@@ -48,6 +49,12 @@ const MAX_LINKED = 20;
 const MAX_ENGAGED_MS = 864e5;
 /** How long a page view may wait for its page to be left before it is sent anyway. */
 const MAX_DEFER_MS = 12e4;
+/**
+ * Where to send events when the tag names no `data-endpoint`: the snippet function writes its stack's events URL
+ * over this placeholder as it serves the script (functions/snippet/app.ts). A copy served elsewhere keeps the
+ * placeholder, and sends to `events` next to the script.
+ */
+const SERVED_ENDPOINT = '__EIRLEAD_EVENTS_URL__';
 
 const win = window;
 const doc = document;
@@ -59,7 +66,7 @@ const config = script?.dataset;
 
 if (script && config?.site && !win.eirlead?.loaded) {
   const siteId = config.site;
-  const endpoint = config.endpoint || new URL('events', script.src || loc.href).href;
+  const endpoint = config.endpoint || (SERVED_ENDPOINT.indexOf('__') ? SERVED_ENDPOINT : new URL('events', script.src || loc.href).href);
   // A browser-wide "do not sell or share" (GPC) or "do not track" (DNT) signal blocks sending outright: no
   // banner answer on one site can override what the visitor set for every site.
   const blockedBySignal = nav.globalPrivacyControl === true || nav.doNotTrack === '1';

@@ -23,7 +23,8 @@ export const jsonVariable = <S extends z.ZodType>(schema: S) =>
 /** A plain, non-empty variable (names, URLs, paths; CDK tokens pass through unchanged when encoded). */
 export const textVariable = () => z.string().min(1);
 
-export type EnvironmentSchema = z.ZodObject<Record<string, z.ZodType<unknown, string>>>;
+/** Each variable a codec from its string; an optional one (`.optional()`) may be left unset. */
+export type EnvironmentSchema = z.ZodObject<Record<string, z.ZodType<unknown, string> | z.ZodOptional<z.ZodType<unknown, string>>>>;
 
 /** Typed values as a function sees them after decoding. */
 export type EnvironmentValues<S extends EnvironmentSchema> = z.output<S>;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { BehaviourLimitsSchema, IpOverridesSchema, RetentionSchema, SitesSchema } from './deployment-config';
 import { type EnvironmentSchema, jsonVariable, textVariable } from './environment';
-import { SNIPPET_FILE_VARIABLE } from './names';
+import { EVENTS_URL_VARIABLE, SNIPPET_FILE_VARIABLE } from './names';
 
 /**
  * The one function table: what each function is, how it runs and which environment it reads. The CDK constructs
@@ -90,7 +90,7 @@ export const FUNCTIONS = {
     timeoutSeconds: 3,
     // It returns a file read at cold start: the smallest size is plenty.
     memoryMb: 128,
-    environment: z.object({ [SNIPPET_FILE_VARIABLE]: textVariable() }),
+    environment: z.object({ [SNIPPET_FILE_VARIABLE]: textVariable(), [EVENTS_URL_VARIABLE]: textVariable().optional() }),
     bundledData: { source: 'build/snippet', destination: 'snippet' },
   },
   saltCleanup: {

@@ -17,6 +17,16 @@ export const MAX_RECEIVE_COUNT = 5;
  * the snippet function can read it without loading zod (its bundle stays about 25 KB instead of 460 KB).
  */
 export const SNIPPET_FILE_VARIABLE = 'SNIPPET_FILE';
+/**
+ * How far the leads list may trail a lead: its entry (order key `lastSeenAt` and the figures shown) is rewritten
+ * when the lead's own `lastSeenAt` is this many minutes past the listed one (functions/domain/leads/listing.ts), so
+ * that most lead writes cost no index write. The promise in the OpenAPI document is worded from it.
+ */
+export const LIST_REFRESH_MINUTES = 10;
+/** Where the served snippet sends events, when not `events` next to it (the ingest function URL's `v1/events`). */
+export const EVENTS_URL_VARIABLE = 'EVENTS_URL';
+/** The text in the built snippet that the snippet function replaces with `EVENTS_URL` (snippet/eirlead.ts). */
+export const EVENTS_URL_PLACEHOLDER = '__EIRLEAD_EVENTS_URL__';
 
 /**
  * The purposes the project KMS key is used for directly, each the `purpose` encryption context of its calls: a

@@ -50,6 +50,7 @@ function operation(route: RouteDefinition): Record<string, unknown> {
   const body = route.body;
   return {
     summary: route.summary,
+    ...(route.description ? { description: route.description } : {}),
     ...(route.auth.type === 'apiKey' ? { security: [{ apiKey: [] }] } : {}),
     ...(parameters.length > 0 ? { parameters } : {}),
     ...(body

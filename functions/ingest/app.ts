@@ -12,12 +12,14 @@ import { minimiseEvent } from '../domain/privacy/minimise';
 import { truncateIp } from '../domain/privacy/network';
 import { visitorPseudonym } from '../domain/privacy/pseudonym';
 import { SiteRegistry } from '../domain/sites';
+import { INGEST_URL_ROUTES } from '../contracts/routes/events';
+import { servedAtFunctionUrl } from '../platform/function-url';
 import { badRequest, forbidden, header, httpErrorBoundary, json, noContent } from '../platform/http';
 import { createLogger, type Logger } from '../platform/logger';
 import { createMetrics, type Metrics, MetricUnit } from '../platform/metrics';
 import { parseIngestRequest, requireSiteUrls, visitorIp } from './parse-request';
 
-// Where a page view enters: POST /v1/events → validate → minimise the IP → queue for enrichment.
+// Where a page view enters: POST /v1/events (API Gateway or the function URL) → validate → minimise the IP → queue.
 
 export interface IngestDependencies {
   readonly sites: SiteRegistry;
@@ -119,7 +121,9 @@ export function createHandler(deps: IngestDependencies) {
     return json(202, { accepted: request.events.length }, cors);
   }
 
-  return middy<APIGatewayProxyEvent, APIGatewayProxyResult>(ingest)
+  const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>(ingest)
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(httpErrorBoundary(logger, { extraHeaders: corsHeaders }));
+  // API Gateway's proxy events as they are; function URL events (payload format 2.0) adapted at this edge.
+  return servedAtFunctionUrl(handler, INGEST_URL_ROUTES);
 }

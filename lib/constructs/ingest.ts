@@ -38,6 +38,12 @@ export interface IngestProps {
    * @default Duration.seconds(1)
    */
   readonly consumerBatchingWindow?: Duration;
+  /**
+   * Reserved concurrency of the function: the cap on its requests when a function URL serves it, which no API
+   * Gateway stage throttles.
+   * @default - none: the function draws on the account's unreserved pool, its rate bounded by the API stage throttle
+   */
+  readonly reservedConcurrency?: number;
 }
 
 /**
@@ -90,10 +96,13 @@ export class Ingest extends Construct {
       name: 'ingest',
       encryptionKey: props.encryptionKey,
       invocation: { type: 'sync' },
-      concurrency: {
-        unreserved:
-          'Ingest is the public entry point: a cap would turn page views into 429s exactly when a customer site is busiest. Its rate is bounded by the API stage throttle instead, and the other five functions hold small reserved concurrency, which caps them, so they can never take the account pool ingest draws on.',
-      },
+      concurrency:
+        props.reservedConcurrency === undefined
+          ? {
+              unreserved:
+                'Ingest is the public entry point: a cap would turn page views into 429s exactly when a customer site is busiest. Its rate is bounded by the API stage throttle instead, and the other five functions hold small reserved concurrency, which caps them, so they can never take the account pool ingest draws on.',
+            }
+          : { reserved: props.reservedConcurrency },
       logRetentionDays: props.retention.logRetentionDays,
       environment: {
         QUEUE_URL: this.queue.queueUrl,

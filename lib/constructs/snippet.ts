@@ -12,12 +12,19 @@ export interface SnippetProps {
    * @default 30
    */
   readonly logRetentionDays?: number;
+  /**
+   * Where the snippet it serves sends events (the ingest function URL's `v1/events`); a script tag's
+   * `data-endpoint` still wins.
+   * @default - `events` next to the script's own URL
+   */
+  readonly eventsUrl?: string;
 }
 
 /**
  * The function that serves the tracking snippet (`GET /v1/snippet.js`), built by `npm run build:snippet` and
- * copied into its bundle. It needs no table, and the key only for its log group. Its route is added by the stack next to `POST /v1/events`,
- * on whichever API serves ingest, because the snippet posts to `events` next to its own URL.
+ * copied into its bundle. It needs no table, and the key only for its log group. Its route is added by the stack next
+ * to `POST /v1/events`, on whichever API serves the public routes; the snippet posts to `eventsUrl` when given (the
+ * ingest function URL), otherwise to `events` next to its own URL.
  */
 export class Snippet extends Construct {
   public readonly function: NodejsFunction;
@@ -33,7 +40,10 @@ export class Snippet extends Construct {
       invocation: { type: 'sync' },
       concurrency: { reserved: 5 },
       ...(props.logRetentionDays === undefined ? {} : { logRetentionDays: props.logRetentionDays }),
-      environment: { SNIPPET_FILE: `${bundledDataPath('snippet')}/${SNIPPET_FILE_NAME}` },
+      environment: {
+        SNIPPET_FILE: `${bundledDataPath('snippet')}/${SNIPPET_FILE_NAME}`,
+        ...(props.eventsUrl === undefined ? {} : { EVENTS_URL: props.eventsUrl }),
+      },
     }).function;
   }
 }

@@ -41,9 +41,16 @@ export interface ServiceCosts {
   readonly waf: number;
 }
 
+/**
+ * Where `POST /v1/events` is served (`ingestApi`): at the ingest function URL (no API Gateway request, no access
+ * log line), on the HTTP API or on the REST API.
+ */
+export type IngestOption = 'functionUrl' | 'http' | 'rest';
+export const INGEST_OPTIONS: readonly IngestOption[] = ['functionUrl', 'http', 'rest'];
+
 export interface CostPerMillion {
-  /** Which API Gateway request price was applied. */
-  readonly api: 'rest' | 'http';
+  /** Which ingest option was priced. */
+  readonly api: IngestOption;
   /** USD per million page views, per service. */
   readonly byService: ServiceCosts;
   /** USD per million page views, per Lambda function (requests and duration). */
@@ -52,8 +59,11 @@ export interface CostPerMillion {
 }
 
 export interface CostOptions {
-  /** Price API requests as a REST API (`ingestApi: "rest"`) or as an HTTP API (the default). @default 'rest' */
-  readonly api?: 'rest' | 'http';
+  /**
+   * Price the ingest requests as served by a REST API (`ingestApi: "rest"`), an HTTP API (`"http"`) or the ingest
+   * function URL (`"functionUrl"`: Lambda's own request price only, already in `lambda`). @default 'rest'
+   */
+  readonly api?: IngestOption;
 }
 
 /** Lambda bills duration in 1 ms steps, rounded up. */
@@ -84,9 +94,11 @@ export function costPerMillion(
       ),
     ]),
   );
-  const apiPrice = api === 'rest' ? prices.apiGatewayRestRequest : prices.apiGatewayHttpRequest;
+  const apiPrice = api === 'rest' ? unitPrice(prices.apiGatewayRestRequest) : api === 'http' ? unitPrice(prices.apiGatewayHttpRequest) : 0;
+  // A function URL writes no access log: the function's own log lines are all there is.
+  const accessLogBytes = api === 'functionUrl' ? 0 : (counts.accessLogBytesPerRequest?.[api] ?? 0);
   const byService: ServiceCosts = {
-    apiGateway: scale(counts.apiRequests * unitPrice(apiPrice)),
+    apiGateway: scale(counts.apiRequests * apiPrice),
     lambda: Object.values(lambdaByFunction).reduce((sum, cost) => sum + cost, 0),
     sqs: scale(counts.sqsRequests * unitPrice(prices.sqsStandardRequest)),
     dynamoDb: scale(
@@ -95,7 +107,7 @@ export function costPerMillion(
     ),
     kms: scale(counts.kmsRequests * unitPrice(prices.kmsRequest)),
     cloudWatchLogs: scale(
-      ((counts.logBytes + counts.apiRequests * (counts.accessLogBytesPerRequest?.[api] ?? 0)) / BYTES_PER_GB) *
+      ((counts.logBytes + counts.apiRequests * accessLogBytes) / BYTES_PER_GB) *
         unitPrice(prices.cloudWatchLogsIngestedGb),
     ),
     waf: scale((counts.wafRequests ?? 0) * unitPrice(prices.wafRequest)),
@@ -104,17 +116,26 @@ export function costPerMillion(
   return { api, byService, lambdaByFunction, total };
 }
 
-/** The same run priced with ingest on an HTTP API (the stack's default) and on the REST API, side by side. */
-export const compareApiTypes = (counts: MeasuredCounts, prices: PriceList = EU_WEST_1_PRICES) => ({
-  rest: costPerMillion(counts, prices, { api: 'rest' }),
+/** The same run priced for each ingest option, side by side (the function URL is the stack's default). */
+export const compareIngestOptions = (counts: MeasuredCounts, prices: PriceList = EU_WEST_1_PRICES): Record<IngestOption, CostPerMillion> => ({
+  functionUrl: costPerMillion(counts, prices, { api: 'functionUrl' }),
   http: costPerMillion(counts, prices, { api: 'http' }),
+  rest: costPerMillion(counts, prices, { api: 'rest' }),
 });
 
 export interface FixedResources {
   readonly webAcls: number;
   readonly wafRules: number;
   readonly kmsKeys: number;
+  /** Distinct custom metrics (name and dimension values) the functions publish. */
   readonly customMetrics: number;
+  /** Metrics the alarms watch, summed over alarms (a metric-math alarm is billed per metric in it). @default 0 */
+  readonly alarmMetrics?: number;
+  readonly dashboards?: number;
+  /** SQS requests a month that do not depend on traffic: the event source mapping's long polls of an idle queue. @default 0 */
+  readonly idleSqsRequests?: number;
+  /** Invocations a month of scheduled functions, with their memory and typical billed duration. @default none */
+  readonly scheduled?: readonly { readonly memoryMb: number; readonly invocations: number; readonly billedMs: number }[];
 }
 
 /** What the deployment costs a month before its first page view; does not scale with traffic. */
@@ -123,6 +144,19 @@ export function fixedMonthlyCost(resources: FixedResources, prices: PriceList = 
     waf: resources.webAcls * unitPrice(prices.wafWebAclMonth) + resources.wafRules * unitPrice(prices.wafRuleMonth),
     kms: resources.kmsKeys * unitPrice(prices.kmsKeyMonth),
     cloudWatchMetrics: resources.customMetrics * unitPrice(prices.cloudWatchCustomMetricMonth),
+    cloudWatchAlarms: (resources.alarmMetrics ?? 0) * unitPrice(prices.cloudWatchAlarmMetricMonth),
+    cloudWatchDashboards: (resources.dashboards ?? 0) * unitPrice(prices.cloudWatchDashboardMonth),
+    sqsPolling: (resources.idleSqsRequests ?? 0) * unitPrice(prices.sqsStandardRequest),
+    scheduledLambda: (resources.scheduled ?? []).reduce(
+      (sum, fn) => sum + fn.invocations * unitPrice(prices.lambdaRequest) + gbSeconds(fn.memoryMb, fn.invocations * fn.billedMs) * unitPrice(prices.lambdaArmGbSecond),
+      0,
+    ),
   };
-  return { byItem, total: byItem.waf + byItem.kms + byItem.cloudWatchMetrics };
+  return { byItem, total: Object.values(byItem).reduce((sum, cost) => sum + cost, 0) };
+}
+
+/** What a month costs at `pageViewsPerMonth`, and per million page views, fixed costs included. */
+export function monthlyCost(perMillion: number, fixedPerMonth: number, pageViewsPerMonth: number) {
+  const total = fixedPerMonth + (perMillion * pageViewsPerMonth) / 1_000_000;
+  return { total, perMillion: total / (pageViewsPerMonth / 1_000_000) };
 }

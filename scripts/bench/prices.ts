@@ -34,6 +34,8 @@ export interface PriceList {
   readonly kmsKeyMonth: Price;
   readonly cloudWatchLogsIngestedGb: Price;
   readonly cloudWatchCustomMetricMonth: Price;
+  readonly cloudWatchAlarmMetricMonth: Price;
+  readonly cloudWatchDashboardMonth: Price;
   readonly wafWebAclMonth: Price;
   readonly wafRuleMonth: Price;
   readonly wafRequest: Price;
@@ -160,6 +162,22 @@ export const EU_WEST_1_PRICES: PriceList = {
     sources: ['https://aws.amazon.com/cloudwatch/pricing/'],
     verified: false,
     note: 'Best-known list price, the same in eu-west-1 to best knowledge; not found with a region in the sources read.',
+  },
+  cloudWatchAlarmMetricMonth: {
+    usd: 0.1,
+    per: 1,
+    unit: 'standard-resolution alarm metric-month (a metric-math alarm counts each metric it reads)',
+    sources: ['https://aws.amazon.com/cloudwatch/pricing/'],
+    verified: false,
+    note: 'Best-known list price ($0.10 per alarm metric, the same in eu-west-1 to best knowledge); the first 10 are free, not counted here.',
+  },
+  cloudWatchDashboardMonth: {
+    usd: 3,
+    per: 1,
+    unit: 'dashboard-month (the first three of an account are free, not counted here)',
+    sources: ['https://aws.amazon.com/cloudwatch/pricing/'],
+    verified: false,
+    note: 'Best-known list price; not found with a region in the sources read.',
   },
   wafWebAclMonth: {
     usd: 5,

@@ -16,10 +16,14 @@
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { loadIpIntel } from '../../functions/domain/ip-intel';
-import { startDynamoDbLocal, startSqsEmulator } from '../../local/emulators';
+import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDbLocal, startSqsEmulator } from '../../local/emulators';
 import { type Invocation, observeInvocations } from '../../local/lambda';
 import { startLocalRuntime } from '../../local/runtime';
+import { loadavg } from 'node:os';
+import { fixedMonthlyCost, INGEST_OPTIONS, type IngestOption } from './cost-model';
 import { startDynamoDbMeter } from './dynamodb-meter';
+import { emfMetricCounter, stackFixedResources } from './fixed-resources';
 import { latencyUnderLoad, listReads, meteredWorkload, storedLeadSizes, type Stack } from './run/phases';
 import { report } from './run/report';
 import { startSqsMeter } from './sqs-meter';
@@ -30,15 +34,23 @@ const { values: args } = parseArgs({
     pageviews: { type: 'string', default: '3000' },
     rate: { type: 'string', default: '50' },
     seed: { type: 'string', default: '42' },
+    // 2 s compresses a visit; 30 or more is a real site's pace (fewer page views of one organisation per batch).
+    'think-seconds': { type: 'string', default: '2' },
   },
 });
 const PAGEVIEWS = Number(args.pageviews);
 const RATE = Number(args.rate);
 const SEED = Number(args.seed);
+const THINK_MS = Number(args['think-seconds']) * 1000;
+
+/** The machine's 1, 5 and 15 minute load averages, printed beside the figures (timings depend on them). */
+const loadAverage = () => loadavg().map((value) => value.toFixed(2)).join(' ');
 
 async function main(): Promise<void> {
   const ipIntel = loadIpIntel('build/ipdata');
-  console.log(`Eirlead benchmark: ${PAGEVIEWS} page views at ${RATE}/s, seed ${SEED}; starting DynamoDB Local and the SQS emulator…`);
+  console.log(
+    `Eirlead benchmark: ${PAGEVIEWS} page views at ${RATE}/s, ${THINK_MS / 1000} s between a visitor's pages, seed ${SEED}; load ${loadAverage()}; starting DynamoDB Local and the SQS emulator…`,
+  );
   const [dynamoDb, sqs] = await Promise.all([startDynamoDbLocal(), startSqsEmulator()]);
   const dynamoMeter = await startDynamoDbMeter({ upstream: dynamoDb.endpoint });
   const sqsMeter = await startSqsMeter({ upstream: sqs.endpoint });
@@ -46,9 +58,12 @@ async function main(): Promise<void> {
 
   // Handler output is what CloudWatch Logs would ingest: count its bytes, keep it off the terminal.
   const handlerOutput = { bytes: 0 };
+  const metrics = emfMetricCounter();
   const print = process.stdout.write.bind(process.stdout);
   const swallow = (chunk: string | Uint8Array) => {
-    handlerOutput.bytes += Buffer.byteLength(typeof chunk === 'string' ? chunk : Buffer.from(chunk));
+    const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
+    handlerOutput.bytes += Buffer.byteLength(text);
+    metrics.take(text);
     return true;
   };
   const printError = process.stderr.write.bind(process.stderr);
@@ -67,13 +82,23 @@ async function main(): Promise<void> {
     log: () => undefined,
   });
 
+  const queueClient = new SQSClient({ endpoint: sqs.endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
   try {
     const visits = planWorkload(ipIntel, { seed: SEED, visits: Math.round(PAGEVIEWS / 3.5) });
     const workloadOrganisations = new Set(visits.map((visit) => visit.organisation));
     const probes = sampleNetworks(ipIntel, seededRandom(SEED + 1), { business: 200, isp: 1, hosting: 1 }).business.filter(
       (network) => !workloadOrganisations.has(network.organisation),
     );
-    const stack: Stack = { url: runtime.url, apiKey, ipIntel, dynamoMeter, sqsMeter, invocations, handlerOutput };
+    const queueDepth = async () => {
+      const { Attributes = {} } = await queueClient.send(
+        new GetQueueAttributesCommand({ QueueUrl: runtime.queues.queueUrl, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }),
+      );
+      return Number(Attributes.ApproximateNumberOfMessages ?? 0) + Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0);
+    };
+    if (!runtime.ingestUrl) throw new Error('The local runtime serves no ingest function URL');
+    // Page views go where the served snippet sends them by default: the ingest function URL. The same counts are
+    // priced for each ingest option (the API Gateway options add their request fee and access log line).
+    const stack: Stack = { url: runtime.url, ingestUrl: runtime.ingestUrl, thinkMs: THINK_MS, apiKey, ipIntel, dynamoMeter, sqsMeter, invocations, handlerOutput, queueDepth };
 
     say('Phase 1: workload (metered)…');
     const workload = await meteredWorkload(stack, visits, RATE);
@@ -87,8 +112,15 @@ async function main(): Promise<void> {
 
     const leadSizes = await storedLeadSizes(dynamoDb.endpoint, runtime.tableName);
 
-    report({ ...workload, latencies, ...list, leadSizes }, say);
+    // Before the load figure: synthesising the stack takes a core for a while.
+    const loadAfter = loadAverage();
+    const fixed = Object.fromEntries(INGEST_OPTIONS.map((option) => [option, fixedMonthlyCost(stackFixedResources(option, metrics.count))])) as Record<
+      IngestOption,
+      ReturnType<typeof fixedMonthlyCost>
+    >;
+    report({ ...workload, latencies, ...list, leadSizes, fixed, customMetrics: metrics.count, thinkSeconds: THINK_MS / 1000, load: loadAfter }, say);
   } finally {
+    queueClient.destroy();
     stopObserving();
     await runtime.stop();
     await Promise.all([dynamoMeter.stop(), sqsMeter.stop()]);

@@ -1,10 +1,11 @@
 import {
   billedMs,
-  compareApiTypes,
+  compareIngestOptions,
   costPerMillion,
   fixedMonthlyCost,
   gbSeconds,
   type MeasuredCounts,
+  monthlyCost,
 } from '../../scripts/bench/cost-model';
 import { REST_API_ACCESS_LOG_FORMAT } from '../../lib/constructs/rest-api';
 import { PUBLIC_API_ACCESS_LOG_FORMAT } from '../../lib/constructs/public-http-api';
@@ -61,12 +62,23 @@ describe('costPerMillion', () => {
   });
 
   it('prices the same run with an HTTP API for comparison, changing only API Gateway', () => {
-    const { rest, http } = compareApiTypes(RUN, PRICES);
+    const { rest, http } = compareIngestOptions(RUN, PRICES);
 
     expect(http.api).toBe('http');
     expect(http.byService.apiGateway).toBeCloseTo(0.5, 10); // 1,000 × $1/M × 500
     expect(http.total).toBeCloseTo(rest.total - 1.5, 10);
     expect({ ...http.byService, apiGateway: 0 }).toEqual({ ...rest.byService, apiGateway: 0 });
+  });
+
+  it('prices ingest at the function URL without API Gateway requests or access log lines, all else the same', () => {
+    const counts = { ...RUN, accessLogBytesPerRequest: { rest: 1024 ** 2, http: 1024 ** 2 } };
+    const { functionUrl, http } = compareIngestOptions(counts, PRICES);
+
+    expect(functionUrl.api).toBe('functionUrl');
+    expect(functionUrl.byService.apiGateway).toBe(0);
+    expect(functionUrl.byService.cloudWatchLogs).toBeCloseTo(0.244140625, 10); // the functions' log only
+    expect(http.byService.cloudWatchLogs).toBeCloseTo(0.244140625 + 244.140625, 6); // + 1,000 lines of 1 MB
+    expect({ ...functionUrl.byService, apiGateway: 0, cloudWatchLogs: 0 }).toEqual({ ...http.byService, apiGateway: 0, cloudWatchLogs: 0 });
   });
 
   it('charges nothing for WAF when the run had none in front of the API', () => {
@@ -102,8 +114,30 @@ describe('fixedMonthlyCost', () => {
   it('adds web ACLs, rules, keys and custom metrics at eu-west-1 list prices', () => {
     const cost = fixedMonthlyCost({ webAcls: 1, wafRules: 3, kmsKeys: 1, customMetrics: 2 });
 
-    expect(cost.byItem).toEqual({ waf: 8, kms: 1, cloudWatchMetrics: 0.6 });
+    expect(cost.byItem).toMatchObject({ waf: 8, kms: 1, cloudWatchMetrics: 0.6, cloudWatchAlarms: 0, cloudWatchDashboards: 0, sqsPolling: 0, scheduledLambda: 0 });
     expect(cost.total).toBeCloseTo(9.6, 10);
+  });
+
+  it('adds alarm metrics, dashboards, idle queue polls and scheduled runs', () => {
+    const cost = fixedMonthlyCost(
+      { webAcls: 0, wafRules: 0, kmsKeys: 0, customMetrics: 0, alarmMetrics: 10, dashboards: 1, idleSqsRequests: 1_000_000, scheduled: [{ memoryMb: 1024, invocations: 1_000, billedMs: 1_000 }] },
+      PRICES,
+    );
+    // $0.10 × 10; $3; 1 M × $0.4/M; 1,000 × $0.2/M + 1,000 GB-s × $0.00001.
+    expect(cost.byItem).toMatchObject({ cloudWatchAlarms: 1, cloudWatchDashboards: 3, sqsPolling: 0.4 });
+    expect(cost.byItem.scheduledLambda).toBeCloseTo(0.0002 + 0.01, 10);
+    expect(cost.total).toBeCloseTo(4.4102, 10);
+  });
+});
+
+describe('monthlyCost', () => {
+  it('spreads the fixed costs over the month\'s page views', () => {
+    const small = monthlyCost(2, 10, 100_000);
+    expect(small.total).toBeCloseTo(10.2, 10);
+    expect(small.perMillion).toBeCloseTo(102, 10);
+    const large = monthlyCost(2, 10, 10_000_000);
+    expect(large.total).toBeCloseTo(30, 10);
+    expect(large.perMillion).toBeCloseTo(3, 10);
   });
 });
 
@@ -113,7 +147,7 @@ describe('the eu-west-1 price file', () => {
   it('is for eu-west-1 and says when it was read', () => {
     expect(EU_WEST_1_PRICES.region).toBe('eu-west-1');
     expect(EU_WEST_1_PRICES.readOn).toMatch(/^\d{4}-\d{2}-\d{2}$/);
-    expect(entries).toHaveLength(15);
+    expect(entries).toHaveLength(17);
   });
 
   it.each(entries)('%s has a positive price, a unit, https sources and a note', (_name, price) => {
@@ -147,7 +181,7 @@ describe('API access log lines', () => {
 
   it('are priced per API request, by API type', () => {
     const counts = { ...RUN, logBytes: 0, accessLogBytesPerRequest: { rest: 1024 ** 2, http: 0 } };
-    const { rest, http } = compareApiTypes(counts, PRICES);
+    const { rest, http } = compareIngestOptions(counts, PRICES);
     expect(rest.byService.cloudWatchLogs).toBeCloseTo(1_000 * (1 / 1024) * 0.5 * 500, 6); // 1,000 requests × 1 MB
     expect(http.byService.cloudWatchLogs).toBe(0);
   });

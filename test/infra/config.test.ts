@@ -142,17 +142,17 @@ describe('ingestApi context', () => {
     return loadConfig(new App({ context }).node);
   };
 
-  test('defaults to the HTTP API, and cdk.json states the default', () => {
-    expect(configWith(undefined).ingestApi).toBe('http');
-    expect(cdkJsonContext().ingestApi).toBe('http');
+  test('defaults to the function URL, and cdk.json states the default', () => {
+    expect(configWith(undefined).ingestApi).toBe('functionUrl');
+    expect(cdkJsonContext().ingestApi).toBe('functionUrl');
   });
 
-  test('"rest" is taken, also as -c ingestApi=rest passes it (a plain string, not JSON)', () => {
+  test('"rest" and "http" are taken, also as -c ingestApi=rest passes them (a plain string, not JSON)', () => {
     expect(configWith('rest').ingestApi).toBe('rest');
     expect(configWith('http').ingestApi).toBe('http');
   });
 
-  test.each(['REST', 'graphql', '', 1, { type: 'rest' }])('%p fails, naming the key and the choices', (value) => {
-    expect(() => configWith(value)).toThrow(/Invalid context "ingestApi": ingestApi: must be "http" or "rest"/);
+  test.each(['REST', 'functionurl', 'graphql', '', 1, { type: 'rest' }])('%p fails, naming the key and the choices', (value) => {
+    expect(() => configWith(value)).toThrow(/Invalid context "ingestApi": ingestApi: must be "functionUrl", "http" or "rest"/);
   });
 });

@@ -2,6 +2,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { DEFAULT_BEHAVIOUR_LIMITS, DEFAULT_RETENTION, NO_IP_OVERRIDES } from '../../functions/contracts/deployment-config';
 import { FUNCTIONS, type FunctionName, WRAPPER_VARIABLES } from '../../functions/contracts/functions';
 import { MAX_RECEIVE_COUNT } from '../../functions/contracts/names';
+import { urlRoutesOf } from '../../functions/contracts/routes';
 import { TTL_ATTRIBUTE } from '../../functions/contracts/table';
 import { encodedEnvironment, localEnvironments, localFunction } from '../../local/functions';
 import { LEAD_INDEX_DEFINITION, TABLE_KEY_SCHEMA } from '../../local/resources';
@@ -17,19 +18,22 @@ import { buildApp } from './support';
 type Resource = { Type: string; Properties: Record<string, unknown> };
 type Resources = Record<string, Resource>;
 
-const LOCAL = localEnvironments({
-  tableName: 'eirlead',
-  queueUrl: 'http://127.0.0.1:9324/123456789012/eirlead-events',
-  ipDataDir: 'build/ipdata',
-  snippetFile: 'build/snippet/eirlead.js',
-  sites: [{ siteId: 'demo', allowedOrigins: ['http://localhost:*'], leadClasses: ['business'] }],
-  ipOverrides: NO_IP_OVERRIDES,
-  retention: DEFAULT_RETENTION,
-  limits: DEFAULT_BEHAVIOUR_LIMITS,
-});
+/** The local environments; with a function URL (as `startLocalRuntime` by default) the snippet names it. */
+const localEnvironmentsOf = (functionUrl: boolean) =>
+  localEnvironments({
+    tableName: 'eirlead',
+    queueUrl: 'http://127.0.0.1:9324/123456789012/eirlead-events',
+    ipDataDir: 'build/ipdata',
+    snippetFile: 'build/snippet/eirlead.js',
+    sites: [{ siteId: 'demo', allowedOrigins: ['http://localhost:*'], leadClasses: ['business'] }],
+    ipOverrides: NO_IP_OVERRIDES,
+    retention: DEFAULT_RETENTION,
+    limits: DEFAULT_BEHAVIOUR_LIMITS,
+    ...(functionUrl ? { eventsUrl: 'http://127.0.0.1:41234/v1/events' } : {}),
+  });
 const NAMES = Object.keys(FUNCTIONS) as FunctionName[];
 
-function synthesise(ingestApi: 'http' | 'rest'): Resources {
+function synthesise(ingestApi: 'functionUrl' | 'http' | 'rest'): Resources {
   const { stack } = buildApp({ ingestApi });
   return Template.fromStack(stack).toJSON().Resources as Resources;
 }
@@ -71,17 +75,30 @@ function deployedRoutes(resources: Resources): string[] {
     const fn = integration ? integratedFunction(resources, integration.Properties.IntegrationUri) : '(none)';
     return `${String(route.Properties.RouteKey)} ${fn} ${route.Properties.AuthorizationType === 'CUSTOM' ? 'key' : 'public'}`;
   });
-  return [...rest, ...http].sort();
+  // A function URL serves its function's routes marked `functionUrl` (the function answers anything else with 404).
+  const urls = byType(resources, 'AWS::Lambda::Url').flatMap(([, url]) => {
+    const service = integratedFunction(resources, url.Properties.TargetFunctionArn);
+    const name = NAMES.find((candidate) => FUNCTIONS[candidate].serviceName === service);
+    const auth = url.Properties.AuthType === 'NONE' ? 'public' : 'iam';
+    return name ? urlRoutesOf(name).map((route) => `URL ${route.method} ${route.path} ${service} ${auth}`) : [`URL (unknown function ${service})`];
+  });
+  return [...rest, ...http, ...urls].sort();
 }
 
-const localRouteLines = () =>
-  localRoutes(() => undefined)
-    .map((route) => `${route.method} ${route.resource} ${route.fn.name} ${route.authorized ? 'key' : 'public'}`)
-    .sort();
+/**
+ * What the local runtime serves: every route on its main port, and with `functionUrl` (its default, as
+ * `ingestApi: "functionUrl"` is the stack's) the ingest function's URL routes on a port of its own.
+ */
+const localRouteLines = (functionUrl: boolean) =>
+  [
+    ...localRoutes(() => undefined).map((route) => `${route.method} ${route.resource} ${route.fn.name} ${route.authorized ? 'key' : 'public'}`),
+    ...(functionUrl ? urlRoutesOf('ingest').map((route) => `URL ${route.method} ${route.path} ${localFunction('ingest').name} public`) : []),
+  ].sort();
 
-describe.each(['http', 'rest'] as const)('local runtime and AWS agree (ingestApi %s)', (ingestApi) => {
+describe.each(['functionUrl', 'http', 'rest'] as const)('local runtime and AWS agree (ingestApi %s)', (ingestApi) => {
   const resources = synthesise(ingestApi);
   const deployed = deployedFunctions(resources);
+  const LOCAL = localEnvironmentsOf(ingestApi === 'functionUrl');
 
   it('deploys exactly the functions of the function table', () => {
     expect([...deployed.keys()].sort()).toEqual(NAMES.map((name) => FUNCTIONS[name].serviceName).sort());
@@ -114,7 +131,7 @@ describe.each(['http', 'rest'] as const)('local runtime and AWS agree (ingestApi
   });
 
   it('serves the same routes, by the same functions, with the same authorisation', () => {
-    expect(deployedRoutes(resources)).toEqual(localRouteLines());
+    expect(deployedRoutes(resources)).toEqual(localRouteLines(ingestApi === 'functionUrl'));
   });
 
   it('feeds the enrichment function batches of the same size', () => {

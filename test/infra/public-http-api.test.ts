@@ -17,7 +17,7 @@ import { buildApp } from './support';
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type Resource = { Type: string; Properties: { [key: string]: Json }; DependsOn?: string[] };
 
-// Two stacks, each synthesised once. The default layout (ingestApi http) with WAF on and per-route limits for
+// Two stacks, each synthesised once. The HTTP API layout (ingestApi http) with WAF on and per-route limits for
 // one public route, the snippet and one leads route; and the REST layout (ingestApi rest) with WAF on.
 const THROTTLE = {
   rateLimit: 50,
@@ -28,7 +28,7 @@ const THROTTLE = {
     '/v1/sites/{siteId}/erasure-requests/POST': { rateLimit: 1, burstLimit: 2 },
   },
 };
-const httpApp = buildApp({ waf: { enabled: true }, throttle: THROTTLE });
+const httpApp = buildApp({ waf: { enabled: true }, throttle: THROTTLE, ingestApi: 'http' });
 const restApp = buildApp({ waf: { enabled: true }, ingestApi: 'rest' });
 const http = Template.fromStack(httpApp.stack);
 const rest = Template.fromStack(restApp.stack);
@@ -59,7 +59,7 @@ function integrationOf(route: Resource): Resource {
 }
 const stage = (): Resource => Object.values(http.findResources('AWS::ApiGatewayV2::Stage'))[0] as Resource;
 
-describe('the public HTTP API (ingestApi http, the default)', () => {
+describe('the public HTTP API (ingestApi http)', () => {
   test('one HTTP API, without CORS configuration, so preflights reach the ingest function', () => {
     http.resourceCountIs('AWS::ApiGatewayV2::Api', 1);
     const api = httpResources[apiId()] as Resource;

@@ -179,9 +179,9 @@ describe('LeadStore against DynamoDB Local', () => {
     const org = organisation('site-d', 4);
     await Promise.all(Array.from({ length: 5 }, () => store.recordRequest(org, visitor(), [pageview('/')], NETWORK)));
 
-    const [listed] = (await store.listLeads('site-d', { limit: 1 })).items;
-    expect(listed).toMatchObject({ visits: 5, pageviews: 5 });
-    expect((await store.getLead('site-d', org.leadId))?.visits).toHaveLength(5);
+    const lead = await store.getLead('site-d', org.leadId);
+    expect(lead?.pageviews).toBe(5);
+    expect(lead?.visits).toHaveLength(5);
   });
 
   it('pages through leads newest first from where the last page ended, never repeating one', async () => {
@@ -199,6 +199,21 @@ describe('LeadStore against DynamoDB Local', () => {
 
     expect(pageSizes).toEqual([3, 3, 1]);
     expect(seen).toEqual(['Org 106', 'Org 105', 'Org 104', 'Org 103', 'Org 102', 'Org 101', 'Org 100']);
+  });
+
+  it('lists a lead as its entry was last written, refreshed once its events are 10 minutes past it; the lead itself is exact', async () => {
+    const org = organisation('site-list', 9);
+    const [first, second, third] = [minutesAgo(30), minutesAgo(25), minutesAgo(20)];
+    await store.recordRequest(org, visitor(), [pageview('/', first)], NETWORK);
+    await store.recordRequest(org, visitor(), [pageview('/pricing', second)], NETWORK);
+    const listedBefore = (await store.listLeads('site-list', { limit: 1 })).items[0];
+    const leadBefore = await store.getLead('site-list', org.leadId);
+    await store.recordRequest(org, visitor(), [pageview('/demo', third)], NETWORK);
+    const listedAfter = (await store.listLeads('site-list', { limit: 1 })).items[0];
+
+    expect(listedBefore).toMatchObject({ pageviews: 1, lastSeenAt: first, topPages: [{ path: '/', views: 1 }] });
+    expect(leadBefore).toMatchObject({ pageviews: 2, lastSeenAt: second, topPages: [{ path: '/', views: 1 }, { path: '/pricing', views: 1 }] });
+    expect(listedAfter).toMatchObject({ pageviews: 3, lastSeenAt: third });
   });
 
   it('filters by time window and country', async () => {

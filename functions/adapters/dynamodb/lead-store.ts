@@ -16,6 +16,7 @@ import { checkStartKey } from './cursor';
 import { type Item, queryAll, queryPage } from './query';
 import { keys, LEADS_BY_LAST_SEEN_INDEX, toEpochSeconds } from '../../contracts/table';
 import { applyRequests, type DropReason, type LeadRequest } from '../../domain/leads/apply-requests';
+import { currentLead, LIST_REFRESH_MS, type LeadItem, leadItemFor, listedOf } from '../../domain/leads/listing';
 import type { Identified, StoredLead, StoredVisit, VisitPart } from '../../domain/leads/model';
 import { publicVisit, toLead } from '../../domain/leads/views';
 import { visitsFromItems } from './visit-items';
@@ -37,7 +38,8 @@ export type RecordOutcome =
  * with no transaction and no deduplication item:
  * 1. the lead, guarded by its version (optimistic locking: several enrichment instances may update the same
  *    organisation's lead at once). It carries the event keys of its open visits, so a redelivered event is found
- *    on the read and skipped. This write is the commit point: it decides which visit each event belongs to;
+ *    on the read and skipped. This write is the commit point: it decides which visit each event belongs to. Its
+ *    index entry (the leads list) changes only when the listed figures are refreshed (domain/leads/listing.ts);
  * 2. then one small item per request and visit (a visit part), keyed by its first event, so writing it again
  *    changes nothing. A delivery that failed after the commit is completed by its redelivery, which finds its
  *    events applied and writes their parts again. Nothing is written before the commit, so a lost version race
@@ -63,11 +65,12 @@ export class LeadStore {
       const existing = await this.readStoredLead(identified.siteId, identified.leadId);
       const { lead, parts, replays, applied, duplicates, dropped } = applyRequests(existing.live, identified, requests, this.retention, this.limits);
       if (lead) {
+        const { item } = leadItemFor(lead, existing.item);
         try {
           await this.doc.send(
             new PutCommand({
               TableName: this.tableName,
-              Item: { ...keys.lead(lead.siteId, lead.leadId), ...keys.leadIndex(lead.siteId, lead.lastSeenAt, lead.leadId), ...lead },
+              Item: { ...keys.lead(lead.siteId, lead.leadId), ...keys.leadIndex(lead.siteId, item.lastSeenAt, lead.leadId), ...item },
               ...(existing.version === undefined
                 ? { ConditionExpression: 'attribute_not_exists(pk)' }
                 : { ConditionExpression: 'version = :expected', ExpressionAttributeValues: { ':expected': existing.version } }),
@@ -106,14 +109,17 @@ export class LeadStore {
     }
   }
 
-  /** The stored lead, and its version even when it has expired (the item may linger until TTL removes it). */
-  private async readStoredLead(siteId: string, leadId: string): Promise<{ live?: StoredLead; version?: number }> {
+  /**
+   * The stored lead as it is now, the item it is stored as (listed figures and changes since), and its version even
+   * when it has expired (the item may linger until TTL removes it).
+   */
+  private async readStoredLead(siteId: string, leadId: string): Promise<{ live?: StoredLead; item?: LeadItem; version?: number }> {
     const { Item } = await this.doc.send(
       new GetCommand({ TableName: this.tableName, Key: keys.lead(siteId, leadId), ConsistentRead: true }),
     );
     if (!Item) return {};
-    const stored = Item as unknown as StoredLead;
-    return this.isLive(Item) ? { live: stored, version: stored.version } : { version: stored.version };
+    const stored = Item as unknown as LeadItem;
+    return this.isLive(Item) ? { live: currentLead(stored), item: stored, version: stored.version } : { version: stored.version };
   }
 
   private isLive(item: Item): boolean {
@@ -121,8 +127,10 @@ export class LeadStore {
   }
 
   /**
-   * Newest `lastSeenAt` first, from the site's index partition; never a Scan. `startKey` is where the previous page
-   * ended (`lastKey`), checked to lie in this site's partition.
+   * Newest listed `lastSeenAt` first, from the site's index partition, with the figures as listed (less than
+   * LIST_REFRESH_MS behind the lead's own: domain/leads/listing.ts); never a Scan. `since` and `until` apply to the
+   * listed `lastSeenAt`. `startKey` is where the previous page ended (`lastKey`), checked to lie in this site's
+   * partition.
    */
   async listLeads(siteId: string, query: LeadListQuery): Promise<{ items: Lead[]; lastKey?: Item }> {
     const names: Record<string, string> = { '#expiresAt': 'expiresAt' };
@@ -160,8 +168,9 @@ export class LeadStore {
         ? undefined
         : checkStartKey(query.startKey, LeadStartKeySchema, (key) => key.gsi1pk === keys.siteLeads(siteId) && key.pk.startsWith(`SITE#${siteId}#LEAD#`));
     const keep = query.keep;
+    // An index entry holds the listed figures (its organisation is never stale: a change refreshes it).
     const page = await queryPage(this.doc, input, query.limit, LEAD_START_KEY, startKey, keep && ((item) => keep(item as unknown as StoredLead)));
-    return { items: page.items.map((item) => toLead(item as unknown as StoredLead)), ...(page.lastKey ? { lastKey: page.lastKey } : {}) };
+    return { items: page.items.map((item) => toLead(listedOf(item as unknown as LeadItem))), ...(page.lastKey ? { lastKey: page.lastKey } : {}) };
   }
 
   async getLead(siteId: string, leadId: string): Promise<LeadWithVisits | undefined> {
@@ -172,7 +181,7 @@ export class LeadStore {
       .map(publicVisit)
       .sort((a, b) => b.startedAt.localeCompare(a.startedAt))
       .slice(0, MAX_VISITS_IN_DETAIL);
-    return { ...toLead(leadItem as unknown as StoredLead), visits };
+    return { ...toLead(currentLead(leadItem as unknown as LeadItem)), visits };
   }
 
   /**
@@ -193,8 +202,10 @@ export class LeadStore {
   /**
    * The site's live leads last seen at or after `from`, as the index has them: their id and the range they
    * matched. The index is eventually consistent and holds no `version`: callers re-read candidates with `liveLead`.
+   * A lead's listed `lastSeenAt` may be up to LIST_REFRESH_MS behind its own, so entries that much older are read too.
    */
   async leadsSeenSince(siteId: string, from: string): Promise<{ leadId: string; network: string }[]> {
+    const listedFrom = new Date(Date.parse(from) - LIST_REFRESH_MS).toISOString();
     const entries = await queryAll(this.doc, {
       TableName: this.tableName,
       IndexName: LEADS_BY_LAST_SEEN_INDEX,
@@ -202,7 +213,7 @@ export class LeadStore {
       FilterExpression: 'expiresAt > :now',
       ProjectionExpression: 'leadId, #match',
       ExpressionAttributeNames: { '#match': 'match' },
-      ExpressionAttributeValues: { ':site': keys.siteLeads(siteId), ':from': from, ':now': toEpochSeconds(this.clock()) },
+      ExpressionAttributeValues: { ':site': keys.siteLeads(siteId), ':from': listedFrom, ':now': toEpochSeconds(this.clock()) },
     });
     return entries.flatMap(({ leadId, match }) => {
       const network = (match as Partial<StoredLead['match']> | undefined)?.network;

@@ -14,6 +14,7 @@ export const EVENT_ROUTES = [
     function: 'ingest',
     api: 'public',
     auth: { type: 'none', why: EVENTS_WHY_PUBLIC },
+    functionUrl: true,
     summary: 'Record page views and other events (public; called by browsers)',
     tags: ['events'],
     body: { schema: IngestRequestSchema, mediaTypes: ['application/json', 'text/plain'] },
@@ -34,6 +35,7 @@ export const EVENT_ROUTES = [
     api: 'public',
     // The function answers it, because it knows each site's allowed origins.
     auth: { type: 'none', why: `CORS preflight of POST /v1/events. ${EVENTS_WHY_PUBLIC}` },
+    functionUrl: true,
     summary: 'CORS preflight of POST /v1/events',
     tags: ['events'],
     responses: { '204': { description: 'Allowed origin' }, '403': { description: 'Origin not allowed' } },
@@ -55,3 +57,6 @@ export const EVENT_ROUTES = [
     documented: false,
   },
 ] as const satisfies readonly RouteDefinition[];
+
+/** The routes the ingest function serves at its function URL (`ingestApi: "functionUrl"`). */
+export const INGEST_URL_ROUTES = EVENT_ROUTES.filter((route) => route.function === 'ingest' && 'functionUrl' in route && route.functionUrl);

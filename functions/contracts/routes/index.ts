@@ -17,6 +17,9 @@ export type Route = (typeof ROUTES)[number];
 /** The operations a function answers, e.g. `OperationOf<'leadsApi'>`: its dispatch table must name each. */
 export type OperationOf<F extends FunctionName> = Extract<Route, { function: F }>['operationId'];
 
+/** The routes served at a function's URL (`ingestApi: "functionUrl"`). */
+export const urlRoutesOf = (name: FunctionName): Route[] => ROUTES.filter((route) => route.function === name && 'functionUrl' in route && route.functionUrl);
+
 /** The route of an API Gateway proxy event (`httpMethod`, `resource`). */
 export function findRoute(method: string, path: string): Route | undefined {
   return ROUTES.find((route) => route.method === method && route.path === path);

@@ -7,8 +7,9 @@ import type { FunctionName } from '../functions';
 export type HttpMethod = 'GET' | 'POST' | 'DELETE' | 'OPTIONS';
 
 /**
- * - `public`: the unauthenticated, high-volume routes browsers call, served together so that the snippet finds
- *   `events` next to its own URL: on the public HTTP API by default, on the REST API with `ingestApi: "rest"`;
+ * - `public`: the unauthenticated, high-volume routes browsers call, served together so that a snippet finds
+ *   `events` next to its own URL: on the public HTTP API (`ingestApi` `functionUrl`, the default, and `http`), on
+ *   the REST API with `ingestApi: "rest"`. A route marked `functionUrl` is also served at its function's URL;
  * - `rest`: the REST API, behind the API-key authoriser where `auth` says so.
  */
 export type ApiKind = 'public' | 'rest';
@@ -42,6 +43,13 @@ export interface RouteDefinition {
   readonly responses: Readonly<Record<string, RouteResponse>>;
   /** CORS preflights are answered, not documented. @default true */
   readonly documented?: boolean;
+  /**
+   * With `ingestApi: "functionUrl"` (the default), also served at the Lambda function URL of `function`, which has
+   * no API Gateway request fee; only unauthenticated routes with a literal path may be. @default false
+   */
+  readonly functionUrl?: boolean;
+  /** What the operation promises beyond its summary (the OpenAPI operation's description). @default none */
+  readonly description?: string;
 }
 
 /** The answers every route behind an API key may give. */

@@ -1,13 +1,14 @@
 import type { Lead, Visit } from '../../contracts/api/leads';
-import { type StoredLead, type StoredVisit, TOP_PAGES } from './model';
+import type { ListedLead } from './listing';
+import { type StoredVisit, TOP_PAGES } from './model';
 
 /** The public views (API v1) of stored leads and visits. */
 
 export const rankPaths = (entries: [string, number][]) =>
   entries.sort(([pathA, viewsA], [pathB, viewsB]) => viewsB - viewsA || pathA.localeCompare(pathB));
 
-/** The public view of a stored lead. */
-export function toLead(stored: StoredLead): Lead {
+/** The public view of a lead's figures: as listed (the leads list), or as they are now (`currentLead`). */
+export function toLead(stored: ListedLead): Lead {
   return {
     leadId: stored.leadId,
     siteId: stored.siteId,

@@ -7,7 +7,7 @@ import { REST_API_ACCESS_LOG_FORMAT } from '../../../lib/constructs/rest-api';
 import { PUBLIC_API_ACCESS_LOG_FORMAT } from '../../../lib/constructs/public-http-api';
 import { accessLogLineBytes } from '../access-log';
 import { type Item, itemSize } from '../capacity-units';
-import { compareApiTypes, type LambdaUsage } from '../cost-model';
+import { compareIngestOptions, type LambdaUsage } from '../cost-model';
 import type { DynamoDbMeter } from '../dynamodb-meter';
 import { EU_WEST_1_PRICES } from '../prices';
 import type { SqsMeter } from '../sqs-meter';
@@ -24,7 +24,12 @@ const PLATFORM_LOG_BYTES_PER_FAILED_INVOCATION = 300;
 const PIPELINE_FUNCTIONS = new Set(['eirlead-ingest', 'eirlead-enrichment']);
 
 export interface Stack {
+  /** The local API (leads API; it also takes POST /v1/events, as the HTTP API does). */
   readonly url: string;
+  /** The local ingest function URL, where page views are sent. */
+  readonly ingestUrl: string;
+  /** Time between two page views of one visit. */
+  readonly thinkMs: number;
   readonly apiKey: string;
   readonly ipIntel: IpIntelEngine;
   readonly dynamoMeter: DynamoDbMeter;
@@ -33,6 +38,8 @@ export interface Stack {
   readonly invocations: Invocation[];
   /** Bytes of handler output (what CloudWatch Logs would ingest) since the counter was last set to 0. */
   readonly handlerOutput: { bytes: number };
+  /** Messages in the event queue, visible and in flight, read from the emulator without the meter. */
+  readonly queueDepth: () => Promise<number>;
 }
 
 /** Phase 1: the metered workload, for the cost per page view. */
@@ -42,8 +49,8 @@ export async function meteredWorkload(stack: Stack, visits: readonly PlannedVisi
   sqsMeter.reset();
   invocations.length = 0;
   handlerOutput.bytes = 0;
-  const sent = await drive(stack.url, visits, rate);
-  await drain(stack.url, stack.apiKey);
+  const sent = await drive(stack.ingestUrl, visits, rate, stack.thinkMs);
+  await drain(stack.queueDepth);
   await sleep(3_000);
   const dynamo = dynamoMeter.totals();
   const queue = sqsMeter.totals();
@@ -70,7 +77,7 @@ export async function meteredWorkload(stack: Stack, visits: readonly PlannedVisi
       http: accessLogLineBytes(PUBLIC_API_ACCESS_LOG_FORMAT.toString()),
     },
   };
-  const cost = compareApiTypes(counts, EU_WEST_1_PRICES);
+  const cost = compareIngestOptions(counts, EU_WEST_1_PRICES);
   return { sent, dynamo, queue, lambda, counts, cost, handlerLogBytes };
 }
 
@@ -85,10 +92,10 @@ export async function latencyUnderLoad(
   rate: number,
 ): Promise<number[]> {
   stack.dynamoMeter.setMetering(false);
-  const running = drive(stack.url, load, rate);
+  const running = drive(stack.ingestUrl, load, rate, stack.thinkMs);
   const latencies: number[] = [];
   for (const probe of probes.slice(0, 40)) {
-    latencies.push(await probeLatency(stack.url, stack.apiKey, stack.ipIntel, probe));
+    latencies.push(await probeLatency(stack, probe));
     await sleep(250);
   }
   await running;

@@ -1,5 +1,5 @@
 /** What `npm run bench` prints: the measured figures, then the cost per million page views. */
-import type { CostPerMillion, LambdaUsage } from '../cost-model';
+import { type CostPerMillion, type fixedMonthlyCost, INGEST_OPTIONS, type IngestOption, type LambdaUsage, monthlyCost } from '../cost-model';
 import type { DynamoDbMeterTotals } from '../dynamodb-meter';
 import { PRICES_READ_ON } from '../prices';
 import type { SqsMeterTotals } from '../sqs-meter';
@@ -17,7 +17,13 @@ export interface RunFigures {
   queue: SqsMeterTotals;
   lambda: LambdaUsage[];
   counts: { pageViews: number; apiRequests: number; sqsRequests: number; dynamoDbWriteRequestUnits: number; dynamoDbReadRequestUnits: number; logBytes: number; accessLogBytesPerRequest?: { rest: number; http: number } };
-  cost: { rest: CostPerMillion; http: CostPerMillion };
+  cost: Record<IngestOption, CostPerMillion>;
+  /** Fixed monthly costs of the stack of each ingest option. */
+  fixed: Record<IngestOption, ReturnType<typeof fixedMonthlyCost>>;
+  customMetrics: number;
+  thinkSeconds: number;
+  /** Load averages (1, 5, 15 min) when the run ended. */
+  load: string;
   latencies: number[];
   pages: number;
   indexReadUnits: number;
@@ -35,7 +41,8 @@ export function report(run: RunFigures, say: (line: string) => void): void {
     ['API requests per accepted page view', `${perAccepted(counts.apiRequests)}`],
     ['Lambda invocations per accepted page view (ingest + enrichment)', run.lambda.map((fn) => `${fn.name.replace('eirlead-', '')} ${perAccepted(fn.invocations)}`).join(', ')],
     ['Lambda billed ms per invocation (local timing, this machine)', run.lambda.map((fn) => `${fn.name.replace('eirlead-', '')} ${round(fn.billedMs / Math.max(1, fn.invocations), 1)}`).join(', ')],
-    ['SQS billable requests per accepted page view', `${perAccepted(counts.sqsRequests)}`],
+    // Empty receives depend on how the poller polls (the local one, not Lambda's event source mapping): shown apart.
+    ['SQS billable requests per accepted page view (of which empty receives)', `${perAccepted(counts.sqsRequests)} (${perAccepted(run.queue.emptyReceives)})`],
     ['DynamoDB item writes per accepted page view', `${perAccepted(dynamo.writeRequests)}`],
     ['DynamoDB write units per accepted page view (table + index)', `${perAccepted(writeUnits)} (${perAccepted(dynamo.writeUnits)} + ${perAccepted(dynamo.indexWriteUnits)})`],
     [
@@ -57,15 +64,39 @@ export function report(run: RunFigures, say: (line: string) => void): void {
   say('|---|---|');
   for (const [name, value] of rows) say(`| ${name} | ${value} |`);
   say('');
-  say(`AWS cost per million accepted page views, eu-west-1 list prices read ${PRICES_READ_ON} (scripts/bench/prices.ts):`);
+  say(`Pace: ${run.thinkSeconds} s between a visitor's pages. Load average at the end (1, 5, 15 min): ${run.load}.`);
   say('');
-  say('| Service | ingest on the HTTP API (default) | ingest on the REST API (`ingestApi: "rest"`) |');
-  say('|---|---|---|');
+  say(`AWS cost per million accepted page views, eu-west-1 list prices read ${PRICES_READ_ON} (scripts/bench/prices.ts), by ingest option (the same run priced three ways):`);
+  say('');
+  say(`| Service | ${INGEST_OPTIONS.map((option) => `${OPTION_NAMES[option]}`).join(' | ')} |`);
+  say(`|---|${INGEST_OPTIONS.map(() => '---|').join('')}`);
   for (const service of Object.keys(cost.http.byService) as (keyof CostPerMillion['byService'])[]) {
-    say(`| ${service} | $${cost.http.byService[service].toFixed(3)} | $${cost.rest.byService[service].toFixed(3)} |`);
+    say(`| ${service} | ${INGEST_OPTIONS.map((option) => `$${cost[option].byService[service].toFixed(3)}`).join(' | ')} |`);
   }
-  say(`| **total** | **$${cost.http.total.toFixed(2)}** | **$${cost.rest.total.toFixed(2)}** |`);
+  say(`| **total** | ${INGEST_OPTIONS.map((option) => `**$${cost[option].total.toFixed(2)}**`).join(' | ')} |`);
   say('');
-  say(`Against the serverless analytics peer's $${PEER_COST_PER_MILLION}/M: ${round(PEER_COST_PER_MILLION / cost.http.total, 2)}× cheaper as deployed by default, ${round(PEER_COST_PER_MILLION / cost.rest.total, 2)}× with ingest on the REST API.`);
-  say('Not per page view (fixed a month): KMS key $1, custom metrics, alarms, dashboard; DynamoDB storage; optional WAF.');
+  say(
+    `Against the serverless analytics peer's $${PEER_COST_PER_MILLION}/M: ${INGEST_OPTIONS.map((option) => `${round(PEER_COST_PER_MILLION / cost[option].total, 2)}× (${option})`).join(', ')}.`,
+  );
+  say('');
+  say(`Fixed a month (no free tier; ${run.customMetrics} custom metrics seen in this run): ${INGEST_OPTIONS.map((option) => `${option} $${run.fixed[option].total.toFixed(2)}`).join(', ')}.`);
+  say(`  ${Object.entries(run.fixed.functionUrl.byItem).map(([item, usd]) => `${item} $${usd.toFixed(2)}`).join(', ')} (functionUrl)`);
+  say('');
+  say('A month, fixed costs included (per million page views in brackets); DynamoDB storage and the optional WAF not included:');
+  say('');
+  say(`| Page views a month | ${INGEST_OPTIONS.map((option) => OPTION_NAMES[option]).join(' | ')} |`);
+  say(`|---|${INGEST_OPTIONS.map(() => '---|').join('')}`);
+  for (const volume of [100_000, 1_000_000, 10_000_000]) {
+    const cells = INGEST_OPTIONS.map((option) => {
+      const month = monthlyCost(cost[option].total, run.fixed[option].total, volume);
+      return `$${month.total.toFixed(2)} ($${month.perMillion.toFixed(2)}/M)`;
+    });
+    say(`| ${volume.toLocaleString('en')} | ${cells.join(' | ')} |`);
+  }
 }
+
+const OPTION_NAMES: Record<IngestOption, string> = {
+  functionUrl: 'function URL (default)',
+  http: 'HTTP API (`ingestApi: "http"`)',
+  rest: 'REST API (`ingestApi: "rest"`)',
+};

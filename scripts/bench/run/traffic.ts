@@ -6,8 +6,6 @@ import { BROWSER_USER_AGENT, type PlannedVisit, titleOf } from '../workload';
 
 const SITE = 'demo';
 const ORIGIN = 'http://localhost:8080';
-/** Time between two page views of one visit, compressed from minutes to keep the run short. */
-const THINK_TIME_MS = 2_000;
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -20,9 +18,9 @@ export interface Sent {
 
 /**
  * Sends the visits as the snippet does: one request per page, when the visitor leaves it, with the page view and
- * the time the page was visible. Visits start at the pace that gives `rate` page views a second.
+ * the time the page was visible, `thinkMs` apart. Visits start at the pace that gives `rate` page views a second.
  */
-export async function drive(url: string, visits: readonly PlannedVisit[], rate: number): Promise<Sent> {
+export async function drive(url: string, visits: readonly PlannedVisit[], rate: number, thinkMs: number): Promise<Sent> {
   const sent: Sent = { requests: 0, pageviews: 0, acceptedPageviews: 0, businessPageviews: 0 };
   const meanPages = visits.reduce((sum, visit) => sum + visit.paths.length, 0) / Math.max(1, visits.length);
   const visitGapMs = (1000 * meanPages) / rate;
@@ -31,10 +29,10 @@ export async function drive(url: string, visits: readonly PlannedVisit[], rate: 
     visits.map(async (visit, index) => {
       await sleep(Math.max(0, started + index * visitGapMs - Date.now()));
       for (const path of visit.paths) {
-        await sleep(THINK_TIME_MS);
+        await sleep(thinkMs);
         const accepted = await postEvents(url, visit, [
           { type: 'pageview', url: `${ORIGIN}${path}`, title: titleOf(path) },
-          { type: 'engagement', url: `${ORIGIN}${path}`, engagedMs: Math.floor(THINK_TIME_MS * 0.8) },
+          { type: 'engagement', url: `${ORIGIN}${path}`, engagedMs: Math.floor(thinkMs * 0.8) },
         ]);
         sent.requests += 1;
         sent.pageviews += 1;
@@ -60,27 +58,30 @@ async function postEvents(url: string, visit: PlannedVisit, events: Record<strin
   return response.status === 202 && answer.accepted === events.length;
 }
 
-/** Waits until enrichment has caught up: the list stops changing for two seconds. */
-export async function drain(url: string, apiKey: string): Promise<void> {
-  let previous = '';
-  let stableSince = Date.now();
+/**
+ * Waits until enrichment has caught up: the queue (visible and in flight) has stayed empty for two seconds.
+ * `queueDepth` must read the emulator directly, not through the meter, so that waiting is not billed.
+ */
+export async function drain(queueDepth: () => Promise<number>): Promise<void> {
+  let emptySince: number | undefined;
   for (;;) {
-    const response = await fetch(`${url}/v1/sites/${SITE}/leads?limit=100`, { headers: { Authorization: `Bearer ${apiKey}` } });
-    const text = await response.text();
-    if (text !== previous) {
-      previous = text;
-      stableSince = Date.now();
-    } else if (Date.now() - stableSince > 2_000) return;
+    if ((await queueDepth()) > 0) emptySince = undefined;
+    else if (emptySince === undefined) emptySince = Date.now();
+    else if (Date.now() - emptySince > 2_000) return;
     await sleep(250);
   }
 }
 
-export async function probeLatency(url: string, apiKey: string, ipIntel: IpIntelEngine, probe: { ip: string; organisation: string }): Promise<number> {
+/** Posts one page view at the ingest URL and times until the leads API shows its lead. */
+export async function probeLatency(
+  { url, ingestUrl, apiKey, ipIntel }: { url: string; ingestUrl: string; apiKey: string; ipIntel: IpIntelEngine },
+  probe: { ip: string; organisation: string },
+): Promise<number> {
   const match = ipIntel.lookupOrganisation(probe.ip.replace(/\.\d+$/, '.0/24'));
   if (!match) throw new Error(`Probe network ${probe.ip} has no organisation`);
   const leadId = leadIdFor(SITE, `asn:${match.asn}`);
   const visit: PlannedVisit = { kind: 'business', ip: probe.ip, userAgent: BROWSER_USER_AGENT, organisation: probe.organisation, paths: ['/'] };
-  if (!(await postEvents(url, visit, [{ type: 'pageview', url: `${ORIGIN}/pricing` }]))) throw new Error('A probe page view was not accepted');
+  if (!(await postEvents(ingestUrl, visit, [{ type: 'pageview', url: `${ORIGIN}/pricing` }]))) throw new Error('A probe page view was not accepted');
   const accepted = performance.now();
   for (;;) {
     const response = await fetch(`${url}/v1/sites/${SITE}/leads/${leadId}`, { headers: { Authorization: `Bearer ${apiKey}` } });

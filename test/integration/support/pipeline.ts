@@ -142,21 +142,29 @@ export async function drained(pipeline: Pipeline, before: Map<string, number>, a
   }
 }
 
-/** Page views per organisation name, summed over all leads of the site. */
+/**
+ * Page views per organisation name, summed over all leads of the site, as each lead counts them now: the list finds
+ * the leads, and each lead's own route gives its figures (the list's may trail them by up to 10 minutes of events).
+ */
 export async function leadPageviews({ runtime, apiKey }: Pipeline): Promise<Map<string, number>> {
-  const totals = new Map<string, number>();
+  const headers = { Authorization: `Bearer ${apiKey}` };
+  const leadIds: string[] = [];
   let cursor: string | null = null;
   do {
     const query: string = `limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
-    const response = await fetch(`${runtime.url}/v1/sites/${SITE}/leads?${query}`, { headers: { Authorization: `Bearer ${apiKey}` } });
-    const page = (await response.json()) as { items: { organisation: { name: string }; pageviews: number }[]; nextCursor: string | null };
-    for (const lead of page.items) totals.set(lead.organisation.name, (totals.get(lead.organisation.name) ?? 0) + lead.pageviews);
+    const response = await fetch(`${runtime.url}/v1/sites/${SITE}/leads?${query}`, { headers });
+    const page = (await response.json()) as { items: { leadId: string }[]; nextCursor: string | null };
+    leadIds.push(...page.items.map((lead) => lead.leadId));
     cursor = page.nextCursor;
   } while (cursor);
+  const totals = new Map<string, number>();
+  for (const leadId of leadIds) {
+    const response = await fetch(`${runtime.url}/v1/sites/${SITE}/leads/${leadId}`, { headers });
+    const lead = (await response.json()) as { organisation: { name: string }; pageviews: number };
+    totals.set(lead.organisation.name, (totals.get(lead.organisation.name) ?? 0) + lead.pageviews);
+  }
   return totals;
 }
-
-
 
 /** How much each organisation's page views grew between two `leadPageviews` readings. */
 export function growth(before: Map<string, number>, after: Map<string, number>): Map<string, number> {

@@ -1,0 +1,102 @@
+import { LIST_REFRESH_MINUTES } from '../../contracts/names';
+import type { StoredLead } from './model';
+
+/**
+ * A lead's entry in the leads list, and how the lead item keeps it still between refreshes. Pure, no I/O.
+ *
+ * The list reads a global secondary index whose sort key is the lead's `lastSeenAt`. DynamoDB writes an index
+ * entry whenever an attribute it projects changes, and moving an entry (a new sort key) costs a delete and a put.
+ * Were the projected attributes the lead's live figures, every lead write would move the entry. Instead the item
+ * holds the figures **as listed**, written when the entry is (re)written, and the changes since then apart, in
+ * `recent`, which the index does not project. A lead write that leaves the listed figures alone costs no index
+ * write at all.
+ *
+ * The entry is rewritten (refreshed) when the lead's `lastSeenAt` is LIST_REFRESH_MS or more past the listed one,
+ * or when its `organisation`, `match` or `location` changes (data-subject requests find leads by the listed
+ * `match.network`; the others are not kept in `recent`, which stays small).
+ * So the listed `lastSeenAt` is less than LIST_REFRESH_MS behind the lead's own, and the listed counts lack at
+ * most the events of that interval. The list is ordered exactly by the `lastSeenAt` it shows.
+ *
+ * The item's `expiresAt` (the table's TTL attribute, projected) changes only with the entry: a lead expires
+ * `leadDays` after its listed `lastSeenAt`, at most LIST_REFRESH_MS before `leadDays` after its own.
+ */
+export const LIST_REFRESH_MS = LIST_REFRESH_MINUTES * 60 * 1000;
+
+/** The lead's figures the list shows, as the index projects them (LEAD_INDEX_ATTRIBUTES). */
+export type ListedLead = Omit<StoredLead, UnlistedState>;
+
+/** What the lead keeps for enrichment only, never listed: carried over as it is on every write. */
+type UnlistedState = 'activeVisits' | 'blocked' | 'version';
+
+/**
+ * The lead's current value of each figure that changed since its entry was written; a path's count of 0 means the
+ * path dropped out of the tracked paths.
+ */
+export interface RecentChanges {
+  firstSeenAt?: string;
+  lastSeenAt?: string;
+  visits?: number;
+  pageviews?: number;
+  engagedMs?: number;
+  pageCounts?: Record<string, number>;
+}
+
+/** A lead item as stored (without its keys): the listed figures, the changes since, and the open visits. */
+export type LeadItem = ListedLead & Pick<StoredLead, UnlistedState> & { recent?: RecentChanges };
+
+const SCALARS = ['firstSeenAt', 'lastSeenAt', 'visits', 'pageviews', 'engagedMs'] as const;
+
+/** The lead as it is now: the listed figures with the changes since applied. Index entries have no changes. */
+export function currentLead(item: LeadItem): StoredLead {
+  const { recent, ...lead } = item;
+  if (!recent) return lead;
+  const pageCounts = { ...lead.pageCounts, ...recent.pageCounts };
+  for (const [path, views] of Object.entries(pageCounts)) if (views <= 0) delete pageCounts[path];
+  const scalars = Object.fromEntries(SCALARS.flatMap((name) => (recent[name] === undefined ? [] : [[name, recent[name]]])));
+  return { ...lead, ...scalars, pageCounts };
+}
+
+/** Whether the lead's entry must be rewritten: no entry yet, LIST_REFRESH_MS passed, another organisation, match or location. */
+export function needsRefresh(lead: StoredLead, listed: LeadItem | undefined): boolean {
+  if (!listed) return true;
+  if (Date.parse(lead.lastSeenAt) - Date.parse(listed.lastSeenAt) >= LIST_REFRESH_MS) return true;
+  return (['organisation', 'match', 'location'] as const).some((name) => canonical(lead[name]) !== canonical(listed[name]));
+}
+
+/** The listed figures of an item: what its index entry holds. */
+export function listedOf(item: LeadItem): ListedLead {
+  const { leadId, siteId, organisation, match, location, firstSeenAt, lastSeenAt, visits, pageviews, engagedMs, pageCounts, expiresAt } = item;
+  return { leadId, siteId, organisation, match, location, firstSeenAt, lastSeenAt, visits, pageviews, engagedMs, pageCounts, expiresAt };
+}
+
+/**
+ * The item to store for `lead`, given the item stored before (if any): the lead listed afresh when its entry
+ * needs a refresh, otherwise the same listed figures with the lead's changes since in `recent`.
+ */
+export function leadItemFor(lead: StoredLead, previous: LeadItem | undefined): { item: LeadItem; refreshed: boolean } {
+  if (!previous || needsRefresh(lead, previous)) return { item: { ...lead }, refreshed: true };
+  const listed = listedOf(previous);
+  const recent: RecentChanges = {};
+  for (const name of SCALARS) {
+    if (lead[name] !== listed[name]) Object.assign(recent, { [name]: lead[name] });
+  }
+  const pageCounts: Record<string, number> = {};
+  for (const path of new Set([...Object.keys(listed.pageCounts), ...Object.keys(lead.pageCounts)])) {
+    const views = lead.pageCounts[path] ?? 0;
+    if (views !== (listed.pageCounts[path] ?? 0)) pageCounts[path] = views;
+  }
+  if (Object.keys(pageCounts).length > 0) recent.pageCounts = pageCounts;
+  return {
+    item: {
+      ...listed,
+      activeVisits: lead.activeVisits,
+      ...(lead.blocked ? { blocked: lead.blocked } : {}),
+      version: lead.version,
+      ...(Object.keys(recent).length > 0 ? { recent } : {}),
+    },
+    refreshed: false,
+  };
+}
+
+/** A flat object as JSON with its keys in order, so two equal values compare alike whatever their key order. */
+const canonical = (value: object): string => JSON.stringify(Object.entries(value).sort(([a], [b]) => a.localeCompare(b)));
