@@ -7,7 +7,9 @@ import { ROUTES } from '../functions/contracts/routes';
 import { LEADS_BY_LAST_SEEN_INDEX } from '../functions/contracts/table';
 import type { EirleadConfig } from './config';
 import { Encryption } from './constructs/encryption';
+import { Docs } from './constructs/docs';
 import { Enrichment } from './constructs/enrichment';
+import { Exports } from './constructs/exports';
 import { RestApi } from './constructs/rest-api';
 import { Ingest } from './constructs/ingest';
 import { LeadsApi } from './constructs/leads-api';
@@ -77,7 +79,9 @@ export class EirleadStack extends Stack {
       methodThrottling: throttling.rest,
       logRetentionDays: retention.logRetentionDays,
     });
-    const leadsApi = new LeadsApi(this, 'LeadsApi', { restApi, table: storage.table, encryptionKey: encryption.key, retention });
+    const exports = new Exports(this, 'Exports', { table: storage.table, encryptionKey: encryption.key, retention });
+    const leadsApi = new LeadsApi(this, 'LeadsApi', { restApi, table: storage.table, encryptionKey: encryption.key, retention, exports });
+    const docs = new Docs(this, 'Docs', { restApi, encryptionKey: encryption.key, logRetentionDays: retention.logRetentionDays });
     const snippet = new Snippet(this, 'Snippet', { encryptionKey: encryption.key, logRetentionDays: retention.logRetentionDays });
 
     const handlers: Partial<Record<FunctionName, lambda.IFunction>> = { ingest: ingest.function, snippet: snippet.function };
@@ -124,6 +128,8 @@ export class EirleadStack extends Stack {
         authorizer: leadsApi.authorizerFunction,
         snippet: snippet.function,
         'salt-cleanup': saltCleanup.function,
+        'lead-export': exports.function,
+        docs: docs.function,
       },
       queue: ingest.queue,
       deadLetterQueue: ingest.deadLetterQueue,
@@ -147,6 +153,8 @@ export class EirleadStack extends Stack {
       value: publicApi ? publicApi.url : restApi.api.url,
       description: `Base URL of the public routes v1/events and v1/snippet.js (${publicApi ? 'HTTP API' : 'the REST API stage'}); the install line loads <PublicApiUrl>v1/snippet.js`,
     });
+    new CfnOutput(this, 'DocsUrl', { value: `${restApi.api.url}docs`, description: 'The API reference page' });
+    new CfnOutput(this, 'ExportBucketName', { value: exports.bucket.bucketName, description: 'Export files (kept one day)' });
     new CfnOutput(this, 'TableName', { value: storage.table.tableName });
     new CfnOutput(this, 'QueueUrl', { value: ingest.queue.queueUrl });
     new CfnOutput(this, 'DeadLetterQueueUrl', { value: ingest.deadLetterQueue.queueUrl });
