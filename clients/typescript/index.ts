@@ -66,19 +66,33 @@ export async function* allLeads(client: EirleadClient, siteId: string, query: Om
   } while (cursor);
 }
 
-/** Polls an export until it has succeeded or failed (or `timeoutMs` passes). */
+/** Status codes worth another try of a read: throttled, or a failure on the server's side. */
+const TRANSIENT = new Set([429, 500, 502, 503, 504]);
+
+/**
+ * Polls an export until it has succeeded or failed (or `timeoutMs` passes). A poll that fails transiently (429,
+ * 5xx) is tried again after `Retry-After` or the interval, up to `retries` times in a row: a long wait should not
+ * end on one bad answer.
+ */
 export async function waitForExport(
   client: EirleadClient,
   siteId: string,
   exportId: string,
-  { intervalMs = 1000, timeoutMs = 15 * 60_000 }: { intervalMs?: number; timeoutMs?: number } = {},
+  { intervalMs = 1000, timeoutMs = 15 * 60_000, retries = 5 }: { intervalMs?: number; timeoutMs?: number; retries?: number } = {},
 ): Promise<ExportJob> {
   const deadline = Date.now() + timeoutMs;
+  let failures = 0;
   for (;;) {
     const { data, error, response } = await client.GET('/v1/sites/{siteId}/exports/{exportId}', { params: { path: { siteId, exportId } } });
-    if (!data) throw new EirleadApiError(response.status, error as ApiError | undefined);
-    if (data.status === 'succeeded' || data.status === 'failed') return data;
-    if (Date.now() > deadline) throw new Error(`Export ${exportId} still ${data.status} after ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+    let waitMs = intervalMs;
+    if (!data) {
+      if (!TRANSIENT.has(response.status) || ++failures > retries) throw new EirleadApiError(response.status, error as ApiError | undefined);
+      waitMs = Math.max(intervalMs, Number(response.headers.get('retry-after') ?? 0) * 1000);
+    } else {
+      failures = 0;
+      if (data.status === 'succeeded' || data.status === 'failed') return data;
+    }
+    if (Date.now() > deadline) throw new Error(`Export ${exportId} not done after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, waitMs));
   }
 }
