@@ -156,6 +156,41 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/sites/{siteId}/hidden-organisations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The organisations this site hides */
+        get: operations["listHiddenOrganisations"];
+        put?: never;
+        /** Hide an organisation (by AS number, domain or name): gone from the lead list, no new leads */
+        post: operations["hideOrganisation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sites/{siteId}/hidden-organisations/{hiddenId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Show a hidden organisation again */
+        delete: operations["showOrganisation"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/sites/{siteId}/leads": {
         parameters: {
             query?: never;
@@ -247,14 +282,14 @@ export interface components {
         };
         AuditRecord: {
             /** @enum {string} */
-            action: "leads.list" | "lead.read" | "lead.erase" | "erasure.request" | "access.request" | "audit.read" | "export.create" | "export.read";
+            action: "leads.list" | "lead.read" | "lead.erase" | "organisation.hide" | "organisation.show" | "erasure.request" | "access.request" | "audit.read" | "export.create" | "export.read";
             /** Format: date-time */
             at: string;
             /** Format: date-time */
             expiresAt: string;
             keyId: string;
             siteId: string;
-            /** @description The lead, or the truncated network of a data-subject request. */
+            /** @description The lead, the hidden organisation, or the truncated network of a data-subject request. */
             target?: string;
         };
         ErasureRequest: {
@@ -344,6 +379,30 @@ export interface components {
              * @default false
              */
             visits: boolean;
+        };
+        HiddenOrganisation: {
+            asn?: number;
+            domain?: string;
+            /**
+             * Format: date-time
+             * @description When it is shown again on its own (retention.hiddenOrganisationDays).
+             */
+            expiresAt: string;
+            /** Format: date-time */
+            hiddenAt: string;
+            hiddenId: string;
+            name?: string;
+        };
+        HiddenOrganisationList: {
+            items: components["schemas"]["HiddenOrganisation"][];
+        };
+        HideOrganisationRequest: {
+            /** @description Every lead whose network belongs to this AS number. */
+            asn?: number;
+            /** @description Every lead named by this domain (a form domain or a configured override). */
+            domain?: unknown;
+            /** @description Every lead of this organisation name (case and spacing ignored). */
+            name?: string;
         };
         IngestRequest: {
             events: components["schemas"]["TrackedEvent"][];
@@ -454,6 +513,8 @@ export interface components {
             confidence: "high" | "medium" | "low";
             /** @description The address range that matched, e.g. 193.16.0.0/16 or a first-last range. */
             network: string;
+            /** @description Which rule or data decided, in words: e.g. "curated: company: …", "name rule: …", "range configured by you", or "domain typed by the visitor into a form; not verified". */
+            reason?: string;
             /**
              * @description Which data named the organisation.
              * @enum {string}
@@ -1697,6 +1758,360 @@ export interface operations {
                      *       "error": {
                      *         "code": "NotFound",
                      *         "message": "No such export (or it has expired)",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Throttled by the stage; `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "Throttled",
+                     *         "message": "Throttled by the stage; `Retry-After` says when to try again",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listHiddenOrganisations: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example demo */
+                siteId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Hidden organisations */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "hiddenId": "3k9x2m7q1v8w4z6p0r5t",
+                     *           "domain": "example-isp.net",
+                     *           "hiddenAt": "2026-11-22T10:00:00.000Z",
+                     *           "expiresAt": "2027-11-22T10:00:00.000Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["HiddenOrganisationList"];
+                };
+            };
+            /** @description Missing or unknown API key */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "Unauthorized",
+                     *         "message": "Missing or unknown API key",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key may not do this on this site */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "Forbidden",
+                     *         "message": "The key may not do this on this site",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Throttled by the stage; `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "Throttled",
+                     *         "message": "Throttled by the stage; `Retry-After` says when to try again",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    hideOrganisation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example demo */
+                siteId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "domain": "example-isp.net"
+                 *     }
+                 */
+                "application/json": components["schemas"]["HideOrganisationRequest"];
+            };
+        };
+        responses: {
+            /** @description Hidden (hiding it again answers the same entry) */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "hiddenId": "3k9x2m7q1v8w4z6p0r5t",
+                     *       "domain": "example-isp.net",
+                     *       "hiddenAt": "2026-11-22T10:00:00.000Z",
+                     *       "expiresAt": "2027-11-22T10:00:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["HiddenOrganisation"];
+                };
+            };
+            /** @description Invalid request; `issues` names each field */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "BadRequest",
+                     *         "message": "Invalid request; `issues` names each field",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or unknown API key */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "Unauthorized",
+                     *         "message": "Missing or unknown API key",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key may not do this on this site */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "Forbidden",
+                     *         "message": "The key may not do this on this site",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The site already hides the most organisations it may (1,000) */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "IdempotencyKeyInUse",
+                     *         "message": "The site already hides the most organisations it may (1,000)",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Content-Type other than application/json */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "UnsupportedMediaType",
+                     *         "message": "Content-Type other than application/json",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Throttled by the stage; `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "Throttled",
+                     *         "message": "Throttled by the stage; `Retry-After` says when to try again",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    showOrganisation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example 3k9x2m7q1v8w4z6p0r5t */
+                hiddenId: string;
+                /** @example demo */
+                siteId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Shown again */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing or unknown API key */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "Unauthorized",
+                     *         "message": "Missing or unknown API key",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key may not do this on this site */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "Forbidden",
+                     *         "message": "The key may not do this on this site",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such hidden organisation */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "NotFound",
+                     *         "message": "No such hidden organisation",
                      *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
                      *       }
                      *     }

@@ -36,6 +36,7 @@ const TAGS = [
   { name: 'events', description: 'What the tracking snippet sends: page views, engagement and form domains (public).' },
   { name: 'snippet', description: 'The tracking snippet customers embed in their websites (public).' },
   { name: 'leads', description: 'The organisations that visited a site, and their visits.' },
+  { name: 'hidden organisations', description: "The customer's own correction of the lead list: organisations hidden by AS number, domain or name." },
   { name: 'exports', description: "Every lead of a site in one CSV or NDJSON file, made by an asynchronous job." },
   { name: 'privacy', description: 'Data-subject requests (GDPR Art. 15, 17) and the audit trail (Art. 5(2)).' },
   { name: 'meta', description: 'This document and the reference page rendered from it (public).' },

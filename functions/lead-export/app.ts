@@ -5,12 +5,14 @@ import { ExportTaskSchema, type ExportTask } from '../contracts/api/exports';
 import { FUNCTIONS, type FunctionEnvironment } from '../contracts/functions';
 import { toEpochSeconds } from '../contracts/table';
 import { ExportJobs, type StoredExportJob } from '../adapters/dynamodb/export-jobs';
+import { HiddenOrganisationStore } from '../adapters/dynamodb/hidden-organisations';
 import { leadQuery } from '../adapters/dynamodb/lead-filters';
 import { LeadStore } from '../adapters/dynamodb/lead-store';
 import { queryPages } from '../adapters/dynamodb/query';
 import type { Infrastructure } from '../adapters/infrastructure';
 import type { ExportStorage } from '../adapters/s3/export-storage';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { hides } from '../domain/leads/hidden';
 import { EXPORT_CONTENT_TYPES, exportHeader, exportLines, exportObjectKey } from '../domain/leads/export-format';
 import type { StoredLead } from '../domain/leads/model';
 import { toLead } from '../domain/leads/views';
@@ -25,6 +27,8 @@ export interface LeadExportDependencies {
   readonly tableName: string;
   readonly jobs: ExportJobs;
   readonly leads: LeadStore;
+  /** The site's hidden organisations: left out of an export as they are out of the list. */
+  readonly hidden: HiddenOrganisationStore;
   readonly storage: ExportStorage;
   readonly logger: Logger;
   readonly clock?: () => Date;
@@ -37,6 +41,7 @@ export function leadExportDependencies(environment: FunctionEnvironment<'leadExp
     tableName: environment.TABLE_NAME,
     jobs: new ExportJobs(doc, environment.TABLE_NAME),
     leads: new LeadStore(doc, environment.TABLE_NAME, environment.RETENTION),
+    hidden: new HiddenOrganisationStore(doc, environment.TABLE_NAME, environment.RETENTION.hiddenOrganisationDays),
     storage: infrastructure.exportStorage(environment.EXPORT_BUCKET),
     logger: createLogger(FUNCTIONS.leadExport.serviceName),
   };
@@ -73,11 +78,12 @@ export function createHandler(deps: LeadExportDependencies) {
 
 /** The file's text, a page of leads at a time. */
 async function* exportChunks(deps: LeadExportDependencies, job: StoredExportJob, counter: { leads: number }): AsyncGenerator<string> {
-  const { doc, tableName, leads, clock = () => new Date() } = deps;
+  const { doc, tableName, leads, hidden, clock = () => new Date() } = deps;
+  const rules = await hidden.rules(job.siteId);
   yield exportHeader(job.format, job.visits);
   const input = leadQuery(tableName, job.siteId, job.filters, toEpochSeconds(clock()));
   for await (const items of queryPages(doc, input)) {
-    const page = items.map((item) => toLead(item as unknown as StoredLead));
+    const page = items.map((item) => toLead(item as unknown as StoredLead)).filter((lead) => !hides(rules, lead.organisation));
     let text = '';
     if (!job.visits) {
       for (const lead of page) text += exportLines(job.format, lead);

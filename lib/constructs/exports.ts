@@ -88,8 +88,8 @@ export class Exports extends Construct {
       items: [
         // Run the job: read it, mark it running, succeeded or failed.
         { actions: ['GetItem', 'UpdateItem'], partitions: [PARTITIONS.exportJob] },
-        // A lead's visits, when the export includes them.
-        { actions: ['Query'], partitions: [PARTITIONS.lead] },
+        // A lead's visits, when the export includes them; the site's hidden organisations, left out as in the list.
+        { actions: ['Query'], partitions: [PARTITIONS.lead, PARTITIONS.hidden] },
       ],
       indexQuery: { indexName: LEADS_BY_LAST_SEEN_INDEX, partitions: [INDEX_PARTITIONS.siteLeads] },
     });

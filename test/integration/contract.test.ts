@@ -179,6 +179,22 @@ describe('leads, through the typed client', () => {
   });
 });
 
+describe('hidden organisations', () => {
+  it('hide (again: the same entry), list, refuse two rules at once; an unknown one is a 404', async () => {
+    const hidden = await post('/v1/sites/demo/hidden-organisations', runtime.apiKey, { domain: 'org2.example' });
+    expect(hidden.status).toBe(201);
+    const entry = (await hidden.json()) as { hiddenId: string };
+    // The same entry (its hiddenAt is refreshed: main's store writes it again).
+    expect(await (await post('/v1/sites/demo/hidden-organisations', runtime.apiKey, { domain: 'org2.example' })).json()).toMatchObject({ hiddenId: entry.hiddenId });
+    expect((await post('/v1/sites/demo/hidden-organisations', runtime.apiKey, { domain: 'org2.example', asn: 1 })).status).toBe(400);
+    const list = await client.GET('/v1/sites/{siteId}/hidden-organisations', { params: { path: { siteId: 'demo' } } });
+    expect(list.data?.items.map((item) => item.hiddenId)).toEqual([entry.hiddenId]);
+    const leads = await client.GET('/v1/sites/{siteId}/leads', { params: { path: { siteId: 'demo' } } });
+    expect(leads.data?.items.map((lead) => lead.organisation.domain)).toEqual(['org0.example', 'org1.example']);
+    expect((await client.DELETE('/v1/sites/{siteId}/hidden-organisations/{hiddenId}', { params: { path: { siteId: 'demo', hiddenId: 'nothing' } } })).response.status).toBe(404);
+  });
+});
+
 describe('exports', () => {
   it('start, poll, download; a repeat with the same Idempotency-Key replays, with another body is a 422', async () => {
     const idempotencyKey = randomUUID();
@@ -193,10 +209,15 @@ describe('exports', () => {
     expect((await post('/v1/sites/demo/exports', runtime.apiKey, { format: 'csv' }, { 'Idempotency-Key': idempotencyKey })).status).toBe(422);
 
     const done = await waitForExport(client, 'demo', exportId, { intervalMs: 100, timeoutMs: 20_000 });
-    expect(done).toMatchObject({ status: 'succeeded', leads: 3 });
+    // The hidden organisation (above) is left out, as it is out of the list.
+    expect(done).toMatchObject({ status: 'succeeded', leads: 2 });
     const file = await fetch(done.url ?? '');
-    const lines = (await file.text()).trim().split('\n').map((line) => JSON.parse(line) as { visits: unknown[] });
-    expect(lines.map((line) => line.visits.length)).toEqual([2, 2, 2]);
+    const lines = (await file.text()).trim().split('\n').map((line) => JSON.parse(line) as { organisation: { domain: string }; visits: unknown[] });
+    expect(lines.map((line) => [line.organisation.domain, line.visits.length])).toEqual([['org0.example', 2], ['org1.example', 2]]);
+
+    const { data: hidden } = await client.GET('/v1/sites/{siteId}/hidden-organisations', { params: { path: { siteId: 'demo' } } });
+    const shown = await client.DELETE('/v1/sites/{siteId}/hidden-organisations/{hiddenId}', { params: { path: { siteId: 'demo', hiddenId: hidden?.items[0]?.hiddenId ?? '' } } });
+    expect(shown.response.status).toBe(204);
   });
 
   it('refuses an invalid request, another media type, and an unknown export', async () => {
