@@ -19,6 +19,9 @@ const USAGE = `Leads from the Eirlead API, in a terminal (through the typed clie
   npm run leads -- list   [filters] [--limit N] [--cursor C] [--all] [--json]
   npm run leads -- get    <leadId> [--json]
   npm run leads -- export [filters] [--format csv|ndjson] [--visits] [--out FILE]
+  npm run leads -- hide   --asn N | --domain example.com | --name "Org name"   (gone from the list and exports)
+  npm run leads -- hidden [--json]            the hidden organisations
+  npm run leads -- show   <hiddenId>          show a hidden organisation again
 
   filters: --since ISO --until ISO --country DE --class business --confidence high
            --min-visits N --min-pageviews N --path /pricing
@@ -45,6 +48,9 @@ const OPTIONS = {
   format: { type: 'string', default: 'csv' },
   visits: { type: 'boolean', default: false },
   out: { type: 'string' },
+  asn: { type: 'string' },
+  domain: { type: 'string' },
+  name: { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
 
@@ -82,8 +88,19 @@ export async function runLeadsCli(argv: readonly string[], io: CliIo): Promise<n
         return await get(client, siteId, rest[0] ?? '', values, io);
       case 'export':
         return await runExport(client, siteId, values, io);
+      case 'hide':
+        return await hide(client, siteId, values, io);
+      case 'hidden':
+        return await hidden(client, siteId, values, io);
+      case 'show': {
+        if (rest.length !== 1) throw new UsageError('show takes one hiddenId (npm run leads -- hidden lists them)');
+        const { error, response } = await client.DELETE('/v1/sites/{siteId}/hidden-organisations/{hiddenId}', { params: { path: { siteId, hiddenId: rest[0] ?? '' } } });
+        if (!response.ok) throw failed(response, error);
+        io.out(`${rest[0]} is shown again`);
+        return 0;
+      }
       default:
-        throw new UsageError(`unknown command ${command}: list, get or export`);
+        throw new UsageError(`unknown command ${command}: list, get, export, hide, hidden or show`);
     }
   } catch (error) {
     if (error instanceof EirleadApiError) {
@@ -186,6 +203,25 @@ async function runExport(client: EirleadClient, siteId: string, values: Values, 
   io.out(values.json ? JSON.stringify({ ...done, file: out }) : `${out}: ${done.leads ?? 0} leads, ${done.bytes ?? 0} bytes`);
   return 0;
 }
+
+async function hide(client: EirleadClient, siteId: string, values: Values, io: CliIo): Promise<number> {
+  const rule = values.asn !== undefined ? { asn: Number(values.asn) } : values.domain !== undefined ? { domain: values.domain } : values.name !== undefined ? { name: values.name } : undefined;
+  if (!rule) throw new UsageError('hide needs --asn, --domain or --name');
+  const { data, error, response } = await client.POST('/v1/sites/{siteId}/hidden-organisations', { params: { path: { siteId } }, body: rule });
+  if (!data) throw failed(response, error);
+  io.out(values.json ? JSON.stringify(data, null, 2) : `hidden ${data.hiddenId} (${describeRule(data)}) until ${data.expiresAt}`);
+  return 0;
+}
+
+async function hidden(client: EirleadClient, siteId: string, values: Values, io: CliIo): Promise<number> {
+  const { data, error, response } = await client.GET('/v1/sites/{siteId}/hidden-organisations', { params: { path: { siteId } } });
+  if (!data) throw failed(response, error);
+  io.out(values.json ? JSON.stringify(data, null, 2) : table(['hiddenId', 'hides', 'hiddenAt'], data.items.map((item) => [item.hiddenId, describeRule(item), item.hiddenAt])));
+  return 0;
+}
+
+const describeRule = (rule: { asn?: number; domain?: string; name?: string }): string =>
+  rule.asn !== undefined ? `AS${rule.asn}` : rule.domain !== undefined ? `domain ${rule.domain}` : `name ${rule.name ?? ''}`;
 
 function leadTable(leads: readonly Lead[]): string {
   return table(

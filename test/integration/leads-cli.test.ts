@@ -80,6 +80,18 @@ it('export starts a job, waits for it and downloads the file', async () => {
   expect(rows).toHaveLength(6);
 });
 
+it('hide, hidden and show: a hidden organisation leaves the list until it is shown again', async () => {
+  const hidden = await leads('hide', '--domain', 'org1.example');
+  expect(hidden.out).toMatch(/^hidden (\S+) \(domain org1\.example\) until \S+$/);
+  const hiddenId = /^hidden (\S+)/.exec(hidden.out)?.[1] ?? '';
+  expect((await leads('hidden')).out.split('\n')[1]).toMatch(new RegExp(`^${hiddenId}\\s+domain org1\\.example\\s+\\S+$`));
+  const listed = JSON.parse((await leads('list', '--all', '--json')).out) as { organisation: { domain: string } }[];
+  expect(listed.map((lead) => lead.organisation.domain)).not.toContain('org1.example');
+  expect(await leads('show', hiddenId)).toEqual({ code: 0, out: `${hiddenId} is shown again`, err: '' });
+  expect(JSON.parse((await leads('list', '--all', '--json')).out)).toHaveLength(5);
+  expect((await leads('hide')).code).toBe(2);
+});
+
 it("prints the API's refusal with the field it names and the request id, and exits 1", async () => {
   const { code, err } = await leads('list', '--min-visits', 'many');
   expect(code).toBe(1);
@@ -90,7 +102,7 @@ it("prints the API's refusal with the field it names and the request id, and exi
 });
 
 it('exits 2 with the usage for an unknown command or option, 1 for a wrong key', async () => {
-  expect((await leads('hide')).code).toBe(2);
+  expect((await leads('unhide')).code).toBe(2);
   expect((await leads('list', '--colour')).code).toBe(2);
   const out: string[] = [];
   const wrongKey = await runLeadsCli(['list'], { env: { EIRLEAD_URL: runtime.url, EIRLEAD_API_KEY: 'eirl_wrong' }, out: (line) => out.push(line), err: (line) => out.push(line) });
