@@ -42,14 +42,23 @@ export function createEirleadClient({ baseUrl, apiKey, fetch }: EirleadClientOpt
 
 /** An answer that was not the one hoped for: its status and the API's error body (with its request id). */
 export class EirleadApiError extends Error {
+  readonly body: ApiError | undefined;
+
   constructor(
     readonly status: number,
-    readonly body: ApiError | undefined,
+    body: unknown,
   ) {
-    super(`${status} ${body?.error.code ?? 'Error'}: ${body?.error.message ?? 'no error body'}${body?.error.requestId ? ` (request ${body.error.requestId})` : ''}`);
+    // A proxy or a load balancer in between may answer with another body, or none: keep only the API's shape.
+    const apiError = isApiError(body) ? body : undefined;
+    const { code = 'Error', message = 'no error body', requestId } = apiError?.error ?? {};
+    super(`${status} ${code}: ${message}${requestId ? ` (request ${requestId})` : ''}`);
     this.name = 'EirleadApiError';
+    this.body = apiError;
   }
 }
+
+const isApiError = (body: unknown): body is ApiError =>
+  typeof body === 'object' && body !== null && typeof (body as { error?: { code?: unknown } }).error?.code === 'string';
 
 type Query = NonNullable<paths['/v1/sites/{siteId}/leads']['get']['parameters']['query']>;
 
@@ -60,7 +69,7 @@ export async function* allLeads(client: EirleadClient, siteId: string, query: Om
     const { data, error, response } = await client.GET('/v1/sites/{siteId}/leads', {
       params: { path: { siteId }, query: { ...query, ...(cursor ? { cursor } : {}) } },
     });
-    if (!data) throw new EirleadApiError(response.status, error as ApiError | undefined);
+    if (!data) throw new EirleadApiError(response.status, error);
     yield* data.items;
     cursor = data.nextCursor ?? undefined;
   } while (cursor);
@@ -86,7 +95,7 @@ export async function waitForExport(
     const { data, error, response } = await client.GET('/v1/sites/{siteId}/exports/{exportId}', { params: { path: { siteId, exportId } } });
     let waitMs = intervalMs;
     if (!data) {
-      if (!TRANSIENT.has(response.status) || ++failures > retries) throw new EirleadApiError(response.status, error as ApiError | undefined);
+      if (!TRANSIENT.has(response.status) || ++failures > retries) throw new EirleadApiError(response.status, error);
       waitMs = Math.max(intervalMs, Number(response.headers.get('retry-after') ?? 0) * 1000);
     } else {
       failures = 0;

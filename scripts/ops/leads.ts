@@ -5,7 +5,6 @@ import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { parseArgs } from 'node:util';
 import {
   allLeads,
-  type ApiError,
   createEirleadClient,
   EirleadApiError,
   type EirleadClient,
@@ -143,7 +142,7 @@ function bodyFilters(values: Values): LeadFilters {
   } as LeadFilters;
 }
 
-const failed = (response: Response, error: unknown) => new EirleadApiError(response.status, error as ApiError | undefined);
+const failed = (response: Response, error: unknown) => new EirleadApiError(response.status, error);
 
 async function list(client: EirleadClient, siteId: string, values: Values, io: CliIo): Promise<number> {
   const filters = queryFilters(values);
