@@ -7,7 +7,9 @@ import { ROUTES, urlRoutesOf } from '../functions/contracts/routes';
 import { LEADS_BY_LAST_SEEN_INDEX } from '../functions/contracts/table';
 import type { EirleadConfig } from './config';
 import { Encryption } from './constructs/encryption';
+import { Docs } from './constructs/docs';
 import { Enrichment } from './constructs/enrichment';
+import { Exports } from './constructs/exports';
 import { RestApi } from './constructs/rest-api';
 import { Ingest } from './constructs/ingest';
 import { IngestUrl } from './constructs/ingest-url';
@@ -94,7 +96,9 @@ export class EirleadStack extends Stack {
       methodThrottling: throttling.rest,
       logRetentionDays: retention.logRetentionDays,
     });
-    const leadsApi = new LeadsApi(this, 'LeadsApi', { restApi, table: storage.table, encryptionKey: encryption.key, retention });
+    const exports = new Exports(this, 'Exports', { table: storage.table, encryptionKey: encryption.key, retention });
+    const leadsApi = new LeadsApi(this, 'LeadsApi', { restApi, table: storage.table, encryptionKey: encryption.key, retention, exports });
+    const docs = new Docs(this, 'Docs', { restApi, encryptionKey: encryption.key, logRetentionDays: retention.logRetentionDays });
     const snippet = new Snippet(this, 'Snippet', {
       encryptionKey: encryption.key,
       logRetentionDays: retention.logRetentionDays,
@@ -145,6 +149,8 @@ export class EirleadStack extends Stack {
         authorizer: leadsApi.authorizerFunction,
         snippet: snippet.function,
         'salt-cleanup': saltCleanup.function,
+        'lead-export': exports.function,
+        docs: docs.function,
       },
       queue: ingest.queue,
       deadLetterQueue: ingest.deadLetterQueue,
@@ -174,6 +180,8 @@ export class EirleadStack extends Stack {
         ? 'Where the served snippet sends events: POST /v1/events at the ingest function URL (no API Gateway request fee); data-endpoint for a self-hosted snippet or any other client'
         : 'Where the served snippet sends events: POST /v1/events on the API; data-endpoint for a self-hosted snippet',
     });
+    new CfnOutput(this, 'DocsUrl', { value: `${restApi.api.url}docs`, description: 'The API reference page' });
+    new CfnOutput(this, 'ExportBucketName', { value: exports.bucket.bucketName, description: 'Export files (kept one day)' });
     new CfnOutput(this, 'TableName', { value: storage.table.tableName });
     new CfnOutput(this, 'QueueUrl', { value: ingest.queue.queueUrl });
     new CfnOutput(this, 'DeadLetterQueueUrl', { value: ingest.deadLetterQueue.queueUrl });

@@ -1,17 +1,20 @@
+import { join } from 'node:path';
 import { decodeEnvironment, encodeEnvironment } from '../functions/contracts/environment';
 import type { BehaviourLimits, IpOverrides, Retention, Site } from '../functions/contracts/deployment-config';
 import { FUNCTIONS, type FunctionEnvironment, type FunctionName } from '../functions/contracts/functions';
-import type { Infrastructure } from '../functions/adapters/infrastructure';
 import { authorizerDependencies, createHandler as createAuthorizer } from '../functions/authorizer/app';
+import { createHandler as createDocs, docsDependencies } from '../functions/docs/app';
 import { createHandler as createEnrichment, enrichmentDependencies } from '../functions/enrichment/app';
 import { createHandler as createIngest, ingestDependencies } from '../functions/ingest/app';
+import { createHandler as createLeadExport, leadExportDependencies } from '../functions/lead-export/app';
 import { createHandler as createLeadsApi, leadsApiDependencies } from '../functions/leads-api/app';
 import { createHandler as createSaltCleanup, saltCleanupDependencies } from '../functions/salt-cleanup/app';
 import { createHandler as createSnippet, snippetDependencies } from '../functions/snippet/app';
 import type { ProxyHandler } from './api-gateway/router';
 import type { FunctionUrlHandler } from './function-url';
 import type { TokenAuthorizerHandler } from './api-gateway/token-authorizer';
-import type { LocalFunction } from './lambda';
+import type { LocalInfrastructure } from './infrastructure';
+import { invoke, type LocalFunction } from './lambda';
 import type { SqsHandler } from './sqs-poller';
 
 /**
@@ -25,6 +28,8 @@ export interface LocalConfiguration {
   readonly queueUrl: string;
   readonly ipDataDir: string;
   readonly snippetFile: string;
+  /** The built reference page (`npm run build:docs`), read on the first request to /docs. @default build/docs */
+  readonly docsDir?: string;
   readonly sites: readonly Site[];
   readonly ipOverrides: IpOverrides;
   readonly retention: Retention;
@@ -35,6 +40,10 @@ export interface LocalConfiguration {
 
 /** Stands for the KMS key id; the local infrastructure's key service ignores it and uses the local master key. */
 const LOCAL_KEY_ID = 'local-master-key';
+/** Stands for the export bucket; the local infrastructure writes export files into its directory instead. */
+const LOCAL_EXPORT_BUCKET = 'local-exports';
+/** Lambda retries a failed asynchronous event twice (lib/constructs/exports.ts keeps that default). */
+const ASYNC_RETRIES = 2;
 
 /** Every function's environment values, as the CDK constructs set them on AWS. */
 export function localEnvironments(config: LocalConfiguration): { readonly [N in FunctionName]: FunctionEnvironment<N> } {
@@ -50,7 +59,9 @@ export function localEnvironments(config: LocalConfiguration): { readonly [N in 
       RETENTION: retention,
       LIMITS: config.limits,
     },
-    leadsApi: { TABLE_NAME: tableName, RETENTION: retention, KEY_ID: LOCAL_KEY_ID },
+    leadsApi: { TABLE_NAME: tableName, RETENTION: retention, KEY_ID: LOCAL_KEY_ID, EXPORT_BUCKET: LOCAL_EXPORT_BUCKET, EXPORT_FUNCTION: 'leadExport' },
+    leadExport: { TABLE_NAME: tableName, RETENTION: retention, EXPORT_BUCKET: LOCAL_EXPORT_BUCKET },
+    docs: { DOCS_DIR: config.docsDir ?? join('build', 'docs') },
     authorizer: { TABLE_NAME: tableName },
     snippet: { SNIPPET_FILE: config.snippetFile, ...(config.eventsUrl === undefined ? {} : { EVENTS_URL: config.eventsUrl }) },
     saltCleanup: { TABLE_NAME: tableName, RETENTION: retention },
@@ -78,19 +89,34 @@ export interface LocalHandlers {
   readonly authorizer: TokenAuthorizerHandler;
   readonly leadsApi: ProxyHandler;
   readonly snippet: ProxyHandler;
+  readonly docs: ProxyHandler;
+  readonly leadExport: (task: unknown) => Promise<unknown>;
   readonly saltCleanup: () => Promise<{ destroyed: string[] }>;
 }
 
 export function createLocalHandlers(
   config: LocalConfiguration,
-  infrastructure: Infrastructure,
-  options: { readonly trustForwardedFor: boolean },
+  infrastructure: LocalInfrastructure,
+  options: { readonly trustForwardedFor: boolean; readonly log?: (line: string) => void },
 ): LocalHandlers {
   const values = localEnvironments(config);
   // Through the strings and back, as on AWS: a value the contract cannot carry fails here, not after deploying.
   const environment = <N extends FunctionName>(name: N): FunctionEnvironment<N> =>
     decodeEnvironment(FUNCTIONS[name].environment, encodedEnvironment(name, values[name]), FUNCTIONS[name].serviceName) as FunctionEnvironment<N>;
   const ingest = createIngest({ ...ingestDependencies(environment('ingest'), infrastructure), trustForwardedFor: options.trustForwardedFor });
+  const leadExport = createLeadExport(leadExportDependencies(environment('leadExport'), infrastructure));
+  // Asynchronous invocations as Lambda runs them: the function's timeout, two retries, then the on-failure
+  // destination, which locally is a log line (the job itself is marked failed by the function).
+  infrastructure.asyncTargets.set('leadExport', async (payload) => {
+    for (let attempt = 0; attempt <= ASYNC_RETRIES; attempt++) {
+      try {
+        await invoke(localFunction('leadExport'), (event: unknown, context) => leadExport(event, context), payload);
+        return;
+      } catch (error) {
+        if (attempt === ASYNC_RETRIES) options.log?.(`leadExport failed after ${ASYNC_RETRIES + 1} attempts: ${(error as Error).message}`);
+      }
+    }
+  });
   const snippet = environment('snippet');
   return {
     ingest,
@@ -99,6 +125,8 @@ export function createLocalHandlers(
     authorizer: createAuthorizer(authorizerDependencies(environment('authorizer'), infrastructure)),
     leadsApi: createLeadsApi(leadsApiDependencies(environment('leadsApi'), infrastructure)),
     snippet: createSnippet(snippetDependencies(snippet.SNIPPET_FILE, snippet.EVENTS_URL)),
+    docs: createDocs(docsDependencies(environment('docs').DOCS_DIR)),
+    leadExport: (task) => invoke(localFunction('leadExport'), (event: unknown, context) => leadExport(event, context), task),
     saltCleanup: createSaltCleanup(saltCleanupDependencies(environment('saltCleanup'), infrastructure)),
   };
 }

@@ -1,9 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { ApiScopeSchema } from '../functions/contracts/api/api-keys';
+import { EXPORT_RETENTION_HOURS } from '../functions/contracts/api/exports';
 import { type BehaviourLimits, DEFAULT_BEHAVIOUR_LIMITS, DEFAULT_RETENTION, NO_IP_OVERRIDES, type Site } from '../functions/contracts/deployment-config';
 import { FUNCTIONS } from '../functions/contracts/functions';
 import { ROUTES } from '../functions/contracts/routes';
@@ -14,6 +16,7 @@ import type { StaticFile } from './api-gateway/static-files';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDbLocal, startSqsEmulator } from './emulators';
 import { FunctionUrlFront } from './function-url';
 import { createLocalHandlers, type LocalHandlers, localFunction } from './functions';
+import { LOCAL_EXPORTS_PATH, type LocalExportFiles } from './export-files';
 import { emulatorInfrastructure } from './infrastructure';
 import { ensureQueues, ensureTable, type Queues } from './resources';
 import { describeError, SqsPoller } from './sqs-poller';
@@ -37,6 +40,8 @@ export interface LocalRuntimeOptions {
   readonly ipDataDir: string;
   /** The built tracking snippet (`npm run build:snippet`), served at `GET /v1/snippet.js`. */
   readonly snippetFile: string;
+  /** The built reference page (`npm run build:docs`), served at `/docs`. @default build/docs */
+  readonly docsDir?: string;
   /** The demo site (local/demo), served at `/demo`. @default no demo */
   readonly demoDir?: string;
   /** Bot signals and the typed-domain quota, as `cdk.json` context `limits` sets them. @default DEFAULT_BEHAVIOUR_LIMITS */
@@ -114,9 +119,12 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
 
     // The port first: a port in use should fail before the slow part, and /healthz can answer 503 meanwhile.
     let handlers: LocalHandlers | undefined;
+    let exportFiles: LocalExportFiles | undefined;
     const front = new HttpFront({
       routes: localRoutes(() => handlers),
       staticFiles: options.demoDir === undefined ? [] : demoFiles(resolve(options.demoDir)),
+      // Export downloads: S3's part on AWS, answered here under the signed URLs the export storage hands out.
+      prefixes: [{ prefix: LOCAL_EXPORTS_PATH, serve: (req, res, url) => required(exportFiles).serve(req, res, url) }],
       authorizer: {
         fn: localFunction('authorizer'),
         handler: (event, context) => required(handlers).authorizer(event, context),
@@ -162,7 +170,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     const dynamoDb = new DynamoDBClient({ ...clientConfig, endpoint: dynamoDbEndpoint });
     const sqs = new SQSClient({ ...clientConfig, endpoint: sqsEndpoint });
     const masterKey = dataDir ? persistentMasterKey(dataDir) : randomBytes(32).toString('base64');
-    const infrastructure = emulatorInfrastructure({ dynamoDbEndpoint, sqsEndpoint, masterKey });
+    const exportsDir = dataDir ? join(dataDir, 'exports') : mkdtempSync(join(tmpdir(), 'eirlead-exports-'));
+    if (!dataDir) cleanups.push(async () => rmSync(exportsDir, { recursive: true, force: true }));
+    const infrastructure = emulatorInfrastructure({ dynamoDbEndpoint, sqsEndpoint, masterKey, exportsDir });
+    infrastructure.exportFiles.serveAt(url);
+    exportFiles = infrastructure.exportFiles;
     cleanups.push(async () => {
       dynamoDb.destroy();
       sqs.destroy();
@@ -188,6 +200,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
         queueUrl: queues.queueUrl,
         ipDataDir: resolve(options.ipDataDir),
         snippetFile: resolve(options.snippetFile),
+        docsDir: resolve(options.docsDir ?? join('build', 'docs')),
         sites: [DEMO_SITE],
         ipOverrides: NO_IP_OVERRIDES,
         retention: DEFAULT_RETENTION,
@@ -195,7 +208,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
         ...(ingestUrl ? { eventsUrl: `${ingestUrl}/v1/events` } : {}),
       },
       infrastructure,
-      { trustForwardedFor: options.trustForwardedFor ?? false },
+      { trustForwardedFor: options.trustForwardedFor ?? false, log },
     );
     handlers = loaded;
     checkAborted();
@@ -220,7 +233,13 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
         (error: unknown) => log(`salt cleanup failed: ${describeError(error)}`),
       );
     await destroySalts();
-    const saltTimer = setInterval(() => void destroySalts(), SALT_CLEANUP_INTERVAL_MS);
+    // As the export bucket's lifecycle rule does: export files go a day after they were written.
+    const sweepExports = () => infrastructure.exportFiles.sweep(EXPORT_RETENTION_HOURS * 3_600_000);
+    sweepExports();
+    const saltTimer = setInterval(() => {
+      void destroySalts();
+      sweepExports();
+    }, SALT_CLEANUP_INTERVAL_MS);
     saltTimer.unref();
     cleanups.push(async () => clearInterval(saltTimer));
     front.markReady();

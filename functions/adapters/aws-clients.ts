@@ -1,5 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { KMSClient } from '@aws-sdk/client-kms';
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { REGION } from '../contracts/names';
@@ -24,3 +26,7 @@ export const dynamoDbDocumentClient = (options: ClientOptions = {}): DynamoDBDoc
 export const sqsClient = (options: ClientOptions = {}): SQSClient => new SQSClient({ ...options, region: REGION, useQueueUrlAsEndpoint: false });
 
 export const kmsClient = (options: ClientOptions = {}): KMSClient => new KMSClient({ ...options, region: REGION });
+
+export const s3Client = (options: ClientOptions = {}): S3Client => new S3Client({ ...options, region: REGION });
+
+export const lambdaClient = (options: ClientOptions = {}): LambdaClient => new LambdaClient({ ...options, region: REGION });

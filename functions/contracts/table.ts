@@ -11,6 +11,8 @@
  * | cursor key  | KEY#cursor#{yyyy-mm}       | KEY                     |                     |                     |
  * | hidden org. | SITE#{site}#HIDDEN         | {hiddenId}              |                     |                     |
  * | form quota  | SITE#{site}#FORMS          | {yyyy-mm-dd}#{network}  |                     |                     |
+ * | export job  | SITE#{site}#EXPORT#{id}    | EXPORT                  |                     |                     |
+ * | idempotency | SITE#{site}#IDEMPOTENCY#{h}| IDEMPOTENCY             |                     |                     |
  */
 export const TTL_ATTRIBUTE = 'expiresAt';
 
@@ -84,6 +86,10 @@ export const keys = {
   hiddenPartition: (siteId: string) => `SITE#${siteId}#HIDDEN`,
   /** The distinct form domains that named organisations from one network on one day. */
   formQuota: (siteId: string, day: string, network: string) => ({ pk: `SITE#${siteId}#FORMS`, sk: `${day}#${network}` }),
+  /** An export job: what was asked, its status and where its file is (functions/adapters/dynamodb/export-jobs.ts). */
+  exportJob: (siteId: string, exportId: string) => ({ pk: `SITE#${siteId}#EXPORT#${exportId}`, sk: 'EXPORT' }),
+  /** The first answer to a POST with an `Idempotency-Key`; `hash` covers the API key, the operation and the header. */
+  idempotency: (siteId: string, hash: string) => ({ pk: `SITE#${siteId}#IDEMPOTENCY#${hash}`, sk: 'IDEMPOTENCY' }),
   /** A month's key for signing page cursors, encrypted under the project key. */
   cursorKey: (month: string) => ({ pk: `KEY#cursor#${month}`, sk: 'KEY' }),
 } as const;

@@ -1,9 +1,11 @@
+import { createHash } from 'node:crypto';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { z } from 'zod';
 import type { ApiKeyGrant } from '../contracts/api/api-keys';
 import { HiddenIdSchema, HideOrganisationRequestSchema } from '../contracts/api/hidden';
+import { ExportIdSchema } from '../contracts/api/exports';
 import { LeadIdSchema, ListLeadsQuerySchema } from '../contracts/api/leads';
 import { AccessRequestSchema, AuditQuerySchema, ErasureRequestSchema } from '../contracts/api/privacy';
 import { SiteIdSchema } from '../contracts/deployment-config';
@@ -16,14 +18,18 @@ import { HiddenOrganisationStore, MAX_HIDDEN_PER_SITE } from '../adapters/dynamo
 import { InvalidCursorError } from '../adapters/dynamodb/cursor';
 import { CursorKeyStore } from '../adapters/dynamodb/cursor-key-store';
 import { DailySaltStore } from '../adapters/dynamodb/daily-salt-store';
+import { ExportJobs } from '../adapters/dynamodb/export-jobs';
+import { IdempotencyStore } from '../adapters/dynamodb/idempotency-store';
 import { LeadStore } from '../adapters/dynamodb/lead-store';
 import type { Infrastructure } from '../adapters/infrastructure';
 import { hides } from '../domain/leads/hidden';
 import { truncateIp } from '../domain/privacy/network';
-import { badRequest, header, HttpError, httpErrorBoundary, json, noContent, notFound, parseWith, SECURITY_HEADERS } from '../platform/http';
+import { badRequest, header, HttpError, httpErrorBoundary, json, matchesEtag, noContent, notFound, parseWith, SECURITY_HEADERS } from '../platform/http';
 import { createLogger, type Logger } from '../platform/logger';
 import { DataSubjectRequests } from './data-subject-requests';
+import { exportOperations } from './exports';
 import { grantOf, requireScope } from './grants';
+import { idempotent } from './idempotency';
 import { cursorBinding, PageCursors } from './page-cursors';
 
 // Where leads are read and erased, and data-subject requests answered, behind the API-key authoriser.
@@ -35,6 +41,8 @@ export interface LeadsApiDependencies {
   readonly audit: AuditLog;
   readonly cursors: PageCursors;
   readonly dataSubjects: DataSubjectRequests;
+  readonly idempotency: IdempotencyStore;
+  readonly exports: ReturnType<typeof exportOperations>;
   readonly logger: Logger;
 }
 
@@ -43,13 +51,23 @@ export function leadsApiDependencies(environment: FunctionEnvironment<'leadsApi'
   const { TABLE_NAME: tableName, RETENTION: retention } = environment;
   const keyService = infrastructure.keyService(environment.KEY_ID);
   const salts = new DailySaltStore(doc, tableName, keyService, retention.saltHours);
+  const audit = new AuditLog(doc, tableName, retention.auditDays);
+  const logger = createLogger(FUNCTIONS.leadsApi.serviceName);
   return {
     leads: new LeadStore(doc, tableName, retention),
     hidden: new HiddenOrganisationStore(doc, tableName, retention.hiddenOrganisationDays),
-    audit: new AuditLog(doc, tableName, retention.auditDays),
+    audit,
     cursors: new PageCursors(new CursorKeyStore(doc, tableName, keyService)),
     dataSubjects: new DataSubjectRequests(doc, tableName, salts, retention),
-    logger: createLogger(FUNCTIONS.leadsApi.serviceName),
+    idempotency: new IdempotencyStore(doc, tableName),
+    exports: exportOperations({
+      jobs: new ExportJobs(doc, tableName),
+      storage: infrastructure.exportStorage(environment.EXPORT_BUCKET),
+      audit,
+      logger,
+      startExport: (task) => infrastructure.invokeAsync(environment.EXPORT_FUNCTION, task),
+    }),
+    logger,
   };
 }
 
@@ -58,6 +76,7 @@ interface KeyedRequest {
   readonly event: APIGatewayProxyEvent;
   readonly siteId: string;
   readonly leadId: string;
+  readonly exportId: string;
   readonly grant: ApiKeyGrant;
 }
 type LeadsRoute = Extract<Route, { function: 'leadsApi' }>;
@@ -68,7 +87,7 @@ const isLeadsRoute = (route: Route | undefined): route is LeadsRoute => route?.f
 const isKeyed = (route: LeadsRoute): route is KeyedRoute => route.auth.type === 'apiKey';
 
 /** The path parameters' rules, by name; a route's parameters are checked before its key and scope. */
-const PATH_PARAMETERS: Record<string, z.ZodType<string>> = { siteId: SiteIdSchema, leadId: LeadIdSchema, hiddenId: HiddenIdSchema };
+const PATH_PARAMETERS: Record<string, z.ZodType<string>> = { siteId: SiteIdSchema, leadId: LeadIdSchema, hiddenId: HiddenIdSchema, exportId: ExportIdSchema };
 
 function jsonBody(event: APIGatewayProxyEvent): unknown {
   if (!header(event, 'content-type')?.toLowerCase().startsWith('application/json')) {
@@ -81,7 +100,10 @@ function jsonBody(event: APIGatewayProxyEvent): unknown {
   }
 }
 
-export function createHandler({ leads, hidden, audit, cursors, dataSubjects, logger }: LeadsApiDependencies) {
+/** A strong validator of a lead answer: its body's hash (the answer changes with every new page view). */
+const etagOf = (body: string): string => `"${createHash('sha256').update(body).digest('base64url').slice(0, 22)}"`;
+
+export function createHandler({ leads, hidden, audit, cursors, dataSubjects, idempotency, exports, logger }: LeadsApiDependencies) {
   const openApiDocument = JSON.stringify(buildOpenApiDocument());
 
   const publicOperations: Record<PublicOperationId, (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>> = {
@@ -96,7 +118,8 @@ export function createHandler({ leads, hidden, audit, cursors, dataSubjects, log
   const keyedOperations: Record<KeyedOperationId, (request: KeyedRequest) => Promise<APIGatewayProxyResult>> = {
     listLeads: async ({ event, siteId, grant }) => {
       const { cursor, ...query } = parseWith(ListLeadsQuerySchema, event.queryStringParameters ?? {});
-      const binding = cursorBinding('listLeads', siteId, { since: query.since, until: query.until, country: query.country });
+      const { limit: _limit, ...filters } = query;
+      const binding = cursorBinding('listLeads', siteId, filters);
       const startKey = cursor === undefined ? undefined : await cursors.open(cursor, binding);
       const rules = await hidden.rules(siteId);
       const page = await leads.listLeads(siteId, { ...query, startKey, keep: (lead) => !hides(rules, lead.organisation) });
@@ -104,11 +127,15 @@ export function createHandler({ leads, hidden, audit, cursors, dataSubjects, log
       return json(200, { items: page.items, nextCursor: page.lastKey ? await cursors.seal(page.lastKey, binding) : null });
     },
 
-    getLead: async ({ siteId, leadId, grant }) => {
+    // A client that holds the current answer gets a 304 without the body; it was read all the same, so it is audited.
+    getLead: async ({ event, siteId, leadId, grant }) => {
       const lead = await leads.getLead(siteId, leadId);
       if (!lead) throw notFound(`No lead ${leadId} on site ${siteId}`);
       await audit.record({ keyId: grant.keyId, action: 'lead.read', siteId, target: leadId });
-      return json(200, lead);
+      const answer = json(200, lead);
+      const etag = etagOf(answer.body);
+      if (matchesEtag(header(event, 'if-none-match'), etag)) return { ...noContent({ ETag: etag }), statusCode: 304 };
+      return { ...answer, headers: { ...answer.headers, ETag: etag } };
     },
 
     hideOrganisation: async ({ event, siteId, grant }) => {
@@ -140,12 +167,21 @@ export function createHandler({ leads, hidden, audit, cursors, dataSubjects, log
 
     createErasureRequest: async ({ event, siteId, grant }) => {
       const request = parseWith(ErasureRequestSchema, jsonBody(event));
-      // The audit trail names the truncated network, never the address the request carried.
-      await audit.record({ keyId: grant.keyId, action: 'erasure.request', siteId, target: truncateIp(request.ip) });
-      const result = await dataSubjects.erase(siteId, request);
-      logger.info('Erasure request answered', { keyId: grant.keyId, siteId, visits: result.erased.visits });
-      return json(200, result);
+      return idempotent(idempotency, { event, siteId, keyId: grant.keyId, operation: 'createErasureRequest' }, async () => {
+        // The audit trail names the truncated network, never the address the request carried.
+        await audit.record({ keyId: grant.keyId, action: 'erasure.request', siteId, target: truncateIp(request.ip) });
+        const result = await dataSubjects.erase(siteId, request);
+        logger.info('Erasure request answered', { keyId: grant.keyId, siteId, visits: result.erased.visits });
+        return json(200, result);
+      });
     },
+
+    createExport: async ({ event, siteId, grant }) => {
+      const body = jsonBody(event);
+      return idempotent(idempotency, { event, siteId, keyId: grant.keyId, operation: 'createExport' }, () => exports.create(siteId, grant.keyId, body));
+    },
+
+    getExport: ({ siteId, exportId, grant }) => exports.read(siteId, grant.keyId, exportId),
 
     createAccessRequest: async ({ event, siteId, grant }) => {
       const request = parseWith(AccessRequestSchema, jsonBody(event));
@@ -175,7 +211,7 @@ export function createHandler({ leads, hidden, audit, cursors, dataSubjects, log
     const siteId = parameters.siteId ?? '';
     const grant = grantOf(event);
     requireScope(grant, siteId, route.auth.scope);
-    return keyedOperations[route.operationId]({ event, siteId, leadId: parameters.leadId ?? '', grant });
+    return keyedOperations[route.operationId]({ event, siteId, leadId: parameters.leadId ?? '', exportId: parameters.exportId ?? '', grant });
   }
 
   return middy<APIGatewayProxyEvent, APIGatewayProxyResult>(dispatch)

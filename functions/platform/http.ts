@@ -67,17 +67,33 @@ export function noContent(headers: Record<string, string> = {}): APIGatewayProxy
   return { statusCode: 204, headers: { ...DEFAULT_HEADERS, ...headers, ...SECURITY_HEADERS }, body: '' };
 }
 
-export function errorResponse(error: HttpError, headers: Record<string, string> = {}): APIGatewayProxyResult {
+/** Names the request in every answer, and in error bodies as `error.requestId`, so a caller can quote it. */
+export const REQUEST_ID_HEADER = 'X-Request-Id';
+
+/**
+ * The request id API Gateway gave the request (`requestContext.requestId`; the local API Gateway emulation makes
+ * one too), the same id as in the access log line.
+ */
+export const requestIdOf = (event: Partial<Pick<APIGatewayProxyEvent, 'requestContext'>>): string | undefined =>
+  event.requestContext?.requestId || undefined;
+
+export function errorResponse(error: HttpError, headers: Record<string, string> = {}, requestId?: string): APIGatewayProxyResult {
   const body: ErrorResponse = {
-    error: { code: error.code, message: error.message, ...(error.issues ? { issues: error.issues } : {}) },
+    error: {
+      code: error.code,
+      message: error.message,
+      ...(error.issues ? { issues: error.issues } : {}),
+      ...(requestId ? { requestId } : {}),
+    },
   };
-  return json(error.statusCode, body, { ...headers, ...error.headers });
+  return json(error.statusCode, body, { ...headers, ...error.headers, ...(requestId ? { [REQUEST_ID_HEADER]: requestId } : {}) });
 }
 
 /**
  * middy error boundary for API handlers: HttpErrors become their status and body; `translate` may turn a known
  * error of a lower layer into one (an invalid page cursor into a 400); anything else is logged and becomes a 500
- * with no detail, so no stack trace or AWS error body ever reaches a caller.
+ * with no detail, so no stack trace or AWS error body ever reaches a caller. Every answer, error or not, carries
+ * the request id (`X-Request-Id`, and `error.requestId` in error bodies).
  */
 export function httpErrorBoundary(
   logger: Logger,
@@ -87,15 +103,20 @@ export function httpErrorBoundary(
   } = {},
 ): MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult> {
   return {
+    after: async (request) => {
+      const requestId = requestIdOf(request.event);
+      if (request.response && requestId) request.response.headers = { ...request.response.headers, [REQUEST_ID_HEADER]: requestId };
+    },
     onError: async (request) => {
       const error = request.error instanceof HttpError ? request.error : (options.translate?.(request.error) ?? request.error);
       const headers = options.extraHeaders?.(request.event) ?? {};
+      const requestId = requestIdOf(request.event);
       if (error instanceof HttpError) {
-        request.response = errorResponse(error, headers);
+        request.response = errorResponse(error, headers, requestId);
         return;
       }
-      logger.error('Unhandled error', { error: error as Error });
-      request.response = errorResponse(new HttpError(500, 'InternalError', 'Internal error'), headers);
+      logger.error('Unhandled error', { error: error as Error, requestId });
+      request.response = errorResponse(new HttpError(500, 'InternalError', 'Internal error'), headers, requestId);
     },
   };
 }
@@ -107,4 +128,12 @@ export function header(event: Pick<APIGatewayProxyEvent, 'headers'>, name: strin
     if (key.toLowerCase() === wanted && value !== undefined) return value;
   }
   return undefined;
+}
+
+/** Whether an `If-None-Match` header names `etag` (weak comparison, as for GET; `*` matches any). */
+export function matchesEtag(ifNoneMatch: string | undefined, etag: string): boolean {
+  return ifNoneMatch?.split(',').some((tag) => {
+    const candidate = tag.trim();
+    return candidate === '*' || candidate.replace(/^W\//, '') === etag.replace(/^W\//, '');
+  }) ?? false;
 }

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { EVENTS_URL_PLACEHOLDER, EVENTS_URL_VARIABLE } from '../contracts/names';
-import { header, SECURITY_HEADERS } from '../platform/http';
+import { header, matchesEtag, REQUEST_ID_HEADER, requestIdOf, SECURITY_HEADERS } from '../platform/http';
 
 // GET /v1/snippet.js: the tracking snippet, built by scripts/build/snippet.ts and copied into the bundle
 // (locally: build/snippet/eirlead.js). Read once per cold start; it changes only with a deployment.
@@ -41,10 +41,9 @@ export function createHandler({ code }: SnippetDependencies) {
   };
 
   return async function serveSnippet(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> {
-    const ifNoneMatch = header(event, 'if-none-match');
-    if (ifNoneMatch?.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag)) {
-      return { statusCode: 304, headers, body: '' };
-    }
-    return { statusCode: 200, headers, body: code };
+    const requestId = requestIdOf(event);
+    const answerHeaders = requestId ? { ...headers, [REQUEST_ID_HEADER]: requestId } : headers;
+    if (matchesEtag(header(event, 'if-none-match'), etag)) return { statusCode: 304, headers: answerHeaders, body: '' };
+    return { statusCode: 200, headers: answerHeaders, body: code };
   };
 }

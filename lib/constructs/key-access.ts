@@ -18,7 +18,7 @@ import type { KeyPurpose } from '../../functions/contracts/names';
 
 
 /** AWS services that use the key on a function's behalf. */
-export type KeyUsingService = 'dynamodb' | 'sqs';
+export type KeyUsingService = 'dynamodb' | 'sqs' | 's3';
 
 /** `dynamodb.eu-west-1.amazonaws.com`: the service's endpoint in the stack's region (the residency guard pins it). */
 export function viaService(scope: kms.IKey, service: KeyUsingService): string {

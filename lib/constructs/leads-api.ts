@@ -11,6 +11,7 @@ import { KEY_PURPOSES } from '../../functions/contracts/names';
 import { grantKeyForPurpose } from './key-access';
 import { EirleadFunction } from './lambda-function';
 import { grantTableAccess, INDEX_PARTITIONS, PARTITIONS } from './table-access';
+import type { Exports } from './exports';
 import type { RestApi } from './rest-api';
 
 export interface LeadsApiProps {
@@ -23,6 +24,8 @@ export interface LeadsApiProps {
    */
   readonly encryptionKey: kms.IKey;
   readonly retention: Retention;
+  /** The export bucket and function: the leads API starts jobs and hands out download links. */
+  readonly exports: Exports;
   /**
    * How long API Gateway caches the authoriser's answer for a token. A revoked key keeps working for at most
    * this long; `Duration.seconds(0)` turns caching off.
@@ -72,12 +75,20 @@ export class LeadsApi extends Construct {
       invocation: { type: 'sync' },
       concurrency: { reserved: 10 },
       logRetentionDays: retention.logRetentionDays,
-      environment: { TABLE_NAME: table.tableName, RETENTION: retention, KEY_ID: props.encryptionKey.keyId },
+      environment: {
+        TABLE_NAME: table.tableName,
+        RETENTION: retention,
+        KEY_ID: props.encryptionKey.keyId,
+        EXPORT_BUCKET: props.exports.bucket.bucketName,
+        EXPORT_FUNCTION: props.exports.function.functionName,
+      },
     }).function;
+    props.exports.grantStartAndDownload(this.function);
     grantTableAccess(this.function, table, {
       items: [
-        // Read and erase leads and visit parts (deletes, batch deletes, erasure transactions), and write and read the
-        // audit record of every read and erasure: all under SITE#{site}#.
+        // Read and erase leads and visit parts (deletes, batch deletes, erasure transactions), write and read the
+        // audit record of every read and erasure, create and read export jobs, and keep idempotent answers: all
+        // under SITE#{site}#.
         { actions: ['GetItem', 'Query', 'PutItem', 'DeleteItem', 'BatchWriteItem'], partitions: [PARTITIONS.site] },
         // Data-subject requests read a past day's salt; they never create or delete one.
         { actions: ['GetItem'], partitions: [PARTITIONS.salt] },

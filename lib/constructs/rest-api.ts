@@ -176,7 +176,11 @@ export class RestApi extends Construct {
       validateRequestBody: true,
     });
 
+    // The request id goes into the body (`error.requestId`), as the functions put it there; a gateway response
+    // cannot map it into a header of ours, but API Gateway sends it on every answer as `x-amzn-RequestId`.
+    // A throttled caller is told when to come back: the stage's token bucket refills within a second.
     for (const { type, code, statusCode } of GATEWAY_RESPONSES) {
+      const throttled = code === 'Throttled';
       this.api.addGatewayResponse(`Response${type.responseType}`, {
         type,
         ...(statusCode ? { statusCode } : {}),
@@ -184,9 +188,10 @@ export class RestApi extends Construct {
           'Content-Type': "'application/json'",
           'X-Content-Type-Options': "'nosniff'",
           'Cache-Control': "'no-store'",
+          ...(throttled ? { 'Retry-After': "'1'" } : {}),
         },
         templates: {
-          'application/json': `{"error":{"code":"${code}","message":$context.error.messageString}}`,
+          'application/json': `{"error":{"code":"${code}","message":$context.error.messageString,"requestId":"$context.requestId"}}`,
         },
       });
     }

@@ -4,9 +4,10 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { Retention } from '../../functions/contracts/deployment-config';
+import { failureQueue } from './failure-queue';
 import { EirleadFunction } from './lambda-function';
 import { grantTableAccess, PARTITIONS } from './table-access';
 
@@ -44,19 +45,7 @@ export class SaltCleanup extends Construct {
     }
     // A failed-run record holds the schedule event and the error (no personal data); kept as long as the events
     // queue's dead letters, for the operator the alarm wakes.
-    this.failedRuns = new sqs.Queue(this, 'FailedRuns', {
-      encryption: sqs.QueueEncryption.KMS,
-      encryptionMasterKey: props.encryptionKey,
-      dataKeyReuse: Duration.hours(1),
-      enforceSSL: true,
-      retentionPeriod: Duration.days(props.retention.dlqRetentionDays),
-    });
-    for (const id of ['AwsSolutions-SQS3', 'Serverless-SQSRedrivePolicy']) {
-      Validations.of(this.failedRuns).acknowledge({
-        id,
-        reason: 'This queue is itself the failure destination of the salt cleanup; a dead-letter queue of it would only move the problem. Its messages are alarmed.',
-      });
-    }
+    this.failedRuns = failureQueue(this, 'FailedRuns', props.encryptionKey, props.retention.dlqRetentionDays, 'the salt cleanup (its messages are alarmed)');
 
     this.function = new EirleadFunction(this, 'Function', {
       name: 'saltCleanup',

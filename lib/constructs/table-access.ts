@@ -50,6 +50,8 @@ export const PARTITIONS = {
   formQuota: keys.formQuota('*', '', '').pk,
   /** Monthly cursor-signing keys, `KEY#cursor#{yyyy-mm}`, which the leads API creates and reads. */
   cursorKey: keys.cursorKey('*').pk,
+  /** Export jobs, `SITE#{site}#EXPORT#{id}`, which the leads API creates and the export function runs. */
+  exportJob: keys.exportJob('*', '*').pk,
 } as const;
 
 /** Index partitions of `leadsByLastSeen`: a site's leads (`SITE#{site}`); the API keys' `APIKEYS` is not one. */

@@ -34,6 +34,7 @@ export function writeResult(res: ServerResponse, result: APIGatewayProxyResult, 
   // API Gateway's defaults when the function sets none.
   if (!res.hasHeader('content-type')) res.setHeader('Content-Type', 'application/json');
   res.setHeader('x-amzn-RequestId', requestId);
+  // The function sets X-Request-Id from the proxy event's requestId; API Gateway adds nothing of its own.
   res.statusCode = result.statusCode;
   const body = result.body ?? '';
   res.end(result.isBase64Encoded ? Buffer.from(body, 'base64') : body);
@@ -46,7 +47,10 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): nu
   return status;
 }
 
+/** As the stack's gateway responses do (lib/constructs/rest-api.ts): the request id as a header and in the body. */
 export function sendError(res: ServerResponse, error: GatewayError, requestId: string): number {
   res.setHeader('x-amzn-RequestId', requestId);
-  return sendJson(res, error.status, { error: { code: error.code, message: error.message } });
+  res.setHeader('X-Request-Id', requestId);
+  res.setHeader('X-Content-Type-Options', 'nosniff');
+  return sendJson(res, error.status, { error: { code: error.code, message: error.message, requestId } });
 }

@@ -20,6 +20,11 @@ export interface HttpFrontOptions {
   readonly routes: readonly Route[];
   /** @default none */
   readonly staticFiles?: readonly StaticFile[];
+  /**
+   * Paths outside the API answered by the runtime itself (export downloads, S3's part on AWS); `serve` returns
+   * the status it sent. @default none
+   */
+  readonly prefixes?: readonly { readonly prefix: string; serve(req: IncomingMessage, res: ServerResponse, url: URL): number | Promise<number> }[];
   readonly authorizer: TokenAuthorizer;
   /** One line per request: method, resource template, status, duration. Never an address, header or query. */
   readonly log: (line: string) => void;
@@ -94,9 +99,12 @@ export class HttpFront {
     }
 
     const staticFile = this.options.staticFiles?.find((candidate) => candidate.path === url.pathname);
+    const prefixed = this.options.prefixes?.find((candidate) => url.pathname.startsWith(candidate.prefix) && method === 'GET');
     const status = staticFile
       ? { resource: staticFile.path, code: await sendStatic(req, res, staticFile, method, requestId) }
-      : await this.dispatch(req, res, url, method, requestId);
+      : prefixed
+        ? { resource: `${prefixed.prefix}…`, code: await prefixed.serve(req, res, url) }
+        : await this.dispatch(req, res, url, method, requestId);
     this.options.log(`http: ${method} ${status.resource} ${status.code} ${Date.now() - started} ms`);
   }
 

@@ -61,6 +61,7 @@ const PARTITION = {
   lead: keys.leadPartition('demo', 'b3c1f0de'),
   audit: keys.auditPartition('demo'),
   cursorKey: 'KEY#cursor#2026-05',
+  exportJob: keys.exportJob('demo', '0ee9e3l69s3l361a2krss49iz').pk,
 } as const;
 type Partition = keyof typeof PARTITION;
 
@@ -74,9 +75,12 @@ const LEADS_API_SITE_ACTIONS = ['GetItem', 'Query', 'PutItem', 'DeleteItem', 'Ba
 const TABLE_CAPABILITIES: Record<FunctionName, Partial<Record<Partition, string[]>>> = {
   ingest: { salt: ['GetItem', 'PutItem'] },
   enrichment: { lead: ['GetItem', 'Query', 'PutItem', 'BatchWriteItem'] },
-  leadsApi: { lead: LEADS_API_SITE_ACTIONS, audit: LEADS_API_SITE_ACTIONS, salt: ['GetItem'], cursorKey: ['GetItem', 'PutItem'] },
+  leadsApi: { lead: LEADS_API_SITE_ACTIONS, audit: LEADS_API_SITE_ACTIONS, exportJob: LEADS_API_SITE_ACTIONS, salt: ['GetItem'], cursorKey: ['GetItem', 'PutItem'] },
+  // Runs a job (reads it, updates its status) and reads visits; never writes a lead, an audit record or a salt.
+  leadExport: { exportJob: ['GetItem', 'UpdateItem'], lead: ['Query'] },
   authorizer: { apiKey: ['GetItem'] },
   snippet: {},
+  docs: {},
   saltCleanup: { salt: ['DeleteItem'] },
 };
 
@@ -168,8 +172,10 @@ describe('the index (leadsByLastSeen)', () => {
     expect(may('leadsApi', query('APIKEYS'))).toBe(false);
   });
 
-  test('only the leads API may query the index at all', () => {
-    for (const fn of NAMES.filter((name) => name !== 'leadsApi')) {
+  test('only the leads API and the export function may query the index at all', () => {
+    expect(may('leadExport', query(keys.siteLeads('demo')))).toBe(true);
+    expect(may('leadExport', query('APIKEYS'))).toBe(false);
+    for (const fn of NAMES.filter((name) => name !== 'leadsApi' && name !== 'leadExport')) {
       expect({ fn, allowed: may(fn, { action: 'dynamodb:Query', resource: INDEX }) }).toEqual({ fn, allowed: false });
     }
   });

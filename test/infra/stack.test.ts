@@ -1,3 +1,5 @@
+import { ROUTES } from '../../functions/contracts/routes';
+import { FUNCTIONS } from '../../functions/contracts/functions';
 import { CfnResource } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { LEAD_INDEX_ATTRIBUTES, LEADS_BY_LAST_SEEN_INDEX, TTL_ATTRIBUTE } from '../../functions/contracts/table';
@@ -155,7 +157,7 @@ describe('functions', () => {
   const fns = Object.values(template.findResources('AWS::Lambda::Function')) as Resource[];
 
   test('every function runs on arm64 with the newest Node.js runtime', () => {
-    expect(fns).toHaveLength(6);
+    expect(fns).toHaveLength(Object.keys(FUNCTIONS).length);
     expect(FUNCTION_RUNTIME.name).toMatch(/^nodejs(2[2-9]|[3-9]\d)\.x$/);
     for (const fn of fns) {
       expect(fn.Properties).toMatchObject({ Architectures: ['arm64'], Runtime: FUNCTION_RUNTIME.name });
@@ -171,7 +173,7 @@ describe('functions', () => {
     const lambdaRoles = Object.values(template.findResources('AWS::IAM::Role')).filter((role) =>
       JSON.stringify(role).includes('lambda.amazonaws.com'),
     );
-    expect(lambdaRoles).toHaveLength(6);
+    expect(lambdaRoles).toHaveLength(Object.keys(FUNCTIONS).length);
     for (const role of lambdaRoles) expect((role as Resource).Properties.ManagedPolicyArns).toBeUndefined();
   });
 
@@ -366,11 +368,13 @@ describe('REST API', () => {
     expect(vars.TABLE_NAME).toBeUndefined();
   });
 
-  test('only GET /v1/openapi.json has no authoriser on the REST API', () => {
+  test('only the public documents (GET /v1/openapi.json, /docs, /docs/{asset}) have no authoriser on the REST API', () => {
     const open = Object.values(template.findResources('AWS::ApiGateway::Method', {
       Properties: { AuthorizationType: 'NONE' },
     })) as Resource[];
-    expect(open.map((m) => m.Properties.HttpMethod)).toEqual(['GET']);
+    const publicRestRoutes = ROUTES.filter((route) => route.api === 'rest' && route.auth.type === 'none').map((route) => `${route.method} ${route.path}`);
+    expect(publicRestRoutes.sort()).toEqual(['GET /docs', 'GET /docs/{asset}', 'GET /v1/openapi.json']);
+    expect(open.map((m) => m.Properties.HttpMethod)).toEqual(['GET', 'GET', 'GET']);
   });
 
   test.each([
@@ -387,8 +391,15 @@ describe('REST API', () => {
       ResponseType: type,
       ResponseParameters: Match.objectLike({ 'gatewayresponse.header.Content-Type': "'application/json'" }),
       ResponseTemplates: {
-        'application/json': `{"error":{"code":"${code}","message":$context.error.messageString}}`,
+        'application/json': `{"error":{"code":"${code}","message":$context.error.messageString,"requestId":"$context.requestId"}}`,
       },
+    });
+  });
+
+  test.each(['THROTTLED', 'QUOTA_EXCEEDED'])('gateway response %s tells the caller when to retry (Retry-After)', (type) => {
+    template.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
+      ResponseType: type,
+      ResponseParameters: Match.objectLike({ 'gatewayresponse.header.Retry-After': "'1'" }),
     });
   });
 

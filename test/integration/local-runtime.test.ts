@@ -133,11 +133,12 @@ describe('the HTTP front (API Gateway emulation, with stand-in functions)', () =
     const unknown = await fetch(`${url}/v1/nothing`);
     expect([unknown.status, await unknown.json()]).toEqual([
       404,
-      { error: { code: 'NotFound', message: expect.any(String) } },
+      // The request id of the answer's X-Request-Id is in the body too, as API Gateway's gateway responses carry it.
+      { error: { code: 'NotFound', message: expect.any(String), requestId: unknown.headers.get('x-request-id') } },
     ]);
     const wrongMethod = await fetch(`${url}/v1/events`, { method: 'GET' });
     expect(wrongMethod.status).toBe(405);
-    expect(await wrongMethod.json()).toEqual({ error: { code: 'MethodNotAllowed', message: expect.any(String) } });
+    expect(await wrongMethod.json()).toEqual({ error: { code: 'MethodNotAllowed', message: expect.any(String), requestId: wrongMethod.headers.get('x-request-id') } });
     expect(events).toHaveLength(0);
   });
 
@@ -189,7 +190,7 @@ describe('the HTTP front (API Gateway emulation, with stand-in functions)', () =
     });
     expect([response.status, await response.json()]).toEqual([
       502,
-      { error: { code: 'InternalError', message: 'Internal server error' } },
+      { error: { code: 'InternalError', message: 'Internal server error', requestId: response.headers.get('x-request-id') } },
     ]);
   });
 });

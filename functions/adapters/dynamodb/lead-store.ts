@@ -5,14 +5,14 @@ import {
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
-  type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { z } from 'zod';
-import type { Lead, LeadWithVisits, ListLeadsQuery } from '../../contracts/api/leads';
+import type { Lead, LeadWithVisits, ListLeadsQuery, Visit } from '../../contracts/api/leads';
 import type { QueuedEvent } from '../../contracts/queue-message';
 import { type BehaviourLimits, DEFAULT_BEHAVIOUR_LIMITS, type Retention } from '../../contracts/deployment-config';
 import { checkStartKey } from './cursor';
+import { leadQuery } from './lead-filters';
 import { type Item, queryAll, queryPage } from './query';
 import { keys, LEADS_BY_LAST_SEEN_INDEX, toEpochSeconds } from '../../contracts/table';
 import { applyRequests, type DropReason, type LeadRequest } from '../../domain/leads/apply-requests';
@@ -133,43 +133,14 @@ export class LeadStore {
    * partition.
    */
   async listLeads(siteId: string, query: LeadListQuery): Promise<{ items: Lead[]; lastKey?: Item }> {
-    const names: Record<string, string> = { '#expiresAt': 'expiresAt' };
-    const values: Record<string, unknown> = { ':site': keys.siteLeads(siteId), ':now': toEpochSeconds(this.clock()) };
-    let keyCondition = 'gsi1pk = :site';
-    const since = query.since ? new Date(query.since).toISOString() : undefined;
-    const until = query.until ? new Date(query.until).toISOString() : undefined;
-    if (since && until) {
-      keyCondition += ' AND gsi1sk BETWEEN :since AND :until';
-      Object.assign(values, { ':since': since, ':until': until });
-    } else if (since) {
-      keyCondition += ' AND gsi1sk >= :since';
-      values[':since'] = since;
-    } else if (until) {
-      keyCondition += ' AND gsi1sk < :until';
-      values[':until'] = until;
-    }
-    let filter = '#expiresAt > :now';
-    if (query.country) {
-      filter += ' AND #location.country = :country';
-      names['#location'] = 'location';
-      values[':country'] = query.country;
-    }
-    const input: QueryCommandInput = {
-      TableName: this.tableName,
-      IndexName: LEADS_BY_LAST_SEEN_INDEX,
-      KeyConditionExpression: keyCondition,
-      FilterExpression: filter,
-      ExpressionAttributeNames: names,
-      ExpressionAttributeValues: values,
-      ScanIndexForward: false,
-    };
+    const { limit, startKey: givenStartKey, keep, ...filters } = query;
+    const input = leadQuery(this.tableName, siteId, filters, toEpochSeconds(this.clock()));
     const startKey =
-      query.startKey === undefined
+      givenStartKey === undefined
         ? undefined
-        : checkStartKey(query.startKey, LeadStartKeySchema, (key) => key.gsi1pk === keys.siteLeads(siteId) && key.pk.startsWith(`SITE#${siteId}#LEAD#`));
-    const keep = query.keep;
+        : checkStartKey(givenStartKey, LeadStartKeySchema, (key) => key.gsi1pk === keys.siteLeads(siteId) && key.pk.startsWith(`SITE#${siteId}#LEAD#`));
     // An index entry holds the listed figures (its organisation is never stale: a change refreshes it).
-    const page = await queryPage(this.doc, input, query.limit, LEAD_START_KEY, startKey, keep && ((item) => keep(item as unknown as StoredLead)));
+    const page = await queryPage(this.doc, input, limit, LEAD_START_KEY, startKey, keep && ((item) => keep(item as unknown as StoredLead)));
     return { items: page.items.map((item) => toLead(listedOf(item as unknown as LeadItem))), ...(page.lastKey ? { lastKey: page.lastKey } : {}) };
   }
 
@@ -224,6 +195,20 @@ export class LeadStore {
   /** The lead item as the table holds it now (consistent read), or undefined when it is gone or expired. */
   async liveLead(siteId: string, leadId: string): Promise<StoredLead | undefined> {
     return (await this.readStoredLead(siteId, leadId)).live;
+  }
+
+  /** The lead's live visits as the API shows them (newest first, at most 100), read without the lead item (exports). */
+  async publicVisits(siteId: string, leadId: string): Promise<Visit[]> {
+    const items = await queryAll(this.doc, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :visit)',
+      FilterExpression: 'expiresAt > :now',
+      ExpressionAttributeValues: { ':pk': keys.leadPartition(siteId, leadId), ':visit': 'VISIT#', ':now': toEpochSeconds(this.clock()) },
+    });
+    return visitsFromItems(items)
+      .map(publicVisit)
+      .sort((a, b) => b.startedAt.localeCompare(a.startedAt))
+      .slice(0, MAX_VISITS_IN_DETAIL);
   }
 
   /** The lead's live visits, merged from their parts. */

@@ -8,9 +8,10 @@ import { SiteIdSchema } from '../deployment-config';
  * - `leads:hide`: hiding organisations from the lead list and showing them again;
  * - `privacy:requests`: data-subject access and erasure requests, which single out one person's visits by an
  *   address and a User-Agent, so no key that merely reads leads may make them;
- * - `audit:read`: the audit trail.
+ * - `audit:read`: the audit trail;
+ * - `leads:export`: bulk exports of every lead of a site in one file, apart from `leads:read`, which pages through them.
  */
-export const ApiScopeSchema = z.enum(['leads:read', 'leads:erase', 'leads:hide', 'privacy:requests', 'audit:read']);
+export const ApiScopeSchema = z.enum(['leads:read', 'leads:erase', 'leads:hide', 'privacy:requests', 'audit:read', 'leads:export']);
 export type ApiScope = z.infer<typeof ApiScopeSchema>;
 
 export const ApiKeyGrantSchema = z.object({

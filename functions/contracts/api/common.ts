@@ -13,13 +13,13 @@ export const cleanText = (text: string): string => normaliseText(text).replace(C
 
 export const IsoDateTimeSchema = z.iso.datetime({ offset: true });
 
-
 export const ErrorResponseSchema = z
   .object({
     error: z.object({
       code: z.string(),
       message: z.string(),
       issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+      requestId: z.string().optional().describe('The request id (also the `X-Request-Id` header): quote it when reporting a problem.'),
     }),
   })
   .meta({ id: 'Error' });

@@ -60,6 +60,8 @@ export const AuditActionSchema = z.enum([
   'erasure.request',
   'access.request',
   'audit.read',
+  'export.create',
+  'export.read',
 ]);
 export type AuditAction = z.infer<typeof AuditActionSchema>;
 

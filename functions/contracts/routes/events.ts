@@ -1,5 +1,6 @@
 import { IngestRequestSchema, IngestResponseSchema } from '../api/events';
-import type { RouteDefinition } from './route';
+import { EXAMPLE_SITE } from './examples';
+import { throttled, type RouteDefinition } from './route';
 
 /** The public routes browsers call: event ingest, its CORS preflight, the snippet. */
 
@@ -17,9 +18,25 @@ export const EVENT_ROUTES = [
     functionUrl: true,
     summary: 'Record page views and other events (public; called by browsers)',
     tags: ['events'],
-    body: { schema: IngestRequestSchema, mediaTypes: ['application/json', 'text/plain'] },
+    body: {
+      schema: IngestRequestSchema,
+      mediaTypes: ['application/json', 'text/plain'],
+      example: {
+        siteId: EXAMPLE_SITE,
+        events: [
+          {
+            id: '3f0c8a1e-5b2d-4c6f-9e7a-1b2c3d4e5f60',
+            type: 'pageview',
+            url: 'https://www.example.com/pricing',
+            referrer: 'https://www.google.com/',
+            title: 'Pricing',
+            occurredAt: '2026-11-22T10:00:00Z',
+          },
+        ],
+      },
+    },
     responses: {
-      '202': { description: 'Accepted for enrichment', schema: IngestResponseSchema },
+      '202': { description: 'Accepted for enrichment (0 for a bot or an ignored range)', schema: IngestResponseSchema, example: { accepted: 1 } },
       '400': { description: 'Invalid body; `issues` names each field' },
       '403': { description: 'Unknown site, or origin not allowed for the site' },
       '413': { description: 'Body larger than 16 KiB' },
@@ -53,8 +70,17 @@ export const EVENT_ROUTES = [
     },
     summary: 'The tracking snippet',
     tags: ['snippet'],
-    responses: { '200': { description: 'The script' }, '304': { description: 'Not modified' } },
-    documented: false,
+    headers: [{ name: 'If-None-Match', description: 'The ETag of a copy the browser holds', required: false, example: '"q9x2mB7cR4tV1wZ8yA3eLg"' }],
+    responses: {
+      '200': {
+        description: 'The script (cached an hour, then revalidated by ETag)',
+        mediaType: 'text/javascript',
+        example: '(()=>{"use strict";/* … */})();',
+        headers: { ETag: { description: 'The version of the script' } },
+      },
+      '304': { description: 'Not modified: the copy named in If-None-Match is current' },
+      ...throttled,
+    },
   },
 ] as const satisfies readonly RouteDefinition[];
 

@@ -1,6 +1,7 @@
 import { LeadListSchema, LeadWithVisitsSchema, ListLeadsQuerySchema } from '../api/leads';
 import { LIST_REFRESH_MINUTES } from '../names';
-import { authErrors, type RouteDefinition } from './route';
+import { EXAMPLE_LEAD, EXAMPLE_LEAD_ID, EXAMPLE_LEAD_WITH_VISITS, EXAMPLE_SITE } from './examples';
+import { authErrors, throttled, type RouteDefinition } from './route';
 
 /**
  * What the list promises about its order and figures (listing.ts keeps it): exact order by the time it shows, which
@@ -28,8 +29,10 @@ export const LEAD_ROUTES = [
     },
     summary: 'This document',
     tags: ['meta'],
-    responses: { '200': { description: 'The OpenAPI document' } },
-    documented: false,
+    responses: {
+      '200': { description: 'The OpenAPI 3.1 document', mediaType: 'application/json', example: { openapi: '3.1.0', info: { title: 'Eirlead API', version: '1' } } },
+      ...throttled,
+    },
   },
   {
     operationId: 'listLeads',
@@ -42,7 +45,12 @@ export const LEAD_ROUTES = [
     description: LIST_ORDER_PROMISE,
     tags: ['leads'],
     query: ListLeadsQuerySchema,
-    responses: { '200': { description: 'A page of leads', schema: LeadListSchema }, '400': { description: 'Invalid query' }, ...authErrors },
+    example: { path: { siteId: EXAMPLE_SITE }, query: { country: 'DE', minVisits: '2', path: '/pricing', limit: 20 } },
+    responses: {
+      '200': { description: 'A page of leads', schema: LeadListSchema, example: { items: [EXAMPLE_LEAD], nextCursor: null } },
+      '400': { description: 'Invalid query; `issues` names each parameter' },
+      ...authErrors,
+    },
   },
   {
     operationId: 'getLead',
@@ -53,7 +61,19 @@ export const LEAD_ROUTES = [
     auth: { type: 'apiKey', scope: 'leads:read' },
     summary: 'One lead with its visits, newest first',
     tags: ['leads'],
-    responses: { '200': { description: 'The lead', schema: LeadWithVisitsSchema }, '404': { description: 'No such lead' }, ...authErrors },
+    headers: [{ name: 'If-None-Match', description: 'The ETag of a copy the client holds: 304 while it is current', required: false, example: '"Yk3n0cQv8bX2sW5pL1aZrA"' }],
+    example: { path: { siteId: EXAMPLE_SITE, leadId: EXAMPLE_LEAD_ID } },
+    responses: {
+      '200': {
+        description: 'The lead',
+        schema: LeadWithVisitsSchema,
+        example: EXAMPLE_LEAD_WITH_VISITS,
+        headers: { ETag: { description: 'The version of this answer, for If-None-Match' } },
+      },
+      '304': { description: 'Not modified: the copy named in If-None-Match is current', headers: { ETag: { description: 'The current version' } } },
+      '404': { description: 'No such lead' },
+      ...authErrors,
+    },
   },
   {
     operationId: 'deleteLead',
@@ -64,6 +84,7 @@ export const LEAD_ROUTES = [
     auth: { type: 'apiKey', scope: 'leads:erase' },
     summary: 'Erase a lead and all its visits',
     tags: ['leads'],
+    example: { path: { siteId: EXAMPLE_SITE, leadId: EXAMPLE_LEAD_ID } },
     responses: { '204': { description: 'Erased' }, '404': { description: 'No such lead' }, ...authErrors },
   },
 ] as const satisfies readonly RouteDefinition[];

@@ -51,10 +51,12 @@ export function identify(
   }
 
   const match = context.ipIntel.lookupOrganisation(network);
-  if (match && (context.leadClasses as readonly string[]).includes(match.networkClass)) {
+  const leadClass = context.leadClasses.find((candidate) => candidate === match?.networkClass);
+  if (match && leadClass) {
     return lead(`asn:${match.asn}`, {
       organisation: { name: match.name, asn: match.asn },
-      match: { source: 'asn-registry', confidence: match.confidence, network: match.network, reason: match.reason },
+      // The class is kept on the lead for the list's `class` filter (a few bytes of the projected `match`).
+      match: { source: 'asn-registry', confidence: match.confidence, network: match.network, reason: match.reason, class: leadClass },
     });
   }
 

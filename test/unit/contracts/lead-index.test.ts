@@ -128,6 +128,20 @@ describe('readers of the index', () => {
     expect(fromIndex.items).toEqual([toLead(item as unknown as StoredLead)]);
   });
 
+  it('listLeads with every filter (class, confidence, minimum visits and page views, a path) still names projected attributes only', async () => {
+    const item = storedLeadItem();
+    const store = new LeadStore(doc as unknown as DynamoDBDocumentClient, 'eirlead', DEFAULT_RETENTION, () => NOW);
+    const query = { limit: 10, class: 'business' as const, confidence: 'high' as const, minVisits: 2, minPageviews: 3, path: '/pricing' };
+
+    doc.on(QueryCommand).resolves({ Items: [projected(item)] });
+    await store.listLeads('demo', query);
+
+    expectIndexQueriesUseProjectedAttributes();
+    const input = indexQueries()[0];
+    expect(input?.FilterExpression).toContain('attribute_exists(#pageCounts.#path)');
+    expect(input?.ExpressionAttributeNames?.['#path']).toBe('/pricing');
+  });
+
   it('ApiKeyStore.list reads only projected attributes', async () => {
     doc.on(PutCommand).resolves({});
     const store = new ApiKeyStore(doc as unknown as DynamoDBDocumentClient, 'eirlead');

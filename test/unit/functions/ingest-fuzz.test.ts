@@ -54,9 +54,9 @@ async function answerIsSafe(request: Request): Promise<APIGatewayProxyResult> {
   } else {
     expect(result.statusCode).toBeGreaterThanOrEqual(400);
     expect(result.statusCode).toBeLessThan(500);
-    // strict: nothing but {error: {code, message, issues?}}, so no stack or AWS detail can ride along
+    // strict: nothing but {error: {code, message, issues?, requestId?}}, so no stack or AWS detail can ride along
     const body = ErrorResponseSchema.strict().parse(JSON.parse(result.body));
-    expect(Object.keys(body.error).every((key) => ['code', 'message', 'issues'].includes(key))).toBe(true);
+    expect(Object.keys(body.error).every((key) => ['code', 'message', 'issues', 'requestId'].includes(key))).toBe(true);
     expect(queued).toBe(0);
   }
   expect(result.headers?.['X-Content-Type-Options']).toBe('nosniff');

@@ -12,7 +12,7 @@ let handler: (event: APIGatewayProxyEvent, context: typeof lambdaContext) => Pro
 
 beforeAll(() => {
   handler = createHandler(
-    leadsApiDependencies(environmentOf('leadsApi', { TABLE_NAME: 'eirlead', RETENTION: DEFAULT_RETENTION, KEY_ID: 'test-key' }), testInfrastructure()),
+    leadsApiDependencies(environmentOf('leadsApi', { TABLE_NAME: 'eirlead', RETENTION: DEFAULT_RETENTION, KEY_ID: 'test-key', EXPORT_BUCKET: 'exports', EXPORT_FUNCTION: 'lead-export' }), testInfrastructure()),
   );
 });
 beforeEach(() => {

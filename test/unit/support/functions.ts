@@ -19,6 +19,11 @@ export function testInfrastructure(): Infrastructure {
     documentClient: dynamoDbDocumentClient({ credentials }),
     sqs: sqsClient({ credentials }),
     keyService: () => keyService,
+    exportStorage: () => ({
+      write: async () => ({ bytes: 0 }),
+      downloadUrl: async (key) => `https://exports.test/${key}`,
+    }),
+    invokeAsync: async () => undefined,
   };
 }
 
