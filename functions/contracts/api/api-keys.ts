@@ -8,9 +8,11 @@ import { SiteIdSchema } from '../deployment-config';
  * - `leads:hide`: hiding organisations from the lead list and showing them again;
  * - `privacy:requests`: data-subject access and erasure requests, which single out one person's visits by an
  *   address and a User-Agent, so no key that merely reads leads may make them;
- * - `audit:read`: the audit trail.
+ * - `audit:read`: the audit trail;
+ * - `alerts:manage`: alert rules and endpoints (which send organisation data out of the account), the delivery
+ *   log and replays.
  */
-export const ApiScopeSchema = z.enum(['leads:read', 'leads:erase', 'leads:hide', 'privacy:requests', 'audit:read']);
+export const ApiScopeSchema = z.enum(['leads:read', 'leads:erase', 'leads:hide', 'privacy:requests', 'audit:read', 'alerts:manage']);
 export type ApiScope = z.infer<typeof ApiScopeSchema>;
 
 export const ApiKeyGrantSchema = z.object({

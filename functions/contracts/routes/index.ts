@@ -1,3 +1,4 @@
+import { ALERT_ROUTES } from './alerts';
 import { EVENT_ROUTES } from './events';
 import { HIDDEN_ROUTES } from './hidden';
 import { LEAD_ROUTES } from './leads';
@@ -10,7 +11,7 @@ import type { FunctionName } from '../functions';
  * scope), and the OpenAPI document is generated from it. A route is added to its area's file, and to the function
  * that answers it.
  */
-export const ROUTES = [...EVENT_ROUTES, ...LEAD_ROUTES, ...HIDDEN_ROUTES, ...PRIVACY_ROUTES] as const;
+export const ROUTES = [...EVENT_ROUTES, ...LEAD_ROUTES, ...HIDDEN_ROUTES, ...PRIVACY_ROUTES, ...ALERT_ROUTES] as const;
 
 export type Route = (typeof ROUTES)[number];
 

@@ -53,6 +53,7 @@ export function identify(
   const match = context.ipIntel.lookupOrganisation(network);
   if (match && (context.leadClasses as readonly string[]).includes(match.networkClass)) {
     return lead(`asn:${match.asn}`, {
+      organisationClass: match.networkClass as LeadClass,
       organisation: { name: match.name, asn: match.asn },
       match: { source: 'asn-registry', confidence: match.confidence, network: match.network, reason: match.reason },
     });
@@ -63,6 +64,8 @@ export function identify(
   const domain = request.fromSiteOrigin && events.some((event) => event.type === 'pageview') ? firstBusinessDomain(context.formDomains, events) : undefined;
   if (domain) {
     const identification = lead(`domain:${domain}`, {
+      // A business domain (the form-domain filter drops mail providers and disposable domains).
+      organisationClass: 'business',
       organisation: { name: domain, domain },
       match: { source: 'form-domain', confidence: 'low', network, reason: FORM_DOMAIN_REASON },
     });
