@@ -1,5 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { KMSClient } from '@aws-sdk/client-kms';
+import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { REGION } from '../contracts/names';
@@ -24,3 +25,6 @@ export const dynamoDbDocumentClient = (options: ClientOptions = {}): DynamoDBDoc
 export const sqsClient = (options: ClientOptions = {}): SQSClient => new SQSClient({ ...options, region: REGION, useQueueUrlAsEndpoint: false });
 
 export const kmsClient = (options: ClientOptions = {}): KMSClient => new KMSClient({ ...options, region: REGION });
+
+/** Alert e-mail (adapters/email/email-sender.ts): SES in Ireland, like every other client. */
+export const sesClient = (options: ClientOptions = {}): SESv2Client => new SESv2Client({ ...options, region: REGION });

@@ -136,6 +136,7 @@ export const FUNCTIONS = {
     environment: z.object({
       TABLE_NAME: tableName,
       DELIVERY_QUEUE_URL: deliveryQueueUrl,
+      RETENTION: retention,
       ALERTS: alertSettings,
       API_BASE_URL: apiBaseUrl,
     }),

@@ -60,6 +60,15 @@ export const AuditActionSchema = z.enum([
   'erasure.request',
   'access.request',
   'audit.read',
+  'alert-rule.create',
+  'alert-rule.update',
+  'alert-rule.delete',
+  'alert-rule.test',
+  'alert-endpoint.create',
+  'alert-endpoint.update',
+  'alert-endpoint.delete',
+  'alert-endpoint.rotate-secret',
+  'alert-delivery.replay',
 ]);
 export type AuditAction = z.infer<typeof AuditActionSchema>;
 
