@@ -31,6 +31,8 @@ export interface FunctionDefinition {
     readonly batchSize: number;
     readonly maxBatchingWindowSeconds: number;
     readonly filterPattern: Readonly<Record<string, unknown>>;
+    /** Retries of a failing batch (split in half each time) before its records go to the on-failure destination. */
+    readonly retryAttempts: number;
   };
 }
 
@@ -142,7 +144,7 @@ export const FUNCTIONS = {
     }),
     // Lead changes of a busy minute arrive together, so rules are read once per site for many leads; the window
     // adds at most a second to page view → alert.
-    tableStream: { batchSize: 100, maxBatchingWindowSeconds: 1, filterPattern: LEAD_CHANGE_FILTER },
+    tableStream: { batchSize: 100, maxBatchingWindowSeconds: 1, filterPattern: LEAD_CHANGE_FILTER, retryAttempts: 5 },
   },
   alertDelivery: {
     entry: 'functions/alert-delivery/handler.ts',

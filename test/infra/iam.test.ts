@@ -61,6 +61,10 @@ const PARTITION = {
   lead: keys.leadPartition('demo', 'b3c1f0de'),
   audit: keys.auditPartition('demo'),
   cursorKey: 'KEY#cursor#2026-05',
+  alertConfig: keys.alertConfigPartition('demo'),
+  alertFired: keys.alertFired('demo', 'r1', 'l1').pk,
+  alertLog: keys.deliveryLog('demo', 'e1'),
+  alertDigest: keys.digestEntries('demo', 'e1'),
 } as const;
 type Partition = keyof typeof PARTITION;
 
@@ -74,10 +78,24 @@ const LEADS_API_SITE_ACTIONS = ['GetItem', 'Query', 'PutItem', 'DeleteItem', 'Ba
 const TABLE_CAPABILITIES: Record<FunctionName, Partial<Record<Partition, string[]>>> = {
   ingest: { salt: ['GetItem', 'PutItem'] },
   enrichment: { lead: ['GetItem', 'Query', 'PutItem', 'BatchWriteItem'] },
-  leadsApi: { lead: LEADS_API_SITE_ACTIONS, audit: LEADS_API_SITE_ACTIONS, salt: ['GetItem'], cursorKey: ['GetItem', 'PutItem'] },
+  // SITE# covers every partition of a site, the alert configuration and logs included (the leads API never uses them).
+  leadsApi: {
+    lead: LEADS_API_SITE_ACTIONS,
+    audit: LEADS_API_SITE_ACTIONS,
+    salt: ['GetItem'],
+    cursorKey: ['GetItem', 'PutItem'],
+    alertConfig: LEADS_API_SITE_ACTIONS,
+    alertFired: LEADS_API_SITE_ACTIONS,
+    alertLog: LEADS_API_SITE_ACTIONS,
+    alertDigest: LEADS_API_SITE_ACTIONS,
+  },
   authorizer: { apiKey: ['GetItem'] },
   snippet: {},
   saltCleanup: { salt: ['DeleteItem'] },
+  // Reads rules once a batch, claims firings, logs and queues deliveries, counts a lead's activity beside it.
+  alerts: { lead: ['GetItem', 'PutItem'], alertConfig: ['Query'], alertFired: ['PutItem'], alertLog: ['PutItem'], alertDigest: ['PutItem'] },
+  alertDelivery: { alertConfig: ['GetItem', 'Query', 'UpdateItem'], alertLog: ['GetItem', 'PutItem', 'UpdateItem'], alertDigest: ['Query'] },
+  alertsApi: { alertConfig: ['DeleteItem', 'GetItem', 'PutItem', 'Query'], alertLog: ['GetItem', 'PutItem', 'Query', 'UpdateItem'], audit: ['PutItem'] },
 };
 
 describe('function roles', () => {
@@ -228,7 +246,15 @@ describe('the project key', () => {
     expect(may('leadsApi', direct('Decrypt'))).toBe(false);
   });
 
-  test.each(['enrichment', 'authorizer', 'snippet', 'saltCleanup'] as const)('%s cannot call KMS with the key itself', (fn) => {
+  test('integration secrets: the alerts API seals and cannot open; the delivery function opens and cannot seal', () => {
+    expect(may('alertsApi', direct('GenerateDataKey', KEY_PURPOSES.integrationSecret))).toBe(true);
+    expect(may('alertsApi', direct('Decrypt', KEY_PURPOSES.integrationSecret))).toBe(false);
+    expect(may('alertDelivery', direct('Decrypt', KEY_PURPOSES.integrationSecret))).toBe(true);
+    expect(may('alertDelivery', direct('GenerateDataKey', KEY_PURPOSES.integrationSecret))).toBe(false);
+    expect(may('alertDelivery', direct('Decrypt', KEY_PURPOSES.dailySalt))).toBe(false);
+  });
+
+  test.each(['enrichment', 'authorizer', 'snippet', 'saltCleanup', 'alerts'] as const)('%s cannot call KMS with the key itself', (fn) => {
     for (const action of ['Decrypt', 'GenerateDataKey', 'Encrypt']) {
       for (const purpose of [undefined, ...Object.values(KEY_PURPOSES)]) expect(may(fn, direct(action, purpose))).toBe(false);
     }

@@ -197,7 +197,8 @@ export class DeliveryLog {
     const items = await queryAll(this.doc, {
       TableName: this.tableName,
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :day)',
-      ExpressionAttributeValues: { ':pk': keys.digestEntries(siteId, endpointId), ':day': `${day}#` },
+      FilterExpression: 'expiresAt > :now',
+      ExpressionAttributeValues: { ':pk': keys.digestEntries(siteId, endpointId), ':day': `${day}#`, ':now': toEpochSeconds(this.clock()) },
     });
     return items.map((item) => JSON.parse(item.body as string) as AlertEvent);
   }

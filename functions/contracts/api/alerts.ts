@@ -234,5 +234,5 @@ export type AlertEvent = z.infer<typeof AlertEventSchema>;
 /** The OpenAPI `webhooks` section: each event type with its body. */
 export const WEBHOOK_EVENTS = [
   { name: 'alert.fired', summary: 'A rule matched a lead (signed per Standard Webhooks)', schema: AlertEventSchema },
-  { name: 'alert.test', summary: 'Sent by POST …/alert-rules/{ruleId}/test, with the newest lead or an example', schema: AlertEventSchema },
+  { name: 'alert.test', summary: 'Sent by POST …/alert-rules/{ruleId}/test, about an example organisation', schema: AlertEventSchema },
 ] as const;

@@ -74,7 +74,7 @@ export const ALERT_ROUTES = [
     function: 'alertsApi',
     api: 'rest',
     auth,
-    summary: "Send an alert.test event to the rule's endpoints now, with the newest lead (or an example), whatever the conditions",
+    summary: "Send an alert.test event about an example organisation to the rule's endpoints now, whatever the conditions",
     tags,
     responses: { '202': { description: 'Queued', schema: TestFireResultSchema }, '404': { description: 'No such rule' }, ...authErrors },
   },
