@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { WEBHOOK_EVENTS } from './api/alerts';
 import { ROUTES } from './routes';
 import { pathParametersOf, type RouteDefinition } from './routes/route';
 
@@ -90,5 +91,29 @@ export function buildOpenApiDocument(serverUrl?: string): Record<string, unknown
       securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'Eirlead API key' } },
     },
     paths,
+    webhooks: webhooks(),
   };
+}
+
+/** The events alerts send (OpenAPI 3.1 `webhooks`), with the Standard Webhooks headers a receiver verifies. */
+function webhooks(): Record<string, unknown> {
+  const header = (name: string, description: string) => ({ name, in: 'header', required: true, schema: { type: 'string' }, description });
+  return Object.fromEntries(
+    WEBHOOK_EVENTS.map((event) => [
+      event.name,
+      {
+        post: {
+          summary: event.summary,
+          description: 'Signed per Standard Webhooks (docs/alerts.md shows a receiver). Answer 2xx within 10 s; 410 disables the endpoint; anything else (a redirect too) is retried.',
+          parameters: [
+            header('webhook-id', 'The delivery, the same on every retry and replay: deduplicate on it.'),
+            header('webhook-timestamp', 'Epoch seconds of this attempt; reject ones more than 5 minutes away from now.'),
+            header('webhook-signature', 'Space-separated `v1,<base64 HMAC-SHA256 of id.timestamp.body>`, one per valid secret.'),
+          ],
+          requestBody: { required: true, content: { 'application/json': { schema: ref(componentId(event.schema)) } } },
+          responses: { '200': { description: 'Received' }, '410': { description: 'Gone: Eirlead disables the endpoint' } },
+        },
+      },
+    ]),
+  );
 }

@@ -68,6 +68,7 @@ const PARTITION = {
 } as const;
 type Partition = keyof typeof PARTITION;
 
+const STREAM_ACTIONS = ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:ListStreams'];
 const ITEM_ACTIONS = ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem', 'ConditionCheckItem', 'Scan'];
 const LEADS_API_SITE_ACTIONS = ['GetItem', 'Query', 'PutItem', 'DeleteItem', 'BatchWriteItem'];
 
@@ -161,7 +162,11 @@ describe('the table: actions by partition (dynamodb:LeadingKeys)', () => {
 
   test('every statement on the table or its index is limited by dynamodb:LeadingKeys', () => {
     for (const fn of NAMES) {
-      const onTable = policies.statements(roleIdOf(fn)).filter((s) => JSON.stringify(s.Resource ?? null).includes(TABLE.split('.')[0] as string));
+      // Stream reads (on the table's StreamArn) name no partition key; see the stream test below.
+      const onTable = policies
+        .statements(roleIdOf(fn))
+        .filter((s) => JSON.stringify(s.Resource ?? null).includes(TABLE.split('.')[0] as string))
+        .filter((s) => !actionsOf(s).every((action) => STREAM_ACTIONS.includes(action)));
       for (const statement of onTable) {
         expect(Object.keys(statement.Condition?.['ForAllValues:StringLike'] ?? {})).toEqual(['dynamodb:LeadingKeys']);
       }
@@ -174,6 +179,18 @@ describe('the table: actions by partition (dynamodb:LeadingKeys)', () => {
         expect(may(fn, { action, resource: TABLE })).toBe(false);
       }
     }
+  });
+});
+
+describe('the table stream', () => {
+  const STREAM = `${TABLE.split('.')[0]}.StreamArn`;
+
+  test('only the alerts function may read the stream, and only this table\'s', () => {
+    for (const fn of NAMES) {
+      const allowed = STREAM_ACTIONS.filter((action) => may(fn, { action, resource: STREAM }));
+      expect({ fn, allowed }).toEqual({ fn, allowed: fn === 'alerts' ? STREAM_ACTIONS : [] });
+    }
+    expect(may('alerts', { action: 'dynamodb:GetRecords', resource: '*' })).toBe(false);
   });
 });
 

@@ -1,5 +1,6 @@
 import { CfnResource, Duration } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import { FUNCTIONS } from '../../functions/contracts/functions';
 import { LEADS_BY_LAST_SEEN_INDEX } from '../../functions/contracts/table';
 import type { Encryption } from '../../lib/constructs/encryption';
 import type { RestApi } from '../../lib/constructs/rest-api';
@@ -74,9 +75,9 @@ describe('alarms', () => {
     expect(found[0]?.Properties.AlarmDescription).toEqual(expect.stringContaining('npm run dlq -- redrive'));
   });
 
-  test('every one of the six functions has an Errors and a Throttles alarm (sum over 5 minutes, at least 1)', () => {
+  test('every function of the function table has an Errors and a Throttles alarm (sum over 5 minutes, at least 1)', () => {
     const functionIds = Object.keys(template.findResources('AWS::Lambda::Function'));
-    expect(functionIds).toHaveLength(6);
+    expect(functionIds).toHaveLength(Object.keys(FUNCTIONS).length);
     for (const id of functionIds) {
       for (const metricName of ['Errors', 'Throttles']) {
         const found = alarmsOn(metricName, { Name: 'FunctionName', Value: { Ref: id } });
@@ -94,9 +95,18 @@ describe('alarms', () => {
 
   test('alarm names say which function, so a notification is readable on its own', () => {
     const names = alarms().map((alarm) => alarm.Properties.AlarmName);
-    for (const fn of ['ingest', 'enrichment', 'leads-api', 'authorizer', 'snippet', 'salt-cleanup']) {
+    for (const fn of ['ingest', 'enrichment', 'leads-api', 'authorizer', 'snippet', 'salt-cleanup', 'alerts', 'alert-delivery', 'alerts-api']) {
       expect(names).toEqual(expect.arrayContaining([`EirleadStack-${fn}-errors`, `EirleadStack-${fn}-throttles`]));
     }
+  });
+
+  test('alerts: dead-lettered deliveries, failed stream batches or digest runs, and a lagging stream each alarm', () => {
+    const names = alarms().map((alarm) => alarm.Properties.AlarmName);
+    expect(names).toEqual(
+      expect.arrayContaining(['EirleadStack-alert-deliveries-dead-lettered', 'EirleadStack-alert-failures', 'EirleadStack-alerts-lagging', 'EirleadStack-alert-delivery-backlog']),
+    );
+    const lag = alarms().find((alarm) => alarm.Properties.AlarmName === 'EirleadStack-alerts-lagging');
+    expect(lag?.Properties).toMatchObject({ MetricName: 'IteratorAge', Threshold: 60_000, Statistic: 'Maximum' });
   });
 
   test('the events queue alarms when its oldest message is older than the configured age (default 300 s)', () => {
@@ -169,7 +179,8 @@ describe('alarms', () => {
   });
 
   test('every alarm notifies the topic on ALARM and OK, treats missing data as fine and says what to do', () => {
-    expect(alarms()).toHaveLength(18);
+    // Six on the pipeline, four on alerts (dead-lettered deliveries, failures, stream lag, delivery backlog), two per function.
+    expect(alarms()).toHaveLength(6 + 4 + 2 * Object.keys(FUNCTIONS).length);
     for (const alarm of alarms()) {
       expect(alarm.Properties).toMatchObject({
         AlarmActions: [topicRef()],

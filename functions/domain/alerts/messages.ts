@@ -57,7 +57,8 @@ export function slackMessage(event: AlertEvent): SlackMessage {
   }
   blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: clip(`Eirlead · rule ${slackEscape(event.data.rule.name)} · ${event.timestamp}`, SLACK_LIMITS.sectionText) }] });
   // The notification text (shown where blocks are not), and the blocks within Slack's count limit.
-  return { text: clip(title, SLACK_LIMITS.sectionText), blocks: blocks.slice(0, SLACK_LIMITS.blocks) };
+  // The notification text is mrkdwn: unescaped, an organisation named `<!channel>` would notify the whole channel.
+  return { text: clip(slackEscape(title), SLACK_LIMITS.sectionText), blocks: blocks.slice(0, SLACK_LIMITS.blocks) };
 }
 
 export function teamsMessage(event: AlertEvent): Record<string, unknown> {
