@@ -3,6 +3,8 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { DEFAULT_BEHAVIOUR_LIMITS, DEFAULT_RETENTION, NO_IP_OVERRIDES } from '../../functions/contracts/deployment-config';
+import { ROUTES } from '../../functions/contracts/routes';
+import type { RouteDefinition } from '../../functions/contracts/routes/route';
 import { createLocalHandlers } from '../../local/functions';
 import { emulatorInfrastructure, type LocalInfrastructure } from '../../local/infrastructure';
 import { leadIdFor } from '../../functions/domain/leads/model';
@@ -15,7 +17,10 @@ import { createTestResources, type TestResources } from './support/local-aws';
  * handlers (against DynamoDB Local and the SQS emulator) to that document, status code by status code.
  */
 type Handler = (event: APIGatewayProxyEvent, context: typeof lambdaContext) => Promise<APIGatewayProxyResult>;
-type OpenApi = { paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, { schema: object }> }> }>> };
+type OpenApi = {
+  paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, { schema: object }> }> }>>;
+  webhooks?: Record<string, unknown>;
+};
 
 let resources: TestResources;
 let infrastructure: LocalInfrastructure;
@@ -97,6 +102,14 @@ describe('OpenAPI document', () => {
     expect(Object.keys(document.paths).sort()).toEqual([
       '/v1/events',
       '/v1/sites/{siteId}/access-requests',
+      '/v1/sites/{siteId}/alert-endpoints',
+      '/v1/sites/{siteId}/alert-endpoints/{endpointId}',
+      '/v1/sites/{siteId}/alert-endpoints/{endpointId}/deliveries',
+      '/v1/sites/{siteId}/alert-endpoints/{endpointId}/deliveries/{deliveryId}/replay',
+      '/v1/sites/{siteId}/alert-endpoints/{endpointId}/rotate-secret',
+      '/v1/sites/{siteId}/alert-rules',
+      '/v1/sites/{siteId}/alert-rules/{ruleId}',
+      '/v1/sites/{siteId}/alert-rules/{ruleId}/test',
       '/v1/sites/{siteId}/audit',
       '/v1/sites/{siteId}/erasure-requests',
       '/v1/sites/{siteId}/hidden-organisations',
@@ -104,6 +117,10 @@ describe('OpenAPI document', () => {
       '/v1/sites/{siteId}/leads',
       '/v1/sites/{siteId}/leads/{leadId}',
     ]);
+    // And exactly the route table's documented routes.
+    const documented = [...new Set((ROUTES as readonly RouteDefinition[]).filter((route) => route.documented !== false).map((route) => route.path))].sort();
+    expect(Object.keys(document.paths).sort()).toEqual(documented);
+    expect(Object.keys(document.webhooks ?? {})).toEqual(['alert.fired', 'alert.test']);
   });
 
   it('matches a real lead list', async () => {
