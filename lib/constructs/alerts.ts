@@ -166,12 +166,12 @@ export class Alerts extends Construct {
       reason: "SQS event source mappings do not support on-failure destinations; failed deliveries go to the delivery queue's dead-letter queue (alarmed).",
     });
     if (settings.emailFrom) {
-      // One sender identity, from one address, in this region.
-      const identity = settings.emailFrom.split('@')[1] ?? settings.emailFrom;
+      // One sender, from one address, in this region: the address's identity or its domain's, whichever is verified.
+      const domain = settings.emailFrom.split('@')[1] ?? settings.emailFrom;
       this.delivery.addToRolePolicy(
         new iam.PolicyStatement({
           actions: ['ses:SendEmail'],
-          resources: [Stack.of(this).formatArn({ service: 'ses', resource: 'identity', resourceName: identity })],
+          resources: [settings.emailFrom, domain].map((identity) => Stack.of(this).formatArn({ service: 'ses', resource: 'identity', resourceName: identity })),
           conditions: { StringEquals: { 'ses:FromAddress': settings.emailFrom } },
         }),
       );
