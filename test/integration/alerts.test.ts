@@ -246,6 +246,29 @@ describe('alerts through the local runtime', () => {
   }, 60_000);
 });
 
+describe('the daily digest', () => {
+  it('collects the day’s alerts of a digest endpoint and sends them in one e-mail when the digest runs', async () => {
+    const digest = await api('POST', '/alert-endpoints', { kind: 'email', name: 'daily', to: ['team@example.com'], mode: 'daily-digest' });
+    expect(digest.status).toBe(201);
+    await api('POST', '/alert-rules', { name: 'digest rule', endpointIds: [String(digest.body.endpointId)] });
+    const before = runtime.outbox.messages.length;
+    await pageView('/digest');
+    // The alert is collected, not sent.
+    await sleep(4_000);
+    expect(runtime.outbox.messages.length).toBe(before);
+    const day = new Date().toISOString().slice(0, 10);
+    expect(await runtime.runDigests(day)).toEqual({ queued: 1 });
+    // Running it again the same day sends nothing twice (one delivery per endpoint and day, sent once).
+    await runtime.runDigests(day);
+    for (let waited = 0; runtime.outbox.messages.length === before && waited < 20_000; waited += 100) await sleep(100);
+    await sleep(2_000);
+    const sent = runtime.outbox.messages.slice(before);
+    expect(sent).toHaveLength(1);
+    expect(sent[0]).toMatchObject({ to: ['team@example.com'], subject: `Eirlead: 1 alert on ${day}` });
+    expect(sent[0]?.text).toContain(sap.organisation);
+  }, 60_000);
+});
+
 describe('latency on the local stack', () => {
   // Page view accepted → signed webhook received, through ingest, the events queue, enrichment, the table stream,
   // the alerts function, the delivery queue and the delivery function. Each sample adds a rule, so that the next
