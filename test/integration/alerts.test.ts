@@ -198,6 +198,28 @@ describe('alerts through the local runtime', () => {
     for (const attempt of delivery?.attempts ?? []) expect(attempt.latencyMs).toBeGreaterThanOrEqual(0);
   }, 60_000);
 
+  it('signs with the old and the new secret during a rotation, and replays a delivery under its webhook-id', async () => {
+    const endpoint = await api('POST', '/alert-endpoints', { kind: 'webhook', name: 'rotated', url: `${receivers.baseUrl}/rotated`, secret });
+    const endpointId = String(endpoint.body.endpointId);
+    const fresh = `whsec_${randomBytes(32).toString('base64')}`;
+    const rotated = await api('POST', `/alert-endpoints/${endpointId}/rotate-secret`, { secret: fresh, keepPreviousHours: 1 });
+    expect(rotated.status).toBe(200);
+    expect((rotated.body.secrets as Array<{ lastFour: string; expiresAt?: string }>).map((item) => item.lastFour)).toEqual([`…${fresh.slice(-4)}`, `…${secret.slice(-4)}`]);
+    const rule = await api('POST', '/alert-rules', { name: 'rotated', endpointIds: [endpointId] });
+    await api('POST', `/alert-rules/${String(rule.body.ruleId)}/test`);
+    const [first] = await receivers.waitFor('/rotated', 1, 20_000);
+    for (const key of [secret, fresh]) expect(() => new Webhook(key).verify(first?.body ?? '', first?.headers ?? {})).not.toThrow();
+
+    await sleep(500);
+    const deliveryId = (first?.headers['webhook-id'] ?? '').replace(/^msg_/, '');
+    const replay = await api('POST', `/alert-endpoints/${endpointId}/deliveries/${deliveryId}/replay`);
+    expect(replay.status).toBe(202);
+    const [, again] = await receivers.waitFor('/rotated', 2, 20_000);
+    expect(again?.headers['webhook-id']).toBe(first?.headers['webhook-id']);
+    expect(again?.body).toBe(first?.body);
+    new Webhook(fresh).verify(again?.body ?? '', again?.headers ?? {});
+  }, 60_000);
+
   it('disables an endpoint that answers 410 Gone', async () => {
     receivers.script('/gone', [{ status: 410 }]);
     const endpoint = await api('POST', '/alert-endpoints', { kind: 'webhook', name: 'gone', url: `${receivers.baseUrl}/gone`, secret });
