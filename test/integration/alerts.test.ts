@@ -131,6 +131,25 @@ describe('alerts through the local runtime', () => {
     expect((unknownEndpoint.body.error as { issues: Array<{ path: string }> }).issues[0]?.path).toBe('endpointIds.0');
   });
 
+  it('replaces, lists and deletes rules and endpoints; an endpoint in use cannot be deleted; all of it audited', async () => {
+    const endpoint = await api('POST', '/alert-endpoints', { kind: 'webhook', name: 'temporary', url: `${receivers.baseUrl}/temporary`, secret });
+    const endpointId = String(endpoint.body.endpointId);
+    const rule = await api('POST', '/alert-rules', { name: 'temporary', endpointIds: [endpointId] });
+    const ruleId = String(rule.body.ruleId);
+    const replaced = await api('PUT', `/alert-rules/${ruleId}`, { name: 'renamed', enabled: false, cooldownHours: 2, endpointIds: [endpointId] });
+    expect(replaced).toMatchObject({ status: 200, body: { ruleId, name: 'renamed', enabled: false, cooldownHours: 2, createdAt: rule.body.createdAt } });
+    expect((await api('GET', '/alert-rules')).body.items).toEqual(expect.arrayContaining([expect.objectContaining({ ruleId, name: 'renamed' })]));
+    expect((await api('DELETE', `/alert-endpoints/${endpointId}`)).status).toBe(409);
+    expect((await api('DELETE', `/alert-rules/${ruleId}`)).status).toBe(204);
+    expect((await api('DELETE', `/alert-rules/${ruleId}`)).status).toBe(404);
+    expect((await api('DELETE', `/alert-endpoints/${endpointId}`)).status).toBe(204);
+    const audit = await fetch(`${runtime.url}/v1/sites/${SITE}/audit?limit=100`, { headers: { Authorization: `Bearer ${apiKey}` } });
+    const actions = ((await audit.json()) as { items: Array<{ action: string; target?: string }> }).items.map((item) => `${item.action} ${item.target}`);
+    expect(actions).toEqual(
+      expect.arrayContaining([`alert-endpoint.create ${endpointId}`, `alert-rule.update ${ruleId}`, `alert-rule.delete ${ruleId}`, `alert-endpoint.delete ${endpointId}`]),
+    );
+  });
+
   it('sends exactly one signed webhook for a matching page view, whatever is delivered again', async () => {
     await pageView('/about');
     const eventId = await pageView('/pricing');
