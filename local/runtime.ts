@@ -74,6 +74,7 @@ export interface LocalRuntimeOptions {
   readonly functionUrl?: boolean;
   /** Port of the function URL on 127.0.0.1. @default 0, any free port */
   readonly functionUrlPort?: number;
+  /**
    * Where alerts may be sent. Loopback receivers (and the certificates they present) only with this explicit
    * setting, as a deployed function never may. @default public HTTPS destinations only
    */

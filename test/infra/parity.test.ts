@@ -4,7 +4,6 @@ import { FUNCTIONS, type FunctionName, WRAPPER_VARIABLES } from '../../functions
 import { DELIVERY_MAX_RECEIVE_COUNT } from '../../functions/contracts/alert-message';
 import { MAX_RECEIVE_COUNT } from '../../functions/contracts/names';
 import { urlRoutesOf } from '../../functions/contracts/routes';
-import { TTL_ATTRIBUTE } from '../../functions/contracts/table';
 import { TABLE_STREAM_VIEW_TYPE, TTL_ATTRIBUTE } from '../../functions/contracts/table';
 import { encodedEnvironment, localEnvironments, localFunction } from '../../local/functions';
 import { LEAD_INDEX_DEFINITION, TABLE_KEY_SCHEMA } from '../../local/resources';
