@@ -14,6 +14,7 @@ import { deliveryIdFor } from '../domain/alerts/ids';
 import { type LeadChange, leadChange } from '../domain/alerts/lead-change';
 import { alertEvent, restrictFields } from '../domain/alerts/payload';
 import { hides } from '../domain/leads/hidden';
+import { currentLead, type LeadItem } from '../domain/leads/listing';
 import type { StoredLead } from '../domain/leads/model';
 
 export interface EvaluatorDependencies {
@@ -139,7 +140,8 @@ function leadImages(record: DynamoDBRecord): { before?: StoredLead; after: Store
   if (record.eventName !== 'INSERT' && record.eventName !== 'MODIFY') return undefined;
   const data = record.dynamodb;
   if (data?.Keys?.sk?.S !== LEAD_SORT_KEY || !data.NewImage) return undefined;
-  const image = (value: Record<string, LambdaAttributeValue>) => unmarshall(value as Parameters<typeof unmarshall>[0]) as StoredLead;
+  // The item holds the figures as listed and the changes since apart (domain/leads/listing.ts): the lead as it is now.
+  const image = (value: Record<string, LambdaAttributeValue>) => currentLead(unmarshall(value as Parameters<typeof unmarshall>[0]) as LeadItem);
   return { after: image(data.NewImage), ...(data.OldImage ? { before: image(data.OldImage) } : {}) };
 }
 
