@@ -1,7 +1,12 @@
 import { join } from 'node:path';
 import { decodeEnvironment, encodeEnvironment } from '../functions/contracts/environment';
-import type { BehaviourLimits, IpOverrides, Retention, Site } from '../functions/contracts/deployment-config';
+import { type AlertSettings, type BehaviourLimits, DEFAULT_ALERT_SETTINGS, type IpOverrides, type Retention, type Site } from '../functions/contracts/deployment-config';
 import { FUNCTIONS, type FunctionEnvironment, type FunctionName } from '../functions/contracts/functions';
+import type { EmailSender } from '../functions/adapters/email/email-sender';
+import type { OutboundPolicy } from '../functions/adapters/outbound/sender';
+import { alertDeliveryDependencies, createHandler as createAlertDelivery } from '../functions/alert-delivery/app';
+import { alertsDependencies, createHandler as createAlerts } from '../functions/alerts/app';
+import { alertsApiDependencies, createHandler as createAlertsApi } from '../functions/alerts-api/app';
 import { authorizerDependencies, createHandler as createAuthorizer } from '../functions/authorizer/app';
 import { createHandler as createDocs, docsDependencies } from '../functions/docs/app';
 import { createHandler as createEnrichment, enrichmentDependencies } from '../functions/enrichment/app';
@@ -14,8 +19,10 @@ import type { ProxyHandler } from './api-gateway/router';
 import type { FunctionUrlHandler } from './function-url';
 import type { TokenAuthorizerHandler } from './api-gateway/token-authorizer';
 import type { LocalInfrastructure } from './infrastructure';
+import type { SQSBatchResponse } from 'aws-lambda';
 import { invoke, type LocalFunction } from './lambda';
 import type { SqsHandler } from './sqs-poller';
+import type { StreamHandler } from './stream-poller';
 
 /**
  * The functions as the local runtime hosts them: each gets the environment the CDK stack would give it (encoded
@@ -36,6 +43,24 @@ export interface LocalConfiguration {
   readonly limits: BehaviourLimits;
   /** Where the served snippet sends events (the local ingest function URL's `/v1/events`). @default next to it */
   readonly eventsUrl?: string;
+  /**
+   * The alert delivery queue (local/resources.ts `ensureQueues`, as lib/constructs/alerts.ts makes it).
+   * @default none: a runtime without the alert pipeline (some tests build only the handlers they drive)
+   */
+  readonly deliveryQueueUrl?: string;
+  /** @default DEFAULT_ALERT_SETTINGS */
+  readonly alerts?: AlertSettings;
+  /** The local API's own URL, for the link to a lead in an alert. @default http://127.0.0.1/ */
+  readonly apiBaseUrl?: string;
+}
+
+/**
+ * What only the local runtime may set: where alerts may go (loopback receivers with their own certificates, for tests
+ * and trying it out) and where e-mail goes (an outbox instead of SES). A deployed function has neither setting.
+ */
+export interface LocalAlertOptions {
+  readonly outbound?: OutboundPolicy;
+  readonly email?: EmailSender;
 }
 
 /** Stands for the KMS key id; the local infrastructure's key service ignores it and uses the local master key. */
@@ -44,11 +69,16 @@ const LOCAL_KEY_ID = 'local-master-key';
 const LOCAL_EXPORT_BUCKET = 'local-exports';
 /** Lambda retries a failed asynchronous event twice (lib/constructs/exports.ts keeps that default). */
 const ASYNC_RETRIES = 2;
+/** A queue URL no emulator serves: sending to it fails loudly rather than going anywhere. */
+const NO_DELIVERY_QUEUE = 'http://127.0.0.1:9/no-alert-delivery-queue';
 
 /** Every function's environment values, as the CDK constructs set them on AWS. */
 export function localEnvironments(config: LocalConfiguration): { readonly [N in FunctionName]: FunctionEnvironment<N> } {
   const { tableName, retention } = config;
   const sites = [...config.sites];
+  const alerts = config.alerts ?? DEFAULT_ALERT_SETTINGS;
+  const deliveryQueueUrl = config.deliveryQueueUrl ?? NO_DELIVERY_QUEUE;
+  const apiBaseUrl = config.apiBaseUrl ?? 'http://127.0.0.1/';
   return {
     ingest: { QUEUE_URL: config.queueUrl, TABLE_NAME: tableName, KEY_ID: LOCAL_KEY_ID, SITES: sites, IP_OVERRIDES: config.ipOverrides, RETENTION: retention },
     enrichment: {
@@ -65,6 +95,9 @@ export function localEnvironments(config: LocalConfiguration): { readonly [N in 
     authorizer: { TABLE_NAME: tableName },
     snippet: { SNIPPET_FILE: config.snippetFile, ...(config.eventsUrl === undefined ? {} : { EVENTS_URL: config.eventsUrl }) },
     saltCleanup: { TABLE_NAME: tableName, RETENTION: retention },
+    alerts: { TABLE_NAME: tableName, DELIVERY_QUEUE_URL: deliveryQueueUrl, RETENTION: retention, ALERTS: alerts, API_BASE_URL: apiBaseUrl },
+    alertDelivery: { TABLE_NAME: tableName, KEY_ID: LOCAL_KEY_ID, DELIVERY_QUEUE_URL: deliveryQueueUrl, SITES: sites, ALERTS: alerts },
+    alertsApi: { TABLE_NAME: tableName, KEY_ID: LOCAL_KEY_ID, DELIVERY_QUEUE_URL: deliveryQueueUrl, RETENTION: retention, ALERTS: alerts, API_BASE_URL: apiBaseUrl },
   };
 }
 
@@ -92,14 +125,20 @@ export interface LocalHandlers {
   readonly docs: ProxyHandler;
   readonly leadExport: (task: unknown) => Promise<unknown>;
   readonly saltCleanup: () => Promise<{ destroyed: string[] }>;
+  readonly alerts: StreamHandler;
+  readonly alertDelivery: SqsHandler;
+  /** The daily digests, as the schedule starts them on AWS. */
+  readonly alertDigests: (day?: string) => Promise<{ queued: number }>;
+  readonly alertsApi: ProxyHandler;
 }
 
 export function createLocalHandlers(
   config: LocalConfiguration,
   infrastructure: LocalInfrastructure,
-  options: { readonly trustForwardedFor: boolean; readonly log?: (line: string) => void },
+  options: { readonly trustForwardedFor: boolean; readonly log?: (line: string) => void; readonly alerts?: LocalAlertOptions },
 ): LocalHandlers {
   const values = localEnvironments(config);
+  const alertOptions = options.alerts ?? {};
   // Through the strings and back, as on AWS: a value the contract cannot carry fails here, not after deploying.
   const environment = <N extends FunctionName>(name: N): FunctionEnvironment<N> =>
     decodeEnvironment(FUNCTIONS[name].environment, encodedEnvironment(name, values[name]), FUNCTIONS[name].serviceName) as FunctionEnvironment<N>;
@@ -118,6 +157,7 @@ export function createLocalHandlers(
     }
   });
   const snippet = environment('snippet');
+  const alertDelivery = createAlertDelivery(alertDeliveryDependencies(environment('alertDelivery'), infrastructure, alertOptions));
   return {
     ingest,
     ingestUrl: ingest,
@@ -128,5 +168,14 @@ export function createLocalHandlers(
     docs: createDocs(docsDependencies(environment('docs').DOCS_DIR)),
     leadExport: (task) => invoke(localFunction('leadExport'), (event: unknown, context) => leadExport(event, context), task),
     saltCleanup: createSaltCleanup(saltCleanupDependencies(environment('saltCleanup'), infrastructure)),
+    alerts: createAlerts(alertsDependencies(environment('alerts'), infrastructure)),
+    alertDelivery: (event, context) => alertDelivery(event, context) as Promise<SQSBatchResponse>,
+    alertDigests: (day) => invoke(localFunction('alertDelivery'), alertDelivery, { run: 'daily-digest' as const, ...(day ? { day } : {}) }) as Promise<{ queued: number }>,
+    alertsApi: createAlertsApi(
+      alertsApiDependencies(environment('alertsApi'), infrastructure, {
+        ...(alertOptions.outbound ? { outbound: alertOptions.outbound } : {}),
+        ...(alertOptions.email ? { emailConfigured: true } : {}),
+      }),
+    ),
   };
 }

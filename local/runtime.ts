@@ -3,10 +3,20 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, st
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { DELIVERY_MAX_RECEIVE_COUNT, DELIVERY_QUEUE_RETENTION_HOURS } from '../functions/contracts/alert-message';
 import { ApiScopeSchema } from '../functions/contracts/api/api-keys';
 import { EXPORT_RETENTION_HOURS } from '../functions/contracts/api/exports';
-import { type BehaviourLimits, DEFAULT_BEHAVIOUR_LIMITS, DEFAULT_RETENTION, NO_IP_OVERRIDES, type Site } from '../functions/contracts/deployment-config';
+import {
+  type BehaviourLimits,
+  DEFAULT_ALERT_SETTINGS,
+  DEFAULT_BEHAVIOUR_LIMITS,
+  DEFAULT_RETENTION,
+  NO_IP_OVERRIDES,
+  type Site,
+} from '../functions/contracts/deployment-config';
+import type { OutboundPolicy } from '../functions/adapters/outbound/sender';
 import { FUNCTIONS } from '../functions/contracts/functions';
 import { ROUTES } from '../functions/contracts/routes';
 import { ApiKeyStore } from '../functions/adapters/dynamodb/api-key-store';
@@ -15,11 +25,13 @@ import { HttpFront } from './api-gateway/server';
 import type { StaticFile } from './api-gateway/static-files';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDbLocal, startSqsEmulator } from './emulators';
 import { FunctionUrlFront } from './function-url';
+import { EmailOutbox } from './email-outbox';
 import { createLocalHandlers, type LocalHandlers, localFunction } from './functions';
 import { LOCAL_EXPORTS_PATH, type LocalExportFiles } from './export-files';
 import { emulatorInfrastructure } from './infrastructure';
-import { ensureQueues, ensureTable, type Queues } from './resources';
+import { ensureQueues, ensureTable, ensureTableStream, type Queues } from './resources';
 import { describeError, SqsPoller } from './sqs-poller';
+import { StreamPoller } from './stream-poller';
 
 /** The site every local runtime serves (docs/local-runtime.md). */
 export const DEMO_SITE: Site = {
@@ -67,6 +79,11 @@ export interface LocalRuntimeOptions {
   readonly functionUrl?: boolean;
   /** Port of the function URL on 127.0.0.1. @default 0, any free port */
   readonly functionUrlPort?: number;
+  /**
+   * Where alerts may be sent. Loopback receivers (and the certificates they present) only with this explicit
+   * setting, as a deployed function never may. @default public HTTPS destinations only
+   */
+  readonly alertsOutbound?: OutboundPolicy;
   /** Progress and per-request lines. @default console.log */
   readonly log?: (line: string) => void;
   /** Aborting during start stops what already runs and rejects. */
@@ -82,6 +99,12 @@ export interface LocalRuntime {
   readonly apiKeyGenerated: boolean;
   readonly tableName: string;
   readonly queues: Queues;
+  /** The alert delivery queue and its DLQ. */
+  readonly deliveryQueues: Queues;
+  /** Alert e-mail, kept here instead of being sent (SES on AWS). */
+  readonly outbox: EmailOutbox;
+  /** Queues the daily digests of `day` (the day before by default), as the daily schedule does on AWS. */
+  runDigests(day?: string): Promise<{ queued: number }>;
   readonly endpoints: { readonly dynamoDb: string; readonly sqs: string };
   /** Stops accepting requests, lets the poller finish its batch, then stops the emulators this runtime started. */
   stop(): Promise<void>;
@@ -181,12 +204,21 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       infrastructure.destroy();
     });
 
-    const [queues] = await Promise.all([
+    const [queues, deliveryQueues] = await Promise.all([
       ensureQueues(sqs, { queueName: names.queueName, deadLetterQueueName: names.deadLetterQueueName }, DEFAULT_RETENTION, options.visibilityTimeoutSeconds),
+      ensureQueues(
+        sqs,
+        { queueName: `${names.queueName}-alerts`, deadLetterQueueName: `${names.queueName}-alerts-dlq` },
+        DEFAULT_RETENTION,
+        options.visibilityTimeoutSeconds,
+        { maxReceiveCount: DELIVERY_MAX_RECEIVE_COUNT, retentionSeconds: DELIVERY_QUEUE_RETENTION_HOURS * 3_600 },
+      ),
       ensureTable(dynamoDb, names.tableName),
     ]);
+    const streamArn = await ensureTableStream(dynamoDb, names.tableName);
     checkAborted();
 
+    const outbox = new EmailOutbox(log);
     const apiKey = options.apiKey ?? ApiKeyStore.newKey();
     await new ApiKeyStore(infrastructure.documentClient, names.tableName).create(
       apiKey,
@@ -206,9 +238,12 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
         retention: DEFAULT_RETENTION,
         limits: options.limits ?? DEFAULT_BEHAVIOUR_LIMITS,
         ...(ingestUrl ? { eventsUrl: `${ingestUrl}/v1/events` } : {}),
+        deliveryQueueUrl: deliveryQueues.queueUrl,
+        alerts: DEFAULT_ALERT_SETTINGS,
+        apiBaseUrl: url,
       },
       infrastructure,
-      { trustForwardedFor: options.trustForwardedFor ?? false, log },
+      { trustForwardedFor: options.trustForwardedFor ?? false, log, alerts: { ...(options.alertsOutbound ? { outbound: options.alertsOutbound } : {}), email: outbox } },
     );
     handlers = loaded;
     checkAborted();
@@ -224,6 +259,35 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     });
     poller.start();
     cleanups.push(() => poller.stop());
+
+    // Alerts as on AWS: the table's stream → the alerts function → the delivery queue → the delivery function.
+    const streams = new DynamoDBStreamsClient({ ...clientConfig, endpoint: dynamoDbEndpoint });
+    cleanups.push(async () => streams.destroy());
+    const { tableStream } = FUNCTIONS.alerts;
+    const streamPoller = new StreamPoller({
+      client: streams,
+      streamArn,
+      fn: localFunction('alerts'),
+      handler: loaded.alerts,
+      filterPattern: tableStream.filterPattern,
+      batchSize: tableStream.batchSize,
+      retryAttempts: tableStream.retryAttempts,
+      log,
+    });
+    streamPoller.start();
+    cleanups.push(() => streamPoller.stop());
+    const deliveryPoller = new SqsPoller({
+      client: sqs,
+      queueUrl: deliveryQueues.queueUrl,
+      queueArn: deliveryQueues.queueArn,
+      fn: localFunction('alertDelivery'),
+      handler: loaded.alertDelivery,
+      batchSize: FUNCTIONS.alertDelivery.queueBatch.batchSize,
+      concurrency: 1,
+      log,
+    });
+    deliveryPoller.start();
+    cleanups.push(() => deliveryPoller.stop());
 
     // As the hourly schedule does on AWS: a persisted data directory may hold salts whose time is up.
     const { saltCleanup } = loaded;
@@ -252,6 +316,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       apiKeyGenerated: options.apiKey === undefined,
       tableName: names.tableName,
       queues,
+      deliveryQueues,
+      outbox,
+      runDigests: (day) => loaded.alertDigests(day),
       endpoints: { dynamoDb: dynamoDbEndpoint, sqs: sqsEndpoint },
       // The front closes first, so no request reaches a handler whose table is going away, and nothing new is
       // queued while the poller finishes its batch; the emulators go last.

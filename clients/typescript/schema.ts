@@ -88,6 +88,146 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/sites/{siteId}/alert-endpoints": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The alert endpoints of a site */
+        get: operations["listAlertEndpoints"];
+        put?: never;
+        /** Create an endpoint: a signed webhook, Slack, Microsoft Teams Workflows or e-mail */
+        post: operations["createAlertEndpoint"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sites/{siteId}/alert-endpoints/{endpointId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Replace an endpoint (enables it again if it was disabled) */
+        put: operations["updateAlertEndpoint"];
+        post?: never;
+        /** Delete an endpoint */
+        delete: operations["deleteAlertEndpoint"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sites/{siteId}/alert-endpoints/{endpointId}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Delivery log of an endpoint, newest first (status, attempts, latency; kept 30 days) */
+        get: operations["listAlertDeliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sites/{siteId}/alert-endpoints/{endpointId}/deliveries/{deliveryId}/replay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a delivery again (same webhook-id and body, new timestamp and signature) */
+        post: operations["replayAlertDelivery"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sites/{siteId}/alert-endpoints/{endpointId}/rotate-secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sign with a new secret; the previous one keeps signing too for keepPreviousHours */
+        post: operations["rotateAlertEndpointSecret"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sites/{siteId}/alert-rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The alert rules of a site */
+        get: operations["listAlertRules"];
+        put?: never;
+        /** Create an alert rule: conditions on a lead, a cool-down and the endpoints to tell */
+        post: operations["createAlertRule"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sites/{siteId}/alert-rules/{ruleId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Replace an alert rule */
+        put: operations["updateAlertRule"];
+        post?: never;
+        /** Delete an alert rule */
+        delete: operations["deleteAlertRule"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sites/{siteId}/alert-rules/{ruleId}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send an alert.test event about an example organisation to the rule's endpoints now, whatever the conditions */
+        post: operations["testAlertRule"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/sites/{siteId}/audit": {
         parameters: {
             query?: never;
@@ -247,7 +387,48 @@ export interface paths {
         trace?: never;
     };
 }
-export type webhooks = Record<string, never>;
+export interface webhooks {
+    "alert.fired": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A rule matched a lead (signed per Standard Webhooks)
+         * @description Signed per Standard Webhooks (docs/alerts.md shows a receiver). Answer 2xx within 10 s; 410 disables the endpoint; anything else (a redirect too) is retried.
+         */
+        post: operations["webhookAlertFired"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "alert.test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sent by POST …/alert-rules/{ruleId}/test, about an example organisation
+         * @description Signed per Standard Webhooks (docs/alerts.md shows a receiver). Answer 2xx within 10 s; 410 disables the endpoint; anything else (a redirect too) is retried.
+         */
+        post: operations["webhookAlertTest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
 export interface components {
     schemas: {
         AccessRequest: {
@@ -279,13 +460,236 @@ export interface components {
                 reason: string;
             }[];
         };
+        AlertConditions: {
+            /** @description At least this many page views and/or visits of the organisation within the last hours (1–168). */
+            activity?: {
+                pageviews?: number;
+                visits?: number;
+                withinHours: number;
+            };
+            /** @description The lead is located in one of these countries. */
+            countries?: unknown[];
+            /** @description The CRM status of the organisation (unknown until a CRM sync sets one). */
+            crmStatus?: ("customer" | "open-deal" | "unknown")[];
+            /**
+             * @description The match is at least this confident.
+             * @enum {string}
+             */
+            minConfidence?: "low" | "medium" | "high";
+            /** @description The organisation is one of these classes. */
+            organisationClasses?: ("business" | "education" | "government")[];
+            /** @description A page view that changed the lead has a path matching one of these. */
+            paths?: string[];
+        };
+        AlertDelivery: {
+            attempts: {
+                /** Format: date-time */
+                at: string;
+                error?: string;
+                latencyMs?: number;
+                /** @description The HTTP status answered; absent when no answer came. */
+                status?: number;
+            }[];
+            /** Format: date-time */
+            createdAt: string;
+            deliveryId: string;
+            endpointId: string;
+            eventType: string;
+            /** Format: date-time */
+            expiresAt: string;
+            leadId?: string;
+            /** Format: date-time */
+            nextAttemptAt?: string;
+            ruleId?: string;
+            /** @enum {string} */
+            status: "pending" | "delivered" | "failed" | "abandoned";
+        };
+        AlertDeliveryList: {
+            items: components["schemas"]["AlertDelivery"][];
+            nextCursor: string | null;
+        };
+        AlertEndpoint: {
+            /** Format: date-time */
+            createdAt: string;
+            /** @description Why sending stopped, e.g. the receiver answered 410 Gone. */
+            disabledReason?: string;
+            endpointId: string;
+            fields?: ("organisation" | "organisationClass" | "match" | "location" | "triggerPaths" | "topPages" | "visits" | "pageviews" | "firstSeenAt" | "lastSeenAt" | "link")[];
+            /** @description The host the endpoint sends to (webhook, Slack, Teams). */
+            host?: string;
+            /** @enum {string} */
+            kind: "webhook" | "slack" | "teams" | "email";
+            /** @enum {string} */
+            mode?: "immediate" | "daily-digest";
+            name: string;
+            /** @description The signing secrets in use (webhook): the newest first; an old one stays valid until its expiresAt. */
+            secrets?: {
+                /** Format: date-time */
+                expiresAt?: string;
+                lastFour: string;
+            }[];
+            /** @enum {string} */
+            status: "active" | "disabled";
+            to?: string[];
+            /** Format: date-time */
+            updatedAt: string;
+            urlLastFour?: string;
+        };
+        AlertEndpointList: {
+            items: components["schemas"]["AlertEndpoint"][];
+        };
+        AlertEndpointRequest: {
+            /** @description Allow-list of lead fields sent; default all. */
+            fields?: ("organisation" | "organisationClass" | "match" | "location" | "triggerPaths" | "topPages" | "visits" | "pageviews" | "firstSeenAt" | "lastSeenAt" | "link")[];
+            /** @constant */
+            kind: "webhook";
+            name: string;
+            /** @description Write-only signing secret (Standard Webhooks); generate one with `echo whsec_$(openssl rand -base64 32)`. */
+            secret: string;
+            /** @description Write-only: stored encrypted, shown as its last four characters. */
+            url: string;
+        } | {
+            /** @description Allow-list of lead fields sent; default all. */
+            fields?: ("organisation" | "organisationClass" | "match" | "location" | "triggerPaths" | "topPages" | "visits" | "pageviews" | "firstSeenAt" | "lastSeenAt" | "link")[];
+            /** @constant */
+            kind: "slack";
+            name: string;
+            /** @description A Slack incoming webhook URL, https://hooks.slack.com/services/… */
+            url: string;
+        } | {
+            /** @description Allow-list of lead fields sent; default all. */
+            fields?: ("organisation" | "organisationClass" | "match" | "location" | "triggerPaths" | "topPages" | "visits" | "pageviews" | "firstSeenAt" | "lastSeenAt" | "link")[];
+            /** @constant */
+            kind: "teams";
+            name: string;
+            /** @description A Microsoft Teams Workflows webhook URL (Power Automate / Logic Apps). */
+            url: string;
+        } | {
+            /** @description Allow-list of lead fields sent; default all. */
+            fields?: ("organisation" | "organisationClass" | "match" | "location" | "triggerPaths" | "topPages" | "visits" | "pageviews" | "firstSeenAt" | "lastSeenAt" | "link")[];
+            /** @constant */
+            kind: "email";
+            /**
+             * @default immediate
+             * @enum {string}
+             */
+            mode: "immediate" | "daily-digest";
+            name: string;
+            to: string[];
+        };
+        /** @description Organisation-level data only: never a visitor pseudonym, an address or anything about a person. */
+        AlertEvent: {
+            data: {
+                lead: components["schemas"]["AlertLead"];
+                /** @description The organisation was seen before this visit. */
+                returning: boolean;
+                rule: {
+                    name: string;
+                    ruleId: string;
+                };
+                /**
+                 * @description `pageview`: any page view of the organisation; `new-organisation`: its first page view ever (or since the lead expired); `returning-organisation`: a new visit of an organisation seen before; `new-visit`: any new visit.
+                 * @enum {string}
+                 */
+                trigger: "pageview" | "new-organisation" | "returning-organisation" | "new-visit";
+            };
+            /** Format: date-time */
+            timestamp: string;
+            /** @enum {string} */
+            type: "alert.fired" | "alert.test";
+        };
+        AlertLead: {
+            /** Format: date-time */
+            firstSeenAt?: string;
+            /** Format: date-time */
+            lastSeenAt?: string;
+            leadId: string;
+            /** @description The lead in the API (GET, needs a key with leads:read). */
+            link?: string;
+            location?: components["schemas"]["Location"];
+            match?: {
+                /** @enum {string} */
+                confidence: "high" | "medium" | "low";
+                /**
+                 * @description Which data named the organisation.
+                 * @enum {string}
+                 */
+                source: "asn-registry" | "override" | "form-domain";
+            };
+            organisation?: components["schemas"]["Organisation"];
+            /** @enum {string} */
+            organisationClass?: "business" | "education" | "government";
+            pageviews?: number;
+            siteId: string;
+            topPages?: {
+                path: string;
+                views: number;
+            }[];
+            /** @description Paths of the page views that fired the rule. */
+            triggerPaths?: string[];
+            visits?: number;
+        };
+        AlertRule: {
+            /** @default {} */
+            conditions: components["schemas"]["AlertConditions"];
+            /**
+             * @description One organisation fires this rule at most once in this many hours.
+             * @default 24
+             */
+            cooldownHours: number;
+            /** Format: date-time */
+            createdAt: string;
+            /** @default true */
+            enabled: boolean;
+            /** @description Where to send it: endpoints of this site. */
+            endpointIds: string[];
+            name: string;
+            ruleId: string;
+            /**
+             * @description `pageview`: any page view of the organisation; `new-organisation`: its first page view ever (or since the lead expired); `returning-organisation`: a new visit of an organisation seen before; `new-visit`: any new visit.
+             * @default pageview
+             * @enum {string}
+             */
+            trigger: "pageview" | "new-organisation" | "returning-organisation" | "new-visit";
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        AlertRuleList: {
+            items: components["schemas"]["AlertRule"][];
+        };
+        AlertRuleRequest: {
+            /** @default {} */
+            conditions: components["schemas"]["AlertConditions"];
+            /**
+             * @description One organisation fires this rule at most once in this many hours.
+             * @default 24
+             */
+            cooldownHours: number;
+            /** @default true */
+            enabled: boolean;
+            /** @description Where to send it: endpoints of this site. */
+            endpointIds: string[];
+            name: string;
+            /**
+             * @description `pageview`: any page view of the organisation; `new-organisation`: its first page view ever (or since the lead expired); `returning-organisation`: a new visit of an organisation seen before; `new-visit`: any new visit.
+             * @default pageview
+             * @enum {string}
+             */
+            trigger: "pageview" | "new-organisation" | "returning-organisation" | "new-visit";
+        };
+        AlertTestFireResult: {
+            deliveries: {
+                deliveryId: string;
+                endpointId: string;
+            }[];
+        };
         AuditList: {
             items: components["schemas"]["AuditRecord"][];
             nextCursor: string | null;
         };
         AuditRecord: {
             /** @enum {string} */
-            action: "leads.list" | "lead.read" | "lead.erase" | "organisation.hide" | "organisation.show" | "erasure.request" | "access.request" | "audit.read" | "export.create" | "export.read";
+            action: "leads.list" | "lead.read" | "lead.erase" | "organisation.hide" | "organisation.show" | "erasure.request" | "access.request" | "audit.read" | "export.create" | "export.read" | "alert-rule.create" | "alert-rule.update" | "alert-rule.delete" | "alert-rule.test" | "alert-endpoint.create" | "alert-endpoint.update" | "alert-endpoint.delete" | "alert-endpoint.rotate-secret" | "alert-delivery.replay";
             /** Format: date-time */
             at: string;
             /** Format: date-time */
@@ -529,6 +933,14 @@ export interface components {
             country?: string;
             domain?: string;
             name: string;
+        };
+        RotateSecretRequest: {
+            /**
+             * @description How long the previous secret still signs too.
+             * @default 24
+             */
+            keepPreviousHours: number;
+            secret: string;
         };
         TrackedEvent: {
             /**
@@ -1125,6 +1537,1525 @@ export interface operations {
                      *       "error": {
                      *         "code": "UnsupportedMediaType",
                      *         "message": "Content-Type other than application/json",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Throttled by the stage; `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "Throttled",
+                     *         "message": "Throttled by the stage; `Retry-After` says when to try again",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listAlertEndpoints: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example demo */
+                siteId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Endpoints */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertEndpointList"];
+                };
+            };
+            /** @description Missing or unknown API key */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "Unauthorized",
+                     *         "message": "Missing or unknown API key",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key may not do this on this site */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "Forbidden",
+                     *         "message": "The key may not do this on this site",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Throttled by the stage; `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "Throttled",
+                     *         "message": "Throttled by the stage; `Retry-After` says when to try again",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createAlertEndpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example demo */
+                siteId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "kind": "webhook",
+                 *       "name": "CRM",
+                 *       "url": "https://crm.example.com/eirlead",
+                 *       "secret": "whsec_0W5rwa2IN/PCAVEw91VkUP/Z8jPCavU2W6k8WP0NXMw="
+                 *     }
+                 */
+                "application/json": components["schemas"]["AlertEndpointRequest"];
+            };
+        };
+        responses: {
+            /** @description Created (secrets shown by their last four characters only) */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertEndpoint"];
+                };
+            };
+            /** @description Invalid request; `issues` names each field */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "BadRequest",
+                     *         "message": "Invalid request; `issues` names each field",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or unknown API key */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "Unauthorized",
+                     *         "message": "Missing or unknown API key",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key may not do this on this site */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "Forbidden",
+                     *         "message": "The key may not do this on this site",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The site has the most endpoints it may (20) */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "IdempotencyKeyInUse",
+                     *         "message": "The site has the most endpoints it may (20)",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Content-Type other than application/json */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "UnsupportedMediaType",
+                     *         "message": "Content-Type other than application/json",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Throttled by the stage; `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "Throttled",
+                     *         "message": "Throttled by the stage; `Retry-After` says when to try again",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    updateAlertEndpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example 4f1c2b9e7a */
+                endpointId: string;
+                /** @example demo */
+                siteId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "kind": "webhook",
+                 *       "name": "CRM",
+                 *       "url": "https://crm.example.com/eirlead",
+                 *       "secret": "whsec_0W5rwa2IN/PCAVEw91VkUP/Z8jPCavU2W6k8WP0NXMw="
+                 *     }
+                 */
+                "application/json": components["schemas"]["AlertEndpointRequest"];
+            };
+        };
+        responses: {
+            /** @description Replaced */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertEndpoint"];
+                };
+            };
+            /** @description Invalid request; `issues` names each field */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "BadRequest",
+                     *         "message": "Invalid request; `issues` names each field",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or unknown API key */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "Unauthorized",
+                     *         "message": "Missing or unknown API key",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key may not do this on this site */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "Forbidden",
+                     *         "message": "The key may not do this on this site",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such endpoint */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "NotFound",
+                     *         "message": "No such endpoint",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Content-Type other than application/json */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "UnsupportedMediaType",
+                     *         "message": "Content-Type other than application/json",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Throttled by the stage; `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "Throttled",
+                     *         "message": "Throttled by the stage; `Retry-After` says when to try again",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteAlertEndpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example 4f1c2b9e7a */
+                endpointId: string;
+                /** @example demo */
+                siteId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing or unknown API key */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "Unauthorized",
+                     *         "message": "Missing or unknown API key",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key may not do this on this site */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "Forbidden",
+                     *         "message": "The key may not do this on this site",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such endpoint */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "NotFound",
+                     *         "message": "No such endpoint",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A rule still sends to it */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "IdempotencyKeyInUse",
+                     *         "message": "A rule still sends to it",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Throttled by the stage; `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "Throttled",
+                     *         "message": "Throttled by the stage; `Retry-After` says when to try again",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listAlertDeliveries: {
+        parameters: {
+            query?: {
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                /** @example 4f1c2b9e7a */
+                endpointId: string;
+                /** @example demo */
+                siteId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deliveries */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertDeliveryList"];
+                };
+            };
+            /** @description Invalid query */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "BadRequest",
+                     *         "message": "Invalid query",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or unknown API key */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "Unauthorized",
+                     *         "message": "Missing or unknown API key",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key may not do this on this site */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "Forbidden",
+                     *         "message": "The key may not do this on this site",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Throttled by the stage; `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "Throttled",
+                     *         "message": "Throttled by the stage; `Retry-After` says when to try again",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    replayAlertDelivery: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example d1a2b3c4e5 */
+                deliveryId: string;
+                /** @example 4f1c2b9e7a */
+                endpointId: string;
+                /** @example demo */
+                siteId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Queued again */
+            202: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertDelivery"];
+                };
+            };
+            /** @description Missing or unknown API key */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "Unauthorized",
+                     *         "message": "Missing or unknown API key",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key may not do this on this site */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "Forbidden",
+                     *         "message": "The key may not do this on this site",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such delivery */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "NotFound",
+                     *         "message": "No such delivery",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The endpoint is disabled */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "IdempotencyKeyInUse",
+                     *         "message": "The endpoint is disabled",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Throttled by the stage; `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "Throttled",
+                     *         "message": "Throttled by the stage; `Retry-After` says when to try again",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    rotateAlertEndpointSecret: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example 4f1c2b9e7a */
+                endpointId: string;
+                /** @example demo */
+                siteId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "secret": "whsec_0W5rwa2IN/PCAVEw91VkUP/Z8jPCavU2W6k8WP0NXMw=",
+                 *       "keepPreviousHours": 24
+                 *     }
+                 */
+                "application/json": components["schemas"]["RotateSecretRequest"];
+            };
+        };
+        responses: {
+            /** @description Rotated */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertEndpoint"];
+                };
+            };
+            /** @description Invalid request; `issues` names each field */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "BadRequest",
+                     *         "message": "Invalid request; `issues` names each field",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or unknown API key */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "Unauthorized",
+                     *         "message": "Missing or unknown API key",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key may not do this on this site */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "Forbidden",
+                     *         "message": "The key may not do this on this site",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such webhook endpoint */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "NotFound",
+                     *         "message": "No such webhook endpoint",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Content-Type other than application/json */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "UnsupportedMediaType",
+                     *         "message": "Content-Type other than application/json",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Throttled by the stage; `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "Throttled",
+                     *         "message": "Throttled by the stage; `Retry-After` says when to try again",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listAlertRules: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example demo */
+                siteId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Rules */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertRuleList"];
+                };
+            };
+            /** @description Missing or unknown API key */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "Unauthorized",
+                     *         "message": "Missing or unknown API key",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key may not do this on this site */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "Forbidden",
+                     *         "message": "The key may not do this on this site",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Throttled by the stage; `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "Throttled",
+                     *         "message": "Throttled by the stage; `Retry-After` says when to try again",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createAlertRule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example demo */
+                siteId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "name": "Pricing, Germany",
+                 *       "enabled": true,
+                 *       "trigger": "pageview",
+                 *       "conditions": {
+                 *         "paths": [
+                 *           "/pricing"
+                 *         ],
+                 *         "countries": [
+                 *           "DE"
+                 *         ],
+                 *         "crmStatus": [
+                 *           "open-deal",
+                 *           "unknown"
+                 *         ]
+                 *       },
+                 *       "cooldownHours": 24,
+                 *       "endpointIds": [
+                 *         "4f1c2b9e7a"
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["AlertRuleRequest"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertRule"];
+                };
+            };
+            /** @description Invalid request; `issues` names each field */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "BadRequest",
+                     *         "message": "Invalid request; `issues` names each field",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or unknown API key */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "Unauthorized",
+                     *         "message": "Missing or unknown API key",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key may not do this on this site */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "Forbidden",
+                     *         "message": "The key may not do this on this site",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The site has the most rules it may (50) */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "IdempotencyKeyInUse",
+                     *         "message": "The site has the most rules it may (50)",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Content-Type other than application/json */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "UnsupportedMediaType",
+                     *         "message": "Content-Type other than application/json",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Throttled by the stage; `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "Throttled",
+                     *         "message": "Throttled by the stage; `Retry-After` says when to try again",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    updateAlertRule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example 7c2a9f0b1e */
+                ruleId: string;
+                /** @example demo */
+                siteId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "name": "Pricing, Germany",
+                 *       "enabled": true,
+                 *       "trigger": "pageview",
+                 *       "conditions": {
+                 *         "paths": [
+                 *           "/pricing"
+                 *         ],
+                 *         "countries": [
+                 *           "DE"
+                 *         ],
+                 *         "crmStatus": [
+                 *           "open-deal",
+                 *           "unknown"
+                 *         ]
+                 *       },
+                 *       "cooldownHours": 24,
+                 *       "endpointIds": [
+                 *         "4f1c2b9e7a"
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["AlertRuleRequest"];
+            };
+        };
+        responses: {
+            /** @description Replaced */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertRule"];
+                };
+            };
+            /** @description Invalid request; `issues` names each field */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "BadRequest",
+                     *         "message": "Invalid request; `issues` names each field",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or unknown API key */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "Unauthorized",
+                     *         "message": "Missing or unknown API key",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key may not do this on this site */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "Forbidden",
+                     *         "message": "The key may not do this on this site",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such rule */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "NotFound",
+                     *         "message": "No such rule",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Content-Type other than application/json */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "UnsupportedMediaType",
+                     *         "message": "Content-Type other than application/json",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Throttled by the stage; `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "Throttled",
+                     *         "message": "Throttled by the stage; `Retry-After` says when to try again",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteAlertRule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example 7c2a9f0b1e */
+                ruleId: string;
+                /** @example demo */
+                siteId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing or unknown API key */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "Unauthorized",
+                     *         "message": "Missing or unknown API key",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key may not do this on this site */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "Forbidden",
+                     *         "message": "The key may not do this on this site",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such rule */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "NotFound",
+                     *         "message": "No such rule",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Throttled by the stage; `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "Throttled",
+                     *         "message": "Throttled by the stage; `Retry-After` says when to try again",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    testAlertRule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example 7c2a9f0b1e */
+                ruleId: string;
+                /** @example demo */
+                siteId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Queued */
+            202: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertTestFireResult"];
+                };
+            };
+            /** @description Missing or unknown API key */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "Unauthorized",
+                     *         "message": "Missing or unknown API key",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key may not do this on this site */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "Forbidden",
+                     *         "message": "The key may not do this on this site",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such rule */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "NotFound",
+                     *         "message": "No such rule",
                      *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
                      *       }
                      *     }
@@ -2664,6 +4595,78 @@ export interface operations {
                      */
                     "application/json": components["schemas"]["Error"];
                 };
+            };
+        };
+    };
+    webhookAlertFired: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The delivery, the same on every retry and replay: deduplicate on it. */
+                "webhook-id": string;
+                /** @description Space-separated `v1,<base64 HMAC-SHA256 of id.timestamp.body>`, one per valid secret. */
+                "webhook-signature": string;
+                /** @description Epoch seconds of this attempt; reject ones more than 5 minutes away from now. */
+                "webhook-timestamp": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AlertEvent"];
+            };
+        };
+        responses: {
+            /** @description Received */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Gone: Eirlead disables the endpoint */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    webhookAlertTest: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The delivery, the same on every retry and replay: deduplicate on it. */
+                "webhook-id": string;
+                /** @description Space-separated `v1,<base64 HMAC-SHA256 of id.timestamp.body>`, one per valid secret. */
+                "webhook-signature": string;
+                /** @description Epoch seconds of this attempt; reject ones more than 5 minutes away from now. */
+                "webhook-timestamp": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AlertEvent"];
+            };
+        };
+        responses: {
+            /** @description Received */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Gone: Eirlead disables the endpoint */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };

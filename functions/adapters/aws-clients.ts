@@ -2,6 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { S3Client } from '@aws-sdk/client-s3';
+import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { REGION } from '../contracts/names';
@@ -30,3 +31,5 @@ export const kmsClient = (options: ClientOptions = {}): KMSClient => new KMSClie
 export const s3Client = (options: ClientOptions = {}): S3Client => new S3Client({ ...options, region: REGION });
 
 export const lambdaClient = (options: ClientOptions = {}): LambdaClient => new LambdaClient({ ...options, region: REGION });
+/** Alert e-mail (adapters/email/email-sender.ts): SES in Ireland, like every other client. */
+export const sesClient = (options: ClientOptions = {}): SESv2Client => new SESv2Client({ ...options, region: REGION });

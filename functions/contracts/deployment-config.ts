@@ -72,6 +72,18 @@ export const BehaviourLimitsSchema = z.strictObject({
 export type BehaviourLimits = z.infer<typeof BehaviourLimitsSchema>;
 export const DEFAULT_BEHAVIOUR_LIMITS: BehaviourLimits = BehaviourLimitsSchema.parse({});
 
+/**
+ * Alerts (docs/alerts.md): the verified SES identity e-mail is sent from (no e-mail endpoints without it), the UTC
+ * hour the daily digest goes out, and how long the delivery log is kept.
+ */
+export const AlertSettingsSchema = z.strictObject({
+  emailFrom: z.email({ error: 'must be an e-mail address of an SES identity verified in eu-west-1' }).optional(),
+  digestHourUtc: z.int().min(0).max(23).default(7),
+  deliveryLogDays: z.int().min(1).max(90).default(30),
+});
+export type AlertSettings = z.infer<typeof AlertSettingsSchema>;
+export const DEFAULT_ALERT_SETTINGS: AlertSettings = AlertSettingsSchema.parse({});
+
 /** Retention per data class (docs/architecture.md, "Data classes and retention"). */
 export const RetentionSchema = z.strictObject({
   visitDays: z.int().min(1).max(3650).default(90),

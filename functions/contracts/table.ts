@@ -13,6 +13,13 @@
  * | form quota  | SITE#{site}#FORMS          | {yyyy-mm-dd}#{network}  |                     |                     |
  * | export job  | SITE#{site}#EXPORT#{id}    | EXPORT                  |                     |                     |
  * | idempotency | SITE#{site}#IDEMPOTENCY#{h}| IDEMPOTENCY             |                     |                     |
+ * | alert rule  | SITE#{site}#ALERTS         | RULE#{ruleId}           |                     |                     |
+ * | alert end-  | SITE#{site}#ALERTS         | ENDPOINT#{endpointId}   |                     |                     |
+ * |  point      |                            |                         |                     |                     |
+ * | fired claim | SITE#{site}#ALERTS#FIRED   | {ruleId}#{leadId}       |                     |                     |
+ * | delivery    | SITE#{site}#ALERTS#LOG#{endpointId} | {deliveryId}   |                     |                     |
+ * | digest entry| SITE#{site}#ALERTS#DIGEST#{endpointId} | {day}#{deliveryId} |               |                     |
+ * | activity    | SITE#{site}#LEAD#{leadId}  | ALERTS#ACTIVITY         |                     |                     |
  */
 export const TTL_ATTRIBUTE = 'expiresAt';
 
@@ -92,7 +99,34 @@ export const keys = {
   idempotency: (siteId: string, hash: string) => ({ pk: `SITE#${siteId}#IDEMPOTENCY#${hash}`, sk: 'IDEMPOTENCY' }),
   /** A month's key for signing page cursors, encrypted under the project key. */
   cursorKey: (month: string) => ({ pk: `KEY#cursor#${month}`, sk: 'KEY' }),
+  /** A site's alert rules and endpoints, read together once per stream batch and site. */
+  alertConfigPartition: (siteId: string) => `SITE#${siteId}#ALERTS`,
+  alertRule: (siteId: string, ruleId: string) => ({ pk: `SITE#${siteId}#ALERTS`, sk: `RULE#${ruleId}` }),
+  alertEndpoint: (siteId: string, endpointId: string) => ({ pk: `SITE#${siteId}#ALERTS`, sk: `ENDPOINT#${endpointId}` }),
+  /** That a rule fired for a lead, until its cool-down ends: the claim that makes a rule fire once under redelivery. */
+  alertFired: (siteId: string, ruleId: string, leadId: string) => ({ pk: `SITE#${siteId}#ALERTS#FIRED`, sk: `${ruleId}#${leadId}` }),
+  /** An endpoint's delivery log, newest last by id (ids start with the time). */
+  deliveryLog: (siteId: string, endpointId: string) => `SITE#${siteId}#ALERTS#LOG#${endpointId}`,
+  delivery: (siteId: string, endpointId: string, deliveryId: string) => ({ pk: `SITE#${siteId}#ALERTS#LOG#${endpointId}`, sk: deliveryId }),
+  /** What a daily-digest endpoint collects during a UTC day. */
+  digestEntries: (siteId: string, endpointId: string) => `SITE#${siteId}#ALERTS#DIGEST#${endpointId}`,
+  digestEntry: (siteId: string, endpointId: string, day: string, deliveryId: string) => ({
+    pk: `SITE#${siteId}#ALERTS#DIGEST#${endpointId}`,
+    sk: `${day}#${deliveryId}`,
+  }),
+  /** Hourly page-view and visit counts of a lead, kept only for sites with rules on activity in a window. */
+  leadActivity: (siteId: string, leadId: string) => ({ pk: `SITE#${siteId}#LEAD#${leadId}`, sk: 'ALERTS#ACTIVITY' }),
 } as const;
+
+/** The sort key of a lead item: the alerts function's stream filter admits only these (functions.ts `tableStream`). */
+export const LEAD_SORT_KEY = 'LEAD';
+
+/**
+ * The table's stream: both images, because a rule looks at what changed (the paths just viewed, a new visit, a
+ * first sighting). Lambda reads a DynamoDB stream at no charge; CDK (lib/constructs/storage.ts) and the local
+ * runtime (local/resources.ts) enable it from here.
+ */
+export const TABLE_STREAM_VIEW_TYPE = 'NEW_AND_OLD_IMAGES';
 
 export const toEpochSeconds = (date: Date): number => Math.floor(date.getTime() / 1000);
 export const nowEpochSeconds = (): number => toEpochSeconds(new Date());

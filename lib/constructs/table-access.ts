@@ -52,6 +52,16 @@ export const PARTITIONS = {
   cursorKey: keys.cursorKey('*').pk,
   /** Export jobs, `SITE#{site}#EXPORT#{id}`, which the leads API creates and the export function runs. */
   exportJob: keys.exportJob('*', '*').pk,
+  /** A site's audit trail: `SITE#{site}#AUDIT`. */
+  audit: keys.auditPartition('*'),
+  /** A site's alert rules and endpoints: `SITE#{site}#ALERTS`. */
+  alertConfig: keys.alertConfigPartition('*'),
+  /** Which rule fired for which lead, until its cool-down ends: `SITE#{site}#ALERTS#FIRED`. */
+  alertFired: keys.alertFired('*', '', '').pk,
+  /** An endpoint's delivery log: `SITE#{site}#ALERTS#LOG#{endpointId}`. */
+  alertLog: keys.deliveryLog('*', '*'),
+  /** What a daily-digest endpoint collects: `SITE#{site}#ALERTS#DIGEST#{endpointId}`. */
+  alertDigest: keys.digestEntries('*', '*'),
 } as const;
 
 /** Index partitions of `leadsByLastSeen`: a site's leads (`SITE#{site}`); the API keys' `APIKEYS` is not one. */

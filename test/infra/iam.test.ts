@@ -62,9 +62,14 @@ const PARTITION = {
   audit: keys.auditPartition('demo'),
   cursorKey: 'KEY#cursor#2026-05',
   exportJob: keys.exportJob('demo', '0ee9e3l69s3l361a2krss49iz').pk,
+  alertConfig: keys.alertConfigPartition('demo'),
+  alertFired: keys.alertFired('demo', 'r1', 'l1').pk,
+  alertLog: keys.deliveryLog('demo', 'e1'),
+  alertDigest: keys.digestEntries('demo', 'e1'),
 } as const;
 type Partition = keyof typeof PARTITION;
 
+const STREAM_ACTIONS = ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:ListStreams'];
 const ITEM_ACTIONS = ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem', 'ConditionCheckItem', 'Scan'];
 const LEADS_API_SITE_ACTIONS = ['GetItem', 'Query', 'PutItem', 'DeleteItem', 'BatchWriteItem'];
 
@@ -75,13 +80,28 @@ const LEADS_API_SITE_ACTIONS = ['GetItem', 'Query', 'PutItem', 'DeleteItem', 'Ba
 const TABLE_CAPABILITIES: Record<FunctionName, Partial<Record<Partition, string[]>>> = {
   ingest: { salt: ['GetItem', 'PutItem'] },
   enrichment: { lead: ['GetItem', 'Query', 'PutItem', 'BatchWriteItem'] },
-  leadsApi: { lead: LEADS_API_SITE_ACTIONS, audit: LEADS_API_SITE_ACTIONS, exportJob: LEADS_API_SITE_ACTIONS, salt: ['GetItem'], cursorKey: ['GetItem', 'PutItem'] },
+  // SITE# covers every partition of a site, the alert configuration and logs included (the leads API never uses them).
+  leadsApi: {
+    lead: LEADS_API_SITE_ACTIONS,
+    audit: LEADS_API_SITE_ACTIONS,
+    exportJob: LEADS_API_SITE_ACTIONS,
+    salt: ['GetItem'],
+    cursorKey: ['GetItem', 'PutItem'],
+    alertConfig: LEADS_API_SITE_ACTIONS,
+    alertFired: LEADS_API_SITE_ACTIONS,
+    alertLog: LEADS_API_SITE_ACTIONS,
+    alertDigest: LEADS_API_SITE_ACTIONS,
+  },
   // Runs a job (reads it, updates its status) and reads visits; never writes a lead, an audit record or a salt.
   leadExport: { exportJob: ['GetItem', 'UpdateItem'], lead: ['Query'] },
   authorizer: { apiKey: ['GetItem'] },
   snippet: {},
   docs: {},
   saltCleanup: { salt: ['DeleteItem'] },
+  // Reads rules once a batch, claims firings, logs and queues deliveries, counts a lead's activity beside it.
+  alerts: { lead: ['GetItem', 'PutItem'], alertConfig: ['Query'], alertFired: ['PutItem'], alertLog: ['PutItem'], alertDigest: ['PutItem'] },
+  alertDelivery: { alertConfig: ['GetItem', 'Query', 'UpdateItem'], alertLog: ['GetItem', 'PutItem', 'UpdateItem'], alertDigest: ['Query'] },
+  alertsApi: { alertConfig: ['DeleteItem', 'GetItem', 'PutItem', 'Query'], alertLog: ['GetItem', 'PutItem', 'Query', 'UpdateItem'], audit: ['PutItem'] },
 };
 
 describe('function roles', () => {
@@ -147,7 +167,11 @@ describe('the table: actions by partition (dynamodb:LeadingKeys)', () => {
 
   test('every statement on the table or its index is limited by dynamodb:LeadingKeys', () => {
     for (const fn of NAMES) {
-      const onTable = policies.statements(roleIdOf(fn)).filter((s) => JSON.stringify(s.Resource ?? null).includes(TABLE.split('.')[0] as string));
+      // Stream reads (on the table's StreamArn) name no partition key; see the stream test below.
+      const onTable = policies
+        .statements(roleIdOf(fn))
+        .filter((s) => JSON.stringify(s.Resource ?? null).includes(TABLE.split('.')[0] as string))
+        .filter((s) => !actionsOf(s).every((action) => STREAM_ACTIONS.includes(action)));
       for (const statement of onTable) {
         expect(Object.keys(statement.Condition?.['ForAllValues:StringLike'] ?? {})).toEqual(['dynamodb:LeadingKeys']);
       }
@@ -160,6 +184,18 @@ describe('the table: actions by partition (dynamodb:LeadingKeys)', () => {
         expect(may(fn, { action, resource: TABLE })).toBe(false);
       }
     }
+  });
+});
+
+describe('the table stream', () => {
+  const STREAM = `${TABLE.split('.')[0]}.StreamArn`;
+
+  test('only the alerts function may read the stream, and only this table\'s', () => {
+    for (const fn of NAMES) {
+      const allowed = STREAM_ACTIONS.filter((action) => may(fn, { action, resource: STREAM }));
+      expect({ fn, allowed }).toEqual({ fn, allowed: fn === 'alerts' ? STREAM_ACTIONS : [] });
+    }
+    expect(may('alerts', { action: 'dynamodb:GetRecords', resource: '*' })).toBe(false);
   });
 });
 
@@ -234,7 +270,15 @@ describe('the project key', () => {
     expect(may('leadsApi', direct('Decrypt'))).toBe(false);
   });
 
-  test.each(['enrichment', 'authorizer', 'snippet', 'saltCleanup'] as const)('%s cannot call KMS with the key itself', (fn) => {
+  test('integration secrets: the alerts API seals and cannot open; the delivery function opens and cannot seal', () => {
+    expect(may('alertsApi', direct('GenerateDataKey', KEY_PURPOSES.integrationSecret))).toBe(true);
+    expect(may('alertsApi', direct('Decrypt', KEY_PURPOSES.integrationSecret))).toBe(false);
+    expect(may('alertDelivery', direct('Decrypt', KEY_PURPOSES.integrationSecret))).toBe(true);
+    expect(may('alertDelivery', direct('GenerateDataKey', KEY_PURPOSES.integrationSecret))).toBe(false);
+    expect(may('alertDelivery', direct('Decrypt', KEY_PURPOSES.dailySalt))).toBe(false);
+  });
+
+  test.each(['enrichment', 'authorizer', 'snippet', 'saltCleanup', 'alerts'] as const)('%s cannot call KMS with the key itself', (fn) => {
     for (const action of ['Decrypt', 'GenerateDataKey', 'Encrypt']) {
       for (const purpose of [undefined, ...Object.values(KEY_PURPOSES)]) expect(may(fn, direct(action, purpose))).toBe(false);
     }

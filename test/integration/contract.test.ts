@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -83,6 +83,8 @@ beforeAll(async () => {
     emulators: { dynamoDbEndpoint: endpoints.dynamoDb, sqsEndpoint: endpoints.sqs },
     names: { tableName: name, queueName: `${name}-events`, deadLetterQueueName: `${name}-events-dlq` },
     apiKey: `eirlead_test_${randomUUID().replaceAll('-', '')}`,
+    // Alert endpoints on this machine (nothing listens on port 9: deliveries fail and are logged, which is enough here).
+    alertsOutbound: { allowLoopback: true },
     log: () => undefined,
   });
   document = (await (await fetch(`${runtime.url}/v1/openapi.json`)).json()) as OpenApi;
@@ -250,6 +252,54 @@ describe('privacy', () => {
     expect(erased.response.status).toBe(204);
     expect((await client.DELETE('/v1/sites/{siteId}/leads/{leadId}', { params: { path: { siteId: 'demo', leadId } } })).response.status).toBe(404);
   });
+});
+
+describe('alerts', () => {
+  const secret = () => `whsec_${randomBytes(32).toString('base64')}`;
+  const put = (path: string, body: unknown) => {
+    const { body: text, ...type } = json(body);
+    return call(path, { method: 'PUT', headers: keyed(runtime.apiKey, type), body: text });
+  };
+  const keyedGet = (path: string) => call(path, { headers: keyed(runtime.apiKey) });
+  const remove = (path: string) => call(path, { method: 'DELETE', headers: keyed(runtime.apiKey) });
+
+  it('endpoints and rules: create, list, replace, test-fire, rotate, the delivery log and a replay, delete; with their errors', async () => {
+    const endpoint = { kind: 'webhook', name: 'receiver', url: 'https://127.0.0.1:9/hook', secret: secret() };
+    const created = await post('/v1/sites/demo/alert-endpoints', runtime.apiKey, endpoint);
+    expect(created.status).toBe(201);
+    const { endpointId } = (await created.json()) as { endpointId: string };
+    expect((await post('/v1/sites/demo/alert-endpoints', runtime.apiKey, { ...endpoint, url: 'http://example.com/' })).status).toBe(400);
+    expect((await keyedGet('/v1/sites/demo/alert-endpoints')).status).toBe(200);
+    expect((await put(`/v1/sites/demo/alert-endpoints/${endpointId}`, { ...endpoint, name: 'renamed' })).status).toBe(200);
+    expect((await put('/v1/sites/demo/alert-endpoints/nothing', endpoint)).status).toBe(404);
+    expect((await post(`/v1/sites/demo/alert-endpoints/${endpointId}/rotate-secret`, runtime.apiKey, { secret: secret() })).status).toBe(200);
+
+    const rule = { name: 'Pricing', conditions: { paths: ['/pricing'] }, endpointIds: [endpointId] };
+    const ruleCreated = await post('/v1/sites/demo/alert-rules', runtime.apiKey, rule);
+    expect(ruleCreated.status).toBe(201);
+    const { ruleId } = (await ruleCreated.json()) as { ruleId: string };
+    expect((await post('/v1/sites/demo/alert-rules', runtime.apiKey, { ...rule, cooldownHours: 0 })).status).toBe(400);
+    expect((await keyedGet('/v1/sites/demo/alert-rules')).status).toBe(200);
+    expect((await put(`/v1/sites/demo/alert-rules/${ruleId}`, { ...rule, name: 'Pricing pages' })).status).toBe(200);
+    expect((await post(`/v1/sites/demo/alert-rules/${ruleId}/test`, runtime.apiKey, {})).status).toBe(202);
+    expect((await remove(`/v1/sites/demo/alert-endpoints/${endpointId}`)).status).toBe(409);
+
+    // The test-fire's delivery is attempted by the delivery poller and logged; then it can be replayed.
+    let deliveryId: string | undefined;
+    const deadline = Date.now() + 30_000;
+    while (!deliveryId && Date.now() < deadline) {
+      const log = await keyedGet(`/v1/sites/demo/alert-endpoints/${endpointId}/deliveries`);
+      expect(log.status).toBe(200);
+      deliveryId = ((await log.json()) as { items: { deliveryId: string }[] }).items[0]?.deliveryId;
+      if (!deliveryId) await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    expect(deliveryId).toBeDefined();
+    expect((await post(`/v1/sites/demo/alert-endpoints/${endpointId}/deliveries/${deliveryId}/replay`, runtime.apiKey, {})).status).toBe(202);
+
+    expect((await remove(`/v1/sites/demo/alert-rules/${ruleId}`)).status).toBe(204);
+    expect((await remove(`/v1/sites/demo/alert-rules/${ruleId}`)).status).toBe(404);
+    expect((await remove(`/v1/sites/demo/alert-endpoints/${endpointId}`)).status).toBe(204);
+  }, 60_000);
 });
 
 test('every documented operation was exercised and answered with success at least once', () => {

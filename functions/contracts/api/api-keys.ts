@@ -10,8 +10,10 @@ import { SiteIdSchema } from '../deployment-config';
  *   address and a User-Agent, so no key that merely reads leads may make them;
  * - `audit:read`: the audit trail;
  * - `leads:export`: bulk exports of every lead of a site in one file, apart from `leads:read`, which pages through them.
+ * - `alerts:manage`: alert rules and endpoints (which send organisation data out of the account), the delivery
+ *   log and replays.
  */
-export const ApiScopeSchema = z.enum(['leads:read', 'leads:erase', 'leads:hide', 'privacy:requests', 'audit:read', 'leads:export']);
+export const ApiScopeSchema = z.enum(['leads:read', 'leads:erase', 'leads:hide', 'privacy:requests', 'audit:read', 'leads:export', 'alerts:manage']);
 export type ApiScope = z.infer<typeof ApiScopeSchema>;
 
 export const ApiKeyGrantSchema = z.object({

@@ -62,6 +62,15 @@ export const AuditActionSchema = z.enum([
   'audit.read',
   'export.create',
   'export.read',
+  'alert-rule.create',
+  'alert-rule.update',
+  'alert-rule.delete',
+  'alert-rule.test',
+  'alert-endpoint.create',
+  'alert-endpoint.update',
+  'alert-endpoint.delete',
+  'alert-endpoint.rotate-secret',
+  'alert-delivery.replay',
 ]);
 export type AuditAction = z.infer<typeof AuditActionSchema>;
 

@@ -12,6 +12,13 @@ import { createAlarmTopic } from './alarm-topic';
 import { createAlarms, MAX_INDEXES } from './alarms';
 import { createDashboard } from './dashboard';
 
+export interface AlertsWatched {
+  readonly deliveryQueue: sqs.IQueue;
+  readonly deliveryDeadLetterQueue: sqs.IQueue;
+  readonly failures: sqs.IQueue;
+  readonly evaluator: lambda.IFunction;
+}
+
 export interface OperationsProps {
   /**
    * The functions to watch, keyed by the short name used in alarm names, descriptions and graph legends
@@ -28,6 +35,12 @@ export interface OperationsProps {
    * @default - not watched
    */
   readonly saltCleanupFailures?: sqs.IQueue;
+  /**
+   * The alert pipeline (lib/constructs/alerts.ts): deliveries dead-lettered, failed stream batches or digest runs,
+   * and how far the alerts function lags behind the table's stream.
+   * @default - not watched
+   */
+  readonly alerts?: AlertsWatched;
   readonly table: dynamodb.ITableV2;
   /**
    * Global secondary indexes of the table whose throttling is watched with the table's (at most 4).
@@ -100,6 +113,7 @@ export class Operations extends Construct {
       queue: props.queue,
       deadLetterQueue: props.deadLetterQueue,
       saltCleanupFailures: props.saltCleanupFailures,
+      alerts: props.alerts,
       table: props.table,
       indexNames: props.tableIndexNames ?? [],
       stage,
