@@ -1,4 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -263,8 +265,18 @@ describe('alerts', () => {
   const keyedGet = (path: string) => call(path, { headers: keyed(runtime.apiKey) });
   const remove = (path: string) => call(path, { method: 'DELETE', headers: keyed(runtime.apiKey) });
 
+  let receiver: Server;
+  let receiverUrl: string;
+  beforeAll(async () => {
+    // A receiver on this machine that takes every delivery (plain HTTP, which only loopback policy allows).
+    receiver = createServer((request, response) => request.resume().on('end', () => response.writeHead(200).end()));
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+  });
+  afterAll(() => new Promise<void>((resolve) => receiver.close(() => resolve())));
+
   it('endpoints and rules: create, list, replace, test-fire, rotate, the delivery log and a replay, delete; with their errors', async () => {
-    const endpoint = { kind: 'webhook', name: 'receiver', url: 'https://127.0.0.1:9/hook', secret: secret() };
+    const endpoint = { kind: 'webhook', name: 'receiver', url: receiverUrl, secret: secret() };
     const created = await post('/v1/sites/demo/alert-endpoints', runtime.apiKey, endpoint);
     expect(created.status).toBe(201);
     const { endpointId } = (await created.json()) as { endpointId: string };
@@ -290,8 +302,10 @@ describe('alerts', () => {
     while (!deliveryId && Date.now() < deadline) {
       const log = await keyedGet(`/v1/sites/demo/alert-endpoints/${endpointId}/deliveries`);
       expect(log.status).toBe(200);
-      deliveryId = ((await log.json()) as { items: { deliveryId: string }[] }).items[0]?.deliveryId;
-      if (!deliveryId) await new Promise((resolve) => setTimeout(resolve, 250));
+      const first = ((await log.json()) as { items: { deliveryId: string; status: string }[] }).items[0];
+      // A delivery still being tried cannot be replayed (409): wait for it to be delivered.
+      if (first?.status === 'delivered') deliveryId = first.deliveryId;
+      else await new Promise((resolve) => setTimeout(resolve, 250));
     }
     expect(deliveryId).toBeDefined();
     expect((await post(`/v1/sites/demo/alert-endpoints/${endpointId}/deliveries/${deliveryId}/replay`, runtime.apiKey, {})).status).toBe(202);
