@@ -63,6 +63,12 @@ const queryIndex = async (TableName: string) =>
     )
   ).Items ?? [];
 
+/**
+ * Index changes on DynamoDB Local take seconds alone but well over a minute while a full run keeps the shared
+ * emulator busy; ensureTable itself waits up to 5 minutes for them.
+ */
+const MIGRATION_TEST_TIMEOUT_MS = 6 * 60_000;
+
 describe('ensureTable on a data directory of an earlier version', () => {
   it('replaces the old index by the current one, backfilled with the stored leads, naming no personal data', async () => {
     const TableName = await tableOfEarlierVersion('migrate-index');
@@ -81,7 +87,7 @@ describe('ensureTable on a data directory of an earlier version', () => {
     expect(entries[0]).not.toHaveProperty('version');
     expect(lines.length).toBeGreaterThan(0);
     expect(lines.join('\n')).not.toMatch(/lead-1|SAP|a{64}/);
-  });
+  }, MIGRATION_TEST_TIMEOUT_MS);
 
   it('recreates an index of the current name whose projection differs', async () => {
     const TableName = await tableOfEarlierVersion('reproject-index');
@@ -103,7 +109,7 @@ describe('ensureTable on a data directory of an earlier version', () => {
     const indexes = await indexesOf(TableName);
     expect(indexes.map((index) => [index.IndexName, index.Projection?.ProjectionType])).toEqual([[LEADS_BY_LAST_SEEN_INDEX, 'INCLUDE']]);
     expect((await queryIndex(TableName)).map((entry) => entry.leadId)).toEqual(['lead-1']);
-  });
+  }, MIGRATION_TEST_TIMEOUT_MS);
 
   it('leaves a current table alone and logs nothing', async () => {
     const TableName = uniqueName('current-table');
