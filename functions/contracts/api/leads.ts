@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { LeadClassSchema, SiteIdSchema } from '../deployment-config';
 import { IsoDateTimeSchema } from './common';
+import { CrmFilterSchema, CrmLeadViewSchema } from './crm-lead';
 
 /** The leads API's resources and queries, as zod schemas: validation, types and the OpenAPI document. */
 
@@ -72,6 +73,7 @@ export const LeadSchema = z
     engagedSeconds: z.int().min(0),
     topPages: z.array(z.object({ path: z.string(), views: z.int().min(1) })),
     expiresAt: IsoDateTimeSchema.describe('When this lead is deleted unless seen again.'),
+    crm: CrmLeadViewSchema.optional().describe('The account in the connected CRM this lead is matched or linked to (docs/crm.md).'),
   })
   .meta({ id: 'Lead' });
 export type Lead = z.infer<typeof LeadSchema>;
@@ -130,6 +132,7 @@ export const ListLeadsQuerySchema = z
     ...leadFilterFields(QueryMinimumSchema),
     limit: z.coerce.number().int().min(1).max(100).default(50),
     cursor: z.string().max(2048).optional(),
+    crm: CrmFilterSchema.optional().describe('Only leads with this CRM status, in the CRM at all (`any`), or not in it (`none`).'),
   })
   .refine(untilAfterSince, UNTIL_ISSUE);
 export type ListLeadsQuery = z.infer<typeof ListLeadsQuerySchema>;
