@@ -13,7 +13,7 @@ import { CrmHttp, type ErrorReading, field } from './http';
  * per 10 seconds, and 4 searches a second (the search endpoint's own limit).
  */
 const V = '2026-03';
-const PROPERTIES = ['name', 'domain', 'website', 'hs_additional_domains', 'hubspot_owner_id', 'lifecyclestage', 'hs_num_open_deals', 'hs_lastmodifieddate'];
+const PROPERTIES = ['name', 'domain', 'website', 'hs_additional_domains', 'hubspot_owner_id', 'lifecyclestage', 'hs_num_open_deals', 'hs_lastmodifieddate', 'eirlead_org_id'];
 /** Eirlead's company properties, as the customer creates them (docs/crm.md). */
 export const HUBSPOT_PROPERTIES = {
   externalId: 'eirlead_org_id',
@@ -218,6 +218,7 @@ export class HubSpotConnector implements CrmConnector {
       lifecycle: stage === 'customer' || stage === 'evangelist' ? 'customer' : 'other',
       ...(Number.isFinite(openDeals) && p.hs_num_open_deals ? { openDeals } : {}),
       url: `https://${state.uiDomain}/contacts/${state.portalId}/record/0-2/${company.id}`,
+      ...(p[HUBSPOT_PROPERTIES.externalId] ? { externalId: p[HUBSPOT_PROPERTIES.externalId] ?? '' } : {}),
       ...(p.hs_lastmodifieddate ? { modifiedAt: p.hs_lastmodifieddate } : {}),
     };
   }

@@ -105,6 +105,7 @@ export class PipedriveConnector implements CrmConnector {
 
   async listAccounts(request: { cursor?: string; modifiedSince?: string }): Promise<Page<CrmAccount>> {
     const domainKey = this.state?.fieldKeys.domain;
+    const externalKey = this.state?.fieldKeys.externalId;
     const page = await this.http.json(OrganizationsSchema, {
       method: 'GET',
       path: '/api/v2/organizations',
@@ -113,11 +114,12 @@ export class PipedriveConnector implements CrmConnector {
         cursor: request.cursor,
         updated_since: request.modifiedSince ? new Date(request.modifiedSince).toISOString().replace(/\.\d{3}Z$/, 'Z') : undefined,
         include_fields: 'open_deals_count,won_deals_count',
-        custom_fields: domainKey,
+        custom_fields: [domainKey, externalKey].filter(Boolean).join(',') || undefined,
       },
     });
     const items = (page.data ?? []).map((organization): CrmAccount => {
       const domain = domainKey ? organization.custom_fields?.[domainKey] : undefined;
+      const externalId = externalKey ? organization.custom_fields?.[externalKey] : undefined;
       return {
         accountId: String(organization.id),
         name: organization.name ?? '',
@@ -126,6 +128,7 @@ export class PipedriveConnector implements CrmConnector {
         lifecycle: (organization.won_deals_count ?? 0) > 0 ? 'customer' : 'other',
         ...(typeof organization.open_deals_count === 'number' ? { openDeals: organization.open_deals_count } : {}),
         url: `https://${this.credentials.companyDomain}.pipedrive.com/organization/${organization.id}`,
+        ...(typeof externalId === 'string' && externalId !== '' ? { externalId } : {}),
         ...(organization.update_time ? { modifiedAt: organization.update_time } : {}),
       };
     });

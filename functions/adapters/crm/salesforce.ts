@@ -44,6 +44,7 @@ const AccountRecordSchema = z.object({
   Owner: z.object({ Name: z.string().nullable().optional() }).nullable().optional(),
   Type: z.string().nullable().optional(),
   SystemModstamp: z.string().nullable().optional(),
+  Eirlead_Org_Id__c: z.string().nullable().optional(),
 });
 const OpportunitySchema = z.object({ AccountId: z.string().nullable(), Amount: z.number().nullable().optional() });
 const queryAnswer = <S extends z.ZodType>(record: S) => z.object({ done: z.boolean(), nextRecordsUrl: z.string().optional(), records: z.array(record) });
@@ -115,7 +116,7 @@ export class SalesforceConnector implements CrmConnector {
       ...(this.state?.personAccounts ? ['IsPersonAccount = false'] : []),
       ...(request.modifiedSince ? [`SystemModstamp >= ${new Date(request.modifiedSince).toISOString().replace(/\.\d{3}Z$/, 'Z')}`] : []),
     ];
-    const soql = `SELECT Id, Name, Website, OwnerId, Owner.Name, Type, SystemModstamp FROM Account${conditions.length > 0 ? ` WHERE ${conditions.join(' AND ')}` : ''}`;
+    const soql = `SELECT Id, Name, Website, OwnerId, Owner.Name, Type, SystemModstamp, ${SALESFORCE_FIELDS.externalId} FROM Account${conditions.length > 0 ? ` WHERE ${conditions.join(' AND ')}` : ''}`;
     const page = await this.query(queryAnswer(AccountRecordSchema), soql, request.cursor);
     const base = this.state?.instanceUrl ?? this.credentials.instanceUrl;
     return {
@@ -126,6 +127,7 @@ export class SalesforceConnector implements CrmConnector {
         ...(record.OwnerId ? { owner: { id: record.OwnerId, ...(record.Owner?.Name ? { name: record.Owner.Name } : {}) } } : {}),
         lifecycle: (record.Type ?? '').toLowerCase().startsWith('customer') ? ('customer' as const) : ('other' as const),
         url: `${base.replace(/\/$/, '')}/lightning/r/Account/${record.Id}/view`,
+        ...(record.Eirlead_Org_Id__c ? { externalId: record.Eirlead_Org_Id__c } : {}),
         ...(record.SystemModstamp ? { modifiedAt: record.SystemModstamp } : {}),
       })),
       ...(page.nextRecordsUrl && !page.done ? { next: page.nextRecordsUrl } : {}),

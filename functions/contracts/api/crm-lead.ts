@@ -17,7 +17,7 @@ export type CrmProvider = z.infer<typeof CrmProviderSchema>;
 export const CrmStatusSchema = z.enum(['customer', 'open-deal', 'known']);
 export type CrmStatus = z.infer<typeof CrmStatusSchema>;
 
-export const CrmMatchedBySchema = z.enum(['domain', 'name', 'manual']);
+export const CrmMatchedBySchema = z.enum(['external-id', 'domain', 'name', 'manual']);
 export type CrmMatchedBy = z.infer<typeof CrmMatchedBySchema>;
 
 export const CrmLeadViewSchema = z
@@ -32,7 +32,7 @@ export const CrmLeadViewSchema = z
       .optional()
       .describe('The CRM user who owns the account (the name where the CRM sends it with the account: Salesforce).'),
     matchedBy: CrmMatchedBySchema.describe(
-      '`domain`: the lead\'s domain is one of the account\'s; `name`: the names are equal once legal forms, punctuation, case and accents are set aside, and no other account has that name; `manual`: linked through the API.',
+      '`external-id`: the account carries this lead\'s Eirlead id (it was pushed from here); `domain`: the lead\'s domain is one of the account\'s; `name`: the names are equal once legal forms, punctuation, case and accents are set aside, and no other account has that name; `manual`: linked through the API.',
     ),
   })
   .meta({ id: 'CrmLeadView' });

@@ -1,6 +1,7 @@
 /**
  * Matching a lead's organisation to an account of the customer's CRM: pure rules, no I/O (docs/crm.md, "Matching").
  *
+ * 0. An account that carries the lead's Eirlead id (written by a push) is the lead's.
  * 1. Domain first: the lead's domain (a form domain or a configured override) against every domain of every
  *    account, after normalisation (scheme, `www.`, path, port, case, trailing dot, IDN), then its parent domains
  *    (`de.sap.com` finds `sap.com`). One account: matched. Several (duplicates in the CRM are common): the one whose
@@ -17,15 +18,17 @@ export interface MatchableAccount {
   readonly accountId: string;
   readonly name: string;
   readonly domains: readonly string[];
+  readonly externalId?: string;
 }
 
 export interface MatchableLead {
+  readonly leadId?: string;
   readonly name: string;
   readonly domain?: string;
 }
 
 export type MatchOutcome =
-  | { readonly matched: true; readonly accountId: string; readonly matchedBy: 'domain' | 'name' }
+  | { readonly matched: true; readonly accountId: string; readonly matchedBy: 'external-id' | 'domain' | 'name' }
   | { readonly matched: false; readonly reason: 'no-candidate' | 'ambiguous' | 'weak-name' | 'domain-conflict' };
 
 /** Legal forms, as tokens after normalisation (dots removed, so "B.V." is `bv` and "S.à r.l." is `sarl`). */
@@ -147,6 +150,7 @@ export function domainAndParents(domain: string): string[] {
 export class AccountIndex {
   private readonly byDomain = new Map<string, string[]>();
   private readonly byName = new Map<string, string[]>();
+  private readonly byExternalId = new Map<string, string[]>();
   private readonly accounts = new Map<string, { key: string; domains: Set<string> }>();
 
   constructor(accounts: Iterable<MatchableAccount>) {
@@ -156,6 +160,7 @@ export class AccountIndex {
       this.accounts.set(account.accountId, { key, domains });
       for (const domain of domains) push(this.byDomain, domain, account.accountId);
       if (key !== '') push(this.byName, key, account.accountId);
+      if (account.externalId) push(this.byExternalId, account.externalId, account.accountId);
     }
   }
 
@@ -164,6 +169,8 @@ export class AccountIndex {
   }
 
   match(lead: MatchableLead): MatchOutcome {
+    const pushed = lead.leadId === undefined ? undefined : this.byExternalId.get(lead.leadId);
+    if (pushed?.length === 1) return { matched: true, accountId: pushed[0] ?? '', matchedBy: 'external-id' };
     const key = nameKey(lead.name);
     const domain = lead.domain === undefined ? undefined : normaliseDomain(lead.domain);
     if (domain) {

@@ -16,6 +16,8 @@ export interface CrmAccount {
   /** Open deals (HubSpot, Pipedrive) or opportunities (Salesforce), when the account's answer counts them. */
   readonly openDeals?: number;
   readonly url: string;
+  /** The Eirlead id a push wrote to it (the lead it was pushed from). */
+  readonly externalId?: string;
   /** When the CRM last changed it, as it reports (for incremental syncs). */
   readonly modifiedAt?: string;
 }
