@@ -3,6 +3,9 @@ import { z } from 'zod';
 import {
   type BehaviourLimits,
   BehaviourLimitsSchema,
+  type CrmConfig,
+  CrmConfigSchema,
+  DEFAULT_CRM_CONFIG,
   DEFAULT_BEHAVIOUR_LIMITS,
   type IpOverrides,
   IpOverridesSchema,
@@ -108,6 +111,8 @@ export interface EirleadConfig {
   readonly alarms: AlarmsConfig;
   readonly ingestApi: IngestApi;
   readonly limits: BehaviourLimits;
+  /** The CRM integration's schedules and copy (docs/crm.md). */
+  readonly crm: CrmConfig;
 }
 
 /** CloudWatch Logs accepts only these retention periods; any other value would fail at deploy time. */
@@ -144,6 +149,7 @@ const CONTEXT_SCHEMAS = {
   alarms: AlarmsSchema.default(AlarmsSchema.parse({})),
   ingestApi: IngestApiSchema.default('functionUrl'),
   limits: BehaviourLimitsSchema.default(DEFAULT_BEHAVIOUR_LIMITS),
+  crm: CrmConfigSchema.default(DEFAULT_CRM_CONFIG),
 } as const;
 
 type ContextKey = keyof typeof CONTEXT_SCHEMAS;
@@ -191,6 +197,7 @@ export function loadConfig(node: Node): EirleadConfig {
     alarms: parseContextValue('alarms', node.tryGetContext('alarms')),
     ingestApi: parseContextValue('ingestApi', node.tryGetContext('ingestApi')),
     limits: parseContextValue('limits', node.tryGetContext('limits')),
+    crm: parseContextValue('crm', node.tryGetContext('crm')),
   };
   const { queueRetentionHours } = config.retention;
   // An age alarm that could fire only after the queue had deleted the message would never warn anyone.

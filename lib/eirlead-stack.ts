@@ -6,6 +6,7 @@ import type { FunctionName } from '../functions/contracts/functions';
 import { ROUTES, urlRoutesOf } from '../functions/contracts/routes';
 import { LEADS_BY_LAST_SEEN_INDEX } from '../functions/contracts/table';
 import type { EirleadConfig } from './config';
+import { Crm } from './constructs/crm';
 import { Encryption } from './constructs/encryption';
 import { Docs } from './constructs/docs';
 import { Enrichment } from './constructs/enrichment';
@@ -130,6 +131,16 @@ export class EirleadStack extends Stack {
       for (const route of publicRoutes) restApi.addRoute(route, handlerOf(route.function));
     }
 
+    const crm = new Crm(this, 'Crm', {
+      restApi,
+      authorizer: leadsApi.authorizer,
+      table: storage.table,
+      encryptionKey: encryption.key,
+      retention,
+      sites: config.sites,
+      crm: config.crm,
+    });
+
     const saltCleanup = new SaltCleanup(this, 'SaltCleanup', { table: storage.table, encryptionKey: encryption.key, retention });
     if (config.waf.enabled) {
       const waf = new Waf(this, 'Waf', { stage: restApi.api.deploymentStage, rateLimitPer5Minutes: config.waf.rateLimitPer5Minutes });
@@ -151,7 +162,10 @@ export class EirleadStack extends Stack {
         'salt-cleanup': saltCleanup.function,
         'lead-export': exports.function,
         docs: docs.function,
+        'crm-api': crm.apiFunction,
+        'crm-sync': crm.syncFunction,
       },
+      crmFailures: crm.deadLetterQueue,
       queue: ingest.queue,
       deadLetterQueue: ingest.deadLetterQueue,
       saltCleanupFailures: saltCleanup.failedRuns,

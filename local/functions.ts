@@ -1,15 +1,24 @@
 import { join } from 'node:path';
 import { decodeEnvironment, encodeEnvironment } from '../functions/contracts/environment';
-import type { BehaviourLimits, IpOverrides, Retention, Site } from '../functions/contracts/deployment-config';
+import {
+  type BehaviourLimits,
+  CRM_ENDPOINTS,
+  type CrmConfig,
+  type CrmEndpoints,
+  crmRuntimeOf,
+  DEFAULT_CRM_CONFIG, type IpOverrides, type Retention, type Site } from '../functions/contracts/deployment-config';
 import { FUNCTIONS, type FunctionEnvironment, type FunctionName } from '../functions/contracts/functions';
 import { authorizerDependencies, createHandler as createAuthorizer } from '../functions/authorizer/app';
 import { createHandler as createDocs, docsDependencies } from '../functions/docs/app';
+import { createHandler as createCrmApi, crmApiDependencies } from '../functions/crm-api/app';
+import { createHandler as createCrmSync, type CrmSyncEvent, crmSyncDependencies } from '../functions/crm-sync/app';
 import { createHandler as createEnrichment, enrichmentDependencies } from '../functions/enrichment/app';
 import { createHandler as createIngest, ingestDependencies } from '../functions/ingest/app';
 import { createHandler as createLeadExport, leadExportDependencies } from '../functions/lead-export/app';
 import { createHandler as createLeadsApi, leadsApiDependencies } from '../functions/leads-api/app';
 import { createHandler as createSaltCleanup, saltCleanupDependencies } from '../functions/salt-cleanup/app';
 import { createHandler as createSnippet, snippetDependencies } from '../functions/snippet/app';
+import type { Context } from 'aws-lambda';
 import type { ProxyHandler } from './api-gateway/router';
 import type { FunctionUrlHandler } from './function-url';
 import type { TokenAuthorizerHandler } from './api-gateway/token-authorizer';
@@ -36,6 +45,12 @@ export interface LocalConfiguration {
   readonly limits: BehaviourLimits;
   /** Where the served snippet sends events (the local ingest function URL's `/v1/events`). @default next to it */
   readonly eventsUrl?: string;
+  /** @default the events queue's URL with `-crm-jobs`, as the local runtime names the CRM jobs queue */
+  readonly crmJobsQueueUrl?: string;
+  /** @default DEFAULT_CRM_CONFIG */
+  readonly crm?: CrmConfig;
+  /** Where the CRMs are: contract fakes on 127.0.0.1 in the tests. @default the providers' own addresses */
+  readonly crmEndpoints?: CrmEndpoints;
 }
 
 /** Stands for the KMS key id; the local infrastructure's key service ignores it and uses the local master key. */
@@ -49,6 +64,8 @@ const ASYNC_RETRIES = 2;
 export function localEnvironments(config: LocalConfiguration): { readonly [N in FunctionName]: FunctionEnvironment<N> } {
   const { tableName, retention } = config;
   const sites = [...config.sites];
+  const crm = crmRuntimeOf(config.crm ?? DEFAULT_CRM_CONFIG, config.crmEndpoints ?? CRM_ENDPOINTS);
+  const crmJobsQueueUrl = config.crmJobsQueueUrl ?? `${config.queueUrl}-crm-jobs`;
   return {
     ingest: { QUEUE_URL: config.queueUrl, TABLE_NAME: tableName, KEY_ID: LOCAL_KEY_ID, SITES: sites, IP_OVERRIDES: config.ipOverrides, RETENTION: retention },
     enrichment: {
@@ -65,6 +82,15 @@ export function localEnvironments(config: LocalConfiguration): { readonly [N in 
     authorizer: { TABLE_NAME: tableName },
     snippet: { SNIPPET_FILE: config.snippetFile, ...(config.eventsUrl === undefined ? {} : { EVENTS_URL: config.eventsUrl }) },
     saltCleanup: { TABLE_NAME: tableName, RETENTION: retention },
+    crmApi: { TABLE_NAME: tableName, KEY_ID: LOCAL_KEY_ID, RETENTION: retention, CRM: crm, CRM_JOBS_QUEUE_URL: crmJobsQueueUrl },
+    crmSync: {
+      TABLE_NAME: tableName,
+      KEY_ID: LOCAL_KEY_ID,
+      RETENTION: retention,
+      CRM: crm,
+      CRM_JOBS_QUEUE_URL: crmJobsQueueUrl,
+      SITES: sites,
+    },
   };
 }
 
@@ -92,6 +118,9 @@ export interface LocalHandlers {
   readonly docs: ProxyHandler;
   readonly leadExport: (task: unknown) => Promise<unknown>;
   readonly saltCleanup: () => Promise<{ destroyed: string[] }>;
+  readonly crmApi: ProxyHandler;
+  /** The CRM jobs queue's batches (through the SQS poller) and the schedules' events (a local timer). */
+  readonly crmSync: (event: CrmSyncEvent, context: Context) => Promise<unknown>;
 }
 
 export function createLocalHandlers(
@@ -128,5 +157,8 @@ export function createLocalHandlers(
     docs: createDocs(docsDependencies(environment('docs').DOCS_DIR)),
     leadExport: (task) => invoke(localFunction('leadExport'), (event: unknown, context) => leadExport(event, context), task),
     saltCleanup: createSaltCleanup(saltCleanupDependencies(environment('saltCleanup'), infrastructure)),
+    // Loopback allowed: the CRMs' contract fakes listen on 127.0.0.1 (never on AWS).
+    crmApi: createCrmApi(crmApiDependencies(environment('crmApi'), infrastructure, { allowLoopback: true })),
+    crmSync: createCrmSync(crmSyncDependencies(environment('crmSync'), infrastructure, { allowLoopback: true })),
   };
 }

@@ -6,7 +6,17 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { ApiScopeSchema } from '../functions/contracts/api/api-keys';
 import { EXPORT_RETENTION_HOURS } from '../functions/contracts/api/exports';
-import { type BehaviourLimits, DEFAULT_BEHAVIOUR_LIMITS, DEFAULT_RETENTION, NO_IP_OVERRIDES, type Site } from '../functions/contracts/deployment-config';
+import {
+  type BehaviourLimits,
+  CRM_ENDPOINTS,
+  type CrmConfig,
+  type CrmEndpoints,
+  DEFAULT_BEHAVIOUR_LIMITS,
+  DEFAULT_CRM_CONFIG,
+  DEFAULT_RETENTION,
+  NO_IP_OVERRIDES,
+  type Site,
+} from '../functions/contracts/deployment-config';
 import { FUNCTIONS } from '../functions/contracts/functions';
 import { ROUTES } from '../functions/contracts/routes';
 import { ApiKeyStore } from '../functions/adapters/dynamodb/api-key-store';
@@ -20,6 +30,8 @@ import { LOCAL_EXPORTS_PATH, type LocalExportFiles } from './export-files';
 import { emulatorInfrastructure } from './infrastructure';
 import { ensureQueues, ensureTable, type Queues } from './resources';
 import { describeError, SqsPoller } from './sqs-poller';
+import { invoke } from './lambda';
+import type { SQSBatchResponse } from 'aws-lambda';
 
 /** The site every local runtime serves (docs/local-runtime.md). */
 export const DEMO_SITE: Site = {
@@ -27,6 +39,11 @@ export const DEMO_SITE: Site = {
   allowedOrigins: ['http://localhost:*', 'http://127.0.0.1:*'],
   leadClasses: ['business'],
 };
+
+/** As the daily CRM schedule does on AWS (`crm.syncSchedule`). */
+const CRM_SYNC_INTERVAL_MS = 24 * 3_600_000;
+/** Longer than the sync function may run (FUNCTIONS.crmSync), so a running job is not handed out twice. */
+const CRM_JOBS_VISIBILITY_SECONDS = FUNCTIONS.crmSync.timeoutSeconds + 30;
 
 /** As the hourly schedule does on AWS (lib/constructs/salt-cleanup.ts). */
 const SALT_CLEANUP_INTERVAL_MS = 3_600_000;
@@ -67,6 +84,12 @@ export interface LocalRuntimeOptions {
   readonly functionUrl?: boolean;
   /** Port of the function URL on 127.0.0.1. @default 0, any free port */
   readonly functionUrlPort?: number;
+  /** The CRM integration's configuration, as `cdk.json` context `crm` sets it. @default DEFAULT_CRM_CONFIG */
+  readonly crm?: CrmConfig;
+  /** Where the CRMs are: the tests point them at contract fakes on 127.0.0.1. @default the providers' own addresses */
+  readonly crmEndpoints?: CrmEndpoints;
+  /** How often the local schedule fans out CRM syncs (the daily schedule on AWS). @default 24 hours */
+  readonly crmSyncEveryMs?: number;
   /** Progress and per-request lines. @default console.log */
   readonly log?: (line: string) => void;
   /** Aborting during start stops what already runs and rejects. */
@@ -82,6 +105,10 @@ export interface LocalRuntime {
   readonly apiKeyGenerated: boolean;
   readonly tableName: string;
   readonly queues: Queues;
+  /** The CRM jobs queue (sync now, scheduled syncs, continuations). */
+  readonly crmQueues: Queues;
+  /** What the daily (`sync`) or hourly (`match`) schedule does on AWS, now. */
+  runCrmSchedule(task: 'sync' | 'match'): Promise<void>;
   readonly endpoints: { readonly dynamoDb: string; readonly sqs: string };
   /** Stops accepting requests, lets the poller finish its batch, then stops the emulators this runtime started. */
   stop(): Promise<void>;
@@ -181,8 +208,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       infrastructure.destroy();
     });
 
-    const [queues] = await Promise.all([
+    const [queues, crmQueues] = await Promise.all([
       ensureQueues(sqs, { queueName: names.queueName, deadLetterQueueName: names.deadLetterQueueName }, DEFAULT_RETENTION, options.visibilityTimeoutSeconds),
+      // A sync job runs for minutes: hidden for longer than the function may run, as on AWS.
+      ensureQueues(sqs, { queueName: `${names.queueName}-crm-jobs`, deadLetterQueueName: `${names.queueName}-crm-jobs-dlq` }, DEFAULT_RETENTION, CRM_JOBS_VISIBILITY_SECONDS),
       ensureTable(dynamoDb, names.tableName),
     ]);
     checkAborted();
@@ -206,6 +235,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
         retention: DEFAULT_RETENTION,
         limits: options.limits ?? DEFAULT_BEHAVIOUR_LIMITS,
         ...(ingestUrl ? { eventsUrl: `${ingestUrl}/v1/events` } : {}),
+        crmJobsQueueUrl: crmQueues.queueUrl,
+        crm: options.crm ?? DEFAULT_CRM_CONFIG,
+        crmEndpoints: options.crmEndpoints ?? CRM_ENDPOINTS,
       },
       infrastructure,
       { trustForwardedFor: options.trustForwardedFor ?? false, log },
@@ -224,6 +256,28 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     });
     poller.start();
     cleanups.push(() => poller.stop());
+
+    const crmPoller = new SqsPoller({
+      client: sqs,
+      queueUrl: crmQueues.queueUrl,
+      queueArn: crmQueues.queueArn,
+      fn: localFunction('crmSync'),
+      handler: async (event, context) => (await loaded.crmSync(event, context)) as SQSBatchResponse,
+      batchSize: FUNCTIONS.crmSync.queueBatch.batchSize,
+      concurrency: 1,
+      log,
+    });
+    crmPoller.start();
+    cleanups.push(() => crmPoller.stop());
+    const runCrmSchedule = async (task: 'sync' | 'match'): Promise<void> => {
+      await invoke(localFunction('crmSync'), loaded.crmSync, { task });
+    };
+    const crmTimer = setInterval(
+      () => void runCrmSchedule('sync').catch((error: unknown) => log(`CRM schedule failed: ${describeError(error)}`)),
+      options.crmSyncEveryMs ?? CRM_SYNC_INTERVAL_MS,
+    );
+    crmTimer.unref();
+    cleanups.push(async () => clearInterval(crmTimer));
 
     // As the hourly schedule does on AWS: a persisted data directory may hold salts whose time is up.
     const { saltCleanup } = loaded;
@@ -252,6 +306,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       apiKeyGenerated: options.apiKey === undefined,
       tableName: names.tableName,
       queues,
+      crmQueues,
+      runCrmSchedule,
       endpoints: { dynamoDb: dynamoDbEndpoint, sqs: sqsEndpoint },
       // The front closes first, so no request reaches a handler whose table is going away, and nothing new is
       // queued while the poller finishes its batch; the emulators go last.

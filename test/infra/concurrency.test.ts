@@ -42,10 +42,12 @@ test('the reservations together leave at least 90 % of the default account concu
   expect(reserved).toBeLessThanOrEqual(ACCOUNT_DEFAULT / 10);
 });
 
-test('the queue pollers never start more enrichment batches than the function may run', () => {
-  const mappings = Object.values(template.findResources('AWS::Lambda::EventSourceMapping')) as { Properties: { ScalingConfig?: { MaximumConcurrency?: number } } }[];
-  expect(mappings).toHaveLength(1);
-  const maximum = mappings[0]?.Properties.ScalingConfig?.MaximumConcurrency;
+test.each(['enrichment', 'crmSync'] as const)('the queue pollers never start more %s batches than the function may run', (name) => {
+  const mappings = Object.values(template.findResources('AWS::Lambda::EventSourceMapping')) as { Properties: { FunctionName: unknown; ScalingConfig?: { MaximumConcurrency?: number } } }[];
+  expect(mappings).toHaveLength(2);
+  const functionId = functions.find(([, fn]) => fn.Properties.Environment.Variables.POWERTOOLS_SERVICE_NAME === FUNCTIONS[name].serviceName)?.[0];
+  const mapping = mappings.find((candidate) => JSON.stringify(candidate.Properties.FunctionName).includes(`"${functionId}"`));
+  const maximum = mapping?.Properties.ScalingConfig?.MaximumConcurrency;
   expect(maximum).toBeGreaterThanOrEqual(2);
-  expect(maximum).toBeLessThanOrEqual(reservedOf('enrichment') as number);
+  expect(maximum).toBeLessThanOrEqual(reservedOf(name) as number);
 });

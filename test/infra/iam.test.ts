@@ -62,11 +62,17 @@ const PARTITION = {
   audit: keys.auditPartition('demo'),
   cursorKey: 'KEY#cursor#2026-05',
   exportJob: keys.exportJob('demo', '0ee9e3l69s3l361a2krss49iz').pk,
+  crm: keys.crmPartition('demo'),
+  crmLink: keys.crmLinkPartition('demo'),
+  crmAccount: keys.crmAccountPartition('demo', 7),
 } as const;
 type Partition = keyof typeof PARTITION;
 
 const ITEM_ACTIONS = ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem', 'ConditionCheckItem', 'Scan'];
-const LEADS_API_SITE_ACTIONS = ['GetItem', 'Query', 'PutItem', 'DeleteItem', 'BatchWriteItem'];
+const LEADS_API_SITE_ACTIONS = ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'DeleteItem', 'BatchWriteItem'];
+/** What the CRM functions do to a connection's data: guarded transactions (Put/Delete with a ConditionCheck), batch deletes on disconnect. */
+const CRM_ACTIONS = ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem', 'ConditionCheckItem'];
+const CRM_DATA = { crm: CRM_ACTIONS, crmLink: CRM_ACTIONS, crmAccount: CRM_ACTIONS };
 
 /**
  * Who may do what to which partition (issue 14). TransactWriteItems is authorised item by item as PutItem and
@@ -75,13 +81,26 @@ const LEADS_API_SITE_ACTIONS = ['GetItem', 'Query', 'PutItem', 'DeleteItem', 'Ba
 const TABLE_CAPABILITIES: Record<FunctionName, Partial<Record<Partition, string[]>>> = {
   ingest: { salt: ['GetItem', 'PutItem'] },
   enrichment: { lead: ['GetItem', 'Query', 'PutItem', 'BatchWriteItem'] },
-  leadsApi: { lead: LEADS_API_SITE_ACTIONS, audit: LEADS_API_SITE_ACTIONS, exportJob: LEADS_API_SITE_ACTIONS, salt: ['GetItem'], cursorKey: ['GetItem', 'PutItem'] },
+  // SITE#* (its erasures reach every item of a site) covers the CRM partitions too.
+  leadsApi: {
+    lead: LEADS_API_SITE_ACTIONS,
+    audit: LEADS_API_SITE_ACTIONS,
+    exportJob: LEADS_API_SITE_ACTIONS,
+    salt: ['GetItem'],
+    cursorKey: ['GetItem', 'PutItem'],
+    crm: LEADS_API_SITE_ACTIONS,
+    crmLink: LEADS_API_SITE_ACTIONS,
+    crmAccount: LEADS_API_SITE_ACTIONS,
+  },
   // Runs a job (reads it, updates its status) and reads visits; never writes a lead, an audit record or a salt.
   leadExport: { exportJob: ['GetItem', 'UpdateItem'], lead: ['Query'] },
   authorizer: { apiKey: ['GetItem'] },
   snippet: {},
   docs: {},
   saltCleanup: { salt: ['DeleteItem'] },
+  // Reads a lead to push it; never writes one. Writes the audit trail's receipts.
+  crmApi: { ...CRM_DATA, lead: ['GetItem', 'Query'], audit: ['PutItem'] },
+  crmSync: CRM_DATA,
 };
 
 describe('function roles', () => {
@@ -172,10 +191,15 @@ describe('the index (leadsByLastSeen)', () => {
     expect(may('leadsApi', query('APIKEYS'))).toBe(false);
   });
 
-  test('only the leads API and the export function may query the index at all', () => {
+  test("the CRM sync may query a site's leads (to match them), and not the API keys' partition", () => {
+    expect(may('crmSync', query(keys.siteLeads('demo')))).toBe(true);
+    expect(may('crmSync', query('APIKEYS'))).toBe(false);
+  });
+
+  test('only the leads API, the export function and the CRM sync may query the index at all', () => {
     expect(may('leadExport', query(keys.siteLeads('demo')))).toBe(true);
     expect(may('leadExport', query('APIKEYS'))).toBe(false);
-    for (const fn of NAMES.filter((name) => name !== 'leadsApi' && name !== 'leadExport')) {
+    for (const fn of NAMES.filter((name) => name !== 'leadsApi' && name !== 'leadExport' && name !== 'crmSync')) {
       expect({ fn, allowed: may(fn, { action: 'dynamodb:Query', resource: INDEX }) }).toEqual({ fn, allowed: false });
     }
   });

@@ -170,8 +170,8 @@ describe('alarms', () => {
   });
 
   test('every alarm notifies the topic on ALARM and OK, treats missing data as fine and says what to do', () => {
-    // An Errors and a Throttles alarm a function, and the six alarms on queues, the table and the API.
-    expect(alarms()).toHaveLength(2 * Object.keys(FUNCTIONS).length + 6);
+    // An Errors and a Throttles alarm a function, the six alarms on queues, the table and the API, and the CRM jobs' dead letters.
+    expect(alarms()).toHaveLength(2 * Object.keys(FUNCTIONS).length + 7);
     for (const alarm of alarms()) {
       expect(alarm.Properties).toMatchObject({
         AlarmActions: [topicRef()],

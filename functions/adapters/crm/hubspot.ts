@@ -28,6 +28,8 @@ const NOTE_TO_COMPANY = 190;
 /** A search answers at most 10,000 results; an incremental sync with more changes lists everything instead. */
 const SEARCH_RESULT_LIMIT = 10_000;
 const REQUIRED_SCOPES = ['crm.objects.companies.read', 'crm.objects.companies.write', 'crm.objects.deals.read', 'crm.schemas.companies.read'];
+/** HubSpot files notes under the contacts scopes (its notes guide), though Eirlead writes no contact. */
+const NOTE_SCOPES = ['crm.objects.contacts.write'];
 
 const StateSchema = z.object({ portalId: z.string(), uiDomain: z.string() });
 type HubSpotState = z.infer<typeof StateSchema>;
@@ -83,7 +85,8 @@ export class HubSpotConnector implements CrmConnector {
     // Private-app tokens say their scopes; other tokens show a missing scope on the calls below (or on a push).
     if (this.credentials.token.startsWith('pat-')) {
       const info = await this.http.json(TokenInfoSchema, { method: 'POST', path: '/oauth/v2/private-apps/get/access-token-info', body: { tokenKey: this.credentials.token } });
-      const missing = REQUIRED_SCOPES.filter((scope) => !info.scopes.includes(scope));
+      const needed = [...REQUIRED_SCOPES, ...(fields.includes('visitNotes') ? NOTE_SCOPES : [])];
+      const missing = needed.filter((scope) => !info.scopes.includes(scope));
       if (missing.length > 0) throw new CrmError('scope', 'hubspot', `The token lacks the scopes ${missing.join(', ')}`, { status: 403, missing });
     }
     await this.http.json(ListSchema, { method: 'GET', path: `/crm/objects/${V}/companies`, query: { limit: 1, properties: 'name' } });

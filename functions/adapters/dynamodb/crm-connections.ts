@@ -59,6 +59,8 @@ export interface StoredCursor {
   readonly written: SyncRun['written'];
   readonly apiCalls: number;
   readonly invocations: number;
+  /** When an invocation last saved it: a cursor nobody saved for longer than a run's invocation is abandoned. */
+  readonly updatedAt: string;
 }
 
 /** The secret a connection's credentials are sealed to: a sealed copy moved to another site or connection does not open. */

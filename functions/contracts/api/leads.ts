@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { LeadClassSchema, SiteIdSchema } from '../deployment-config';
 import { IsoDateTimeSchema } from './common';
-import { CrmFilterSchema, CrmLeadViewSchema } from './crm-lead';
+import { CrmLeadViewSchema } from './crm-lead';
 
 /** The leads API's resources and queries, as zod schemas: validation, types and the OpenAPI document. */
 
@@ -132,7 +132,6 @@ export const ListLeadsQuerySchema = z
     ...leadFilterFields(QueryMinimumSchema),
     limit: z.coerce.number().int().min(1).max(100).default(50),
     cursor: z.string().max(2048).optional(),
-    crm: CrmFilterSchema.optional().describe('Only leads with this CRM status, in the CRM at all (`any`), or not in it (`none`).'),
   })
   .refine(untilAfterSince, UNTIL_ISSUE);
 export type ListLeadsQuery = z.infer<typeof ListLeadsQuerySchema>;

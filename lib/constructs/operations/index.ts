@@ -28,6 +28,12 @@ export interface OperationsProps {
    * @default - not watched
    */
   readonly saltCleanupFailures?: sqs.IQueue;
+  /**
+   * The CRM jobs' dead-letter queue; any message in it is a CRM sync job or schedule fan-out that failed for a
+   * reason of ours (a CRM's own refusals are in the sync status, not here).
+   * @default - not watched
+   */
+  readonly crmFailures?: sqs.IQueue;
   readonly table: dynamodb.ITableV2;
   /**
    * Global secondary indexes of the table whose throttling is watched with the table's (at most 4).
@@ -100,6 +106,7 @@ export class Operations extends Construct {
       queue: props.queue,
       deadLetterQueue: props.deadLetterQueue,
       saltCleanupFailures: props.saltCleanupFailures,
+      crmFailures: props.crmFailures,
       table: props.table,
       indexNames: props.tableIndexNames ?? [],
       stage,
