@@ -27,6 +27,12 @@ export function crmHttpError(error: CrmError): HttpError {
         `A custom field Eirlead writes is missing in ${error.provider}: ${error.providerMessage}`,
         missing.length > 0 ? missing.map((name) => ({ path: 'settings.fields', message: `create the field ${name} in ${error.provider} (docs/crm.md)` })) : [{ path: 'settings.fields', message: error.providerMessage }],
       );
+    case 'rejected':
+      // Refused before anything was sent, for a credential of ours to check (a Salesforce instance URL off My Domain).
+      if (missing.length > 0) {
+        return new HttpError(400, 'CrmCredentialsRejected', error.providerMessage, missing.map((name) => ({ path: `credentials.${name}`, message: error.providerMessage })));
+      }
+      return new HttpError(502, 'CrmRefused', `${error.provider} refused the request${error.details.status ? ` (HTTP ${error.details.status})` : ''}: ${error.providerMessage}`);
     case 'rate-limited':
       return new HttpError(502, 'CrmRateLimited', `${error.provider} asked to wait: ${error.providerMessage}`, undefined, error.details.retryAfterMs ? { 'Retry-After': String(Math.ceil(error.details.retryAfterMs / 1000)) } : {});
     case 'unavailable':

@@ -143,7 +143,7 @@ export class CrmSyncRunner {
       this.deps.logger.warn('CRM sync failed', { siteId, kind: error.kind, status: error.details.status });
       return;
     }
-    await this.finish(connection, { ...cursor, apiCalls: start.apiCalls + connector.usage().calls }, totalOpenDeals(deals), current);
+    await this.finish(connection, { ...cursor, apiCalls: start.apiCalls + connector.usage().calls }, totalOpenDeals(deals), { ...current, ...usageOf(connector) });
   }
 
   /** Saves the cursor and queues the run's continuation, after `waitMs` (a CRM's Retry-After) at the soonest. */
