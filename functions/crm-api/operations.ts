@@ -54,7 +54,7 @@ export interface CrmRequest {
 }
 
 /** What the API shows of a connection: the credentials' last four characters and when they were set, no more. */
-export function connectionView(connection: StoredConnection): Connection {
+export function connectionView(connection: Omit<StoredConnection, 'status' | 'expiresAt'>): Connection {
   return {
     connectionId: connection.connectionId,
     provider: connection.provider,
@@ -85,11 +85,11 @@ export function crmOperations(deps: CrmApiDependencies): Record<CrmOperationId, 
     return connection;
   }
 
-  async function queueSync(connection: StoredConnection, at: Date): Promise<void> {
-    const job: CrmJob = { kind: 'sync', siteId: connection.siteId, connectionId: connection.connectionId, reason: 'api', at: at.toISOString() };
+  async function queueSync(siteId: string, connectionId: string, at: Date): Promise<void> {
+    const job: CrmJob = { kind: 'sync', siteId, connectionId, reason: 'api', at: at.toISOString() };
     await deps.jobs.send(job);
-    const status = (await connections.status(connection.siteId)) ?? EMPTY_STATUS;
-    await connections.putStatus(connection.siteId, connection.connectionId, { ...status, queuedAt: at.toISOString() });
+    const status = (await connections.status(siteId)) ?? EMPTY_STATUS;
+    await connections.putStatus(siteId, connectionId, { ...status, queuedAt: at.toISOString() });
   }
 
   return {
@@ -116,10 +116,10 @@ export function crmOperations(deps: CrmApiDependencies): Record<CrmOperationId, 
       };
       if (!(await connections.create(stored))) throw new HttpError(409, 'Conflict', `Site ${siteId} already has a CRM connection; disconnect it first`);
       await audit.record({ keyId, action: 'crm.connect', siteId, target: connectionId, details: { provider: request.provider, account: verified.account.id } });
-      const connection = { ...stored, status: 'active' as const, expiresAt: 0 };
-      await queueSync(connection, now());
+      // The first sync copies the CRM at once rather than at the next daily run.
+      await queueSync(siteId, connectionId, now());
       logger.info('CRM connected', { siteId, connectionId, provider: request.provider });
-      return json(201, connectionView(connection));
+      return json(201, connectionView(stored));
     },
 
     listCrmConnections: async ({ siteId }) => {
@@ -169,9 +169,9 @@ export function crmOperations(deps: CrmApiDependencies): Record<CrmOperationId, 
     },
 
     syncCrmNow: async ({ siteId, keyId, connectionId }) => {
-      const connection = await connectionOf(siteId, connectionId);
+      await connectionOf(siteId, connectionId);
       const at = now();
-      await queueSync(connection, at);
+      await queueSync(siteId, connectionId, at);
       await audit.record({ keyId, action: 'crm.sync', siteId, target: connectionId });
       return json(202, { connectionId, queuedAt: at.toISOString() });
     },
