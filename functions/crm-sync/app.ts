@@ -5,6 +5,7 @@ import { CrmJobSchema, CrmScheduleEventSchema, type CrmScheduleEvent } from '../
 import type { Site } from '../contracts/deployment-config';
 import { FUNCTIONS, type FunctionEnvironment } from '../contracts/functions';
 import { KEY_PURPOSES } from '../contracts/names';
+import { CrmPusher } from '../adapters/crm/pusher';
 import { CrmSessions } from '../adapters/crm/sessions';
 import { CrmConnectionStore } from '../adapters/dynamodb/crm-connections';
 import { CrmCopyStore } from '../adapters/dynamodb/crm-copy';
@@ -42,14 +43,17 @@ export function crmSyncDependencies(
   const logger = createLogger(FUNCTIONS.crmSync.serviceName);
   const box = new SecretBox(infrastructure.keyService(environment.KEY_ID), KEY_PURPOSES.integrationSecret);
   const context = { endpoints: runtime.endpoints, policy: { allowLoopback: options.allowLoopback ?? false }, maxWaitMs: SYNC_MAX_CRM_WAIT_MS };
+  const links = new CrmLinkStore(doc, tableName);
+  const leads = new LeadStore(doc, tableName, retention);
   return {
     runner: new CrmSyncRunner({
       connections,
       copy: new CrmCopyStore(doc, tableName),
-      links: new CrmLinkStore(doc, tableName),
-      leads: new LeadStore(doc, tableName, retention),
+      links,
+      leads,
       sessions: new CrmSessions(box, context),
       jobs,
+      pusher: new CrmPusher({ doc, tableName, leads, links, retention, runtime }),
       runtime,
       logger,
     }),

@@ -1,4 +1,5 @@
 import type { CrmLeadView } from '../contracts/api/crm-lead';
+import type { Lead } from '../contracts/api/leads';
 import type { CopiedAccount } from '../adapters/dynamodb/crm-copy';
 import type { CrmLinkStore } from '../adapters/dynamodb/crm-links';
 import type { LeadStore } from '../adapters/dynamodb/lead-store';
@@ -21,16 +22,18 @@ export async function matchLeads(input: {
   readonly links: CrmLinkStore;
   readonly copyDays: number;
   readonly refreshAll: boolean;
-}): Promise<{ links: number; changed: number }> {
+}): Promise<{ links: number; changed: number; leads: Lead[]; views: ReadonlyMap<string, CrmLeadView> }> {
   const { siteId, provider, accounts } = input;
   const index = new AccountIndex(accounts);
   const byId = new Map(accounts.map((account) => [account.accountId, account]));
   const [manual, existing] = await Promise.all([input.links.manualDecisions(siteId), input.links.all(siteId)]);
   const wanted = new Map<string, CrmLeadView>();
+  const leads: Lead[] = [];
   let startKey: Record<string, unknown> | undefined;
   do {
     const page = await input.leads.listLeads(siteId, { limit: 100, ...(startKey ? { startKey } : {}) });
     for (const lead of page.items) {
+      leads.push(lead);
       const decision = manual.get(lead.leadId);
       if (decision && 'unlinked' in decision) continue;
       if (decision) {
@@ -48,5 +51,5 @@ export async function matchLeads(input: {
   const set = new Map([...wanted].filter(([leadId, view]) => input.refreshAll || JSON.stringify(existing.get(leadId)) !== JSON.stringify(view)));
   const remove = [...existing.keys()].filter((leadId) => !wanted.has(leadId));
   await input.links.writeLinks(siteId, input.connectionId, { set, remove }, input.copyDays);
-  return { links: wanted.size, changed: set.size + remove.length };
+  return { links: wanted.size, changed: set.size + remove.length, leads, views: wanted };
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { SyncRun } from '../contracts/api/crm';
 import type { CrmJob } from '../contracts/crm-job';
 import type { CrmRuntime } from '../contracts/deployment-config';
+import type { CrmPusher } from '../adapters/crm/pusher';
 import type { CrmSessions } from '../adapters/crm/sessions';
 import { type CrmConnectionStore, type StoredConnection, type StoredCursor, type StoredStatus, type SyncFailure } from '../adapters/dynamodb/crm-connections';
 import type { CopiedAccount, CrmCopyStore } from '../adapters/dynamodb/crm-copy';
@@ -12,6 +13,7 @@ import type { CrmJobQueue } from '../adapters/sqs/crm-jobs';
 import { CrmError, type CrmConnector } from '../domain/crm/connector';
 import { type OpenDealsTotal, totalOpenDeals, type OpenDeal } from '../domain/crm/model';
 import type { Logger } from '../platform/logger';
+import { autoPush } from './auto-push';
 import { matchLeads } from './match-leads';
 
 /**
@@ -29,6 +31,7 @@ export interface SyncDependencies {
   readonly leads: LeadStore;
   readonly sessions: CrmSessions;
   readonly jobs: CrmJobQueue;
+  readonly pusher: CrmPusher;
   readonly runtime: CrmRuntime;
   readonly logger: Logger;
   readonly clock?: () => Date;
@@ -143,7 +146,7 @@ export class CrmSyncRunner {
       this.deps.logger.warn('CRM sync failed', { siteId, kind: error.kind, status: error.details.status });
       return;
     }
-    await this.finish(connection, { ...cursor, apiCalls: start.apiCalls + connector.usage().calls }, totalOpenDeals(deals), { ...current, ...usageOf(connector) });
+    await this.finish(connection, connector, cursor, totalOpenDeals(deals), current, start.apiCalls);
   }
 
   /** Saves the cursor and queues the run's continuation, after `waitMs` (a CRM's Retry-After) at the soonest. */
@@ -155,7 +158,14 @@ export class CrmSyncRunner {
     this.deps.logger.info('CRM sync continues in the next invocation', { siteId, runId: cursor.runId, waitMs, rateLimited: error !== undefined });
   }
 
-  private async finish(connection: StoredConnection, cursor: StoredCursor, totals: Map<string, OpenDealsTotal>, status: StoredStatus): Promise<void> {
+  private async finish(
+    connection: StoredConnection,
+    connector: CrmConnector,
+    cursor: StoredCursor,
+    totals: Map<string, OpenDealsTotal>,
+    status: StoredStatus,
+    earlierCalls: number,
+  ): Promise<void> {
     const { connections, copy, runtime } = this.deps;
     const { siteId, connectionId } = connection;
     // After a full sync, accounts it did not see are gone from the CRM; after an incremental one, those the last
@@ -173,10 +183,15 @@ export class CrmSyncRunner {
     });
     await copy.put(siteId, connectionId, changed, runtime.copyDays);
     const matched = await matchLeads({ siteId, connectionId, provider: connection.provider, accounts: withDeals, leads: this.deps.leads, links: this.deps.links, copyDays: runtime.copyDays, refreshAll: true });
+    // Pushes by rule go after matching, so a rule on CRM status sees today's status; seen since the last success.
+    const lastStart = status.lastRun?.outcome === 'succeeded' ? status.lastRun.startedAt : undefined;
+    const pushed = await autoPush({ connection, connector, pusher: this.deps.pusher, leads: matched.leads, views: matched.views, ...(lastStart ? { seenSince: lastStart } : {}) });
     const now = this.now();
-    const finished: StoredCursor = { ...cursor, written: { ...cursor.written, links: matched.links } };
+    const written = { ...cursor.written, links: matched.links, ...(connection.settings.autoPush ? { pushed: pushed.pushed } : {}) };
+    const finished: StoredCursor = { ...cursor, apiCalls: earlierCalls + connector.usage().calls, written };
     await connections.putStatus(siteId, connectionId, {
       ...status,
+      ...usageOf(connector),
       lastRun: runOf(finished, 'succeeded', now),
       lastSuccessAt: now.toISOString(),
       lastMatchAt: now.toISOString(),

@@ -118,6 +118,8 @@ export class Crm extends Construct {
     grantTableAccess(this.syncFunction, table, {
       items: [
         { actions: CRM_ACTIONS, partitions: CRM_PARTITIONS },
+        // The auto-push rule reads a lead and its visit parts to push them; never writes a lead.
+        { actions: ['GetItem', 'Query'], partitions: [PARTITIONS.lead] },
       ],
       // Matching reads each site's leads, a page at a time, from the lead index.
       indexQuery: { indexName: LEADS_BY_LAST_SEEN_INDEX, partitions: [INDEX_PARTITIONS.siteLeads] },

@@ -100,7 +100,7 @@ const TABLE_CAPABILITIES: Record<FunctionName, Partial<Record<Partition, string[
   saltCleanup: { salt: ['DeleteItem'] },
   // Reads a lead to push it; never writes one. Writes the audit trail's receipts.
   crmApi: { ...CRM_DATA, lead: ['GetItem', 'Query'], audit: ['PutItem'] },
-  crmSync: CRM_DATA,
+  crmSync: { ...CRM_DATA, lead: ['GetItem', 'Query'] },
 };
 
 describe('function roles', () => {

@@ -83,6 +83,26 @@ describe('Pipedrive, end to end through the local runtime', () => {
     expect(pipedrive.organizations.size).toBe(count);
   });
 
+  it('pushes by rule: after a new visit, the next sync notes it without being asked', async () => {
+    const settings = await crm.api('POST', `/v1/sites/${SITE}/crm/connections/${connectionId}/settings`, {
+      fields: ['lastSeen', 'visits', 'visitNotes'],
+      autoPush: { minVisits: 1, statuses: ['none', 'customer'] },
+    });
+    expect(settings).toMatchObject({ status: 200, body: { settings: { autoPush: { minVisits: 1 } } } });
+    const notes = pipedrive.notes.length;
+    // A second visit (another visitor of the same organisation, so a new visit rather than more of the first).
+    await crm.visitAndWait(['/pricing', '/contact'], 'Mozilla/5.0 (Macintosh) Safari/605.1.15');
+    await until('the second visit', async () => ((await crm.api('GET', `/v1/sites/${SITE}/leads/${leadId}`)).body?.visits?.length === 2 ? true : undefined));
+    expect((await crm.api('POST', `/v1/sites/${SITE}/crm/connections/${connectionId}/sync`)).status).toBe(202);
+    const status = await until('the rule-driven push', async () => {
+      const { body } = await crm.api('GET', `/v1/sites/${SITE}/crm/connections/${connectionId}/status`);
+      return body?.lastRun?.outcome === 'succeeded' && body.lastRun.mode === 'incremental' ? body : undefined;
+    });
+    expect(status.lastRun.written.pushed).toBe(1);
+    expect(pipedrive.notes.length).toBe(notes + 1);
+    expect(pipedrive.notes.filter((note) => note.org_id === customerId)).toHaveLength(2);
+  });
+
   it('sends the token only in its header, and no personal data', () => {
     for (const request of pipedrive.server.received) {
       expect(request.query.toString()).not.toContain(pipedrive.token);

@@ -3,6 +3,7 @@ import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { CrmJobSchema, type CrmJob } from '../../functions/contracts/crm-job';
 import { CRM_ENDPOINTS, crmRuntimeOf, DEFAULT_CRM_CONFIG, DEFAULT_RETENTION } from '../../functions/contracts/deployment-config';
 import { KEY_PURPOSES } from '../../functions/contracts/names';
+import { CrmPusher } from '../../functions/adapters/crm/pusher';
 import { CrmSessions } from '../../functions/adapters/crm/sessions';
 import { CrmConnectionStore } from '../../functions/adapters/dynamodb/crm-connections';
 import { CrmCopyStore } from '../../functions/adapters/dynamodb/crm-copy';
@@ -42,14 +43,18 @@ beforeAll(async () => {
   const sessions = new CrmSessions(new SecretBox(new LocalKeyService(randomBytes(32)), KEY_PURPOSES.integrationSecret), context);
   connections = new CrmConnectionStore(doc, tableName);
   copy = new CrmCopyStore(doc, tableName);
+  const links = new CrmLinkStore(doc, tableName);
+  const leads = new LeadStore(doc, tableName, DEFAULT_RETENTION);
+  const runtime = crmRuntimeOf(DEFAULT_CRM_CONFIG, context.endpoints);
   runner = new CrmSyncRunner({
     connections,
     copy,
-    links: new CrmLinkStore(doc, tableName),
-    leads: new LeadStore(doc, tableName, DEFAULT_RETENTION),
+    links,
+    leads,
     sessions,
+    pusher: new CrmPusher({ doc, tableName, leads, links, retention: DEFAULT_RETENTION, runtime }),
     jobs: new CrmJobQueue(resources.sqs, resources.queues.queueUrl),
-    runtime: crmRuntimeOf(DEFAULT_CRM_CONFIG, context.endpoints),
+    runtime,
     logger: createLogger('crm-sync-test'),
   });
   const verified = await sessions.connectorFor('hubspot', { token: TOKEN }).verify(['lastSeen']);

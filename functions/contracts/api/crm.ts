@@ -123,7 +123,7 @@ export const SyncRunSchema = z.object({
   outcome: z.enum(['running', 'succeeded', 'failed', 'paused']),
   phase: z.enum(['accounts', 'deals', 'matching', 'done']),
   read: z.object({ accounts: z.int(), openDeals: z.int() }),
-  written: z.object({ accounts: z.int(), links: z.int() }),
+  written: z.object({ accounts: z.int(), links: z.int(), pushed: z.int().optional().describe('Leads pushed by the auto-push rule in this run.') }),
   apiCalls: z.int().describe('Requests sent to the CRM in this run.'),
   invocations: z.int().describe('Function invocations the run took (a run that reaches the time limit continues in the next).'),
 });

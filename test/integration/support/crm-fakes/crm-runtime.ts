@@ -15,7 +15,7 @@ export interface CrmRuntime {
   readonly runtime: LocalRuntime;
   api(method: string, path: string, body?: unknown): Promise<{ status: number; body: Record<string, any> | undefined }>;
   /** A visit of VISITOR's organisation, through ingest and enrichment; answers its lead. */
-  visitAndWait(paths: readonly string[]): Promise<{ leadId: string; organisation: { name: string; domain?: string } }>;
+  visitAndWait(paths: readonly string[], userAgent?: string): Promise<{ leadId: string; organisation: { name: string; domain?: string } }>;
   /** Every item of the table under a CRM partition (`SITE#…#CRM…`). */
   crmItems(): Promise<Record<string, unknown>[]>;
   stop(): Promise<void>;
@@ -58,10 +58,10 @@ export async function startCrmRuntime(endpoints: Partial<CrmEndpoints>): Promise
   return {
     runtime,
     api,
-    async visitAndWait(paths) {
+    async visitAndWait(paths, userAgent = VISITOR.userAgent) {
       const response = await fetch(`${runtime.url}/v1/events`, {
         method: 'POST',
-        headers: { 'Content-Type': 'application/json', Origin: ORIGIN, 'User-Agent': VISITOR.userAgent, 'X-Forwarded-For': VISITOR.ip },
+        headers: { 'Content-Type': 'application/json', Origin: ORIGIN, 'User-Agent': userAgent, 'X-Forwarded-For': VISITOR.ip },
         body: JSON.stringify({ siteId: SITE, events: paths.map((path) => ({ id: randomUUID(), type: 'pageview', url: `${ORIGIN}${path}`, title: 'Pricing' })) }),
       });
       if (response.status !== 202) throw new Error(`POST /v1/events answered ${response.status}`);
