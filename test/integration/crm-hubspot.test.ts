@@ -166,6 +166,19 @@ describe('HubSpot, end to end through the local runtime', () => {
     expect(status.copy.accounts).toBe(5_002);
   });
 
+  it('answers bad requests with a 4xx naming the field, never a 5xx', async () => {
+    expect((await api('POST', `/v1/sites/${SITE}/crm/push`, { leadIds: [] })).body?.error.issues[0].path).toBe('leadIds');
+    expect((await api('POST', `/v1/sites/${SITE}/crm/push`, { leadIds: [leadId], fields: ['x'] })).body?.error.issues[0].path).toBe('fields');
+    expect((await api('POST', `/v1/sites/${SITE}/crm/connections/${connectionId}/settings`, { fields: ['lastSeen', 'lastSeen'] })).body?.error.issues[0].path).toBe('fields');
+    expect((await api('GET', `/v1/sites/${SITE}/crm/connections/zzz/status`)).status).toBe(404);
+    expect((await api('GET', `/v1/sites/${SITE}/crm/connections/NOT-AN-ID/status`)).body?.error.issues[0].path).toBe('connectionId');
+    expect((await api('POST', `/v1/sites/${SITE}/leads/${leadId}/crm-link`, { accountId: 'no-such-account' })).status).toBe(404);
+    const plain = await fetch(`${runtime.url}/v1/sites/${SITE}/crm/push`, { method: 'POST', headers: { Authorization: `Bearer ${apiKey}`, 'Content-Type': 'text/plain' }, body: '{}' });
+    expect(plain.status).toBe(415);
+    const second = await api('POST', `/v1/sites/${SITE}/crm/connections`, { provider: 'hubspot', credentials: { token: TOKEN } });
+    expect(second.status).toBe(409);
+  });
+
   it('answers a dry run with exactly what would be sent, and sends nothing', async () => {
     const before = hubspot.server.received.length;
     const dry = await api('POST', `/v1/sites/${SITE}/crm/push`, { leadIds: [leadId], dryRun: true });
@@ -232,6 +245,10 @@ describe('HubSpot, end to end through the local runtime', () => {
     } while (startKey);
     expect(left).toEqual([]);
     expect((await api('GET', `/v1/sites/${SITE}/leads/${leadId}`)).body?.crm).toBeUndefined();
+
+    // Without a connection: pushing and linking answer 409, the old connection 404.
+    expect((await api('POST', `/v1/sites/${SITE}/crm/push`, { leadIds: [leadId] })).status).toBe(409);
+    expect((await api('GET', `/v1/sites/${SITE}/crm/connections/${connectionId}/status`)).status).toBe(404);
 
     const { body: audit } = await api('GET', `/v1/sites/${SITE}/audit`);
     const record = (audit?.items as { action: string; details?: Record<string, unknown> }[]).find((entry) => entry.action === 'crm.disconnect');
