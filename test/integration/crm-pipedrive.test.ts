@@ -118,4 +118,18 @@ describe('Pipedrive, end to end through the local runtime', () => {
     expect(receipt).toMatchObject({ status: 200, body: { provider: 'pipedrive', tokenRevoked: 'not-supported', deleted: { accounts: 1_201 } } });
     expect(await crm.crmItems()).toEqual([]);
   });
+
+  it('connects with an OAuth access token too, sent as a bearer and never in a URL', async () => {
+    const accessToken = 'v1u:AQIBAHj-oauth-access-token-for-eirlead-tests';
+    pipedrive.oauthTokens.add(accessToken);
+    const created = await crm.api('POST', `/v1/sites/${SITE}/crm/connections`, { provider: 'pipedrive', credentials: { companyDomain: 'customer', accessToken } });
+    expect(created).toMatchObject({ status: 201, body: { provider: 'pipedrive', credentials: { lastFour: '…ests' } } });
+    const bearerRequests = pipedrive.server.received.filter((request) => request.headers.authorization === `Bearer ${accessToken}`);
+    expect(bearerRequests.length).toBeGreaterThan(0);
+    expect(pipedrive.server.received.some((request) => request.query.toString().includes(accessToken) || request.body.includes(accessToken))).toBe(false);
+    const id = String(created.body?.connectionId);
+    await until('its first sync', async () => ((await crm.api('GET', `/v1/sites/${SITE}/crm/connections/${id}/status`)).body?.lastRun?.outcome === 'succeeded' ? true : undefined));
+    expect((await crm.api('DELETE', `/v1/sites/${SITE}/crm/connections/${id}`)).status).toBe(200);
+    expect(await crm.crmItems()).toEqual([]);
+  });
 });

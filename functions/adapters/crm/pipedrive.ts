@@ -64,7 +64,9 @@ export class PipedriveConnector implements CrmConnector {
       provider: 'pipedrive',
       baseUrl: context.endpoints.pipedrive.replace('{companyDomain}', credentials.companyDomain),
       policy: connectorPolicy(context),
-      authorize: async () => ({ 'x-api-token': this.credentials.apiToken }),
+      // Never in the URL (Pipedrive also takes `api_token` as a query parameter, where it would reach access logs).
+      authorize: async (): Promise<Record<string, string>> =>
+        'apiToken' in this.credentials ? { 'x-api-token': this.credentials.apiToken } : { Authorization: `Bearer ${this.credentials.accessToken}` },
       limiters: { default: this.burst },
       readError: readPipedriveError,
       maxWaitMs: context.maxWaitMs,

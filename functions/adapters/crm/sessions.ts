@@ -23,6 +23,7 @@ function secretOf(provider: CrmProvider, credentials: CrmCredentials): string {
   if (provider === 'hubspot' && 'token' in credentials) return credentials.token;
   if (provider === 'salesforce' && 'clientSecret' in credentials) return credentials.clientSecret;
   if (provider === 'pipedrive' && 'apiToken' in credentials) return credentials.apiToken;
+  if (provider === 'pipedrive' && 'accessToken' in credentials) return credentials.accessToken;
   throw new Error(`Credentials of another provider than ${provider}`);
 }
 

@@ -61,13 +61,15 @@ export const SalesforceCredentialsSchema = z.strictObject({
   clientId: Secret('clientId').describe('Consumer key of the External Client App (client-credentials flow enabled).'),
   clientSecret: Secret('clientSecret').describe('Its consumer secret.'),
 });
-export const PipedriveCredentialsSchema = z.strictObject({
-  companyDomain: z
-    .string()
-    .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be the company domain, the part before .pipedrive.com')
-    .describe('The part before .pipedrive.com in your Pipedrive address.'),
-  apiToken: Secret('apiToken').describe("The personal API token of the Pipedrive user Eirlead acts as."),
-});
+const PipedriveCompanyDomain = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be the company domain, the part before .pipedrive.com')
+  .describe('The part before .pipedrive.com in your Pipedrive address.');
+/** A user's API token (sent as `x-api-token`), or an OAuth access token of the customer's Pipedrive app (bearer). */
+export const PipedriveCredentialsSchema = z.union([
+  z.strictObject({ companyDomain: PipedriveCompanyDomain, apiToken: Secret('apiToken').describe('The personal API token of the Pipedrive user Eirlead acts as.') }),
+  z.strictObject({ companyDomain: PipedriveCompanyDomain, accessToken: Secret('accessToken').describe('An OAuth access token of your Pipedrive app (sent as a bearer token).') }),
+]);
 export type HubSpotCredentials = z.infer<typeof HubSpotCredentialsSchema>;
 export type SalesforceCredentials = z.infer<typeof SalesforceCredentialsSchema>;
 export type PipedriveCredentials = z.infer<typeof PipedriveCredentialsSchema>;

@@ -2,7 +2,7 @@ import { FakeServer, type FakeAnswer, type ReceivedRequest } from './fake-server
 
 /**
  * A contract fake of Pipedrive as its API reference documents it: the user's API token in the `x-api-token` header
- * (never the URL), `GET /v1/users/me`, organisation fields (`/v1/organizationFields`, offset pages), organisations
+ * (never the URL) or an OAuth access token as a bearer, `GET /v1/users/me`, organisation fields (`/v1/organizationFields`, offset pages), organisations
  * and open deals from API v2 (cursor pages, `custom_fields` keyed by field key, `updated_since`,
  * `include_fields`), organisation search by a custom field (`exact_match`), organisation create and update (v2),
  * notes (v1), the `{success: false, error, errorCode}` error bodies, and the burst limit per 2-second window with
@@ -25,6 +25,8 @@ const ok = (data: unknown, additional: Record<string, unknown> = {}, status = 20
 export class PipedriveFake {
   readonly server: FakeServer;
   readonly token = 'f3d2a1b0c9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4';
+  /** OAuth access tokens of the customer's Pipedrive app, sent as bearer tokens. */
+  readonly oauthTokens = new Set<string>();
   readonly companyId = 7_654_321;
   readonly organizations = new Map<number, FakeOrganization>();
   readonly deals: { id: number; org_id: number | null; value: number; currency: string; status: 'open' | 'won' }[] = [];
@@ -71,7 +73,8 @@ export class PipedriveFake {
   }
 
   private route(request: ReceivedRequest, input: Record<string, unknown>): FakeAnswer | undefined {
-    if (request.headers['x-api-token'] !== this.token) return fail(401, 'unauthorized access');
+    const bearer = /^Bearer (.+)$/.exec(String(request.headers.authorization ?? ''))?.[1];
+    if (request.headers['x-api-token'] !== this.token && (bearer === undefined || !this.oauthTokens.has(bearer))) return fail(401, 'unauthorized access');
     const { method, path, query } = request;
     if (method === 'GET' && path === '/v1/users/me') {
       return ok({ id: 11, name: 'Sales Admin', email: 'admin@customer.example', company_id: this.companyId, company_name: 'Customer Ltd', company_domain: 'customer' });
