@@ -20,7 +20,7 @@ import { CrmSyncRunner } from '../../functions/crm-sync/sync-run';
 import { createLogger } from '../../functions/platform/logger';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDbLocal, startSqsEmulator } from '../../local/emulators';
 import { ensureQueues, ensureTable } from '../../local/resources';
-import { HubSpotFake } from '../../test/integration/support/crm-fakes/hubspot-fake';
+import { HubSpotFake } from '../fakes/crm/hubspot-fake';
 import { type AttributeValue, writeUnits } from './capacity-units';
 import { EU_WEST_1_PRICES, unitPrice } from './prices';
 

@@ -3,7 +3,7 @@ import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/emulators';
 import { type LocalRuntime, startLocalRuntime } from '../../local/runtime';
 import { CRM_ENDPOINTS } from '../../functions/contracts/deployment-config';
-import { HubSpotFake } from './support/crm-fakes/hubspot-fake';
+import { HubSpotFake } from '../../scripts/fakes/crm/hubspot-fake';
 import { addressOf } from './support/ip-addresses';
 import { emulatorEndpoints, uniqueName } from './support/local-aws';
 

@@ -1,5 +1,5 @@
-import { PipedriveFake } from './support/crm-fakes/pipedrive-fake';
-import { type CrmRuntime, personalDataIn, SITE, startCrmRuntime, until } from './support/crm-fakes/crm-runtime';
+import { PipedriveFake } from '../../scripts/fakes/crm/pipedrive-fake';
+import { type CrmRuntime, personalDataIn, SITE, startCrmRuntime, until } from './support/crm-runtime';
 
 /**
  * Pipedrive end to end through the local runtime against its contract fake on 127.0.0.1: the token only ever in

@@ -1,5 +1,5 @@
-import { SalesforceFake } from './support/crm-fakes/salesforce-fake';
-import { type CrmRuntime, personalDataIn, SITE, startCrmRuntime, until } from './support/crm-fakes/crm-runtime';
+import { SalesforceFake } from '../../scripts/fakes/crm/salesforce-fake';
+import { type CrmRuntime, personalDataIn, SITE, startCrmRuntime, until } from './support/crm-runtime';
 
 /**
  * Salesforce end to end through the local runtime against its contract fake on 127.0.0.1: the client-credentials

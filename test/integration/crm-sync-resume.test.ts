@@ -14,7 +14,7 @@ import { SecretBox } from '../../functions/adapters/kms/secret-box';
 import { CrmJobQueue } from '../../functions/adapters/sqs/crm-jobs';
 import { CrmSyncRunner, STOP_MARGIN_MS } from '../../functions/crm-sync/sync-run';
 import { createLogger } from '../../functions/platform/logger';
-import { HubSpotFake } from './support/crm-fakes/hubspot-fake';
+import { HubSpotFake } from '../../scripts/fakes/crm/hubspot-fake';
 import { createTestResources, type TestResources } from './support/local-aws';
 
 /**

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
-import { CRM_ENDPOINTS, type CrmEndpoints } from '../../../../functions/contracts/deployment-config';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../../../local/emulators';
-import { type LocalRuntime, startLocalRuntime } from '../../../../local/runtime';
-import { addressOf } from '../ip-addresses';
-import { emulatorEndpoints, uniqueName } from '../local-aws';
+import { CRM_ENDPOINTS, type CrmEndpoints } from '../../../functions/contracts/deployment-config';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../../local/emulators';
+import { type LocalRuntime, startLocalRuntime } from '../../../local/runtime';
+import { addressOf } from './ip-addresses';
+import { emulatorEndpoints, uniqueName } from './local-aws';
 
 /** A local runtime whose CRM endpoints point at contract fakes, and what the CRM tests do through its API. */
 export const SITE = 'demo';
