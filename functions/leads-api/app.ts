@@ -14,6 +14,7 @@ import { buildOpenApiDocument } from '../contracts/openapi';
 import { findRoute, type OperationOf, type Route } from '../contracts/routes';
 import { pathParametersOf } from '../contracts/routes/route';
 import { AuditLog } from '../adapters/dynamodb/audit-log';
+import { CrmLinkStore } from '../adapters/dynamodb/crm-links';
 import { HiddenOrganisationStore, MAX_HIDDEN_PER_SITE } from '../adapters/dynamodb/hidden-organisations';
 import { InvalidCursorError } from '../adapters/dynamodb/cursor';
 import { CursorKeyStore } from '../adapters/dynamodb/cursor-key-store';
@@ -43,6 +44,8 @@ export interface LeadsApiDependencies {
   readonly dataSubjects: DataSubjectRequests;
   readonly idempotency: IdempotencyStore;
   readonly exports: ReturnType<typeof exportOperations>;
+  /** What each lead shows of the connected CRM (docs/crm.md). */
+  readonly crmLinks: CrmLinkStore;
   readonly logger: Logger;
 }
 
@@ -67,6 +70,7 @@ export function leadsApiDependencies(environment: FunctionEnvironment<'leadsApi'
       logger,
       startExport: (task) => infrastructure.invokeAsync(environment.EXPORT_FUNCTION, task),
     }),
+    crmLinks: new CrmLinkStore(doc, tableName),
     logger,
   };
 }
@@ -103,7 +107,7 @@ function jsonBody(event: APIGatewayProxyEvent): unknown {
 /** A strong validator of a lead answer: its body's hash (the answer changes with every new page view). */
 const etagOf = (body: string): string => `"${createHash('sha256').update(body).digest('base64url').slice(0, 22)}"`;
 
-export function createHandler({ leads, hidden, audit, cursors, dataSubjects, idempotency, exports, logger }: LeadsApiDependencies) {
+export function createHandler({ leads, hidden, audit, cursors, dataSubjects, idempotency, exports, crmLinks, logger }: LeadsApiDependencies) {
   const openApiDocument = JSON.stringify(buildOpenApiDocument());
 
   const publicOperations: Record<PublicOperationId, (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>> = {
@@ -124,7 +128,9 @@ export function createHandler({ leads, hidden, audit, cursors, dataSubjects, ide
       const rules = await hidden.rules(siteId);
       const page = await leads.listLeads(siteId, { ...query, startKey, keep: (lead) => !hides(rules, lead.organisation) });
       await audit.record({ keyId: grant.keyId, action: 'leads.list', siteId });
-      return json(200, { items: page.items, nextCursor: page.lastKey ? await cursors.seal(page.lastKey, binding) : null });
+      const crm = await crmLinks.forLeads(siteId, page.items.map((lead) => lead.leadId));
+      const items = page.items.map((lead) => (crm.has(lead.leadId) ? { ...lead, crm: crm.get(lead.leadId) } : lead));
+      return json(200, { items, nextCursor: page.lastKey ? await cursors.seal(page.lastKey, binding) : null });
     },
 
     // A client that holds the current answer gets a 304 without the body; it was read all the same, so it is audited.
@@ -132,7 +138,8 @@ export function createHandler({ leads, hidden, audit, cursors, dataSubjects, ide
       const lead = await leads.getLead(siteId, leadId);
       if (!lead) throw notFound(`No lead ${leadId} on site ${siteId}`);
       await audit.record({ keyId: grant.keyId, action: 'lead.read', siteId, target: leadId });
-      const answer = json(200, lead);
+      const crm = await crmLinks.forLead(siteId, leadId);
+      const answer = json(200, crm ? { ...lead, crm } : lead);
       const etag = etagOf(answer.body);
       if (matchesEtag(header(event, 'if-none-match'), etag)) return { ...noContent({ ETag: etag }), statusCode: 304 };
       return { ...answer, headers: { ...answer.headers, ETag: etag } };

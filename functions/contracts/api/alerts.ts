@@ -27,8 +27,11 @@ export const AlertTriggerSchema = z.enum(['pageview', 'new-organisation', 'retur
 );
 export type AlertTrigger = z.infer<typeof AlertTriggerSchema>;
 
-/** The CRM issue sets `crm.status` on a lead; until a lead has one, it counts as `unknown`. */
-export const CrmStatusSchema = z.enum(['customer', 'open-deal', 'unknown']);
+/**
+ * A lead's standing in the connected CRM, as the leads list shows it (`crm.status`, functions/contracts/api/crm-lead.ts):
+ * `known` is an account that is neither a customer nor has an open deal; `unknown` is no matched or linked account.
+ */
+export const CrmStatusSchema = z.enum(['customer', 'open-deal', 'known', 'unknown']);
 export type CrmStatus = z.infer<typeof CrmStatusSchema>;
 
 const CountrySchema = z
@@ -51,7 +54,7 @@ export const AlertConditionsSchema = z
       .refine((activity) => activity.pageviews !== undefined || activity.visits !== undefined, { path: ['pageviews'], message: 'give pageviews or visits' })
       .optional()
       .describe('At least this many page views and/or visits of the organisation within the last hours (1–168).'),
-    crmStatus: z.array(CrmStatusSchema).min(1).max(3).optional().describe('The CRM status of the organisation (unknown until a CRM sync sets one).'),
+    crmStatus: z.array(CrmStatusSchema).min(1).max(4).optional().describe('The organisation\'s standing in the connected CRM: `customer`, `open-deal`, `known` (an account, neither) or `unknown` (no matched or linked account, or no CRM connected).'),
   })
   .meta({ id: 'AlertConditions' });
 export type AlertConditions = z.infer<typeof AlertConditionsSchema>;

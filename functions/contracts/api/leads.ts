@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { LeadClassSchema, SiteIdSchema } from '../deployment-config';
 import { IsoDateTimeSchema } from './common';
+import { CrmLeadViewSchema } from './crm-lead';
 
 /** The leads API's resources and queries, as zod schemas: validation, types and the OpenAPI document. */
 
@@ -72,6 +73,7 @@ export const LeadSchema = z
     engagedSeconds: z.int().min(0),
     topPages: z.array(z.object({ path: z.string(), views: z.int().min(1) })),
     expiresAt: IsoDateTimeSchema.describe('When this lead is deleted unless seen again.'),
+    crm: CrmLeadViewSchema.optional().describe('The account in the connected CRM this lead is matched or linked to (docs/crm.md).'),
   })
   .meta({ id: 'Lead' });
 export type Lead = z.infer<typeof LeadSchema>;

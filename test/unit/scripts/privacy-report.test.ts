@@ -22,4 +22,12 @@ describe('privacy report', () => {
     expect(report).toContain('Visits are deleted after 30 days');
     expect(report).toContain('cannot be traced back after 36 hours');
   });
+
+  it('names the connected CRM as the recipient, what it gets and what is kept, with the copy\'s retention from the configuration', () => {
+    const report = reportFor({ crm: { copyDays: 5, fullSyncEveryDays: 3 } });
+    expect(report).toContain('its own CRM receives what it chooses to push');
+    expect(report).toMatch(/CRM copy .* \| 5 days after the sync that wrote it/);
+    expect(report).toContain('Never a person, an IP address, an e-mail address');
+    expect(report).toContain('Art. 6(1)(b)');
+  });
 });
