@@ -19,6 +19,7 @@
  * | fired claim | SITE#{site}#ALERTS#FIRED   | {ruleId}#{leadId}       |                     |                     |
  * | delivery    | SITE#{site}#ALERTS#LOG#{endpointId} | {deliveryId}   |                     |                     |
  * | digest entry| SITE#{site}#ALERTS#DIGEST#{endpointId} | {day}#{deliveryId} |               |                     |
+ * | send pacing | SITE#{site}#ALERTS#PACE    | {endpointId}            |                     |                     |
  * | activity    | SITE#{site}#LEAD#{leadId}  | ALERTS#ACTIVITY         |                     |                     |
  * | CRM connection, status, cursor | SITE#{site}#CRM | CONNECTION, STATUS, CURSOR |                 |                     |
  * | CRM manual link, push record | SITE#{site}#CRM | MANUAL#{leadId}, PUSH#{leadId} |                 |                     |
@@ -118,6 +119,8 @@ export const keys = {
     pk: `SITE#${siteId}#ALERTS#DIGEST#${endpointId}`,
     sk: `${day}#${deliveryId}`,
   }),
+  /** When an endpoint's next send slot is free (Slack's one message a second), across concurrent deliveries. */
+  alertPacing: (siteId: string, endpointId: string) => ({ pk: `SITE#${siteId}#ALERTS#PACE`, sk: endpointId }),
   /** Hourly page-view and visit counts of a lead, kept only for sites with rules on activity in a window. */
   leadActivity: (siteId: string, leadId: string) => ({ pk: `SITE#${siteId}#LEAD#${leadId}`, sk: 'ALERTS#ACTIVITY' }),
   /**

@@ -151,6 +151,8 @@ export class Alerts extends Construct {
         // The delivery log: leases and attempts; digest deliveries are created here.
         { actions: ['GetItem', 'PutItem', 'UpdateItem'], partitions: [PARTITIONS.alertLog] },
         { actions: ['Query'], partitions: [PARTITIONS.alertDigest] },
+        // Slack's one message a second, kept across concurrent invocations.
+        { actions: ['GetItem', 'PutItem'], partitions: [PARTITIONS.alertPacing] },
       ],
     });
     // Opens endpoint URLs and signing secrets; never seals (only the API does).

@@ -66,6 +66,7 @@ const PARTITION = {
   alertFired: keys.alertFired('demo', 'r1', 'l1').pk,
   alertLog: keys.deliveryLog('demo', 'e1'),
   alertDigest: keys.digestEntries('demo', 'e1'),
+  alertPacing: keys.alertPacing('demo', 'e1').pk,
   crm: keys.crmPartition('demo'),
   crmLink: keys.crmLinkPartition('demo'),
   crmAccount: keys.crmAccountPartition('demo', 7),
@@ -97,6 +98,7 @@ const TABLE_CAPABILITIES: Record<FunctionName, Partial<Record<Partition, string[
     alertFired: LEADS_API_SITE_ACTIONS,
     alertLog: LEADS_API_SITE_ACTIONS,
     alertDigest: LEADS_API_SITE_ACTIONS,
+    alertPacing: LEADS_API_SITE_ACTIONS,
     crm: LEADS_API_SITE_ACTIONS,
     crmLink: LEADS_API_SITE_ACTIONS,
     crmAccount: LEADS_API_SITE_ACTIONS,
@@ -109,7 +111,7 @@ const TABLE_CAPABILITIES: Record<FunctionName, Partial<Record<Partition, string[
   saltCleanup: { salt: ['DeleteItem'] },
   // Reads rules once a batch, claims firings, logs and queues deliveries, counts a lead's activity beside it.
   alerts: { lead: ['GetItem', 'PutItem'], alertConfig: ['Query'], alertFired: ['PutItem'], alertLog: ['PutItem'], alertDigest: ['PutItem'], crmLink: ['GetItem'] },
-  alertDelivery: { alertConfig: ['GetItem', 'Query', 'UpdateItem'], alertLog: ['GetItem', 'PutItem', 'UpdateItem'], alertDigest: ['Query'] },
+  alertDelivery: { alertConfig: ['GetItem', 'Query', 'UpdateItem'], alertLog: ['GetItem', 'PutItem', 'UpdateItem'], alertDigest: ['Query'], alertPacing: ['GetItem', 'PutItem'] },
   alertsApi: { alertConfig: ['DeleteItem', 'GetItem', 'PutItem', 'Query'], alertLog: ['GetItem', 'PutItem', 'Query', 'UpdateItem'], audit: ['PutItem'] },
   // Reads a lead to push it; never writes one. Writes the audit trail's receipts.
   crmApi: { ...CRM_DATA, lead: ['GetItem', 'Query'], audit: ['PutItem'] },
