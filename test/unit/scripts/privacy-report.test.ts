@@ -30,4 +30,11 @@ describe('privacy report', () => {
     expect(report).toContain('Never a person, an IP address, an e-mail address');
     expect(report).toContain('Art. 6(1)(b)');
   });
+
+  it('names the alert destinations as recipients, what they get, and the delivery log\'s retention from the configuration', () => {
+    const report = reportFor({ alerts: { deliveryLogDays: 14 } });
+    expect(report).toContain('webhook receiver or e-mail recipients (through Amazon SES in eu-west-1) receive alerts');
+    expect(report).toMatch(/Alert delivery log .* \| 14 days \|/);
+    expect(report).toContain('Never a person, an IP address or network, a pseudonym');
+  });
 });
