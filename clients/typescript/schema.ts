@@ -5587,6 +5587,8 @@ export interface operations {
                  * @example DE
                  */
                 country?: string;
+                /** @description Only leads by their account in the connected CRM: `customer`, `open-deal` or `known` (its status), `any` (matched or linked to an account) or `none`. */
+                crm?: "customer" | "open-deal" | "known" | "any" | "none";
                 cursor?: string;
                 /** @example 20 */
                 limit?: number;

@@ -1,6 +1,6 @@
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { AttributeValue as LambdaAttributeValue, DynamoDBRecord } from 'aws-lambda';
-import type { AlertRule, CrmStatus } from '../contracts/api/alerts';
+import type { AlertRule, CrmStanding } from '../contracts/api/alerts';
 import type { DeliveryMessage } from '../contracts/alert-message';
 import { LEAD_SORT_KEY, toEpochSeconds } from '../contracts/table';
 import type { AlertClaims, LeadActivityStore } from '../adapters/dynamodb/alert-claims';
@@ -25,7 +25,7 @@ export interface EvaluatorDependencies {
   readonly deliveries: DeliveryLog;
   readonly queue: DeliveryQueue;
   /** The lead's CRM status (its CRM link, written by the CRM sync); read only for sites with a rule on it. */
-  readonly crmStatus: (siteId: string, leadId: string) => Promise<CrmStatus>;
+  readonly crmStatus: (siteId: string, leadId: string) => Promise<CrmStanding>;
   readonly apiBaseUrl: string;
   readonly clock: () => Date;
 }

@@ -158,6 +158,14 @@ describe('HubSpot, end to end through the local runtime', () => {
     });
     const { body: list } = await api('GET', `/v1/sites/${SITE}/leads`);
     expect(list?.items[0].crm).toMatchObject({ accountId: customerId, status: 'customer' });
+    const listed = async (filter: string) => (await api('GET', `/v1/sites/${SITE}/leads?crm=${filter}`)).body?.items.map((item: { leadId: string }) => item.leadId);
+    expect(await listed('customer')).toEqual([leadId]);
+    expect(await listed('any')).toEqual([leadId]);
+    expect(await listed('open-deal')).toEqual([]);
+    expect(await listed('none')).toEqual([]);
+    const bad = await api('GET', `/v1/sites/${SITE}/leads?crm=prospect`);
+    expect(bad.status).toBe(400);
+    expect(bad.body?.error.issues[0].path).toBe('crm');
   });
 
   it('alerts on the CRM status: a rule for customers fires for the matched customer, one for non-customers does not', async () => {

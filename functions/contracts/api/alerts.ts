@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { LeadClassSchema } from '../deployment-config';
 import { IsoDateTimeSchema } from './common';
 import { LocationSchema, MatchSchema, OrganisationSchema } from './leads';
+import { CrmStatusSchema } from './crm-lead';
 
 /**
  * Real-time alerts: rules (conditions on a lead and the page views that just changed it, a cool-down and the
@@ -28,11 +29,11 @@ export const AlertTriggerSchema = z.enum(['pageview', 'new-organisation', 'retur
 export type AlertTrigger = z.infer<typeof AlertTriggerSchema>;
 
 /**
- * A lead's standing in the connected CRM, as the leads list shows it (`crm.status`, functions/contracts/api/crm-lead.ts):
- * `known` is an account that is neither a customer nor has an open deal; `unknown` is no matched or linked account.
+ * A lead's standing in the connected CRM: its CRM account's `crm.status` (functions/contracts/api/crm-lead.ts), or
+ * `unknown` when it has no matched or linked account.
  */
-export const CrmStatusSchema = z.enum(['customer', 'open-deal', 'known', 'unknown']);
-export type CrmStatus = z.infer<typeof CrmStatusSchema>;
+export const CrmStandingSchema = z.enum([...CrmStatusSchema.options, 'unknown']);
+export type CrmStanding = z.infer<typeof CrmStandingSchema>;
 
 const CountrySchema = z
   .string()
@@ -54,7 +55,7 @@ export const AlertConditionsSchema = z
       .refine((activity) => activity.pageviews !== undefined || activity.visits !== undefined, { path: ['pageviews'], message: 'give pageviews or visits' })
       .optional()
       .describe('At least this many page views and/or visits of the organisation within the last hours (1–168).'),
-    crmStatus: z.array(CrmStatusSchema).min(1).max(4).optional().describe('The organisation\'s standing in the connected CRM: `customer`, `open-deal`, `known` (an account, neither) or `unknown` (no matched or linked account, or no CRM connected).'),
+    crmStatus: z.array(CrmStandingSchema).min(1).max(4).optional().describe('The organisation\'s standing in the connected CRM: `customer`, `open-deal`, `known` (an account, neither) or `unknown` (no matched or linked account, or no CRM connected).'),
   })
   .meta({ id: 'AlertConditions' });
 export type AlertConditions = z.infer<typeof AlertConditionsSchema>;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { LeadClassSchema, SiteIdSchema } from '../deployment-config';
 import { IsoDateTimeSchema } from './common';
-import { CrmLeadViewSchema } from './crm-lead';
+import { CrmFilterSchema, CrmLeadViewSchema } from './crm-lead';
 
 /** The leads API's resources and queries, as zod schemas: validation, types and the OpenAPI document. */
 
@@ -130,6 +130,9 @@ export type LeadFilters = z.infer<typeof LeadFiltersSchema>;
 export const ListLeadsQuerySchema = z
   .strictObject({
     ...leadFilterFields(QueryMinimumSchema),
+    crm: CrmFilterSchema.optional().describe(
+      'Only leads by their account in the connected CRM: `customer`, `open-deal` or `known` (its status), `any` (matched or linked to an account) or `none`.',
+    ),
     limit: z.coerce.number().int().min(1).max(100).default(50),
     cursor: z.string().max(2048).optional(),
   })

@@ -1,4 +1,4 @@
-import type { AlertConditions, AlertRule, AlertTrigger, CrmStatus } from '../../contracts/api/alerts';
+import type { AlertConditions, AlertRule, AlertTrigger, CrmStanding } from '../../contracts/api/alerts';
 import type { LeadChange } from './lead-change';
 import { matchesAnyPath } from './path-patterns';
 
@@ -34,7 +34,7 @@ export function needsCrmStatus(rules: readonly AlertRule[]): boolean {
  * Every condition but `activity`, which costs a read: checked first, so the read is made only when it decides.
  * `crmStatus` is the lead's standing in the connected CRM (read by the caller where a rule needs it).
  */
-export function matchesStaticConditions(conditions: AlertConditions, change: LeadChange, crmStatus: CrmStatus = 'unknown'): boolean {
+export function matchesStaticConditions(conditions: AlertConditions, change: LeadChange, crmStatus: CrmStanding = 'unknown'): boolean {
   const { lead } = change;
   if (conditions.organisationClasses && !(lead.organisationClass && conditions.organisationClasses.includes(lead.organisationClass))) return false;
   if (conditions.countries && !conditions.countries.includes(lead.location.country)) return false;
@@ -52,6 +52,6 @@ export function matchesActivity(conditions: AlertConditions, activity: WindowAct
 }
 
 /** The rules that may fire on this change before any window activity is known (enabled, triggered, static conditions). */
-export function candidateRules(rules: readonly AlertRule[], change: LeadChange, crmStatus: CrmStatus = 'unknown'): AlertRule[] {
+export function candidateRules(rules: readonly AlertRule[], change: LeadChange, crmStatus: CrmStanding = 'unknown'): AlertRule[] {
   return rules.filter((rule) => rule.enabled && triggered(rule.trigger, change) && matchesStaticConditions(rule.conditions, change, crmStatus));
 }
