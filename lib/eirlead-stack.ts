@@ -7,6 +7,7 @@ import { ROUTES, urlRoutesOf } from '../functions/contracts/routes';
 import { LEADS_BY_LAST_SEEN_INDEX } from '../functions/contracts/table';
 import type { EirleadConfig } from './config';
 import { Alerts } from './constructs/alerts';
+import { Crm } from './constructs/crm';
 import { Encryption } from './constructs/encryption';
 import { Docs } from './constructs/docs';
 import { Enrichment } from './constructs/enrichment';
@@ -140,6 +141,15 @@ export class EirleadStack extends Stack {
       restApi,
       authorizer: leadsApi.authorizer,
     });
+    const crm = new Crm(this, 'Crm', {
+      restApi,
+      authorizer: leadsApi.authorizer,
+      table: storage.table,
+      encryptionKey: encryption.key,
+      retention,
+      sites: config.sites,
+      crm: config.crm,
+    });
 
     const saltCleanup = new SaltCleanup(this, 'SaltCleanup', { table: storage.table, encryptionKey: encryption.key, retention });
     if (config.waf.enabled) {
@@ -165,8 +175,11 @@ export class EirleadStack extends Stack {
         alerts: alerts.evaluator,
         'alert-delivery': alerts.delivery,
         'alerts-api': alerts.api,
+        'crm-api': crm.apiFunction,
+        'crm-sync': crm.syncFunction,
       },
       alerts: { deliveryQueue: alerts.deliveryQueue, deliveryDeadLetterQueue: alerts.deliveryDeadLetterQueue, failures: alerts.failures, evaluator: alerts.evaluator },
+      crmFailures: crm.deadLetterQueue,
       queue: ingest.queue,
       deadLetterQueue: ingest.deadLetterQueue,
       saltCleanupFailures: saltCleanup.failedRuns,

@@ -1,6 +1,18 @@
 import { join } from 'node:path';
 import { decodeEnvironment, encodeEnvironment } from '../functions/contracts/environment';
-import { type AlertSettings, type BehaviourLimits, DEFAULT_ALERT_SETTINGS, type IpOverrides, type Retention, type Site } from '../functions/contracts/deployment-config';
+import {
+  type AlertSettings,
+  type BehaviourLimits,
+  CRM_ENDPOINTS,
+  type CrmConfig,
+  type CrmEndpoints,
+  crmRuntimeOf,
+  DEFAULT_ALERT_SETTINGS,
+  DEFAULT_CRM_CONFIG,
+  type IpOverrides,
+  type Retention,
+  type Site,
+} from '../functions/contracts/deployment-config';
 import { FUNCTIONS, type FunctionEnvironment, type FunctionName } from '../functions/contracts/functions';
 import type { EmailSender } from '../functions/adapters/email/email-sender';
 import type { OutboundPolicy } from '../functions/adapters/outbound/sender';
@@ -9,12 +21,15 @@ import { alertsDependencies, createHandler as createAlerts } from '../functions/
 import { alertsApiDependencies, createHandler as createAlertsApi } from '../functions/alerts-api/app';
 import { authorizerDependencies, createHandler as createAuthorizer } from '../functions/authorizer/app';
 import { createHandler as createDocs, docsDependencies } from '../functions/docs/app';
+import { createHandler as createCrmApi, crmApiDependencies } from '../functions/crm-api/app';
+import { createHandler as createCrmSync, type CrmSyncEvent, crmSyncDependencies } from '../functions/crm-sync/app';
 import { createHandler as createEnrichment, enrichmentDependencies } from '../functions/enrichment/app';
 import { createHandler as createIngest, ingestDependencies } from '../functions/ingest/app';
 import { createHandler as createLeadExport, leadExportDependencies } from '../functions/lead-export/app';
 import { createHandler as createLeadsApi, leadsApiDependencies } from '../functions/leads-api/app';
 import { createHandler as createSaltCleanup, saltCleanupDependencies } from '../functions/salt-cleanup/app';
 import { createHandler as createSnippet, snippetDependencies } from '../functions/snippet/app';
+import type { Context } from 'aws-lambda';
 import type { ProxyHandler } from './api-gateway/router';
 import type { FunctionUrlHandler } from './function-url';
 import type { TokenAuthorizerHandler } from './api-gateway/token-authorizer';
@@ -43,6 +58,12 @@ export interface LocalConfiguration {
   readonly limits: BehaviourLimits;
   /** Where the served snippet sends events (the local ingest function URL's `/v1/events`). @default next to it */
   readonly eventsUrl?: string;
+  /** @default the events queue's URL with `-crm-jobs`, as the local runtime names the CRM jobs queue */
+  readonly crmJobsQueueUrl?: string;
+  /** @default DEFAULT_CRM_CONFIG */
+  readonly crm?: CrmConfig;
+  /** Where the CRMs are: contract fakes on 127.0.0.1 in the tests. @default the providers' own addresses */
+  readonly crmEndpoints?: CrmEndpoints;
   /**
    * The alert delivery queue (local/resources.ts `ensureQueues`, as lib/constructs/alerts.ts makes it).
    * @default none: a runtime without the alert pipeline (some tests build only the handlers they drive)
@@ -79,6 +100,8 @@ export function localEnvironments(config: LocalConfiguration): { readonly [N in 
   const alerts = config.alerts ?? DEFAULT_ALERT_SETTINGS;
   const deliveryQueueUrl = config.deliveryQueueUrl ?? NO_DELIVERY_QUEUE;
   const apiBaseUrl = config.apiBaseUrl ?? 'http://127.0.0.1/';
+  const crm = crmRuntimeOf(config.crm ?? DEFAULT_CRM_CONFIG, config.crmEndpoints ?? CRM_ENDPOINTS);
+  const crmJobsQueueUrl = config.crmJobsQueueUrl ?? `${config.queueUrl}-crm-jobs`;
   return {
     ingest: { QUEUE_URL: config.queueUrl, TABLE_NAME: tableName, KEY_ID: LOCAL_KEY_ID, SITES: sites, IP_OVERRIDES: config.ipOverrides, RETENTION: retention },
     enrichment: {
@@ -98,6 +121,15 @@ export function localEnvironments(config: LocalConfiguration): { readonly [N in 
     alerts: { TABLE_NAME: tableName, DELIVERY_QUEUE_URL: deliveryQueueUrl, RETENTION: retention, ALERTS: alerts, API_BASE_URL: apiBaseUrl },
     alertDelivery: { TABLE_NAME: tableName, KEY_ID: LOCAL_KEY_ID, DELIVERY_QUEUE_URL: deliveryQueueUrl, SITES: sites, ALERTS: alerts },
     alertsApi: { TABLE_NAME: tableName, KEY_ID: LOCAL_KEY_ID, DELIVERY_QUEUE_URL: deliveryQueueUrl, RETENTION: retention, ALERTS: alerts, API_BASE_URL: apiBaseUrl },
+    crmApi: { TABLE_NAME: tableName, KEY_ID: LOCAL_KEY_ID, RETENTION: retention, CRM: crm, CRM_JOBS_QUEUE_URL: crmJobsQueueUrl },
+    crmSync: {
+      TABLE_NAME: tableName,
+      KEY_ID: LOCAL_KEY_ID,
+      RETENTION: retention,
+      CRM: crm,
+      CRM_JOBS_QUEUE_URL: crmJobsQueueUrl,
+      SITES: sites,
+    },
   };
 }
 
@@ -130,6 +162,9 @@ export interface LocalHandlers {
   /** The daily digests, as the schedule starts them on AWS. */
   readonly alertDigests: (day?: string) => Promise<{ queued: number }>;
   readonly alertsApi: ProxyHandler;
+  readonly crmApi: ProxyHandler;
+  /** The CRM jobs queue's batches (through the SQS poller) and the schedules' events (a local timer). */
+  readonly crmSync: (event: CrmSyncEvent, context: Context) => Promise<unknown>;
 }
 
 export function createLocalHandlers(
@@ -177,5 +212,8 @@ export function createLocalHandlers(
         ...(alertOptions.email ? { emailConfigured: true } : {}),
       }),
     ),
+    // Loopback allowed: the CRMs' contract fakes listen on 127.0.0.1 (never on AWS).
+    crmApi: createCrmApi(crmApiDependencies(environment('crmApi'), infrastructure, { allowLoopback: true })),
+    crmSync: createCrmSync(crmSyncDependencies(environment('crmSync'), infrastructure, { allowLoopback: true })),
   };
 }

@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { JdkMissingError } from './dynamodb-local/launcher';
-import { DEMO_SITE, type LocalRuntime, startLocalRuntime } from './runtime';
+import { DEMO_SITE } from './demo-site';
+import { type LocalRuntime, startLocalRuntime } from './runtime';
 import { describeError } from './sqs-poller';
 
 /**

@@ -8,6 +8,7 @@ import { KEY_PURPOSES } from '../contracts/names';
 import { sesClient } from '../adapters/aws-clients';
 import { AlertConfigStore } from '../adapters/dynamodb/alert-config-store';
 import { DeliveryLog } from '../adapters/dynamodb/delivery-log';
+import { EndpointPacer } from '../adapters/dynamodb/endpoint-pacing';
 import { type EmailSender, SesEmailSender } from '../adapters/email/email-sender';
 import type { Infrastructure } from '../adapters/infrastructure';
 import { SecretBox } from '../adapters/kms/secret-box';
@@ -54,6 +55,7 @@ export function alertDeliveryDependencies(
       deliveries,
       secrets: new SecretBox(infrastructure.keyService(environment.KEY_ID), KEY_PURPOSES.integrationSecret),
       channels: new Channels(local.outbound ?? {}, email, clock),
+      pacer: new EndpointPacer(doc, tableName, clock),
       clock,
     }),
     digests: new DigestScheduler(environment.SITES, config, deliveries, queue, clock),

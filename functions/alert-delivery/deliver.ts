@@ -3,14 +3,16 @@ import { DeliveryMessageSchema } from '../contracts/alert-message';
 import { toEpochSeconds } from '../contracts/table';
 import { type AlertConfigStore, secretBinding, type StoredEndpoint } from '../adapters/dynamodb/alert-config-store';
 import type { DeliveryLog, StoredDelivery } from '../adapters/dynamodb/delivery-log';
+import type { EndpointPacer } from '../adapters/dynamodb/endpoint-pacing';
 import type { SecretBox } from '../adapters/kms/secret-box';
+import { MAX_PACING_WAIT_MS, SEND_INTERVAL_MS } from '../domain/alerts/pacing';
 import { MAX_ATTEMPTS, nextDelaySeconds } from '../domain/alerts/retry';
 import type { Channels, OpenEndpoint, Payload, SendResult } from './channels';
 
 /** What became of one queued delivery: done (delete the message), or to be seen again in `retryInSeconds`. */
 export type DeliveryStep =
   | { readonly done: true; readonly result: 'delivered' | 'failed' | 'abandoned' | 'duplicate' | 'malformed' }
-  | { readonly done: false; readonly retryInSeconds: number; readonly reason: 'retry' | 'not-due' | 'leased' };
+  | { readonly done: false; readonly retryInSeconds: number; readonly reason: 'retry' | 'not-due' | 'leased' | 'paced' };
 
 /** Longer than one send may take (the sender's 10-second deadline), shorter than the function's timeout. */
 const LEASE_SECONDS = 60;
@@ -22,7 +24,10 @@ export interface DelivererDependencies {
   readonly deliveries: DeliveryLog;
   readonly secrets: SecretBox;
   readonly channels: Channels;
+  readonly pacer: EndpointPacer;
   readonly clock: () => Date;
+  /** @default setTimeout */
+  readonly sleep?: (ms: number) => Promise<void>;
   readonly random?: () => number;
 }
 
@@ -31,7 +36,8 @@ export interface DelivererDependencies {
  * message (dropped), one not yet due waits, one leased by another copy of the message waits for that copy. After a
  * failed attempt the next is scheduled (backoff with jitter, at least the receiver's Retry-After) and the message is
  * held back until then; after the last, the delivery has failed. A 410 disables the endpoint; a refused destination
- * is never retried.
+ * is never retried. Sends to a Slack endpoint are spaced a second apart (domain/alerts/pacing.ts), whichever
+ * invocation makes them.
  */
 export class Deliverer {
   constructor(private readonly deps: DelivererDependencies) {}
@@ -46,14 +52,22 @@ export class Deliverer {
     const now = toEpochSeconds(clock());
     const dueIn = delivery.nextAttemptAt ? toEpochSeconds(new Date(delivery.nextAttemptAt)) - now : 0;
     if (dueIn > EARLY_TOLERANCE_SECONDS) return { done: false, retryInSeconds: dueIn, reason: 'not-due' };
-    const lease = await deliveries.lease(delivery, LEASE_SECONDS);
-    if (lease === undefined) return { done: false, retryInSeconds: LEASE_SECONDS, reason: 'leased' };
 
     const endpoint = await this.deps.config.getEndpoint(siteId, endpointId);
+    const interval = endpoint?.status === 'active' ? SEND_INTERVAL_MS[endpoint.kind] : undefined;
+    let waitMs = 0;
+    if (interval !== undefined) {
+      const slot = await this.deps.pacer.reserve(siteId, endpointId, interval, MAX_PACING_WAIT_MS);
+      if ('holdBackMs' in slot) return { done: false, retryInSeconds: Math.ceil(slot.holdBackMs / 1000), reason: 'paced' };
+      waitMs = slot.waitMs;
+    }
+    const lease = await deliveries.lease(delivery, LEASE_SECONDS + Math.ceil(waitMs / 1000));
+    if (lease === undefined) return { done: false, retryInSeconds: LEASE_SECONDS, reason: 'leased' };
     if (!endpoint || endpoint.status !== 'active') {
       await deliveries.abandon(delivery, endpoint ? `endpoint disabled: ${endpoint.disabledReason ?? 'by its owner'}` : 'endpoint deleted');
       return { done: true, result: 'abandoned' };
     }
+    if (waitMs > 0) await (this.deps.sleep ?? sleep)(waitMs);
     const result = await this.deps.channels.send(await this.open(siteId, endpoint), await this.payload(delivery));
     return this.settle(delivery, lease, result);
   }
@@ -111,6 +125,8 @@ export class Deliverer {
     return { kind: 'event', id: delivery.deliveryId, body: delivery.body ?? '{}' };
   }
 }
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 function safeJson(text: string): unknown {
   try {

@@ -5,6 +5,7 @@ import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { FUNCTIONS, type FunctionEnvironment } from '../contracts/functions';
 import { AlertClaims, LeadActivityStore } from '../adapters/dynamodb/alert-claims';
 import { AlertConfigStore } from '../adapters/dynamodb/alert-config-store';
+import { CrmLinkStore } from '../adapters/dynamodb/crm-links';
 import { DeliveryLog } from '../adapters/dynamodb/delivery-log';
 import { HiddenOrganisationStore } from '../adapters/dynamodb/hidden-organisations';
 import type { Infrastructure } from '../adapters/infrastructure';
@@ -26,6 +27,7 @@ export function alertsDependencies(environment: FunctionEnvironment<'alerts'>, i
   const { documentClient: doc } = infrastructure;
   const tableName = environment.TABLE_NAME;
   const clock = () => new Date();
+  const crmLinks = new CrmLinkStore(doc, tableName, clock);
   return {
     evaluator: new LeadChangeEvaluator({
       config: new AlertConfigStore(doc, tableName, clock),
@@ -34,6 +36,7 @@ export function alertsDependencies(environment: FunctionEnvironment<'alerts'>, i
       activity: new LeadActivityStore(doc, tableName),
       deliveries: new DeliveryLog(doc, tableName, environment.ALERTS.deliveryLogDays, clock),
       queue: new DeliveryQueue(infrastructure.sqs, environment.DELIVERY_QUEUE_URL),
+      crmStatus: async (siteId, leadId) => (await crmLinks.forLead(siteId, leadId))?.status ?? 'unknown',
       apiBaseUrl: environment.API_BASE_URL,
       clock,
     }),

@@ -1,6 +1,6 @@
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { AttributeValue as LambdaAttributeValue, DynamoDBRecord } from 'aws-lambda';
-import type { AlertRule } from '../contracts/api/alerts';
+import type { AlertRule, CrmStanding } from '../contracts/api/alerts';
 import type { DeliveryMessage } from '../contracts/alert-message';
 import { LEAD_SORT_KEY, toEpochSeconds } from '../contracts/table';
 import type { AlertClaims, LeadActivityStore } from '../adapters/dynamodb/alert-claims';
@@ -9,7 +9,7 @@ import type { DeliveryLog } from '../adapters/dynamodb/delivery-log';
 import type { HiddenOrganisationStore } from '../adapters/dynamodb/hidden-organisations';
 import type { DeliveryQueue } from '../adapters/sqs/delivery-queue';
 import { activityWithin, countChange } from '../domain/alerts/activity';
-import { candidateRules, matchesActivity } from '../domain/alerts/evaluate';
+import { candidateRules, matchesActivity, needsCrmStatus } from '../domain/alerts/evaluate';
 import { deliveryIdFor } from '../domain/alerts/ids';
 import { type LeadChange, leadChange } from '../domain/alerts/lead-change';
 import { alertEvent, restrictFields } from '../domain/alerts/payload';
@@ -24,6 +24,8 @@ export interface EvaluatorDependencies {
   readonly activity: LeadActivityStore;
   readonly deliveries: DeliveryLog;
   readonly queue: DeliveryQueue;
+  /** The lead's CRM status (its CRM link, written by the CRM sync); read only for sites with a rule on it. */
+  readonly crmStatus: (siteId: string, leadId: string) => Promise<CrmStanding>;
   readonly apiBaseUrl: string;
   readonly clock: () => Date;
 }
@@ -117,7 +119,8 @@ export class LeadChangeEvaluator {
     const windowed = rules.filter((rule) => rule.enabled && rule.conditions.activity);
     let counted: Awaited<ReturnType<LeadActivityStore['get']>>;
     if (windowed.length > 0) counted = await this.countActivity(change);
-    return candidateRules(rules, change).filter((rule) => {
+    const crmStatus = needsCrmStatus(rules) ? await this.deps.crmStatus(change.lead.siteId, change.lead.leadId) : 'unknown';
+    return candidateRules(rules, change, crmStatus).filter((rule) => {
       const window = rule.conditions.activity;
       return matchesActivity(rule.conditions, window && counted ? activityWithin(counted, window.withinHours, now) : undefined);
     });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AlertSettingsSchema, BehaviourLimitsSchema, IpOverridesSchema, RetentionSchema, SitesSchema } from './deployment-config';
+import { AlertSettingsSchema, BehaviourLimitsSchema, CrmRuntimeSchema, IpOverridesSchema, RetentionSchema, SitesSchema } from './deployment-config';
 import { type EnvironmentSchema, jsonVariable, textVariable } from './environment';
 import { EVENTS_URL_VARIABLE, SNIPPET_FILE_VARIABLE } from './names';
 import { LEAD_SORT_KEY } from './table';
@@ -207,6 +207,37 @@ export const FUNCTIONS = {
       ALERTS: alertSettings,
       API_BASE_URL: apiBaseUrl,
     }),
+  },
+  crmApi: {
+    entry: 'functions/crm-api/handler.ts',
+    serviceName: 'eirlead-crm-api',
+    description: 'Eirlead: CRM connections, sync now and status, pushes of leads, links of leads to CRM accounts',
+    // Creating a connection checks the credentials with up to four CRM requests (10 s deadline each), and a push of
+    // ten leads sends up to a few dozen; within API Gateway's 29-second integration timeout.
+    timeoutSeconds: 28,
+    memoryMb: 512,
+    environment: z.object({ TABLE_NAME: tableName, KEY_ID: keyId, RETENTION: retention, CRM: jsonVariable(CrmRuntimeSchema), CRM_JOBS_QUEUE_URL: textVariable() }),
+  },
+  crmSync: {
+    entry: 'functions/crm-sync/handler.ts',
+    serviceName: 'eirlead-crm-sync',
+    description: 'Eirlead: copies CRM accounts (daily, or when asked), matches leads to them, pushes leads by rule',
+    // A run stops with a minute to spare and continues in the next invocation (its cursor is in the table), so the
+    // limit bounds one invocation, not a sync; five minutes keep the queue's visibility timeout at 30 minutes.
+    timeoutSeconds: 300,
+    // The finishing phase holds the whole copy in memory to match leads against it: 50,000 accounts peaked at the
+    // figure docs/crm.md reports (npm run bench:crm).
+    memoryMb: 512,
+    environment: z.object({
+      TABLE_NAME: tableName,
+      KEY_ID: keyId,
+      RETENTION: retention,
+      CRM: jsonVariable(CrmRuntimeSchema),
+      CRM_JOBS_QUEUE_URL: textVariable(),
+      SITES: sites,
+    }),
+    // One sync job at a time per invocation: a job runs for minutes, never alongside another of its batch.
+    queueBatch: { batchSize: 1, maxBatchingWindowSeconds: 0 },
   },
 } as const satisfies Record<string, FunctionDefinition>;
 

@@ -19,7 +19,12 @@
  * | fired claim | SITE#{site}#ALERTS#FIRED   | {ruleId}#{leadId}       |                     |                     |
  * | delivery    | SITE#{site}#ALERTS#LOG#{endpointId} | {deliveryId}   |                     |                     |
  * | digest entry| SITE#{site}#ALERTS#DIGEST#{endpointId} | {day}#{deliveryId} |               |                     |
+ * | send pacing | SITE#{site}#ALERTS#PACE    | {endpointId}            |                     |                     |
  * | activity    | SITE#{site}#LEAD#{leadId}  | ALERTS#ACTIVITY         |                     |                     |
+ * | CRM connection, status, cursor | SITE#{site}#CRM | CONNECTION, STATUS, CURSOR |                 |                     |
+ * | CRM manual link, push record | SITE#{site}#CRM | MANUAL#{leadId}, PUSH#{leadId} |                 |                     |
+ * | CRM link of a lead | SITE#{site}#CRMLINK     | {leadId}                |                     |                     |
+ * | CRM account (copy) | SITE#{site}#CRMACCT#{shard} | {accountId}         |                     |                     |
  */
 export const TTL_ATTRIBUTE = 'expiresAt';
 
@@ -114,8 +119,26 @@ export const keys = {
     pk: `SITE#${siteId}#ALERTS#DIGEST#${endpointId}`,
     sk: `${day}#${deliveryId}`,
   }),
+  /** When an endpoint's next send slot is free (Slack's one message a second), across concurrent deliveries. */
+  alertPacing: (siteId: string, endpointId: string) => ({ pk: `SITE#${siteId}#ALERTS#PACE`, sk: endpointId }),
   /** Hourly page-view and visit counts of a lead, kept only for sites with rules on activity in a window. */
   leadActivity: (siteId: string, leadId: string) => ({ pk: `SITE#${siteId}#LEAD#${leadId}`, sk: 'ALERTS#ACTIVITY' }),
+  /**
+   * A site's CRM connection (its sealed credentials and settings), its sync status and cursor, the leads linked or
+   * unlinked by hand, and what was pushed per lead: everything of the connection but the copy and the links, in one
+   * partition, so a disconnect finds it with one Query.
+   */
+  crmPartition: (siteId: string) => `SITE#${siteId}#CRM`,
+  crmItem: (siteId: string, sk: 'CONNECTION' | 'STATUS' | 'CURSOR' | `MANUAL#${string}` | `PUSH#${string}`) => ({ pk: `SITE#${siteId}#CRM`, sk }),
+  /** The CRM account each matched or linked lead shows: read by the leads list, a page of leads at a time. */
+  crmLinkPartition: (siteId: string) => `SITE#${siteId}#CRMLINK`,
+  crmLink: (siteId: string, leadId: string) => ({ pk: `SITE#${siteId}#CRMLINK`, sk: leadId }),
+  /**
+   * The synced copy of the CRM's accounts, spread over CRM_ACCOUNT_SHARDS partitions: a sync writes up to two
+   * thousand accounts a second, more than one partition takes (1,000 write units a second).
+   */
+  crmAccountPartition: (siteId: string, shard: number) => `SITE#${siteId}#CRMACCT#${shard}`,
+  crmAccount: (siteId: string, accountId: string) => ({ pk: `SITE#${siteId}#CRMACCT#${crmShardOf(accountId)}`, sk: accountId }),
 } as const;
 
 /** The sort key of a lead item: the alerts function's stream filter admits only these (functions.ts `tableStream`). */
@@ -127,6 +150,15 @@ export const LEAD_SORT_KEY = 'LEAD';
  * runtime (local/resources.ts) enable it from here.
  */
 export const TABLE_STREAM_VIEW_TYPE = 'NEW_AND_OLD_IMAGES';
+
+export const CRM_ACCOUNT_SHARDS = 16;
+
+/** FNV-1a of the account id, so an account always lands in the same shard. */
+export function crmShardOf(accountId: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < accountId.length; i++) hash = Math.imul(hash ^ accountId.charCodeAt(i), 0x01000193) >>> 0;
+  return hash % CRM_ACCOUNT_SHARDS;
+}
 
 export const toEpochSeconds = (date: Date): number => Math.floor(date.getTime() / 1000);
 export const nowEpochSeconds = (): number => toEpochSeconds(new Date());

@@ -97,6 +97,8 @@ export class Alerts extends Construct {
         // The lead's hourly activity item lives in the lead's partition (erased with it); LeadingKeys cannot tell it
         // from the lead item, so the grant is the lead partition's GetItem and PutItem.
         { actions: ['GetItem', 'PutItem'], partitions: [PARTITIONS.lead] },
+        // A rule on the CRM status reads the lead's CRM link, which the CRM sync writes.
+        { actions: ['GetItem'], partitions: [PARTITIONS.crmLink] },
       ],
     });
     grantQueueSend(this.deliveryQueue, this.evaluator);
@@ -149,6 +151,8 @@ export class Alerts extends Construct {
         // The delivery log: leases and attempts; digest deliveries are created here.
         { actions: ['GetItem', 'PutItem', 'UpdateItem'], partitions: [PARTITIONS.alertLog] },
         { actions: ['Query'], partitions: [PARTITIONS.alertDigest] },
+        // Slack's one message a second, kept across concurrent invocations.
+        { actions: ['GetItem', 'PutItem'], partitions: [PARTITIONS.alertPacing] },
       ],
     });
     // Opens endpoint URLs and signing secrets; never seals (only the API does).

@@ -88,8 +88,8 @@ export class LeadsApi extends Construct {
       items: [
         // Read and erase leads and visit parts (deletes, batch deletes, erasure transactions), write and read the
         // audit record of every read and erasure, create and read export jobs, and keep idempotent answers: all
-        // under SITE#{site}#.
-        { actions: ['GetItem', 'Query', 'PutItem', 'DeleteItem', 'BatchWriteItem'], partitions: [PARTITIONS.site] },
+        // under SITE#{site}#. A page of leads reads their CRM links at once (BatchGetItem on SITE#{site}#CRMLINK).
+        { actions: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'DeleteItem', 'BatchWriteItem'], partitions: [PARTITIONS.site] },
         // Data-subject requests read a past day's salt; they never create or delete one.
         { actions: ['GetItem'], partitions: [PARTITIONS.salt] },
         // The month's cursor-signing key: read, or created by the first request of the month.

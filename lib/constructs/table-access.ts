@@ -62,6 +62,10 @@ export const PARTITIONS = {
   alertLog: keys.deliveryLog('*', '*'),
   /** What a daily-digest endpoint collects: `SITE#{site}#ALERTS#DIGEST#{endpointId}`. */
   alertDigest: keys.digestEntries('*', '*'),
+  /** When each endpoint's next send slot is free: `SITE#{site}#ALERTS#PACE`. */
+  alertPacing: keys.alertPacing('*', '').pk,
+  /** Which CRM account each matched or linked lead shows: `SITE#{site}#CRMLINK`. */
+  crmLink: keys.crmLinkPartition('*'),
 } as const;
 
 /** Index partitions of `leadsByLastSeen`: a site's leads (`SITE#{site}`); the API keys' `APIKEYS` is not one. */

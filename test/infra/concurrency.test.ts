@@ -51,7 +51,7 @@ function queueMappingOf(name: FunctionName): { Properties: { ScalingConfig?: { M
   return found[0];
 }
 
-test.each(['enrichment', 'alertDelivery'] as const)('the queue pollers never start more %s batches than the function may run', (name) => {
+test.each(['enrichment', 'alertDelivery', 'crmSync'] as const)('the queue pollers never start more %s batches than the function may run', (name) => {
   const maximum = queueMappingOf(name)?.Properties.ScalingConfig?.MaximumConcurrency;
   expect(maximum).toBeGreaterThanOrEqual(2);
   expect(maximum).toBeLessThanOrEqual(reservedOf(name) as number);

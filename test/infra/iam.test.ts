@@ -66,12 +66,19 @@ const PARTITION = {
   alertFired: keys.alertFired('demo', 'r1', 'l1').pk,
   alertLog: keys.deliveryLog('demo', 'e1'),
   alertDigest: keys.digestEntries('demo', 'e1'),
+  alertPacing: keys.alertPacing('demo', 'e1').pk,
+  crm: keys.crmPartition('demo'),
+  crmLink: keys.crmLinkPartition('demo'),
+  crmAccount: keys.crmAccountPartition('demo', 7),
 } as const;
 type Partition = keyof typeof PARTITION;
 
 const STREAM_ACTIONS = ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:ListStreams'];
 const ITEM_ACTIONS = ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem', 'ConditionCheckItem', 'Scan'];
-const LEADS_API_SITE_ACTIONS = ['GetItem', 'Query', 'PutItem', 'DeleteItem', 'BatchWriteItem'];
+const LEADS_API_SITE_ACTIONS = ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'DeleteItem', 'BatchWriteItem'];
+/** What the CRM functions do to a connection's data: guarded transactions (Put/Delete with a ConditionCheck), batch deletes on disconnect. */
+const CRM_ACTIONS = ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem', 'ConditionCheckItem'];
+const CRM_DATA = { crm: CRM_ACTIONS, crmLink: CRM_ACTIONS, crmAccount: CRM_ACTIONS };
 
 /**
  * Who may do what to which partition (issue 14). TransactWriteItems is authorised item by item as PutItem and
@@ -80,7 +87,7 @@ const LEADS_API_SITE_ACTIONS = ['GetItem', 'Query', 'PutItem', 'DeleteItem', 'Ba
 const TABLE_CAPABILITIES: Record<FunctionName, Partial<Record<Partition, string[]>>> = {
   ingest: { salt: ['GetItem', 'PutItem'] },
   enrichment: { lead: ['GetItem', 'Query', 'PutItem', 'BatchWriteItem'] },
-  // SITE# covers every partition of a site, the alert configuration and logs included (the leads API never uses them).
+  // SITE# covers every partition of a site, the alert and CRM partitions included (its erasures reach every item of a site).
   leadsApi: {
     lead: LEADS_API_SITE_ACTIONS,
     audit: LEADS_API_SITE_ACTIONS,
@@ -91,6 +98,10 @@ const TABLE_CAPABILITIES: Record<FunctionName, Partial<Record<Partition, string[
     alertFired: LEADS_API_SITE_ACTIONS,
     alertLog: LEADS_API_SITE_ACTIONS,
     alertDigest: LEADS_API_SITE_ACTIONS,
+    alertPacing: LEADS_API_SITE_ACTIONS,
+    crm: LEADS_API_SITE_ACTIONS,
+    crmLink: LEADS_API_SITE_ACTIONS,
+    crmAccount: LEADS_API_SITE_ACTIONS,
   },
   // Runs a job (reads it, updates its status) and reads visits; never writes a lead, an audit record or a salt.
   leadExport: { exportJob: ['GetItem', 'UpdateItem'], lead: ['Query'] },
@@ -99,9 +110,12 @@ const TABLE_CAPABILITIES: Record<FunctionName, Partial<Record<Partition, string[
   docs: {},
   saltCleanup: { salt: ['DeleteItem'] },
   // Reads rules once a batch, claims firings, logs and queues deliveries, counts a lead's activity beside it.
-  alerts: { lead: ['GetItem', 'PutItem'], alertConfig: ['Query'], alertFired: ['PutItem'], alertLog: ['PutItem'], alertDigest: ['PutItem'] },
-  alertDelivery: { alertConfig: ['GetItem', 'Query', 'UpdateItem'], alertLog: ['GetItem', 'PutItem', 'UpdateItem'], alertDigest: ['Query'] },
+  alerts: { lead: ['GetItem', 'PutItem'], alertConfig: ['Query'], alertFired: ['PutItem'], alertLog: ['PutItem'], alertDigest: ['PutItem'], crmLink: ['GetItem'] },
+  alertDelivery: { alertConfig: ['GetItem', 'Query', 'UpdateItem'], alertLog: ['GetItem', 'PutItem', 'UpdateItem'], alertDigest: ['Query'], alertPacing: ['GetItem', 'PutItem'] },
   alertsApi: { alertConfig: ['DeleteItem', 'GetItem', 'PutItem', 'Query'], alertLog: ['GetItem', 'PutItem', 'Query', 'UpdateItem'], audit: ['PutItem'] },
+  // Reads a lead to push it; never writes one. Writes the audit trail's receipts.
+  crmApi: { ...CRM_DATA, lead: ['GetItem', 'Query'], audit: ['PutItem'] },
+  crmSync: { ...CRM_DATA, lead: ['GetItem', 'Query'] },
 };
 
 describe('function roles', () => {
@@ -208,10 +222,15 @@ describe('the index (leadsByLastSeen)', () => {
     expect(may('leadsApi', query('APIKEYS'))).toBe(false);
   });
 
-  test('only the leads API and the export function may query the index at all', () => {
+  test("the CRM sync may query a site's leads (to match them), and not the API keys' partition", () => {
+    expect(may('crmSync', query(keys.siteLeads('demo')))).toBe(true);
+    expect(may('crmSync', query('APIKEYS'))).toBe(false);
+  });
+
+  test('only the leads API, the export function and the CRM sync may query the index at all', () => {
     expect(may('leadExport', query(keys.siteLeads('demo')))).toBe(true);
     expect(may('leadExport', query('APIKEYS'))).toBe(false);
-    for (const fn of NAMES.filter((name) => name !== 'leadsApi' && name !== 'leadExport')) {
+    for (const fn of NAMES.filter((name) => name !== 'leadsApi' && name !== 'leadExport' && name !== 'crmSync')) {
       expect({ fn, allowed: may(fn, { action: 'dynamodb:Query', resource: INDEX }) }).toEqual({ fn, allowed: false });
     }
   });

@@ -179,8 +179,9 @@ describe('alarms', () => {
   });
 
   test('every alarm notifies the topic on ALARM and OK, treats missing data as fine and says what to do', () => {
-    // Six on the pipeline, four on alerts (dead-lettered deliveries, failures, stream lag, delivery backlog), two per function.
-    expect(alarms()).toHaveLength(6 + 4 + 2 * Object.keys(FUNCTIONS).length);
+    // Six on the pipeline, four on alerts (dead-lettered deliveries, failures, stream lag, delivery backlog), one on
+    // the CRM jobs' dead letters, two per function.
+    expect(alarms()).toHaveLength(6 + 4 + 1 + 2 * Object.keys(FUNCTIONS).length);
     for (const alarm of alarms()) {
       expect(alarm.Properties).toMatchObject({
         AlarmActions: [topicRef()],

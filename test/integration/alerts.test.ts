@@ -287,6 +287,21 @@ describe('alerts through the local runtime', () => {
   }, 60_000);
 });
 
+describe('Slack pacing', () => {
+  it('sends Slack messages to one webhook a second apart, however many alerts fire at once', async () => {
+    const slack = await api('POST', '/alert-endpoints', { kind: 'slack', name: 'busy channel', url: `${receivers.baseUrl}/slack-burst` });
+    const rule = await api('POST', '/alert-rules', { name: 'burst', endpointIds: [String(slack.body.endpointId)] });
+    // Five alerts at once: test-fires go through the delivery queue like real ones.
+    const fired = await Promise.all(Array.from({ length: 5 }, () => api('POST', `/alert-rules/${String(rule.body.ruleId)}/test`)));
+    expect(fired.map((answer) => answer.status)).toEqual([202, 202, 202, 202, 202]);
+
+    const times = (await receivers.waitFor('/slack-burst', 5, 30_000)).map((request) => request.at).sort((a, b) => a - b);
+    // A second apart, give or take the sending's own jitter; unpaced, all five arrive within milliseconds.
+    for (let i = 1; i < times.length; i++) expect((times[i] ?? 0) - (times[i - 1] ?? 0)).toBeGreaterThanOrEqual(900);
+    expect((await api('DELETE', `/alert-rules/${String(rule.body.ruleId)}`)).status).toBe(204);
+  }, 60_000);
+});
+
 describe('the daily digest', () => {
   it('collects the day’s alerts of a digest endpoint and sends them in one e-mail when the digest runs', async () => {
     const digest = await api('POST', '/alert-endpoints', { kind: 'email', name: 'daily', to: ['team@example.com'], mode: 'daily-digest' });

@@ -12,6 +12,8 @@ import { ApiKeyStore } from '../../functions/adapters/dynamodb/api-key-store';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/emulators';
 import { type LocalRuntime, startLocalRuntime } from '../../local/runtime';
 import { seedLeads } from '../../scripts/bench/lead-seed';
+import { HubSpotFake } from '../../scripts/fakes/crm/hubspot-fake';
+import { CRM_ENDPOINTS } from '../../functions/contracts/deployment-config';
 import { emulatorEndpoints, uniqueName } from './support/local-aws';
 
 /**
@@ -76,8 +78,14 @@ const post = (path: string, key: string, body: unknown, headers: Record<string, 
   return call(path, { method: 'POST', headers: keyed(key, { ...type, ...headers }), body: text });
 };
 
+const hubspot = new HubSpotFake();
+const HUBSPOT_TOKEN = 'pat-eu1-contract-test-token-000001';
+
 beforeAll(async () => {
   const endpoints = emulatorEndpoints();
+  const hubspotUrl = await hubspot.start();
+  hubspot.tokens.set(HUBSPOT_TOKEN, ['crm.objects.companies.read', 'crm.objects.companies.write', 'crm.objects.deals.read', 'crm.schemas.companies.read', 'crm.objects.contacts.write']);
+  hubspot.createEirleadProperties();
   const name = uniqueName('contract');
   runtime = await startLocalRuntime({
     ipDataDir: 'build/ipdata',
@@ -87,6 +95,7 @@ beforeAll(async () => {
     apiKey: `eirlead_test_${randomUUID().replaceAll('-', '')}`,
     // Alert endpoints on this machine (nothing listens on port 9: deliveries fail and are logged, which is enough here).
     alertsOutbound: { allowLoopback: true },
+    crmEndpoints: { ...CRM_ENDPOINTS, hubspot: hubspotUrl },
     log: () => undefined,
   });
   document = (await (await fetch(`${runtime.url}/v1/openapi.json`)).json()) as OpenApi;
@@ -100,7 +109,10 @@ beforeAll(async () => {
   await seedLeads(doc, runtime.tableName, { siteId: 'demo', count: 3, visitsPerLead: 2 });
   dynamoDb.destroy();
 }, 60_000);
-afterAll(() => runtime?.stop());
+afterAll(async () => {
+  await runtime?.stop();
+  await hubspot.stop();
+});
 
 afterEach(() => {
   expect(problems.splice(0)).toEqual([]);
@@ -121,6 +133,33 @@ describe('the document and the route table', () => {
       headers: { Origin: 'http://localhost:8080', 'Access-Control-Request-Method': 'POST' },
     });
     expect(preflight.status).toBe(204);
+  });
+});
+
+describe('the CRM routes (against the HubSpot contract fake)', () => {
+  it('connect, list, status, sync, settings, rotate, push, link, unlink and disconnect answer as documented', async () => {
+    const key = runtime.apiKey;
+    const company = hubspot.addCompany({ name: 'Contract Test Company GmbH', domain: 'contract.example' });
+    const created = await post('/v1/sites/demo/crm/connections', key, { provider: 'hubspot', credentials: { token: HUBSPOT_TOKEN } });
+    expect(created.status).toBe(201);
+    const { connectionId } = (await created.json()) as { connectionId: string };
+    const base = `/v1/sites/demo/crm/connections/${connectionId}`;
+    expect((await call('/v1/sites/demo/crm/connections', { headers: keyed(key) })).status).toBe(200);
+    for (let i = 0; i < 200; i++) {
+      const status = (await (await call(`${base}/status`, { headers: keyed(key) })).json()) as { lastRun?: { outcome: string } };
+      if (status.lastRun?.outcome === 'succeeded') break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect((await post(`${base}/sync`, key, undefined)).status).toBe(202);
+    expect((await post(`${base}/settings`, key, { fields: ['lastSeen', 'visits'] })).status).toBe(200);
+    expect((await post(`${base}/credentials`, key, { token: HUBSPOT_TOKEN })).status).toBe(200);
+    const leads = (await (await call('/v1/sites/demo/leads', { headers: keyed(key) })).json()) as { items: { leadId: string }[] };
+    const leadId = leads.items[0]?.leadId ?? '';
+    expect((await post('/v1/sites/demo/crm/push', key, { leadIds: [leadId], dryRun: true })).status).toBe(200);
+    expect((await post('/v1/sites/demo/crm/push', key, { leadIds: [leadId] })).status).toBe(200);
+    expect((await post(`/v1/sites/demo/leads/${leadId}/crm-link`, key, { accountId: company.id })).status).toBe(200);
+    expect((await call(`/v1/sites/demo/leads/${leadId}/crm-link`, { method: 'DELETE', headers: keyed(key) })).status).toBe(204);
+    expect((await call(base, { method: 'DELETE', headers: keyed(key) })).status).toBe(200);
   });
 });
 

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { LeadClassSchema } from '../deployment-config';
 import { IsoDateTimeSchema } from './common';
 import { LocationSchema, MatchSchema, OrganisationSchema } from './leads';
+import { CrmStatusSchema } from './crm-lead';
 
 /**
  * Real-time alerts: rules (conditions on a lead and the page views that just changed it, a cool-down and the
@@ -27,9 +28,12 @@ export const AlertTriggerSchema = z.enum(['pageview', 'new-organisation', 'retur
 );
 export type AlertTrigger = z.infer<typeof AlertTriggerSchema>;
 
-/** The CRM issue sets `crm.status` on a lead; until a lead has one, it counts as `unknown`. */
-export const CrmStatusSchema = z.enum(['customer', 'open-deal', 'unknown']);
-export type CrmStatus = z.infer<typeof CrmStatusSchema>;
+/**
+ * A lead's standing in the connected CRM: its CRM account's `crm.status` (functions/contracts/api/crm-lead.ts), or
+ * `unknown` when it has no matched or linked account.
+ */
+export const CrmStandingSchema = z.enum([...CrmStatusSchema.options, 'unknown']);
+export type CrmStanding = z.infer<typeof CrmStandingSchema>;
 
 const CountrySchema = z
   .string()
@@ -51,7 +55,7 @@ export const AlertConditionsSchema = z
       .refine((activity) => activity.pageviews !== undefined || activity.visits !== undefined, { path: ['pageviews'], message: 'give pageviews or visits' })
       .optional()
       .describe('At least this many page views and/or visits of the organisation within the last hours (1–168).'),
-    crmStatus: z.array(CrmStatusSchema).min(1).max(3).optional().describe('The CRM status of the organisation (unknown until a CRM sync sets one).'),
+    crmStatus: z.array(CrmStandingSchema).min(1).max(4).optional().describe('The organisation\'s standing in the connected CRM: `customer`, `open-deal`, `known` (an account, neither) or `unknown` (no matched or linked account, or no CRM connected).'),
   })
   .meta({ id: 'AlertConditions' });
 export type AlertConditions = z.infer<typeof AlertConditionsSchema>;

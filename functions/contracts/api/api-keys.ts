@@ -9,11 +9,15 @@ import { SiteIdSchema } from '../deployment-config';
  * - `privacy:requests`: data-subject access and erasure requests, which single out one person's visits by an
  *   address and a User-Agent, so no key that merely reads leads may make them;
  * - `audit:read`: the audit trail;
- * - `leads:export`: bulk exports of every lead of a site in one file, apart from `leads:read`, which pages through them.
+ * - `leads:export`: bulk exports of every lead of a site in one file, apart from `leads:read`, which pages through them;
  * - `alerts:manage`: alert rules and endpoints (which send organisation data out of the account), the delivery
- *   log and replays.
+ *   log and replays;
+ * - `crm:manage`: CRM connections (connect with credentials, rotate them, settings, sync now, status, disconnect)
+ *   and linking a lead to a CRM account by hand;
+ * - `crm:push`: sending leads to the connected CRM as companies with their visits as notes (and dry runs of it),
+ *   apart from `crm:manage` so a key that pushes cannot read or replace the CRM credentials.
  */
-export const ApiScopeSchema = z.enum(['leads:read', 'leads:erase', 'leads:hide', 'privacy:requests', 'audit:read', 'leads:export', 'alerts:manage']);
+export const ApiScopeSchema = z.enum(['leads:read', 'leads:erase', 'leads:hide', 'privacy:requests', 'audit:read', 'leads:export', 'alerts:manage', 'crm:manage', 'crm:push']);
 export type ApiScope = z.infer<typeof ApiScopeSchema>;
 
 export const ApiKeyGrantSchema = z.object({

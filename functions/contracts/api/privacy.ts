@@ -71,6 +71,14 @@ export const AuditActionSchema = z.enum([
   'alert-endpoint.delete',
   'alert-endpoint.rotate-secret',
   'alert-delivery.replay',
+  'crm.connect',
+  'crm.rotate',
+  'crm.settings',
+  'crm.sync',
+  'crm.push',
+  'crm.link',
+  'crm.unlink',
+  'crm.disconnect',
 ]);
 export type AuditAction = z.infer<typeof AuditActionSchema>;
 
@@ -81,6 +89,10 @@ export const AuditRecordSchema = z
     action: AuditActionSchema,
     siteId: z.string(),
     target: z.string().optional().describe('The lead, the hidden organisation, or the truncated network of a data-subject request.'),
+    details: z
+      .record(z.string(), z.union([z.string(), z.number()]))
+      .optional()
+      .describe('What a privileged act did, e.g. the counts of what a CRM disconnect deleted (its deletion receipt).'),
     expiresAt: IsoDateTimeSchema,
   })
   .meta({ id: 'AuditRecord' });

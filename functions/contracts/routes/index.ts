@@ -1,5 +1,6 @@
 import { DOCS_ROUTES } from './docs';
 import { ALERT_ROUTES } from './alerts';
+import { CRM_ROUTES } from './crm';
 import { EVENT_ROUTES } from './events';
 import { HIDDEN_ROUTES } from './hidden';
 import { EXPORT_ROUTES } from './exports';
@@ -13,7 +14,7 @@ import type { FunctionName } from '../functions';
  * scope), and the OpenAPI document is generated from it. A route is added to its area's file, and to the function
  * that answers it.
  */
-export const ROUTES = [...EVENT_ROUTES, ...LEAD_ROUTES, ...HIDDEN_ROUTES, ...PRIVACY_ROUTES, ...EXPORT_ROUTES, ...DOCS_ROUTES, ...ALERT_ROUTES] as const;
+export const ROUTES = [...EVENT_ROUTES, ...LEAD_ROUTES, ...HIDDEN_ROUTES, ...PRIVACY_ROUTES, ...EXPORT_ROUTES, ...DOCS_ROUTES, ...ALERT_ROUTES, ...CRM_ROUTES] as const;
 
 export type Route = (typeof ROUTES)[number];
 

@@ -1,4 +1,4 @@
-import type { AlertConditions, AlertRule, AlertTrigger, CrmStatus } from '../../contracts/api/alerts';
+import type { AlertConditions, AlertRule, AlertTrigger, CrmStanding } from '../../contracts/api/alerts';
 import type { LeadChange } from './lead-change';
 import { matchesAnyPath } from './path-patterns';
 
@@ -25,20 +25,22 @@ export function triggered(trigger: AlertTrigger, change: LeadChange): boolean {
   }
 }
 
-/** The lead's CRM status once the CRM sync sets `crm.status` on it; `unknown` until then. */
-export function crmStatusOf(lead: object): CrmStatus {
-  const status = (lead as { crm?: { status?: unknown } }).crm?.status;
-  return status === 'customer' || status === 'open-deal' ? status : 'unknown';
+/** Whether any enabled rule looks at the CRM status, which costs a read of the lead's CRM link. */
+export function needsCrmStatus(rules: readonly AlertRule[]): boolean {
+  return rules.some((rule) => rule.enabled && rule.conditions.crmStatus !== undefined);
 }
 
-/** Every condition but `activity`, which costs a read: checked first, so the read is made only when it decides. */
-export function matchesStaticConditions(conditions: AlertConditions, change: LeadChange): boolean {
+/**
+ * Every condition but `activity`, which costs a read: checked first, so the read is made only when it decides.
+ * `crmStatus` is the lead's standing in the connected CRM (read by the caller where a rule needs it).
+ */
+export function matchesStaticConditions(conditions: AlertConditions, change: LeadChange, crmStatus: CrmStanding = 'unknown'): boolean {
   const { lead } = change;
   if (conditions.organisationClasses && !(lead.organisationClass && conditions.organisationClasses.includes(lead.organisationClass))) return false;
   if (conditions.countries && !conditions.countries.includes(lead.location.country)) return false;
   if (conditions.minConfidence && CONFIDENCE_RANK[lead.match.confidence] < CONFIDENCE_RANK[conditions.minConfidence]) return false;
   if (conditions.paths && !matchesAnyPath(conditions.paths, change.triggerPaths)) return false;
-  if (conditions.crmStatus && !conditions.crmStatus.includes(crmStatusOf(lead))) return false;
+  if (conditions.crmStatus && !conditions.crmStatus.includes(crmStatus)) return false;
   return true;
 }
 
@@ -50,6 +52,6 @@ export function matchesActivity(conditions: AlertConditions, activity: WindowAct
 }
 
 /** The rules that may fire on this change before any window activity is known (enabled, triggered, static conditions). */
-export function candidateRules(rules: readonly AlertRule[], change: LeadChange): AlertRule[] {
-  return rules.filter((rule) => rule.enabled && triggered(rule.trigger, change) && matchesStaticConditions(rule.conditions, change));
+export function candidateRules(rules: readonly AlertRule[], change: LeadChange, crmStatus: CrmStanding = 'unknown'): AlertRule[] {
+  return rules.filter((rule) => rule.enabled && triggered(rule.trigger, change) && matchesStaticConditions(rule.conditions, change, crmStatus));
 }

@@ -23,6 +23,7 @@ export interface AlarmsInput {
   readonly deadLetterQueue: sqs.IQueue;
   readonly saltCleanupFailures: sqs.IQueue | undefined;
   readonly alerts: AlertsWatched | undefined;
+  readonly crmFailures?: sqs.IQueue | undefined;
   readonly table: dynamodb.ITableV2;
   readonly indexNames: readonly string[];
   readonly stage: apigateway.Stage;
@@ -117,6 +118,18 @@ export function createAlarms(scope: Construct, input: AlarmsInput): Alarms {
       metric: deliveryQueue.metricApproximateAgeOfOldestMessage({ period: PERIOD, statistic: 'Maximum' }),
       threshold: 28 * 3600,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+    });
+  }
+  // CRM syncs that stopped for a reason of ours: the copy goes stale and, after crm.copyDays, vanishes.
+  if (input.crmFailures) {
+    alarm('CrmFailedJobsAlarm', 'crm-failed-jobs', [
+      'Eirlead: a CRM sync job or schedule fan-out failed repeatedly (a failure of Eirlead, not the CRM\'s refusal,',
+      'which the sync status shows). Each is a message in the Crm DeadLetterQueue; the crm-sync log group (level',
+      'ERROR) has the cause. Fix it, then run a sync with POST /v1/sites/{siteId}/crm/connections/{id}/sync and',
+      'purge the queue so this alarm returns to OK. The synced copy vanishes crm.copyDays after its last sync.',
+    ].join(' '), {
+      metric: input.crmFailures.metricApproximateNumberOfMessagesVisible({ period: PERIOD, statistic: 'Maximum' }),
+      ...atLeastOne,
     });
   }
 

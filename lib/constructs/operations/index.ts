@@ -41,6 +41,12 @@ export interface OperationsProps {
    * @default - not watched
    */
   readonly alerts?: AlertsWatched;
+  /**
+   * The CRM jobs' dead-letter queue; any message in it is a CRM sync job or schedule fan-out that failed for a
+   * reason of ours (a CRM's own refusals are in the sync status, not here).
+   * @default - not watched
+   */
+  readonly crmFailures?: sqs.IQueue;
   readonly table: dynamodb.ITableV2;
   /**
    * Global secondary indexes of the table whose throttling is watched with the table's (at most 4).
@@ -114,6 +120,7 @@ export class Operations extends Construct {
       deadLetterQueue: props.deadLetterQueue,
       saltCleanupFailures: props.saltCleanupFailures,
       alerts: props.alerts,
+      crmFailures: props.crmFailures,
       table: props.table,
       indexNames: props.tableIndexNames ?? [],
       stage,

@@ -31,9 +31,10 @@ describe('alert rules on a lead change', () => {
       rule({ conditions: { crmStatus: ['open-deal', 'unknown'] } }),
       rule({ conditions: { organisationClasses: ['education'] } }),
     ];
-    const customer = leadChange(undefined, { ...lead(), crm: { status: 'customer' } } as StoredLead, nowSeconds);
     expect(candidateRules(rules.slice(0, 2), first)).toEqual([]);
-    expect(candidateRules([rules[2] as AlertRule], customer)).toEqual([]);
+    expect(candidateRules([rules[2] as AlertRule], first, 'customer')).toEqual([]);
+    expect(candidateRules([rules[2] as AlertRule], first, 'known')).toEqual([]);
+    expect(candidateRules([rules[2] as AlertRule], first, 'open-deal')).toEqual([rules[2]]);
     expect(candidateRules([rules[3] as AlertRule], first)).toEqual([]);
     const low = leadChange(undefined, lead({ match: { source: 'form-domain', confidence: 'low', network: '192.0.2.0/24' } }), nowSeconds);
     expect(candidateRules([rule({ conditions: { minConfidence: 'medium' } })], low)).toEqual([]);
