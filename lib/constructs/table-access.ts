@@ -50,6 +50,8 @@ export const PARTITIONS = {
   formQuota: keys.formQuota('*', '', '').pk,
   /** Monthly cursor-signing keys, `KEY#cursor#{yyyy-mm}`, which the leads API creates and reads. */
   cursorKey: keys.cursorKey('*').pk,
+  /** The first answer to a POST with an `Idempotency-Key`: `SITE#{site}#IDEMPOTENCY#{hash}`. */
+  idempotency: keys.idempotency('*', '*').pk,
   /** Export jobs, `SITE#{site}#EXPORT#{id}`, which the leads API creates and the export function runs. */
   exportJob: keys.exportJob('*', '*').pk,
   /** A site's audit trail: `SITE#{site}#AUDIT`. */

@@ -62,6 +62,8 @@ const PARTITION = {
   audit: keys.auditPartition('demo'),
   cursorKey: 'KEY#cursor#2026-05',
   exportJob: keys.exportJob('demo', '0ee9e3l69s3l361a2krss49iz').pk,
+  hidden: keys.hiddenPartition('demo'),
+  idempotency: keys.idempotency('demo', 'a1b2c3').pk,
   alertConfig: keys.alertConfigPartition('demo'),
   alertFired: keys.alertFired('demo', 'r1', 'l1').pk,
   alertLog: keys.deliveryLog('demo', 'e1'),
@@ -86,31 +88,26 @@ const CRM_DATA = { crm: CRM_ACTIONS, crmLink: CRM_ACTIONS, crmAccount: CRM_ACTIO
  */
 const TABLE_CAPABILITIES: Record<FunctionName, Partial<Record<Partition, string[]>>> = {
   ingest: { salt: ['GetItem', 'PutItem'] },
-  enrichment: { lead: ['GetItem', 'Query', 'PutItem', 'BatchWriteItem'] },
-  // SITE# covers every partition of a site, the alert and CRM partitions included (its erasures reach every item of a site).
+  enrichment: { lead: ['GetItem', 'Query', 'PutItem', 'BatchWriteItem'], hidden: ['Query'] },
+  // Its own partitions of a site only: never the alert endpoints' secrets, the CRM credentials or the CRM copy.
   leadsApi: {
     lead: LEADS_API_SITE_ACTIONS,
     audit: LEADS_API_SITE_ACTIONS,
     exportJob: LEADS_API_SITE_ACTIONS,
+    hidden: LEADS_API_SITE_ACTIONS,
+    idempotency: LEADS_API_SITE_ACTIONS,
     salt: ['GetItem'],
     cursorKey: ['GetItem', 'PutItem'],
-    alertConfig: LEADS_API_SITE_ACTIONS,
-    alertFired: LEADS_API_SITE_ACTIONS,
-    alertLog: LEADS_API_SITE_ACTIONS,
-    alertDigest: LEADS_API_SITE_ACTIONS,
-    alertPacing: LEADS_API_SITE_ACTIONS,
-    crm: LEADS_API_SITE_ACTIONS,
-    crmLink: LEADS_API_SITE_ACTIONS,
-    crmAccount: LEADS_API_SITE_ACTIONS,
+    crmLink: ['GetItem', 'BatchGetItem', 'Query'],
   },
   // Runs a job (reads it, updates its status) and reads visits; never writes a lead, an audit record or a salt.
-  leadExport: { exportJob: ['GetItem', 'UpdateItem'], lead: ['Query'] },
+  leadExport: { exportJob: ['GetItem', 'UpdateItem'], lead: ['Query'], hidden: ['Query'] },
   authorizer: { apiKey: ['GetItem'] },
   snippet: {},
   docs: {},
   saltCleanup: { salt: ['DeleteItem'] },
   // Reads rules once a batch, claims firings, logs and queues deliveries, counts a lead's activity beside it.
-  alerts: { lead: ['GetItem', 'PutItem'], alertConfig: ['Query'], alertFired: ['PutItem'], alertLog: ['PutItem'], alertDigest: ['PutItem'], crmLink: ['GetItem'] },
+  alerts: { lead: ['GetItem', 'PutItem'], hidden: ['Query'], alertConfig: ['Query'], alertFired: ['PutItem'], alertLog: ['PutItem'], alertDigest: ['PutItem'], crmLink: ['GetItem'] },
   alertDelivery: { alertConfig: ['GetItem', 'Query', 'UpdateItem'], alertLog: ['GetItem', 'PutItem', 'UpdateItem'], alertDigest: ['Query'], alertPacing: ['GetItem', 'PutItem'] },
   alertsApi: { alertConfig: ['DeleteItem', 'GetItem', 'PutItem', 'Query'], alertLog: ['GetItem', 'PutItem', 'Query', 'UpdateItem'], audit: ['PutItem'] },
   // Reads a lead to push it; never writes one. Writes the audit trail's receipts.
