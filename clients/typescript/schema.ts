@@ -929,7 +929,10 @@ export interface components {
             settings?: components["schemas"]["CrmConnectionSettings"];
         };
         CrmDisconnectReceipt: {
+            /** @description `false` (answered with 202) when the copy was too large to delete within the request: the credentials are unusable already, the rest is deleted by the CRM sync function within minutes, and the final receipt goes to the audit trail (`crm.disconnect`). */
+            complete: boolean;
             connectionId: string;
+            /** @description What was deleted (so far, when `complete` is false). */
             deleted: {
                 /** @description CRM accounts of the synced copy. */
                 accounts: number;
@@ -3905,8 +3908,18 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The deletion receipt (also in the audit trail) */
+            /** @description Everything deleted: the receipt (also in the audit trail) */
             200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CrmDisconnectReceipt"];
+                };
+            };
+            /** @description A copy too large for one request: deleting goes on in the background (`complete: false`); the final receipt goes to the audit trail */
+            202: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { DeletionCountsSchema, TokenRevokedSchema } from './api/crm';
+import { CrmProviderSchema } from './api/crm-lead';
 import { SiteIdSchema } from './deployment-config';
 
 /**
@@ -7,12 +9,21 @@ import { SiteIdSchema } from './deployment-config';
  * last run against the copy (the hourly schedule). Ids only; never credentials or CRM data.
  */
 export const CrmJobSchema = z.strictObject({
-  kind: z.enum(['sync', 'continue', 'match']),
+  kind: z.enum(['sync', 'continue', 'match', 'erase']),
   siteId: SiteIdSchema,
   connectionId: z.string().regex(/^[a-z0-9]{1,32}$/),
   reason: z.enum(['schedule', 'api', 'continuation']),
   /** A continuation names its run, so a stale one (the run was restarted since) is dropped. */
   runId: z.string().max(64).optional(),
+  /** An `erase` job: the disconnect it finishes, for the receipt (counts and ids only). */
+  erasure: z
+    .strictObject({
+      keyId: z.string().max(128),
+      provider: CrmProviderSchema,
+      tokenRevoked: TokenRevokedSchema,
+      deleted: DeletionCountsSchema,
+    })
+    .optional(),
   at: z.iso.datetime({ offset: true }),
 });
 export type CrmJob = z.infer<typeof CrmJobSchema>;

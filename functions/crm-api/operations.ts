@@ -42,6 +42,12 @@ export interface CrmApiDependencies {
   readonly clock?: () => Date;
 }
 
+/**
+ * How long a disconnect deletes before handing the rest to the sync function: within API Gateway's 29 s, after a
+ * token revocation of up to 10 s. DynamoDB deletes a 50,000-account copy in a few seconds.
+ */
+const DISCONNECT_BUDGET_MS = 15_000;
+
 export type CrmOperationId = Extract<Route, { function: 'crmApi' }>['operationId'];
 
 export interface CrmRequest {
@@ -128,7 +134,9 @@ export function crmOperations(deps: CrmApiDependencies): Record<CrmOperationId, 
     },
 
     // Everything of the connection goes at once (not left to TTL); the receipt says what, and what stays in the CRM.
+    // A copy too large to delete within the request is finished by the sync function (an `erase` job), answered 202.
     deleteCrmConnection: async ({ siteId, keyId, connectionId }) => {
+      const deadlineMs = deps.erasure.nowMs() + DISCONNECT_BUDGET_MS;
       const connection = await connections.get(siteId);
       if (!connection || connection.connectionId !== connectionId) throw notFound(`Site ${siteId} has no CRM connection ${connectionId}`);
       // From here on no sync or push of this connection can write anything (functions/adapters/dynamodb/crm-guard.ts).
@@ -139,8 +147,13 @@ export function crmOperations(deps: CrmApiDependencies): Record<CrmOperationId, 
       } catch (error) {
         logger.warn('CRM token revocation failed', { siteId, connectionId, error: (error as Error).message });
       }
-      const deleted = await deps.erasure.deleteEverything(siteId);
-      const receipt: DisconnectReceipt = { connectionId, provider: connection.provider, deletedAt: now().toISOString(), deleted, tokenRevoked };
+      const { deleted, done } = await deps.erasure.deleteEverything(siteId, deadlineMs);
+      const receipt: DisconnectReceipt = { connectionId, provider: connection.provider, deletedAt: now().toISOString(), complete: done, deleted, tokenRevoked };
+      if (!done) {
+        await deps.jobs.send({ kind: 'erase', siteId, connectionId, reason: 'api', erasure: { keyId, provider: connection.provider, tokenRevoked, deleted }, at: receipt.deletedAt });
+        logger.info('CRM disconnect continues in the background', { siteId, connectionId, ...deleted });
+        return json(202, receipt);
+      }
       await audit.record({ keyId, action: 'crm.disconnect', siteId, target: connectionId, details: { provider: connection.provider, tokenRevoked, ...deleted } });
       logger.info('CRM disconnected', { siteId, connectionId, ...deleted, tokenRevoked });
       return json(200, receipt);

@@ -7,14 +7,17 @@ import { FUNCTIONS, type FunctionEnvironment } from '../contracts/functions';
 import { KEY_PURPOSES } from '../contracts/names';
 import { CrmPusher } from '../adapters/crm/pusher';
 import { CrmSessions } from '../adapters/crm/sessions';
+import { AuditLog } from '../adapters/dynamodb/audit-log';
 import { CrmConnectionStore } from '../adapters/dynamodb/crm-connections';
 import { CrmCopyStore } from '../adapters/dynamodb/crm-copy';
+import { CrmErasure } from '../adapters/dynamodb/crm-erasure';
 import { CrmLinkStore } from '../adapters/dynamodb/crm-links';
 import { LeadStore } from '../adapters/dynamodb/lead-store';
 import type { Infrastructure } from '../adapters/infrastructure';
 import { SecretBox } from '../adapters/kms/secret-box';
 import { CrmJobQueue } from '../adapters/sqs/crm-jobs';
 import { createLogger, type Logger } from '../platform/logger';
+import { CrmErasureRun } from './erase-run';
 import { CrmSyncRunner } from './sync-run';
 
 // Where CRM accounts are copied and leads matched to them (docs/crm.md): the daily and hourly schedules fan out one
@@ -25,6 +28,7 @@ const SYNC_MAX_CRM_WAIT_MS = 20_000;
 
 export interface CrmSyncDependencies {
   readonly runner: CrmSyncRunner;
+  readonly eraser: CrmErasureRun;
   readonly connections: CrmConnectionStore;
   readonly jobs: CrmJobQueue;
   readonly sites: readonly Site[];
@@ -57,6 +61,7 @@ export function crmSyncDependencies(
       runtime,
       logger,
     }),
+    eraser: new CrmErasureRun({ erasure: new CrmErasure(doc, tableName), audit: new AuditLog(doc, tableName, retention.auditDays), jobs, logger }),
     connections,
     jobs,
     sites: environment.SITES,
@@ -67,7 +72,7 @@ export function crmSyncDependencies(
 export type CrmSyncEvent = SQSEvent | CrmScheduleEvent;
 const isQueueEvent = (event: CrmSyncEvent): event is SQSEvent => 'Records' in event;
 
-export function createHandler({ runner, connections, jobs, sites, logger }: CrmSyncDependencies) {
+export function createHandler({ runner, eraser, connections, jobs, sites, logger }: CrmSyncDependencies) {
   /** A schedule: one job per site with an active connection, so each sync runs (and fails) on its own. */
   async function fanOut(event: CrmScheduleEvent): Promise<{ queued: number }> {
     let queued = 0;
@@ -92,7 +97,8 @@ export function createHandler({ runner, connections, jobs, sites, logger }: CrmS
         continue;
       }
       try {
-        await runner.run(job.data, () => context.getRemainingTimeInMillis());
+        const remainingMs = () => context.getRemainingTimeInMillis();
+        await (job.data.kind === 'erase' ? eraser.run(job.data, remainingMs) : runner.run(job.data, remainingMs));
       } catch (error) {
         logger.error('CRM job failed', { messageId: record.messageId, kind: job.data.kind, siteId: job.data.siteId, error: error as Error });
         failures.push({ itemIdentifier: record.messageId });

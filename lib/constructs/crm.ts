@@ -120,6 +120,8 @@ export class Crm extends Construct {
         { actions: CRM_ACTIONS, partitions: CRM_PARTITIONS },
         // The auto-push rule reads a lead and its visit parts to push them; never writes a lead.
         { actions: ['GetItem', 'Query'], partitions: [PARTITIONS.lead] },
+        // The receipt of a disconnect it finished (a copy too large for the API request).
+        { actions: ['PutItem'], partitions: [PARTITIONS.audit] },
       ],
       // Matching reads each site's leads, a page at a time, from the lead index.
       indexQuery: { indexName: LEADS_BY_LAST_SEEN_INDEX, partitions: [INDEX_PARTITIONS.siteLeads] },

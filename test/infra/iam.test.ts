@@ -112,7 +112,7 @@ const TABLE_CAPABILITIES: Record<FunctionName, Partial<Record<Partition, string[
   alertsApi: { alertConfig: ['DeleteItem', 'GetItem', 'PutItem', 'Query'], alertLog: ['GetItem', 'PutItem', 'Query', 'UpdateItem'], audit: ['PutItem'] },
   // Reads a lead to push it; never writes one. Writes the audit trail's receipts.
   crmApi: { ...CRM_DATA, lead: ['GetItem', 'Query'], audit: ['PutItem'] },
-  crmSync: { ...CRM_DATA, lead: ['GetItem', 'Query'] },
+  crmSync: { ...CRM_DATA, lead: ['GetItem', 'Query'], audit: ['PutItem'] },
 };
 
 describe('function roles', () => {

@@ -266,8 +266,14 @@ describe('HubSpot, end to end through the local runtime', () => {
 
   it('disconnects: everything of the connection leaves the table at once, and the receipt is in the audit trail', async () => {
     const receipt = await api('DELETE', `/v1/sites/${SITE}/crm/connections/${connectionId}`);
-    expect(receipt.status).toBe(200);
-    expect(receipt.body).toMatchObject({ connectionId, provider: 'hubspot', tokenRevoked: 'not-supported', deleted: { accounts: 5_002, pushRecords: 1, manualLinks: 1 } });
+    // 202 when the copy takes longer than the request's budget to delete (a loaded machine): the rest follows.
+    expect([200, 202]).toContain(receipt.status);
+    expect(receipt.body).toMatchObject({ connectionId, provider: 'hubspot', tokenRevoked: 'not-supported', complete: receipt.status === 200 });
+    const final = await until('the disconnect receipt in the audit trail', async () => {
+      const { body } = await api('GET', `/v1/sites/${SITE}/audit?limit=100`);
+      return (body?.items as { action: string; details?: Record<string, unknown> }[]).find((entry) => entry.action === 'crm.disconnect')?.details;
+    });
+    expect(final).toMatchObject({ accounts: 5_002, pushRecords: 1, manualLinks: 1 });
 
     const left: Record<string, unknown>[] = [];
     let startKey: Record<string, any> | undefined;

@@ -80,8 +80,11 @@ describe('Salesforce, end to end through the local runtime', () => {
   });
 
   it('disconnects: revokes the token, and nothing of the connection is left in the table', async () => {
-    const receipt = await crm.api('DELETE', `/v1/sites/${SITE}/crm/connections/${connectionId}`);
-    expect(receipt).toMatchObject({ status: 200, body: { provider: 'salesforce', tokenRevoked: 'revoked', deleted: { accounts: 4_101 } } });
+    const { status, receipt, final } = await crm.disconnect(connectionId);
+    // 202 when the copy takes longer than the request's budget to delete (a loaded machine); the rest follows.
+    expect([200, 202]).toContain(status);
+    expect(receipt).toMatchObject({ provider: 'salesforce', tokenRevoked: 'revoked', complete: status === 200 });
+    expect(final).toMatchObject({ provider: 'salesforce', tokenRevoked: 'revoked', accounts: 4_101 });
     expect(salesforce.revoked).toHaveLength(1);
     expect(await crm.crmItems()).toEqual([]);
   });

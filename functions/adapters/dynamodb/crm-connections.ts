@@ -127,9 +127,12 @@ export class CrmConnectionStore {
     return this.update(siteId, connectionId, 'SET expiresAt = :expiresAt', { ':expiresAt': this.expiry() });
   }
 
-  /** The first step of a disconnect: from now on no guarded write of this connection succeeds. */
+  /**
+   * The first step of a disconnect: from now on no guarded write of this connection succeeds, and the sealed
+   * credentials are gone (the caller revokes the token with the copy it read), however long the copy takes to delete.
+   */
   async markDeleting(siteId: string, connectionId: string): Promise<boolean> {
-    return this.update(siteId, connectionId, 'SET #status = :deleting', { ':deleting': 'deleting' }, { '#status': 'status' });
+    return this.update(siteId, connectionId, 'SET #status = :deleting REMOVE sealed', { ':deleting': 'deleting' }, { '#status': 'status' });
   }
 
   async status(siteId: string): Promise<StoredStatus | undefined> {

@@ -191,21 +191,32 @@ export const LinkRequestSchema = z
 
 export const LinkResultSchema = CrmLeadViewSchema;
 
+export const DeletionCountsSchema = z.object({
+  accounts: z.int().min(0).describe('CRM accounts of the synced copy.'),
+  links: z.int().min(0).describe('Leads matched to an account.'),
+  manualLinks: z.int().min(0),
+  pushRecords: z.int().min(0).describe('What was pushed, per lead.'),
+  other: z.int().min(0).describe('The connection with its credentials, its status and sync cursor.'),
+});
+
+export const TokenRevokedSchema = z
+  .enum(['revoked', 'not-supported', 'failed'])
+  .describe(
+    '`not-supported`: the CRM has no revocation call for this kind of token (HubSpot service keys and private-app tokens, Pipedrive API tokens): delete or rotate it in the CRM.',
+  );
+
 export const DisconnectReceiptSchema = z
   .object({
     connectionId: z.string(),
     provider: CrmProviderSchema,
     deletedAt: IsoDateTimeSchema,
-    deleted: z.object({
-      accounts: z.int().describe('CRM accounts of the synced copy.'),
-      links: z.int().describe('Leads matched to an account.'),
-      manualLinks: z.int(),
-      pushRecords: z.int().describe('What was pushed, per lead.'),
-      other: z.int().describe('The connection with its credentials, its status and sync cursor.'),
-    }),
-    tokenRevoked: z.enum(['revoked', 'not-supported', 'failed']).describe(
-      '`not-supported`: the CRM has no revocation call for this kind of token (HubSpot service keys and private-app tokens, Pipedrive API tokens): delete or rotate it in the CRM.',
-    ),
+    complete: z
+      .boolean()
+      .describe(
+        '`false` (answered with 202) when the copy was too large to delete within the request: the credentials are unusable already, the rest is deleted by the CRM sync function within minutes, and the final receipt goes to the audit trail (`crm.disconnect`).',
+      ),
+    deleted: DeletionCountsSchema.describe('What was deleted (so far, when `complete` is false).'),
+    tokenRevoked: TokenRevokedSchema,
   })
   .meta({ id: 'CrmDisconnectReceipt' });
 export type DisconnectReceipt = z.infer<typeof DisconnectReceiptSchema>;

@@ -75,7 +75,12 @@ export const CRM_ROUTES = [
     auth: { type: 'apiKey', scope: 'crm:manage' },
     summary: 'Disconnect: deletes the synced copy, links, push records and credentials at once, revokes the token where the CRM can',
     tags: ['crm'],
-    responses: { '200': { description: 'The deletion receipt (also in the audit trail)', schema: DisconnectReceiptSchema }, ...noConnection, ...authErrors },
+    responses: {
+      '200': { description: 'Everything deleted: the receipt (also in the audit trail)', schema: DisconnectReceiptSchema },
+      '202': { description: 'A copy too large for one request: deleting goes on in the background (`complete: false`); the final receipt goes to the audit trail', schema: DisconnectReceiptSchema },
+      ...noConnection,
+      ...authErrors,
+    },
   },
   {
     operationId: 'rotateCrmCredentials',

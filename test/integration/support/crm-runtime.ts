@@ -16,6 +16,11 @@ export interface CrmRuntime {
   api(method: string, path: string, body?: unknown): Promise<{ status: number; body: Record<string, any> | undefined }>;
   /** A visit of VISITOR's organisation, through ingest and enrichment; answers its lead. */
   visitAndWait(paths: readonly string[], userAgent?: string): Promise<{ leadId: string; organisation: { name: string; domain?: string } }>;
+  /**
+   * Disconnects; a disconnect that goes on in the background (202, when the machine is slow) is waited out. Answers
+   * the API's status and receipt, and the final receipt's details from the audit trail.
+   */
+  disconnect(connectionId: string): Promise<{ status: number; receipt: Record<string, any> | undefined; final: Record<string, unknown> }>;
   /** Every item of the table under a CRM partition (`SITE#…#CRM…`). */
   crmItems(): Promise<Record<string, unknown>[]>;
   stop(): Promise<void>;
@@ -69,6 +74,15 @@ export async function startCrmRuntime(endpoints: Partial<CrmEndpoints>): Promise
         const { body } = await api('GET', `/v1/sites/${SITE}/leads`);
         return (body?.items as { leadId: string; organisation: { name: string; domain?: string } }[] | undefined)?.[0];
       });
+    },
+    async disconnect(connectionId) {
+      const answer = await api('DELETE', `/v1/sites/${SITE}/crm/connections/${connectionId}`);
+      const final = await until('the disconnect receipt in the audit trail', async () => {
+        const { body } = await api('GET', `/v1/sites/${SITE}/audit?limit=100`);
+        const records = (body?.items ?? []) as { action: string; target?: string; details?: Record<string, unknown> }[];
+        return records.find((record) => record.action === 'crm.disconnect' && record.target === connectionId)?.details;
+      });
+      return { status: answer.status, receipt: answer.body, final };
     },
     async crmItems() {
       const found: Record<string, unknown>[] = [];
