@@ -15,7 +15,7 @@ import { MAX_ENDPOINTS_PER_SITE, MAX_RULES_PER_SITE, type StoredEndpoint } from 
 import { deliveryView } from '../adapters/dynamodb/delivery-log';
 import { deliveryIdFor, newConfigId } from '../domain/alerts/ids';
 import { alertEvent, exampleLead, restrictFields } from '../domain/alerts/payload';
-import { badRequest, header, HttpError, json, noContent, notFound, parseWith } from '../platform/http';
+import { badRequest, HttpError, json, jsonBody, noContent, notFound, parseWith } from '../platform/http';
 import type { AlertsApiDependencies } from './app';
 import { endpointView, judgeEndpointUrl, rotatedSecrets, sealEndpoint, sealSecret } from './endpoints';
 
@@ -28,17 +28,6 @@ export interface AlertRequest {
 }
 
 type Operation = (request: AlertRequest) => Promise<APIGatewayProxyResult>;
-
-function jsonBody(event: APIGatewayProxyEvent): unknown {
-  if (!header(event, 'content-type')?.toLowerCase().startsWith('application/json')) {
-    throw new HttpError(415, 'UnsupportedMediaType', 'Content-Type must be application/json');
-  }
-  try {
-    return JSON.parse(event.isBase64Encoded ? Buffer.from(event.body ?? '', 'base64').toString('utf8') : (event.body ?? ''));
-  } catch {
-    throw badRequest('Body is not valid JSON', [{ path: '(body)', message: 'not valid JSON' }]);
-  }
-}
 
 const conflict = (message: string) => new HttpError(409, 'Conflict', message);
 

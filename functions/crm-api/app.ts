@@ -22,7 +22,7 @@ import type { Infrastructure } from '../adapters/infrastructure';
 import { SecretBox } from '../adapters/kms/secret-box';
 import { CrmError } from '../domain/crm/connector';
 import { CrmJobQueue } from '../adapters/sqs/crm-jobs';
-import { header, HttpError, httpErrorBoundary, badRequest, parseWith } from '../platform/http';
+import { HttpError, httpErrorBoundary, jsonBody, parseWith } from '../platform/http';
 import { createLogger } from '../platform/logger';
 import { crmHttpError } from './crm-errors';
 import { grantOf, requireScope } from './grants';
@@ -68,17 +68,6 @@ const PATH_PARAMETERS: Record<string, z.ZodType<string>> = {
   leadId: LeadIdSchema,
   connectionId: ConnectionPathSchema.shape.connectionId,
 };
-
-function jsonBody(event: APIGatewayProxyEvent): unknown {
-  if (!header(event, 'content-type')?.toLowerCase().startsWith('application/json')) {
-    throw new HttpError(415, 'UnsupportedMediaType', 'Content-Type must be application/json');
-  }
-  try {
-    return JSON.parse(event.isBase64Encoded ? Buffer.from(event.body ?? '', 'base64').toString('utf8') : (event.body ?? ''));
-  } catch {
-    throw badRequest('Body is not valid JSON', [{ path: '(body)', message: 'not valid JSON' }]);
-  }
-}
 
 export function createHandler(deps: CrmApiDependencies) {
   const operations = crmOperations(deps);

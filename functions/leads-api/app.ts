@@ -27,7 +27,7 @@ import { keptByCrmFilter } from '../domain/crm/lead-filter';
 import { hides } from '../domain/leads/hidden';
 import type { StoredLead } from '../domain/leads/model';
 import { truncateIp } from '../domain/privacy/network';
-import { badRequest, header, HttpError, httpErrorBoundary, json, matchesEtag, noContent, notFound, parseWith, SECURITY_HEADERS } from '../platform/http';
+import { badRequest, header, HttpError, httpErrorBoundary, json, jsonBody, matchesEtag, noContent, notFound, parseWith, SECURITY_HEADERS } from '../platform/http';
 import { createLogger, type Logger } from '../platform/logger';
 import { DataSubjectRequests } from './data-subject-requests';
 import { exportOperations } from './exports';
@@ -94,17 +94,6 @@ const isKeyed = (route: LeadsRoute): route is KeyedRoute => route.auth.type === 
 
 /** The path parameters' rules, by name; a route's parameters are checked before its key and scope. */
 const PATH_PARAMETERS: Record<string, z.ZodType<string>> = { siteId: SiteIdSchema, leadId: LeadIdSchema, hiddenId: HiddenIdSchema, exportId: ExportIdSchema };
-
-function jsonBody(event: APIGatewayProxyEvent): unknown {
-  if (!header(event, 'content-type')?.toLowerCase().startsWith('application/json')) {
-    throw new HttpError(415, 'UnsupportedMediaType', 'Content-Type must be application/json');
-  }
-  try {
-    return JSON.parse(event.isBase64Encoded ? Buffer.from(event.body ?? '', 'base64').toString('utf8') : (event.body ?? ''));
-  } catch {
-    throw badRequest('Body is not valid JSON', [{ path: '(body)', message: 'not valid JSON' }]);
-  }
-}
 
 /** A strong validator of a lead answer: its body's hash (the answer changes with every new page view). */
 const etagOf = (body: string): string => `"${createHash('sha256').update(body).digest('base64url').slice(0, 22)}"`;

@@ -137,3 +137,15 @@ export function matchesEtag(ifNoneMatch: string | undefined, etag: string): bool
     return candidate === '*' || candidate.replace(/^W\//, '') === etag.replace(/^W\//, '');
   }) ?? false;
 }
+
+/** A JSON request body: 415 unless the Content-Type says JSON, 400 naming `(body)` unless it parses. */
+export function jsonBody(event: APIGatewayProxyEvent): unknown {
+  if (!header(event, 'content-type')?.toLowerCase().startsWith('application/json')) {
+    throw new HttpError(415, 'UnsupportedMediaType', 'Content-Type must be application/json');
+  }
+  try {
+    return JSON.parse(event.isBase64Encoded ? Buffer.from(event.body ?? '', 'base64').toString('utf8') : (event.body ?? ''));
+  } catch {
+    throw badRequest('Body is not valid JSON', [{ path: '(body)', message: 'not valid JSON' }]);
+  }
+}

@@ -1,5 +1,5 @@
 import { BatchWriteCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import { DeleteMessageCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { CrmJobSchema, type CrmJob } from '../../functions/contracts/crm-job';
 import { keys, nowEpochSeconds } from '../../functions/contracts/table';
 import { AuditLog } from '../../functions/adapters/dynamodb/audit-log';
@@ -46,6 +46,7 @@ async function crmItemsLeft(): Promise<number> {
 
 async function nextJob(): Promise<CrmJob> {
   const { Messages } = await resources.sqs.send(new ReceiveMessageCommand({ QueueUrl: resources.queues.queueUrl, WaitTimeSeconds: 5, MaxNumberOfMessages: 1 }));
+  await resources.sqs.send(new DeleteMessageCommand({ QueueUrl: resources.queues.queueUrl, ReceiptHandle: Messages?.[0]?.ReceiptHandle }));
   return CrmJobSchema.parse(JSON.parse(String(Messages?.[0]?.Body)));
 }
 

@@ -7,7 +7,7 @@ import { type CrmRuntime, personalDataIn, SITE, startCrmRuntime, until } from '.
  * a customer (won deal) matched, pushes that update it or create one by the Eirlead ID field without twins or
  * repeated notes, and a disconnect that leaves nothing.
  */
-jest.setTimeout(240_000);
+jest.setTimeout(600_000);
 
 let pipedrive: PipedriveFake;
 let crm: CrmRuntime;

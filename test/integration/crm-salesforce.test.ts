@@ -8,7 +8,7 @@ import { type CrmRuntime, personalDataIn, SITE, startCrmRuntime, until } from '.
  * visits as completed Tasks (never a person: no WhoId), the allocation from `Sforce-Limit-Info`, and a disconnect
  * that revokes the token and leaves nothing.
  */
-jest.setTimeout(240_000);
+jest.setTimeout(600_000);
 
 let salesforce: SalesforceFake;
 let crm: CrmRuntime;

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { CRM_ENDPOINTS, type CrmEndpoints } from '../../../functions/contracts/deployment-config';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../../local/emulators';
-import { type LocalRuntime, startLocalRuntime } from '../../../local/runtime';
+import { type LocalRuntime, type LocalRuntimeOptions, startLocalRuntime } from '../../../local/runtime';
 import { addressOf } from './ip-addresses';
 import { emulatorEndpoints, uniqueName } from './local-aws';
 
@@ -26,7 +26,8 @@ export interface CrmRuntime {
   stop(): Promise<void>;
 }
 
-export async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 120_000): Promise<T> {
+/** Polls until `probe` answers; generous, because a full run's heaviest tests slow a CRM sync tenfold. */
+export async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 300_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
@@ -36,7 +37,10 @@ export async function until<T>(what: string, probe: () => Promise<T | undefined>
   }
 }
 
-export async function startCrmRuntime(endpoints: Partial<CrmEndpoints>): Promise<CrmRuntime> {
+export async function startCrmRuntime(
+  endpoints: Partial<CrmEndpoints>,
+  options: Pick<LocalRuntimeOptions, 'alertsOutbound'> = {},
+): Promise<CrmRuntime> {
   const emulators = emulatorEndpoints();
   const name = uniqueName('crm');
   const apiKey = `eirlead_test_${randomUUID().replaceAll('-', '')}`;
@@ -48,6 +52,7 @@ export async function startCrmRuntime(endpoints: Partial<CrmEndpoints>): Promise
     trustForwardedFor: true,
     apiKey,
     crmEndpoints: { ...CRM_ENDPOINTS, ...endpoints },
+    ...options,
     log: () => undefined,
   });
   const dynamoDb = new DynamoDBClient({ region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS, endpoint: emulators.dynamoDb });
