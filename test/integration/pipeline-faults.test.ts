@@ -51,7 +51,7 @@ describe('the local pipeline() under faults and load', () => {
       );
     }
     const events = sum(messages.map((message) => message.events.length));
-    await drained(pipeline(), before, 3 * events, 60_000);
+    await drained(pipeline(), before, 3 * events, 240_000);
 
     const counts = delta(before);
     const expected = new Map<string, number>();
@@ -68,7 +68,7 @@ describe('the local pipeline() under faults and load', () => {
     expect(counts.RecordedEvents).toBe(businessEvents);
     expect(counts.DuplicateEvents).toBe(2 * businessEvents);
     expect(droppedIn(counts)).toBe(3 * (events - businessEvents));
-  }, 120_000);
+  }, 360_000);
 
   it('accounts exactly for a burst of 10,000 page views from many organisations', async () => {
     const before = snapshot();
@@ -78,7 +78,7 @@ describe('the local pipeline() under faults and load', () => {
     const leadsBefore = await leadPageviews(pipeline());
 
     const sent = await post(pipeline(), visits, 24);
-    await drained(pipeline(), before, sent.accepted, 120_000);
+    await drained(pipeline(), before, sent.accepted, 300_000);
 
     const counts = delta(before);
     const inDeadLetterQueue = await queueDepth(pipeline(), pipeline().runtime.queues.deadLetterQueueUrl);
@@ -102,6 +102,6 @@ describe('the local pipeline() under faults and load', () => {
     const grown = growth(leadsBefore, after);
     expect(grown).toEqual(sent.businessPageviews);
     expect(sum(grown.values())).toBe(counts.RecordedEvents);
-  }, 240_000);
+  }, 480_000);
 
 });
