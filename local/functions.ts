@@ -1,9 +1,12 @@
-import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { join, resolve } from 'node:path';
 import { decodeEnvironment, encodeEnvironment } from '../functions/contracts/environment';
 import type { BehaviourLimits, IpOverrides, Retention, Site } from '../functions/contracts/deployment-config';
 import { FUNCTIONS, type FunctionEnvironment, type FunctionName } from '../functions/contracts/functions';
 import { authorizerDependencies, createHandler as createAuthorizer } from '../functions/authorizer/app';
 import { createHandler as createDocs, docsDependencies } from '../functions/docs/app';
+import { createHandler as createDashboard, dashboardDependencies } from '../functions/dashboard/app';
+import type { IdentityProvider } from '../functions/adapters/identity/identity-provider';
 import { createHandler as createEnrichment, enrichmentDependencies } from '../functions/enrichment/app';
 import { createHandler as createIngest, ingestDependencies } from '../functions/ingest/app';
 import { createHandler as createLeadExport, leadExportDependencies } from '../functions/lead-export/app';
@@ -12,9 +15,11 @@ import { createHandler as createSaltCleanup, saltCleanupDependencies } from '../
 import { createHandler as createSnippet, snippetDependencies } from '../functions/snippet/app';
 import type { ProxyHandler } from './api-gateway/router';
 import type { FunctionUrlHandler } from './function-url';
-import type { TokenAuthorizerHandler } from './api-gateway/token-authorizer';
 import type { LocalInfrastructure } from './infrastructure';
 import { invoke, type LocalFunction } from './lambda';
+import { LocalIdentity } from './identity/local-identity';
+import { LocalUserStore } from './identity/local-users';
+import type { RequestAuthorizerHandler } from './api-gateway/request-authorizer';
 import type { SqsHandler } from './sqs-poller';
 
 /**
@@ -36,7 +41,12 @@ export interface LocalConfiguration {
   readonly limits: BehaviourLimits;
   /** Where the served snippet sends events (the local ingest function URL's `/v1/events`). @default next to it */
   readonly eventsUrl?: string;
+  /** The built dashboard (npm run build:dashboard). @default build/dashboard under the working directory */
+  readonly dashboardDir?: string;
 }
+
+/** Stands for the Cognito user pool and app client: the local runtime signs people in without AWS. */
+export const LOCAL_USER_POOL = 'local';
 
 /** Stands for the KMS key id; the local infrastructure's key service ignores it and uses the local master key. */
 const LOCAL_KEY_ID = 'local-master-key';
@@ -65,6 +75,14 @@ export function localEnvironments(config: LocalConfiguration): { readonly [N in 
     authorizer: { TABLE_NAME: tableName },
     snippet: { SNIPPET_FILE: config.snippetFile, ...(config.eventsUrl === undefined ? {} : { EVENTS_URL: config.eventsUrl }) },
     saltCleanup: { TABLE_NAME: tableName, RETENTION: retention },
+    dashboard: {
+      TABLE_NAME: tableName,
+      RETENTION: retention,
+      SITES: sites,
+      DASHBOARD_DIR: config.dashboardDir ?? resolve('build', 'dashboard'),
+      USER_POOL_ID: LOCAL_USER_POOL,
+      USER_POOL_CLIENT_ID: LOCAL_USER_POOL,
+    },
   };
 }
 
@@ -86,18 +104,24 @@ export interface LocalHandlers {
   /** The same ingest handler, at its function URL (payload format 2.0, which it adapts at its edge as on AWS). */
   readonly ingestUrl: FunctionUrlHandler;
   readonly enrichment: SqsHandler;
-  readonly authorizer: TokenAuthorizerHandler;
+  readonly authorizer: RequestAuthorizerHandler;
   readonly leadsApi: ProxyHandler;
   readonly snippet: ProxyHandler;
   readonly docs: ProxyHandler;
   readonly leadExport: (task: unknown) => Promise<unknown>;
   readonly saltCleanup: () => Promise<{ destroyed: string[] }>;
+  readonly dashboard: ProxyHandler;
 }
 
 export function createLocalHandlers(
   config: LocalConfiguration,
   infrastructure: LocalInfrastructure,
-  options: { readonly trustForwardedFor: boolean; readonly log?: (line: string) => void },
+  options: {
+    readonly trustForwardedFor: boolean;
+    readonly log?: (line: string) => void;
+    /** Who may sign in to the dashboard. @default nobody: an empty in-memory user store and a random local key */
+    readonly identity?: IdentityProvider;
+  },
 ): LocalHandlers {
   const values = localEnvironments(config);
   // Through the strings and back, as on AWS: a value the contract cannot carry fails here, not after deploying.
@@ -128,5 +152,8 @@ export function createLocalHandlers(
     docs: createDocs(docsDependencies(environment('docs').DOCS_DIR)),
     leadExport: (task) => invoke(localFunction('leadExport'), (event: unknown, context) => leadExport(event, context), task),
     saltCleanup: createSaltCleanup(saltCleanupDependencies(environment('saltCleanup'), infrastructure)),
+    dashboard: createDashboard(
+      dashboardDependencies(environment('dashboard'), infrastructure, options.identity ?? new LocalIdentity(new LocalUserStore(), randomBytes(32).toString('base64url'))),
+    ),
   };
 }

@@ -13,6 +13,10 @@
  * | form quota  | SITE#{site}#FORMS          | {yyyy-mm-dd}#{network}  |                     |                     |
  * | export job  | SITE#{site}#EXPORT#{id}    | EXPORT                  |                     |                     |
  * | idempotency | SITE#{site}#IDEMPOTENCY#{h}| IDEMPOTENCY             |                     |                     |
+ * | session     | SESSION#{sha256(token)}    | SESSION                 |                     |                     |
+ * | sign-in     | SIGNIN#{sha256(token)}     | SIGNIN                  |                     |                     |
+ * | saved view  | SITE#{site}#VIEWS          | {viewId}                |                     |                     |
+ * | annotation  | SITE#{site}#NOTES          | {leadId}                |                     |                     |
  */
 export const TTL_ATTRIBUTE = 'expiresAt';
 
@@ -92,6 +96,14 @@ export const keys = {
   idempotency: (siteId: string, hash: string) => ({ pk: `SITE#${siteId}#IDEMPOTENCY#${hash}`, sk: 'IDEMPOTENCY' }),
   /** A month's key for signing page cursors, encrypted under the project key. */
   cursorKey: (month: string) => ({ pk: `KEY#cursor#${month}`, sk: 'KEY' }),
+  /** A person's dashboard session, by the hash of its cookie value (docs/dashboard.md). */
+  session: (tokenHash: string) => ({ pk: `SESSION#${tokenHash}`, sk: 'SESSION' }),
+  /** A sign-in between its password and its TOTP step, by the hash of its cookie value. */
+  pendingSignIn: (tokenHash: string) => ({ pk: `SIGNIN#${tokenHash}`, sk: 'SIGNIN' }),
+  /** A site's saved feed views. */
+  viewsPartition: (siteId: string) => `SITE#${siteId}#VIEWS`,
+  /** A site's lead tags and assignments, one item per lead. */
+  annotationsPartition: (siteId: string) => `SITE#${siteId}#NOTES`,
 } as const;
 
 export const toEpochSeconds = (date: Date): number => Math.floor(date.getTime() / 1000);

@@ -9,9 +9,22 @@ import { SiteIdSchema } from '../deployment-config';
  * - `privacy:requests`: data-subject access and erasure requests, which single out one person's visits by an
  *   address and a User-Agent, so no key that merely reads leads may make them;
  * - `audit:read`: the audit trail;
- * - `leads:export`: bulk exports of every lead of a site in one file, apart from `leads:read`, which pages through them.
+ * - `leads:export`: bulk exports of every lead of a site in one file, apart from `leads:read`, which pages through them;
+ * - `views:write`: saving and deleting one's own private feed views (the dashboard);
+ * - `views:share`: saving views every user of the site sees;
+ * - `leads:tag`: tagging leads and assigning them to oneself.
  */
-export const ApiScopeSchema = z.enum(['leads:read', 'leads:erase', 'leads:hide', 'privacy:requests', 'audit:read', 'leads:export']);
+export const ApiScopeSchema = z.enum([
+  'leads:read',
+  'leads:erase',
+  'leads:hide',
+  'privacy:requests',
+  'audit:read',
+  'views:write',
+  'views:share',
+  'leads:tag',
+  'leads:export',
+]);
 export type ApiScope = z.infer<typeof ApiScopeSchema>;
 
 export const ApiKeyGrantSchema = z.object({

@@ -1,4 +1,5 @@
 import { DOCS_ROUTES } from './docs';
+import { DASHBOARD_ROUTES } from './dashboard';
 import { EVENT_ROUTES } from './events';
 import { HIDDEN_ROUTES } from './hidden';
 import { EXPORT_ROUTES } from './exports';
@@ -12,7 +13,7 @@ import type { FunctionName } from '../functions';
  * scope), and the OpenAPI document is generated from it. A route is added to its area's file, and to the function
  * that answers it.
  */
-export const ROUTES = [...EVENT_ROUTES, ...LEAD_ROUTES, ...HIDDEN_ROUTES, ...PRIVACY_ROUTES, ...EXPORT_ROUTES, ...DOCS_ROUTES] as const;
+export const ROUTES = [...EVENT_ROUTES, ...LEAD_ROUTES, ...HIDDEN_ROUTES, ...PRIVACY_ROUTES, ...EXPORT_ROUTES, ...DOCS_ROUTES, ...DASHBOARD_ROUTES] as const;
 
 export type Route = (typeof ROUTES)[number];
 

@@ -1,0 +1,29 @@
+/** Cookie and origin helpers shared by the authoriser and the dashboard. */
+
+/** The value of one cookie in a `Cookie` header (several headers arrive joined by `; ` or `, `). */
+export function cookieValue(header: string | undefined, name: string): string | undefined {
+  if (!header) return undefined;
+  for (const part of header.split(/[;,]/)) {
+    const index = part.indexOf('=');
+    if (index > 0 && part.slice(0, index).trim() === name) return part.slice(index + 1).trim();
+  }
+  return undefined;
+}
+
+/**
+ * A `__Host-` cookie: Secure, Path=/, no Domain (the browser refuses the prefix otherwise), HttpOnly so no script
+ * can read it, SameSite=Strict so no other site's request carries it. `maxAgeSeconds` 0 deletes it.
+ */
+export function hostCookie(name: string, value: string, maxAgeSeconds: number): string {
+  return `${name}=${value}; Path=/; Max-Age=${maxAgeSeconds}; Secure; HttpOnly; SameSite=Strict`;
+}
+
+/** Whether an `Origin` header names the host the request was sent to (the CSRF check of state-changing requests). */
+export function isSameOrigin(origin: string | undefined, host: string | undefined): boolean {
+  if (!origin || !host || origin === 'null') return false;
+  try {
+    return new URL(origin).host === host.toLowerCase();
+  } catch {
+    return false;
+  }
+}
