@@ -1,15 +1,18 @@
-import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
+import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent, APIGatewayTokenAuthorizerEvent } from 'aws-lambda';
 import type { ApiKeyGrant } from '../contracts/api/api-keys';
 import { SESSION_COOKIE } from '../contracts/api/dashboard';
 import { FUNCTIONS, type FunctionEnvironment } from '../contracts/functions';
 import { ApiKeyStore } from '../adapters/dynamodb/api-key-store';
 import { SessionStore, type Session } from '../adapters/dynamodb/session-store';
 import type { Infrastructure } from '../adapters/infrastructure';
-import { cookieValue, isSameOrigin } from '../platform/cookies';
+import { cookieValue, isSameOriginRequest } from '../platform/cookies';
 import { createLogger, type Logger } from '../platform/logger';
 
 // Machines send an API key (`Authorization: Bearer …`); people send the dashboard's session cookie. Either way the
 // API function gets a grant (sites and scopes) in the context and checks the route's scope on the path's site.
+// The deployed stack still wires a TOKEN authoriser (API keys only: lib/constructs/leads-api.ts); the local runtime
+// sends REQUEST events, which carry the cookie. Both shapes are accepted so neither breaks while the dashboard is
+// local-only.
 
 export interface AuthorizerDependencies {
   readonly apiKeys: Pick<ApiKeyStore, 'find'>;
@@ -45,7 +48,7 @@ function headerOf(event: APIGatewayRequestAuthorizerEvent, name: string): string
 }
 
 /** What the API functions read (functions/leads-api/grants.ts): API Gateway passes context values as strings. */
-function allow(event: APIGatewayRequestAuthorizerEvent, principalId: string, grant: ApiKeyGrant, person?: Session): APIGatewayAuthorizerResult {
+function allow(event: { methodArn: string }, principalId: string, grant: ApiKeyGrant, person?: Session): APIGatewayAuthorizerResult {
   return {
     principalId,
     policyDocument: policy('Allow', event.methodArn),
@@ -60,8 +63,8 @@ function allow(event: APIGatewayRequestAuthorizerEvent, principalId: string, gra
 }
 
 export function createHandler({ apiKeys, sessions, logger }: AuthorizerDependencies) {
-  return async function authorize(event: APIGatewayRequestAuthorizerEvent): Promise<APIGatewayAuthorizerResult> {
-    const authorization = headerOf(event, 'authorization');
+  return async function authorize(event: APIGatewayRequestAuthorizerEvent | APIGatewayTokenAuthorizerEvent): Promise<APIGatewayAuthorizerResult> {
+    const authorization = event.type === 'TOKEN' ? event.authorizationToken : headerOf(event, 'authorization');
     if (authorization !== undefined) {
       const match = /^Bearer\s+(\S+)$/i.exec(authorization);
       // Throwing exactly 'Unauthorized' is how a Lambda authoriser makes API Gateway answer 401.
@@ -74,6 +77,7 @@ export function createHandler({ apiKeys, sessions, logger }: AuthorizerDependenc
       return allow(event, grant.keyId, grant);
     }
 
+    if (event.type === 'TOKEN') throw new Error('Unauthorized');
     const token = cookieValue(headerOf(event, 'cookie'), SESSION_COOKIE);
     if (token === undefined) throw new Error('Unauthorized');
     const session = await sessions.find(token);
@@ -83,7 +87,8 @@ export function createHandler({ apiKeys, sessions, logger }: AuthorizerDependenc
     }
     // The cookie is SameSite=Strict, so another site's form or script cannot send it; a state-changing request
     // must also come from a page of this origin (fetch sends Origin on every POST and DELETE).
-    if (!SAFE_METHODS.has(event.httpMethod) && !isSameOrigin(headerOf(event, 'origin'), headerOf(event, 'host'))) {
+    const fromThisOrigin = isSameOriginRequest({ origin: headerOf(event, 'origin'), host: headerOf(event, 'host'), fetchSite: headerOf(event, 'sec-fetch-site') });
+    if (!SAFE_METHODS.has(event.httpMethod) && !fromThisOrigin) {
       logger.info('Refused a cross-origin request with a session', { method: event.httpMethod });
       return { principalId: `user:${session.userId}`, policyDocument: policy('Deny', event.methodArn) };
     }

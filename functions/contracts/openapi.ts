@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { REGION } from './names';
 import { ROUTES } from './routes';
 import { pathParametersOf, type RouteDefinition, type RouteResponse } from './routes/route';
+import { DEPLOYED_FUNCTIONS } from './functions';
 
 /**
  * The OpenAPI 3.1 document, generated from the route table and the zod schemas the handlers validate with.
@@ -147,7 +148,7 @@ export function buildOpenApiDocument(): Record<string, unknown> {
   }
   const paths: Record<string, Record<string, unknown>> = {};
   for (const route of ROUTES as readonly RouteDefinition[]) {
-    if (route.documented === false) continue;
+    if (route.documented === false || !(DEPLOYED_FUNCTIONS as readonly string[]).includes(route.function)) continue;
     (paths[route.path] ??= {})[route.method.toLowerCase()] = operation(route);
   }
   return {

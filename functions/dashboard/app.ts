@@ -2,10 +2,10 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { z } from 'zod';
-import type { ApiKeyGrant } from '../contracts/api/api-keys';
+import type { ApiKeyGrant, ApiScope } from '../contracts/api/api-keys';
 import { AnnotateLeadRequestSchema, AnnotationsQuerySchema, SaveViewRequestSchema, ViewIdSchema } from '../contracts/api/dashboard';
 import { LeadIdSchema } from '../contracts/api/leads';
-import { type Site, SiteIdSchema } from '../contracts/deployment-config';
+import { type Retention, type Site, SiteIdSchema } from '../contracts/deployment-config';
 import { FUNCTIONS, type FunctionEnvironment } from '../contracts/functions';
 import { findRoute, type Route } from '../contracts/routes';
 import { pathParametersOf } from '../contracts/routes/route';
@@ -19,7 +19,7 @@ import type { Infrastructure } from '../adapters/infrastructure';
 import { allows } from '../domain/api-keys';
 import { badRequest, forbidden, header, HttpError, httpErrorBoundary, json, noContent, notFound, parseWith } from '../platform/http';
 import { createLogger, type Logger } from '../platform/logger';
-import { grantOf, requireScope } from '../leads-api/grants';
+import { grantOf } from '../platform/grants';
 import { ASSET_CACHE_CONTROL } from './headers';
 import { type DashboardAssets, loadAssets } from './assets';
 import { appShell } from './pages';
@@ -37,6 +37,7 @@ export interface DashboardDependencies {
   readonly leads: Pick<LeadStore, 'getLead'>;
   readonly audit: AuditLog;
   readonly sites: readonly Site[];
+  readonly retention: Retention;
   readonly logger: Logger;
 }
 
@@ -56,6 +57,7 @@ export function dashboardDependencies(
     leads: new LeadStore(doc, tableName, retention),
     audit: new AuditLog(doc, tableName, retention.auditDays),
     sites: environment.SITES,
+    retention,
     logger: createLogger(FUNCTIONS.dashboard.serviceName),
   };
 }
@@ -80,6 +82,10 @@ interface KeyedRequest {
   readonly grant: ApiKeyGrant;
 }
 
+function requireScope(grant: ApiKeyGrant, siteId: string, scope: ApiScope): void {
+  if (!allows(grant, siteId, scope)) throw forbidden('Forbidden', `This sign-in may not ${scope} on site ${siteId}`);
+}
+
 function jsonBody(event: APIGatewayProxyEvent): unknown {
   if (!header(event, 'content-type')?.toLowerCase().startsWith('application/json')) {
     throw new HttpError(415, 'UnsupportedMediaType', 'Content-Type must be application/json');
@@ -92,7 +98,7 @@ function jsonBody(event: APIGatewayProxyEvent): unknown {
 }
 
 export function createHandler(dependencies: DashboardDependencies) {
-  const { assets, sessions, views, annotations, leads, audit, sites, logger } = dependencies;
+  const { assets, sessions, views, annotations, leads, audit, sites, retention, logger } = dependencies;
   const signIn = new SignIn(dependencies.identity, sessions, assets.manifest, logger);
   const shell = appShell(assets.manifest);
 
@@ -124,6 +130,7 @@ export function createHandler(dependencies: DashboardDependencies) {
         scopes: grant.scopes,
         knownSites: sites.map((site) => site.siteId).filter((siteId) => allows(grant, siteId, 'leads:read')),
         localOnly: context.localOnly === 'true',
+        retention: { visitDays: retention.visitDays, leadDays: retention.leadDays },
       });
     },
 

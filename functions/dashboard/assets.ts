@@ -10,6 +10,8 @@ import { z } from 'zod';
 export const DashboardManifestSchema = z.object({
   entry: z.object({ script: z.string(), style: z.string() }),
   files: z.record(z.string().regex(/^[A-Za-z0-9._-]+$/), z.object({ contentType: z.string() })),
+  /** Generated texts the app shows, e.g. the record of processing (scripts/ops/privacy-report.ts). */
+  documents: z.object({ privacyReport: z.string().optional() }).default({}),
 });
 export type DashboardManifest = z.infer<typeof DashboardManifestSchema>;
 

@@ -10,6 +10,7 @@ const escapeHtml = (text: string): string =>
   text.replace(/[&<>"']/g, (character) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[character] ?? character);
 
 function document(manifest: DashboardManifest, title: string, body: string, withScript: boolean): string {
+  const report = manifest.documents.privacyReport;
   return [
     '<!doctype html>',
     '<html lang="en">',
@@ -19,6 +20,7 @@ function document(manifest: DashboardManifest, title: string, body: string, with
     `<title>${escapeHtml(title)}</title>`,
     `<link rel="stylesheet" href="assets/${manifest.entry.style}">`,
     withScript ? `<script type="module" src="assets/${manifest.entry.script}"></script>` : '',
+    withScript && report ? `<meta name="eirlead-privacy-report" content="assets/${report}">` : '',
     '</head>',
     `<body>${body}</body>`,
     '</html>',
@@ -84,6 +86,8 @@ function stepForm(view: SignInView): string {
         '<p>Two-factor sign-in is required. Add Eirlead to an authenticator app with this key, then enter the code it shows.</p>' +
         `<p class="secret"><span class="label">Key</span> <code>${escapeHtml(secret.replace(/(.{4})/g, '$1 ').trim())}</code></p>` +
         `<p><a href="${escapeHtml(uri)}">Open in an authenticator app on this device</a></p>` +
+        // Posted back only so that a mistyped code can show the key again; the provider verifies codes with its own copy.
+        `<input type="hidden" name="secret" value="${escapeHtml(secret)}">` +
         CODE_FIELD +
         '<button type="submit" name="step" value="mfa-setup">Turn on and sign in</button>'
       );

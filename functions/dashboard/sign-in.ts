@@ -2,7 +2,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { PENDING_SIGN_IN_COOKIE, PENDING_SIGN_IN_MINUTES, ROLE_SCOPES, SESSION_COOKIE, SESSION_HOURS } from '../contracts/api/dashboard';
 import type { IdentityProvider, SignInOutcome, SignInStep } from '../adapters/identity/identity-provider';
 import type { SessionStore } from '../adapters/dynamodb/session-store';
-import { cookieValue, hostCookie, isSameOrigin } from '../platform/cookies';
+import { cookieValue, hostCookie, isSameOriginRequest } from '../platform/cookies';
 import { header } from '../platform/http';
 import type { Logger } from '../platform/logger';
 import type { DashboardManifest } from './assets';
@@ -36,6 +36,9 @@ function formOf(event: APIGatewayProxyEvent): URLSearchParams {
   return new URLSearchParams(raw.length > 16_384 ? '' : raw);
 }
 
+const fromThisOrigin = (event: APIGatewayProxyEvent): boolean =>
+  isSameOriginRequest({ origin: header(event, 'origin'), host: header(event, 'host'), fetchSite: header(event, 'sec-fetch-site') });
+
 const fieldOf = (form: URLSearchParams, name: string): string => (form.get(name) ?? '').slice(0, MAX_FIELD_LENGTH);
 
 export class SignIn {
@@ -64,7 +67,7 @@ export class SignIn {
 
   async post(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> {
     // Login CSRF: another site must not sign a browser in to an account of its choosing.
-    if (!isSameOrigin(header(event, 'origin'), header(event, 'host'))) {
+    if (!fromThisOrigin(event)) {
       return page(403, this.view({ step: 'password', error: 'This form must be sent from this site. Reload the page and try again.' }));
     }
     const form = formOf(event);
@@ -87,7 +90,9 @@ export class SignIn {
       // A mistyped code may be tried again within the same challenge; the provider refuses a spent one itself.
       if (outcome.kind === 'refused' && outcome.reason === 'code') {
         const retry = await this.sessions.startSignIn(pending);
-        return page(400, this.view({ step, error: outcome.message }), [hostCookie(PENDING_SIGN_IN_COOKIE, retry, PENDING_SIGN_IN_MINUTES * 60)]);
+        const secret = fieldOf(form, 'secret');
+        const again = step === 'mfa-setup' && /^[A-Z2-7]{16,128}$/.test(secret) ? { totpSecret: secret } : {};
+        return page(400, this.view({ step, error: outcome.message, ...again }), [hostCookie(PENDING_SIGN_IN_COOKIE, retry, PENDING_SIGN_IN_MINUTES * 60)]);
       }
     } else {
       return page(400, this.view({ step: 'password', error: 'Unknown sign-in step; start again.' }));
@@ -123,7 +128,7 @@ export class SignIn {
   }
 
   async signOut(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> {
-    if (!isSameOrigin(header(event, 'origin'), header(event, 'host'))) {
+    if (!fromThisOrigin(event)) {
       return page(403, this.view({ step: 'password', error: 'Sign out from the dashboard itself.' }));
     }
     const token = cookieValue(header(event, 'cookie'), SESSION_COOKIE);

@@ -1,19 +1,8 @@
-import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { allows } from '../domain/api-keys';
-import { ApiKeyGrantSchema, type ApiKeyGrant, type ApiScope } from '../contracts/api/api-keys';
-import { forbidden, HttpError } from '../platform/http';
+import type { ApiKeyGrant, ApiScope } from '../contracts/api/api-keys';
+import { forbidden } from '../platform/http';
 
-/** The grant the authoriser attached; API Gateway passes authoriser context values as strings. */
-export function grantOf(event: APIGatewayProxyEvent): ApiKeyGrant {
-  const context = event.requestContext.authorizer ?? {};
-  const parsed = ApiKeyGrantSchema.safeParse({
-    keyId: context.keyId,
-    sites: typeof context.sites === 'string' ? JSON.parse(context.sites) : context.sites,
-    scopes: typeof context.scopes === 'string' ? JSON.parse(context.scopes) : context.scopes,
-  });
-  if (!parsed.success) throw new HttpError(401, 'Unauthorized', 'Missing or invalid API key');
-  return parsed.data;
-}
+export { grantOf } from '../platform/grants';
 
 export function requireScope(grant: ApiKeyGrant, siteId: string, scope: ApiScope): void {
   if (!allows(grant, siteId, scope)) throw forbidden('Forbidden', `This API key may not ${scope} on site ${siteId}`);

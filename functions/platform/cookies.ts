@@ -18,7 +18,18 @@ export function hostCookie(name: string, value: string, maxAgeSeconds: number): 
   return `${name}=${value}; Path=/; Max-Age=${maxAgeSeconds}; Secure; HttpOnly; SameSite=Strict`;
 }
 
-/** Whether an `Origin` header names the host the request was sent to (the CSRF check of state-changing requests). */
+/**
+ * Whether a state-changing request comes from a page of this origin (the CSRF check). Browsers send
+ * `Sec-Fetch-Site`, which no script can set: it decides when present. Without it, the `Origin` header must name the
+ * host the request was sent to. `Origin` alone is not enough: under `Referrer-Policy: no-referrer` a browser sends
+ * `Origin: null` with a form post to its own origin.
+ */
+export function isSameOriginRequest(headers: { origin?: string; host?: string; fetchSite?: string }): boolean {
+  if (headers.fetchSite !== undefined) return headers.fetchSite === 'same-origin';
+  return isSameOrigin(headers.origin, headers.host);
+}
+
+/** Whether an `Origin` header names the host the request was sent to. */
 export function isSameOrigin(origin: string | undefined, host: string | undefined): boolean {
   if (!origin || !host || origin === 'null') return false;
   try {

@@ -29,6 +29,7 @@ export const SessionInfoSchema = z
     scopes: z.array(ApiScopeSchema),
     knownSites: z.array(SiteIdSchema).describe('The sites this deployment serves that the grant covers.'),
     localOnly: z.boolean().describe('Signed in with the local runtime’s LOCAL_API_KEY (never on AWS).'),
+    retention: z.object({ visitDays: z.int(), leadDays: z.int() }).describe('How long visits and leads are kept: when each is deleted.'),
   })
   .meta({ id: 'SessionInfo' });
 export type SessionInfo = z.infer<typeof SessionInfoSchema>;
