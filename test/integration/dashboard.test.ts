@@ -217,6 +217,32 @@ describe('the dashboard in a real browser, against npm start’s runtime', () =>
     await page.screenshot({ path: join(SCREENSHOTS, 'company.png'), fullPage: true });
   }, 30_000);
 
+  it('works from the keyboard alone: skip link, navigation with focus on the new heading, the score’s signals, a company', async () => {
+    const { page } = person;
+    // A fresh document (a hash change alone would keep focus where the app put it: on the heading).
+    await page.goto('about:blank');
+    await page.goto(`${runtime.url}/#/feed`);
+    await page.waitForSelector('table.leads tbody tr');
+    await page.keyboard.press('Tab');
+    expect(await page.locator(':focus').textContent()).toBe('Skip to content');
+    await page.keyboard.press('Tab');
+    expect(await page.locator(':focus').textContent()).toBe('Feed');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/#\/overview$/);
+    await page.waitForSelector('h1:focus');
+    await page.goto(`${runtime.url}/#/feed`);
+    await page.waitForSelector('table.leads tbody tr');
+    await page.locator('table.leads tbody tr th a').first().focus();
+    await page.keyboard.press('Tab');
+    expect(await page.locator('.score-value:focus').count()).toBe(1);
+    expect(await page.locator('.score:focus-within .tip').isVisible()).toBe(true);
+    await page.keyboard.press('Shift+Tab');
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/#\/company\//);
+    await page.waitForSelector('.visits li');
+  }, 60_000);
+
   it('every read the pages made is in the audit trail under the person', async () => {
     const response = await fetch(`${runtime.url}/v1/sites/demo/audit?limit=100`, { headers: { authorization: `Bearer ${runtime.apiKey}` } });
     const { items } = (await response.json()) as { items: Array<{ keyId: string; action: string }> };
