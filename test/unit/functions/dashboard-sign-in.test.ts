@@ -42,7 +42,8 @@ describe('dashboard sign-in', () => {
   it('refuses a form posted from another site (login CSRF) without asking the provider', async () => {
     const identity = provider({ kind: 'signed-in', user: { userId: 'u-1', role: 'admin' } });
     const signIn = new SignIn(identity, sessions(), MANIFEST, logger);
-    for (const headers of [{ origin: 'https://evil.example' }, { origin: 'null' }, {}, { origin: `https://${HOST}`, 'sec-fetch-site': 'cross-site' }]) {
+    const attempts: Array<Record<string, string>> = [{ origin: 'https://evil.example' }, { origin: 'null' }, {}, { origin: `https://${HOST}`, 'sec-fetch-site': 'cross-site' }];
+    for (const headers of attempts) {
       const result = await signIn.post(post({ step: 'password', username: 'a@example.com', password: 'x'.repeat(12) }, headers));
       expect(result.statusCode).toBe(403);
     }
