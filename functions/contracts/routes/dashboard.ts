@@ -115,7 +115,7 @@ export const DASHBOARD_ROUTES = [
     auth: { type: 'apiKey', scope: 'views:write' },
     summary: 'Save a feed view (shared views need views:share)',
     tags: ['dashboard'],
-    body: { schema: SaveViewRequestSchema, mediaTypes: ['application/json'] },
+    body: { schema: SaveViewRequestSchema, mediaTypes: ['application/json'], example: { name: 'German visitors', filters: { country: 'DE', period: '30d' }, shared: false } },
     responses: {
       '201': { description: 'Saved', schema: ViewSchema },
       '400': { description: 'Invalid request; `issues` names each field' },
@@ -156,7 +156,7 @@ export const DASHBOARD_ROUTES = [
     auth: { type: 'apiKey', scope: 'leads:tag' },
     summary: 'Set a lead’s tags and assignment',
     tags: ['dashboard'],
-    body: { schema: AnnotateLeadRequestSchema, mediaTypes: ['application/json'] },
+    body: { schema: AnnotateLeadRequestSchema, mediaTypes: ['application/json'], example: { tags: ['hot', 'follow-up'], assignedToMe: true } },
     responses: {
       '200': { description: 'The annotation', schema: AnnotationSchema },
       '400': { description: 'Invalid request; `issues` names each field' },
