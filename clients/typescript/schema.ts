@@ -279,13 +279,35 @@ export interface components {
                 reason: string;
             }[];
         };
+        AnnotateLeadRequest: {
+            /** @description Assign the lead to the caller (true) or to nobody (false). */
+            assignedToMe: boolean;
+            /** @description Replaces the lead’s tags. */
+            tags: unknown[];
+        };
+        Annotation: {
+            /** @description The principal the lead is assigned to. */
+            assignee?: string;
+            /**
+             * Format: date-time
+             * @description Tags and assignment go with the lead: kept as long as a lead is.
+             */
+            expiresAt: string;
+            leadId: string;
+            tags: string[];
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        AnnotationList: {
+            items: components["schemas"]["Annotation"][];
+        };
         AuditList: {
             items: components["schemas"]["AuditRecord"][];
             nextCursor: string | null;
         };
         AuditRecord: {
             /** @enum {string} */
-            action: "leads.list" | "lead.read" | "lead.erase" | "organisation.hide" | "organisation.show" | "erasure.request" | "access.request" | "audit.read" | "export.create" | "export.read";
+            action: "leads.list" | "lead.read" | "lead.erase" | "organisation.hide" | "organisation.show" | "erasure.request" | "access.request" | "audit.read" | "export.create" | "export.read" | "views.list" | "view.save" | "view.delete" | "annotations.read" | "lead.annotate";
             /** Format: date-time */
             at: string;
             /** Format: date-time */
@@ -530,6 +552,36 @@ export interface components {
             domain?: string;
             name: string;
         };
+        SaveViewRequest: {
+            filters: {
+                [key: string]: string;
+            };
+            name: string;
+            /**
+             * @description Shared views are seen by every user of the site (needs views:share).
+             * @default false
+             */
+            shared: boolean;
+        };
+        SessionInfo: {
+            /** @enum {string} */
+            kind: "user" | "apiKey";
+            /** @description The sites this deployment serves that the grant covers. */
+            knownSites: string[];
+            /** @description Signed in with the local runtime’s LOCAL_API_KEY (never on AWS). */
+            localOnly: boolean;
+            /** @description `user:{id}` for a person (the identity provider’s id, never an e-mail address), else the API key id. */
+            principal: string;
+            /** @description How long visits and leads are kept: when each is deleted. */
+            retention: {
+                leadDays: number;
+                visitDays: number;
+            };
+            /** @enum {string} */
+            role?: "viewer" | "sales" | "admin";
+            scopes: ("leads:read" | "leads:erase" | "leads:hide" | "privacy:requests" | "audit:read" | "views:write" | "views:share" | "leads:tag" | "leads:export")[];
+            sites: (string | "*")[];
+        };
         TrackedEvent: {
             /**
              * Format: uuid
@@ -600,6 +652,23 @@ export interface components {
              * @description The page URL; its host must be one of the site's allowed origins' hosts.
              */
             url: string;
+        };
+        View: {
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            expiresAt: string;
+            filters: {
+                [key: string]: string;
+            };
+            /** @description Whether the caller saved it (and so may delete it). */
+            mine: boolean;
+            name: string;
+            shared: boolean;
+            viewId: string;
+        };
+        ViewList: {
+            items: components["schemas"]["View"][];
         };
         Visit: {
             /** Format: date-time */
