@@ -2,7 +2,13 @@ import type { Node } from 'constructs';
 import { z } from 'zod';
 import {
   type BehaviourLimits,
+  AlertSettingsSchema,
+  type AlertSettings,
   BehaviourLimitsSchema,
+  DEFAULT_ALERT_SETTINGS,
+  type CrmConfig,
+  CrmConfigSchema,
+  DEFAULT_CRM_CONFIG,
   DEFAULT_BEHAVIOUR_LIMITS,
   type IpOverrides,
   IpOverridesSchema,
@@ -108,6 +114,10 @@ export interface EirleadConfig {
   readonly alarms: AlarmsConfig;
   readonly ingestApi: IngestApi;
   readonly limits: BehaviourLimits;
+  /** Alerts: the SES sender identity, the digest hour, the delivery log's retention (docs/alerts.md). */
+  readonly alerts: AlertSettings;
+  /** The CRM integration's schedules and copy (docs/crm.md). */
+  readonly crm: CrmConfig;
 }
 
 /** CloudWatch Logs accepts only these retention periods; any other value would fail at deploy time. */
@@ -144,6 +154,8 @@ const CONTEXT_SCHEMAS = {
   alarms: AlarmsSchema.default(AlarmsSchema.parse({})),
   ingestApi: IngestApiSchema.default('functionUrl'),
   limits: BehaviourLimitsSchema.default(DEFAULT_BEHAVIOUR_LIMITS),
+  alerts: AlertSettingsSchema.default(DEFAULT_ALERT_SETTINGS),
+  crm: CrmConfigSchema.default(DEFAULT_CRM_CONFIG),
 } as const;
 
 type ContextKey = keyof typeof CONTEXT_SCHEMAS;
@@ -191,6 +203,8 @@ export function loadConfig(node: Node): EirleadConfig {
     alarms: parseContextValue('alarms', node.tryGetContext('alarms')),
     ingestApi: parseContextValue('ingestApi', node.tryGetContext('ingestApi')),
     limits: parseContextValue('limits', node.tryGetContext('limits')),
+    alerts: parseContextValue('alerts', node.tryGetContext('alerts')),
+    crm: parseContextValue('crm', node.tryGetContext('crm')),
   };
   const { queueRetentionHours } = config.retention;
   // An age alarm that could fire only after the queue had deleted the message would never warn anyone.

@@ -6,6 +6,8 @@ import type { FunctionName } from '../functions/contracts/functions';
 import { ROUTES, urlRoutesOf } from '../functions/contracts/routes';
 import { LEADS_BY_LAST_SEEN_INDEX } from '../functions/contracts/table';
 import type { EirleadConfig } from './config';
+import { Alerts } from './constructs/alerts';
+import { Crm } from './constructs/crm';
 import { Encryption } from './constructs/encryption';
 import { Docs } from './constructs/docs';
 import { Enrichment } from './constructs/enrichment';
@@ -130,6 +132,25 @@ export class EirleadStack extends Stack {
       for (const route of publicRoutes) restApi.addRoute(route, handlerOf(route.function));
     }
 
+    const alerts = new Alerts(this, 'Alerts', {
+      table: storage.table,
+      encryptionKey: encryption.key,
+      retention,
+      sites: config.sites,
+      settings: config.alerts,
+      restApi,
+      authorizer: leadsApi.authorizer,
+    });
+    const crm = new Crm(this, 'Crm', {
+      restApi,
+      authorizer: leadsApi.authorizer,
+      table: storage.table,
+      encryptionKey: encryption.key,
+      retention,
+      sites: config.sites,
+      crm: config.crm,
+    });
+
     const saltCleanup = new SaltCleanup(this, 'SaltCleanup', { table: storage.table, encryptionKey: encryption.key, retention });
     if (config.waf.enabled) {
       const waf = new Waf(this, 'Waf', { stage: restApi.api.deploymentStage, rateLimitPer5Minutes: config.waf.rateLimitPer5Minutes });
@@ -151,7 +172,14 @@ export class EirleadStack extends Stack {
         'salt-cleanup': saltCleanup.function,
         'lead-export': exports.function,
         docs: docs.function,
+        alerts: alerts.evaluator,
+        'alert-delivery': alerts.delivery,
+        'alerts-api': alerts.api,
+        'crm-api': crm.apiFunction,
+        'crm-sync': crm.syncFunction,
       },
+      alerts: { deliveryQueue: alerts.deliveryQueue, deliveryDeadLetterQueue: alerts.deliveryDeadLetterQueue, failures: alerts.failures, evaluator: alerts.evaluator },
+      crmFailures: crm.deadLetterQueue,
       queue: ingest.queue,
       deadLetterQueue: ingest.deadLetterQueue,
       saltCleanupFailures: saltCleanup.failedRuns,
@@ -185,6 +213,7 @@ export class EirleadStack extends Stack {
     new CfnOutput(this, 'TableName', { value: storage.table.tableName });
     new CfnOutput(this, 'QueueUrl', { value: ingest.queue.queueUrl });
     new CfnOutput(this, 'DeadLetterQueueUrl', { value: ingest.deadLetterQueue.queueUrl });
+    new CfnOutput(this, 'AlertDeliveryDeadLetterQueueUrl', { value: alerts.deliveryDeadLetterQueue.queueUrl });
     new CfnOutput(this, 'KeyArn', { value: encryption.key.keyArn });
     new CfnOutput(this, 'DashboardName', { value: operations.dashboard.dashboardName });
     // The stack's region, which the residency check above pins to eu-west-1.

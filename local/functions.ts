@@ -1,26 +1,48 @@
 import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { decodeEnvironment, encodeEnvironment } from '../functions/contracts/environment';
-import type { BehaviourLimits, IpOverrides, Retention, Site } from '../functions/contracts/deployment-config';
+import {
+  type AlertSettings,
+  type BehaviourLimits,
+  CRM_ENDPOINTS,
+  type CrmConfig,
+  type CrmEndpoints,
+  crmRuntimeOf,
+  DEFAULT_ALERT_SETTINGS,
+  DEFAULT_CRM_CONFIG,
+  type IpOverrides,
+  type Retention,
+  type Site,
+} from '../functions/contracts/deployment-config';
 import { FUNCTIONS, type FunctionEnvironment, type FunctionName } from '../functions/contracts/functions';
+import type { EmailSender } from '../functions/adapters/email/email-sender';
+import type { OutboundPolicy } from '../functions/adapters/outbound/sender';
+import { alertDeliveryDependencies, createHandler as createAlertDelivery } from '../functions/alert-delivery/app';
+import { alertsDependencies, createHandler as createAlerts } from '../functions/alerts/app';
+import { alertsApiDependencies, createHandler as createAlertsApi } from '../functions/alerts-api/app';
 import { authorizerDependencies, createHandler as createAuthorizer } from '../functions/authorizer/app';
 import { createHandler as createDocs, docsDependencies } from '../functions/docs/app';
 import { createHandler as createDashboard, dashboardDependencies } from '../functions/dashboard/app';
 import type { IdentityProvider } from '../functions/adapters/identity/identity-provider';
+import { createHandler as createCrmApi, crmApiDependencies } from '../functions/crm-api/app';
+import { createHandler as createCrmSync, type CrmSyncEvent, crmSyncDependencies } from '../functions/crm-sync/app';
 import { createHandler as createEnrichment, enrichmentDependencies } from '../functions/enrichment/app';
 import { createHandler as createIngest, ingestDependencies } from '../functions/ingest/app';
 import { createHandler as createLeadExport, leadExportDependencies } from '../functions/lead-export/app';
 import { createHandler as createLeadsApi, leadsApiDependencies } from '../functions/leads-api/app';
 import { createHandler as createSaltCleanup, saltCleanupDependencies } from '../functions/salt-cleanup/app';
 import { createHandler as createSnippet, snippetDependencies } from '../functions/snippet/app';
+import type { Context } from 'aws-lambda';
 import type { ProxyHandler } from './api-gateway/router';
 import type { FunctionUrlHandler } from './function-url';
 import type { LocalInfrastructure } from './infrastructure';
+import type { SQSBatchResponse } from 'aws-lambda';
 import { invoke, type LocalFunction } from './lambda';
 import { LocalIdentity } from './identity/local-identity';
 import { LocalUserStore } from './identity/local-users';
 import type { RequestAuthorizerHandler } from './api-gateway/request-authorizer';
 import type { SqsHandler } from './sqs-poller';
+import type { StreamHandler } from './stream-poller';
 
 /**
  * The functions as the local runtime hosts them: each gets the environment the CDK stack would give it (encoded
@@ -43,6 +65,30 @@ export interface LocalConfiguration {
   readonly eventsUrl?: string;
   /** The built dashboard (npm run build:dashboard). @default build/dashboard under the working directory */
   readonly dashboardDir?: string;
+  /** @default the events queue's URL with `-crm-jobs`, as the local runtime names the CRM jobs queue */
+  readonly crmJobsQueueUrl?: string;
+  /** @default DEFAULT_CRM_CONFIG */
+  readonly crm?: CrmConfig;
+  /** Where the CRMs are: contract fakes on 127.0.0.1 in the tests. @default the providers' own addresses */
+  readonly crmEndpoints?: CrmEndpoints;
+  /**
+   * The alert delivery queue (local/resources.ts `ensureQueues`, as lib/constructs/alerts.ts makes it).
+   * @default none: a runtime without the alert pipeline (some tests build only the handlers they drive)
+   */
+  readonly deliveryQueueUrl?: string;
+  /** @default DEFAULT_ALERT_SETTINGS */
+  readonly alerts?: AlertSettings;
+  /** The local API's own URL, for the link to a lead in an alert. @default http://127.0.0.1/ */
+  readonly apiBaseUrl?: string;
+}
+
+/**
+ * What only the local runtime may set: where alerts may go (loopback receivers with their own certificates, for tests
+ * and trying it out) and where e-mail goes (an outbox instead of SES). A deployed function has neither setting.
+ */
+export interface LocalAlertOptions {
+  readonly outbound?: OutboundPolicy;
+  readonly email?: EmailSender;
 }
 
 /** Stands for the Cognito user pool and app client: the local runtime signs people in without AWS. */
@@ -54,11 +100,18 @@ const LOCAL_KEY_ID = 'local-master-key';
 const LOCAL_EXPORT_BUCKET = 'local-exports';
 /** Lambda retries a failed asynchronous event twice (lib/constructs/exports.ts keeps that default). */
 const ASYNC_RETRIES = 2;
+/** A queue URL no emulator serves: sending to it fails loudly rather than going anywhere. */
+const NO_DELIVERY_QUEUE = 'http://127.0.0.1:9/no-alert-delivery-queue';
 
 /** Every function's environment values, as the CDK constructs set them on AWS. */
 export function localEnvironments(config: LocalConfiguration): { readonly [N in FunctionName]: FunctionEnvironment<N> } {
   const { tableName, retention } = config;
   const sites = [...config.sites];
+  const alerts = config.alerts ?? DEFAULT_ALERT_SETTINGS;
+  const deliveryQueueUrl = config.deliveryQueueUrl ?? NO_DELIVERY_QUEUE;
+  const apiBaseUrl = config.apiBaseUrl ?? 'http://127.0.0.1/';
+  const crm = crmRuntimeOf(config.crm ?? DEFAULT_CRM_CONFIG, config.crmEndpoints ?? CRM_ENDPOINTS);
+  const crmJobsQueueUrl = config.crmJobsQueueUrl ?? `${config.queueUrl}-crm-jobs`;
   return {
     ingest: { QUEUE_URL: config.queueUrl, TABLE_NAME: tableName, KEY_ID: LOCAL_KEY_ID, SITES: sites, IP_OVERRIDES: config.ipOverrides, RETENTION: retention },
     enrichment: {
@@ -82,6 +135,18 @@ export function localEnvironments(config: LocalConfiguration): { readonly [N in 
       DASHBOARD_DIR: config.dashboardDir ?? resolve('build', 'dashboard'),
       USER_POOL_ID: LOCAL_USER_POOL,
       USER_POOL_CLIENT_ID: LOCAL_USER_POOL,
+    },
+    alerts: { TABLE_NAME: tableName, DELIVERY_QUEUE_URL: deliveryQueueUrl, RETENTION: retention, ALERTS: alerts, API_BASE_URL: apiBaseUrl },
+    alertDelivery: { TABLE_NAME: tableName, KEY_ID: LOCAL_KEY_ID, DELIVERY_QUEUE_URL: deliveryQueueUrl, SITES: sites, ALERTS: alerts },
+    alertsApi: { TABLE_NAME: tableName, KEY_ID: LOCAL_KEY_ID, DELIVERY_QUEUE_URL: deliveryQueueUrl, RETENTION: retention, ALERTS: alerts, API_BASE_URL: apiBaseUrl },
+    crmApi: { TABLE_NAME: tableName, KEY_ID: LOCAL_KEY_ID, RETENTION: retention, CRM: crm, CRM_JOBS_QUEUE_URL: crmJobsQueueUrl },
+    crmSync: {
+      TABLE_NAME: tableName,
+      KEY_ID: LOCAL_KEY_ID,
+      RETENTION: retention,
+      CRM: crm,
+      CRM_JOBS_QUEUE_URL: crmJobsQueueUrl,
+      SITES: sites,
     },
   };
 }
@@ -111,6 +176,14 @@ export interface LocalHandlers {
   readonly leadExport: (task: unknown) => Promise<unknown>;
   readonly saltCleanup: () => Promise<{ destroyed: string[] }>;
   readonly dashboard: ProxyHandler;
+  readonly alerts: StreamHandler;
+  readonly alertDelivery: SqsHandler;
+  /** The daily digests, as the schedule starts them on AWS. */
+  readonly alertDigests: (day?: string) => Promise<{ queued: number }>;
+  readonly alertsApi: ProxyHandler;
+  readonly crmApi: ProxyHandler;
+  /** The CRM jobs queue's batches (through the SQS poller) and the schedules' events (a local timer). */
+  readonly crmSync: (event: CrmSyncEvent, context: Context) => Promise<unknown>;
 }
 
 export function createLocalHandlers(
@@ -119,11 +192,13 @@ export function createLocalHandlers(
   options: {
     readonly trustForwardedFor: boolean;
     readonly log?: (line: string) => void;
+    readonly alerts?: LocalAlertOptions;
     /** Who may sign in to the dashboard. @default nobody: an empty in-memory user store and a random local key */
     readonly identity?: IdentityProvider;
   },
 ): LocalHandlers {
   const values = localEnvironments(config);
+  const alertOptions = options.alerts ?? {};
   // Through the strings and back, as on AWS: a value the contract cannot carry fails here, not after deploying.
   const environment = <N extends FunctionName>(name: N): FunctionEnvironment<N> =>
     decodeEnvironment(FUNCTIONS[name].environment, encodedEnvironment(name, values[name]), FUNCTIONS[name].serviceName) as FunctionEnvironment<N>;
@@ -142,6 +217,7 @@ export function createLocalHandlers(
     }
   });
   const snippet = environment('snippet');
+  const alertDelivery = createAlertDelivery(alertDeliveryDependencies(environment('alertDelivery'), infrastructure, alertOptions));
   return {
     ingest,
     ingestUrl: ingest,
@@ -155,5 +231,17 @@ export function createLocalHandlers(
     dashboard: createDashboard(
       dashboardDependencies(environment('dashboard'), infrastructure, options.identity ?? new LocalIdentity(new LocalUserStore(), randomBytes(32).toString('base64url'))),
     ),
+    alerts: createAlerts(alertsDependencies(environment('alerts'), infrastructure)),
+    alertDelivery: (event, context) => alertDelivery(event, context) as Promise<SQSBatchResponse>,
+    alertDigests: (day) => invoke(localFunction('alertDelivery'), alertDelivery, { run: 'daily-digest' as const, ...(day ? { day } : {}) }) as Promise<{ queued: number }>,
+    alertsApi: createAlertsApi(
+      alertsApiDependencies(environment('alertsApi'), infrastructure, {
+        ...(alertOptions.outbound ? { outbound: alertOptions.outbound } : {}),
+        ...(alertOptions.email ? { emailConfigured: true } : {}),
+      }),
+    ),
+    // Loopback allowed: the CRMs' contract fakes listen on 127.0.0.1 (never on AWS).
+    crmApi: createCrmApi(crmApiDependencies(environment('crmApi'), infrastructure, { allowLoopback: true })),
+    crmSync: createCrmSync(crmSyncDependencies(environment('crmSync'), infrastructure, { allowLoopback: true })),
   };
 }

@@ -1,7 +1,9 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { JdkMissingError } from './dynamodb-local/launcher';
-import { DEMO_SITE, type LocalRuntime, startLocalRuntime } from './runtime';
+import { DEMO_SITE } from './demo-site';
+import { type LocalRuntime, startLocalRuntime } from './runtime';
 import { describeError } from './sqs-poller';
 
 /**
@@ -26,6 +28,9 @@ const inMemory = process.env.EIRLEAD_IN_MEMORY === '1';
 const dataDir = inMemory ? undefined : (process.env.EIRLEAD_DATA_DIR || join(repoRoot, '.eirlead'));
 const trustForwardedFor = process.env.TRUST_FORWARDED_FOR === '1';
 const apiKey = process.env.LOCAL_API_KEY || undefined;
+// Alerts to receivers on this machine (docs/alerts.md): loopback only when asked, with the receiver's certificate.
+const alertsAllowLoopback = process.env.ALERTS_ALLOW_LOOPBACK === '1';
+const alertsTrustedCertificate = process.env.ALERTS_TRUSTED_CERT ? readFileSync(process.env.ALERTS_TRUSTED_CERT, 'utf8') : undefined;
 
 const startedAt = Date.now();
 const startAbort = new AbortController();
@@ -76,6 +81,9 @@ starting = startLocalRuntime({
   demoDir: join(repoRoot, 'local', 'demo'),
   trustForwardedFor,
   apiKey,
+  ...(alertsAllowLoopback
+    ? { alertsOutbound: { allowLoopback: true, ...(alertsTrustedCertificate ? { trustedCertificates: [alertsTrustedCertificate] } : {}) } }
+    : {}),
   signal: startAbort.signal,
 });
 let runtime: LocalRuntime | undefined;

@@ -17,7 +17,7 @@ import {
 import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { DEFAULT_RETENTION, type Retention } from '../functions/contracts/deployment-config';
 import { MAX_RECEIVE_COUNT } from '../functions/contracts/names';
-import { LEAD_INDEX, TABLE_KEYS, TTL_ATTRIBUTE } from '../functions/contracts/table';
+import { LEAD_INDEX, TABLE_KEYS, TABLE_STREAM_VIEW_TYPE, TTL_ATTRIBUTE } from '../functions/contracts/table';
 
 /**
  * Creates locally what the CDK stack creates on AWS: the single table and the queue with its DLQ.
@@ -72,6 +72,7 @@ export async function ensureTable(
           AttributeDefinitions: ATTRIBUTE_DEFINITIONS,
           KeySchema: TABLE_KEY_SCHEMA,
           GlobalSecondaryIndexes: [LEAD_INDEX_DEFINITION],
+          StreamSpecification: { StreamEnabled: true, StreamViewType: TABLE_STREAM_VIEW_TYPE },
         }),
       );
     } catch (error) {
@@ -189,6 +190,23 @@ async function waitForActive(client: DynamoDBClient, tableName: string, timeoutM
   }
 }
 
+/**
+ * The table's stream (functions/contracts/table.ts), which feeds the alerts function: enabled on a table made by an
+ * earlier version too. Returns the stream's ARN for the stream poller.
+ */
+export async function ensureTableStream(client: DynamoDBClient, tableName: string): Promise<string> {
+  const table = await describeTable(client, tableName);
+  if (!table) throw new Error(`Table ${tableName} does not exist`);
+  const spec = table.StreamSpecification;
+  if (spec?.StreamEnabled && spec.StreamViewType === TABLE_STREAM_VIEW_TYPE && table.LatestStreamArn) return table.LatestStreamArn;
+  // Another view type: a stream's view cannot change, so it is turned off and on again (as CloudFormation replaces it).
+  if (spec?.StreamEnabled) await client.send(new UpdateTableCommand({ TableName: tableName, StreamSpecification: { StreamEnabled: false } }));
+  await client.send(new UpdateTableCommand({ TableName: tableName, StreamSpecification: { StreamEnabled: true, StreamViewType: TABLE_STREAM_VIEW_TYPE } }));
+  const updated = await waitForActive(client, tableName);
+  if (!updated.LatestStreamArn) throw new Error(`Table ${tableName} has no stream after enabling it`);
+  return updated.LatestStreamArn;
+}
+
 export interface QueueNames {
   readonly queueName: string;
   readonly deadLetterQueueName: string;
@@ -206,15 +224,17 @@ export async function ensureQueues(
   names: QueueNames,
   retention: Retention = DEFAULT_RETENTION,
   visibilityTimeoutSeconds = LOCAL_VISIBILITY_TIMEOUT_SECONDS,
+  /** For a queue other than the events queue (the alert delivery queue keeps messages through its day of retries). */
+  overrides: { readonly maxReceiveCount?: number; readonly retentionSeconds?: number } = {},
 ): Promise<Queues> {
   const deadLetterQueueUrl = await createQueue(client, names.deadLetterQueueName, {
     MessageRetentionPeriod: String(retention.dlqRetentionDays * 86_400),
   });
   const deadLetterQueueArn = await queueArn(client, deadLetterQueueUrl);
   const queueUrl = await createQueue(client, names.queueName, {
-    MessageRetentionPeriod: String(retention.queueRetentionHours * 3_600),
+    MessageRetentionPeriod: String(overrides.retentionSeconds ?? retention.queueRetentionHours * 3_600),
     VisibilityTimeout: String(visibilityTimeoutSeconds),
-    RedrivePolicy: JSON.stringify({ deadLetterTargetArn: deadLetterQueueArn, maxReceiveCount: MAX_RECEIVE_COUNT }),
+    RedrivePolicy: JSON.stringify({ deadLetterTargetArn: deadLetterQueueArn, maxReceiveCount: overrides.maxReceiveCount ?? MAX_RECEIVE_COUNT }),
   });
   return { queueUrl, queueArn: await queueArn(client, queueUrl), deadLetterQueueUrl, deadLetterQueueArn };
 }

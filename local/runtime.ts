@@ -1,37 +1,39 @@
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { ApiScopeSchema } from '../functions/contracts/api/api-keys';
-import { EXPORT_RETENTION_HOURS } from '../functions/contracts/api/exports';
-import { type BehaviourLimits, DEFAULT_BEHAVIOUR_LIMITS, DEFAULT_RETENTION, NO_IP_OVERRIDES, type Site } from '../functions/contracts/deployment-config';
-import { FUNCTIONS } from '../functions/contracts/functions';
+import {
+  type BehaviourLimits,
+  CRM_ENDPOINTS,
+  type CrmConfig,
+  type CrmEndpoints,
+  DEFAULT_ALERT_SETTINGS,
+  DEFAULT_BEHAVIOUR_LIMITS,
+  DEFAULT_CRM_CONFIG,
+  DEFAULT_RETENTION,
+  NO_IP_OVERRIDES,
+} from '../functions/contracts/deployment-config';
+import type { OutboundPolicy } from '../functions/adapters/outbound/sender';
 import { ROUTES } from '../functions/contracts/routes';
 import { ApiKeyStore } from '../functions/adapters/dynamodb/api-key-store';
 import type { Route } from './api-gateway/router';
 import { HttpFront } from './api-gateway/server';
-import type { StaticFile } from './api-gateway/static-files';
+import { DEMO_SITE, demoFiles } from './demo-site';
+import { persistentMasterKey } from './master-key';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDbLocal, startSqsEmulator } from './emulators';
 import { FunctionUrlFront } from './function-url';
+import { EmailOutbox } from './email-outbox';
 import { createLocalHandlers, type LocalHandlers, localFunction } from './functions';
 import { LOCAL_EXPORTS_PATH, type LocalExportFiles } from './export-files';
 import { emulatorInfrastructure } from './infrastructure';
 import { LocalIdentity } from './identity/local-identity';
 import { LocalUserStore } from './identity/local-users';
-import { ensureQueues, ensureTable, type Queues } from './resources';
-import { describeError, SqsPoller } from './sqs-poller';
-
-/** The site every local runtime serves (docs/local-runtime.md). */
-export const DEMO_SITE: Site = {
-  siteId: 'demo',
-  allowedOrigins: ['http://localhost:*', 'http://127.0.0.1:*'],
-  leadClasses: ['business'],
-};
-
-/** As the hourly schedule does on AWS (lib/constructs/salt-cleanup.ts). */
-const SALT_CLEANUP_INTERVAL_MS = 3_600_000;
+import { ensureTable, ensureTableStream, type Queues } from './resources';
+import { describeError } from './sqs-poller';
+import { ensureRuntimeQueues, startEventSources } from './event-sources';
 
 export interface LocalRuntimeOptions {
   /** Port on 127.0.0.1. @default 0, any free port */
@@ -76,6 +78,17 @@ export interface LocalRuntimeOptions {
   readonly functionUrl?: boolean;
   /** Port of the function URL on 127.0.0.1. @default 0, any free port */
   readonly functionUrlPort?: number;
+  /**
+   * Where alerts may be sent. Loopback receivers (and the certificates they present) only with this explicit
+   * setting, as a deployed function never may. @default public HTTPS destinations only
+   */
+  readonly alertsOutbound?: OutboundPolicy;
+  /** The CRM integration's configuration, as `cdk.json` context `crm` sets it. @default DEFAULT_CRM_CONFIG */
+  readonly crm?: CrmConfig;
+  /** Where the CRMs are: the tests point them at contract fakes on 127.0.0.1. @default the providers' own addresses */
+  readonly crmEndpoints?: CrmEndpoints;
+  /** How often the local schedule fans out CRM syncs (the daily schedule on AWS). @default 24 hours */
+  readonly crmSyncEveryMs?: number;
   /** Progress and per-request lines. @default console.log */
   readonly log?: (line: string) => void;
   /** Aborting during start stops what already runs and rejects. */
@@ -91,6 +104,16 @@ export interface LocalRuntime {
   readonly apiKeyGenerated: boolean;
   readonly tableName: string;
   readonly queues: Queues;
+  /** The alert delivery queue and its DLQ. */
+  readonly deliveryQueues: Queues;
+  /** Alert e-mail, kept here instead of being sent (SES on AWS). */
+  readonly outbox: EmailOutbox;
+  /** Queues the daily digests of `day` (the day before by default), as the daily schedule does on AWS. */
+  runDigests(day?: string): Promise<{ queued: number }>;
+  /** The CRM jobs queue (sync now, scheduled syncs, continuations). */
+  readonly crmQueues: Queues;
+  /** What the daily (`sync`) or hourly (`match`) schedule does on AWS, now. */
+  runCrmSchedule(task: 'sync' | 'match'): Promise<void>;
   readonly endpoints: { readonly dynamoDb: string; readonly sqs: string };
   /** Stops accepting requests, lets the poller finish its batch, then stops the emulators this runtime started. */
   stop(): Promise<void>;
@@ -194,12 +217,15 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       infrastructure.destroy();
     });
 
-    const [queues] = await Promise.all([
-      ensureQueues(sqs, { queueName: names.queueName, deadLetterQueueName: names.deadLetterQueueName }, DEFAULT_RETENTION, options.visibilityTimeoutSeconds),
+    const [runtimeQueues] = await Promise.all([
+      ensureRuntimeQueues(sqs, names, options.visibilityTimeoutSeconds),
       ensureTable(dynamoDb, names.tableName),
     ]);
+    const streamArn = await ensureTableStream(dynamoDb, names.tableName);
+    const { queues, deliveryQueues, crmQueues } = runtimeQueues;
     checkAborted();
 
+    const outbox = new EmailOutbox(log);
     const apiKey = options.apiKey ?? ApiKeyStore.newKey();
     await new ApiKeyStore(infrastructure.documentClient, names.tableName).create(
       apiKey,
@@ -220,46 +246,35 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
         limits: options.limits ?? DEFAULT_BEHAVIOUR_LIMITS,
         ...(ingestUrl ? { eventsUrl: `${ingestUrl}/v1/events` } : {}),
         dashboardDir,
+        deliveryQueueUrl: deliveryQueues.queueUrl,
+        alerts: DEFAULT_ALERT_SETTINGS,
+        apiBaseUrl: url,
+        crmJobsQueueUrl: crmQueues.queueUrl,
+        crm: options.crm ?? DEFAULT_CRM_CONFIG,
+        crmEndpoints: options.crmEndpoints ?? CRM_ENDPOINTS,
       },
       infrastructure,
       {
         trustForwardedFor: options.trustForwardedFor ?? false,
         log,
+        alerts: { ...(options.alertsOutbound ? { outbound: options.alertsOutbound } : {}), email: outbox },
         identity: new LocalIdentity(new LocalUserStore(options.usersFile ?? (dataDir && join(dataDir, 'users.json'))), apiKey),
       },
     );
     handlers = loaded;
     checkAborted();
 
-    const poller = new SqsPoller({
-      client: sqs,
-      queueUrl: queues.queueUrl,
-      queueArn: queues.queueArn,
-      fn: localFunction('enrichment'),
-      handler: loaded.enrichment,
-      batchSize: FUNCTIONS.enrichment.queueBatch.batchSize,
+    const eventSources = await startEventSources({
+      sqs,
+      dynamoDbEndpoint,
+      streamArn,
+      queues: runtimeQueues,
+      handlers: loaded,
+      infrastructure,
+      crmSyncEveryMs: options.crmSyncEveryMs,
       log,
     });
-    poller.start();
-    cleanups.push(() => poller.stop());
-
-    // As the hourly schedule does on AWS: a persisted data directory may hold salts whose time is up.
-    const { saltCleanup } = loaded;
-    const destroySalts = () =>
-      saltCleanup().then(
-        ({ destroyed }) => destroyed.length > 0 && log(`salt cleanup: destroyed the salts of ${destroyed.join(', ')}`),
-        (error: unknown) => log(`salt cleanup failed: ${describeError(error)}`),
-      );
-    await destroySalts();
-    // As the export bucket's lifecycle rule does: export files go a day after they were written.
-    const sweepExports = () => infrastructure.exportFiles.sweep(EXPORT_RETENTION_HOURS * 3_600_000);
-    sweepExports();
-    const saltTimer = setInterval(() => {
-      void destroySalts();
-      sweepExports();
-    }, SALT_CLEANUP_INTERVAL_MS);
-    saltTimer.unref();
-    cleanups.push(async () => clearInterval(saltTimer));
+    cleanups.push(() => eventSources.stop());
     front.markReady();
 
     let stopping: Promise<void> | undefined;
@@ -270,6 +285,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       apiKeyGenerated: options.apiKey === undefined,
       tableName: names.tableName,
       queues,
+      deliveryQueues,
+      outbox,
+      runDigests: (day) => loaded.alertDigests(day),
+      crmQueues,
+      runCrmSchedule: (task) => eventSources.runCrmSchedule(task),
       endpoints: { dynamoDb: dynamoDbEndpoint, sqs: sqsEndpoint },
       // The front closes first, so no request reaches a handler whose table is going away, and nothing new is
       // queued while the poller finishes its batch; the emulators go last.
@@ -299,42 +319,4 @@ function required<T>(handler: T | undefined): T {
   // The front answers 503 until the handlers are loaded, so this only guards against a wiring mistake.
   if (!handler) throw new Error('Handlers are not loaded yet');
   return handler;
-}
-
-/**
- * The demo site: one single-page app answering at three paths, so that a reload or a shared link of any
- * page works, and its script and styles. Listed one by one: nothing else under the directory is served.
- */
-function demoFiles(demoDir: string): StaticFile[] {
-  const page = join(demoDir, 'index.html');
-  const html = 'text/html; charset=utf-8';
-  return [
-    { path: '/demo', file: page, contentType: html },
-    { path: '/demo/pricing', file: page, contentType: html },
-    { path: '/demo/contact', file: page, contentType: html },
-    { path: '/demo/demo.js', file: join(demoDir, 'demo.js'), contentType: 'text/javascript; charset=utf-8' },
-    { path: '/demo/demo.css', file: join(demoDir, 'demo.css'), contentType: 'text/css; charset=utf-8' },
-  ];
-}
-
-/**
- * The local stand-in for the KMS key: created once, readable only by the owner, and kept so that daily salts
- * stored before a restart can still be decrypted after it.
- */
-function persistentMasterKey(dataDir: string): string {
-  const path = join(dataDir, 'master.key');
-  if (!existsSync(path)) {
-    try {
-      writeFileSync(path, randomBytes(32).toString('base64') + '\n', { mode: 0o600, flag: 'wx' });
-    } catch (error) {
-      // Another process created it between the check and the write; use theirs.
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    }
-  }
-  if ((statSync(path).mode & 0o077) !== 0) chmodSync(path, 0o600);
-  const key = readFileSync(path, 'utf8').trim();
-  if (Buffer.from(key, 'base64').length !== 32) {
-    throw new Error(`${path} does not hold a base64 256-bit key; delete it (and the data it protects) to start afresh`);
-  }
-  return key;
 }

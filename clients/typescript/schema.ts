@@ -88,6 +88,146 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/sites/{siteId}/alert-endpoints": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The alert endpoints of a site */
+        get: operations["listAlertEndpoints"];
+        put?: never;
+        /** Create an endpoint: a signed webhook, Slack, Microsoft Teams Workflows or e-mail */
+        post: operations["createAlertEndpoint"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sites/{siteId}/alert-endpoints/{endpointId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Replace an endpoint (enables it again if it was disabled) */
+        put: operations["updateAlertEndpoint"];
+        post?: never;
+        /** Delete an endpoint */
+        delete: operations["deleteAlertEndpoint"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sites/{siteId}/alert-endpoints/{endpointId}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Delivery log of an endpoint, newest first (status, attempts, latency; kept 30 days) */
+        get: operations["listAlertDeliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sites/{siteId}/alert-endpoints/{endpointId}/deliveries/{deliveryId}/replay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a delivery again (same webhook-id and body, new timestamp and signature) */
+        post: operations["replayAlertDelivery"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sites/{siteId}/alert-endpoints/{endpointId}/rotate-secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sign with a new secret; the previous one keeps signing too for keepPreviousHours */
+        post: operations["rotateAlertEndpointSecret"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sites/{siteId}/alert-rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The alert rules of a site */
+        get: operations["listAlertRules"];
+        put?: never;
+        /** Create an alert rule: conditions on a lead, a cool-down and the endpoints to tell */
+        post: operations["createAlertRule"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sites/{siteId}/alert-rules/{ruleId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Replace an alert rule */
+        put: operations["updateAlertRule"];
+        post?: never;
+        /** Delete an alert rule */
+        delete: operations["deleteAlertRule"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sites/{siteId}/alert-rules/{ruleId}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send an alert.test event about an example organisation to the rule's endpoints now, whatever the conditions */
+        post: operations["testAlertRule"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/sites/{siteId}/audit": {
         parameters: {
             query?: never;
@@ -99,6 +239,126 @@ export interface paths {
         get: operations["listAuditRecords"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sites/{siteId}/crm/connections": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The site's CRM connection (none or one); credentials show their last four characters only */
+        get: operations["listCrmConnections"];
+        put?: never;
+        /** Connect HubSpot, Salesforce or Pipedrive: the credentials are checked with the CRM before anything is stored */
+        post: operations["createCrmConnection"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sites/{siteId}/crm/connections/{connectionId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Disconnect: deletes the synced copy, links, push records and credentials at once, revokes the token where the CRM can */
+        delete: operations["deleteCrmConnection"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sites/{siteId}/crm/connections/{connectionId}/credentials": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Replace the credentials (checked with the CRM first; the old ones stay until the new ones pass) */
+        post: operations["rotateCrmCredentials"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sites/{siteId}/crm/connections/{connectionId}/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Replace the field allow-list and the auto-push rule (the CRM is asked for the fields the list needs) */
+        post: operations["updateCrmSettings"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sites/{siteId}/crm/connections/{connectionId}/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** When the sync last ran, what it read and wrote, and the CRM's errors */
+        get: operations["getCrmSyncStatus"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sites/{siteId}/crm/connections/{connectionId}/sync": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Run a sync now (queued; the status says when it ran and what it read) */
+        post: operations["syncCrmNow"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sites/{siteId}/crm/push": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Push leads as companies, with their visits as notes (company-level only); a dry run answers what would be sent */
+        post: operations["pushLeadsToCrm"];
         delete?: never;
         options?: never;
         head?: never;
@@ -229,6 +489,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/sites/{siteId}/leads/{leadId}/crm-link": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Link a lead to a CRM account by hand (it wins over automatic matching) */
+        post: operations["linkLeadToCrm"];
+        /** Unlink a lead: it shows no CRM account and is never matched automatically again */
+        delete: operations["unlinkLeadFromCrm"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/snippet.js": {
         parameters: {
             query?: never;
@@ -247,7 +525,48 @@ export interface paths {
         trace?: never;
     };
 }
-export type webhooks = Record<string, never>;
+export interface webhooks {
+    "alert.fired": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A rule matched a lead (signed per Standard Webhooks)
+         * @description Signed per Standard Webhooks (docs/alerts.md shows a receiver). Answer 2xx within 10 s; 410 disables the endpoint; anything else (a redirect too) is retried.
+         */
+        post: operations["webhookAlertFired"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "alert.test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sent by POST …/alert-rules/{ruleId}/test, about an example organisation
+         * @description Signed per Standard Webhooks (docs/alerts.md shows a receiver). Answer 2xx within 10 s; 410 disables the endpoint; anything else (a redirect too) is retried.
+         */
+        post: operations["webhookAlertTest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
 export interface components {
     schemas: {
         AccessRequest: {
@@ -279,27 +598,228 @@ export interface components {
                 reason: string;
             }[];
         };
-        AnnotateLeadRequest: {
-            /** @description Assign the lead to the caller (true) or to nobody (false). */
-            assignedToMe: boolean;
-            /** @description Replaces the lead’s tags. */
-            tags: unknown[];
-        };
-        Annotation: {
-            /** @description The principal the lead is assigned to. */
-            assignee?: string;
+        AlertConditions: {
+            /** @description At least this many page views and/or visits of the organisation within the last hours (1–168). */
+            activity?: {
+                pageviews?: number;
+                visits?: number;
+                withinHours: number;
+            };
+            /** @description The lead is located in one of these countries. */
+            countries?: unknown[];
+            /** @description The organisation's standing in the connected CRM: `customer`, `open-deal`, `known` (an account, neither) or `unknown` (no matched or linked account, or no CRM connected). */
+            crmStatus?: ("customer" | "open-deal" | "known" | "unknown")[];
             /**
-             * Format: date-time
-             * @description Tags and assignment go with the lead: kept as long as a lead is.
+             * @description The match is at least this confident.
+             * @enum {string}
              */
+            minConfidence?: "low" | "medium" | "high";
+            /** @description The organisation is one of these classes. */
+            organisationClasses?: ("business" | "education" | "government")[];
+            /** @description A page view that changed the lead has a path matching one of these. */
+            paths?: string[];
+        };
+        AlertDelivery: {
+            attempts: {
+                /** Format: date-time */
+                at: string;
+                error?: string;
+                latencyMs?: number;
+                /** @description The HTTP status answered; absent when no answer came. */
+                status?: number;
+            }[];
+            /** Format: date-time */
+            createdAt: string;
+            deliveryId: string;
+            endpointId: string;
+            eventType: string;
+            /** Format: date-time */
             expiresAt: string;
+            leadId?: string;
+            /** Format: date-time */
+            nextAttemptAt?: string;
+            ruleId?: string;
+            /** @enum {string} */
+            status: "pending" | "delivered" | "failed" | "abandoned";
+        };
+        AlertDeliveryList: {
+            items: components["schemas"]["AlertDelivery"][];
+            nextCursor: string | null;
+        };
+        AlertEndpoint: {
+            /** Format: date-time */
+            createdAt: string;
+            /** @description Why sending stopped, e.g. the receiver answered 410 Gone. */
+            disabledReason?: string;
+            endpointId: string;
+            fields?: ("organisation" | "organisationClass" | "match" | "location" | "triggerPaths" | "topPages" | "visits" | "pageviews" | "firstSeenAt" | "lastSeenAt" | "link")[];
+            /** @description The host the endpoint sends to (webhook, Slack, Teams). */
+            host?: string;
+            /** @enum {string} */
+            kind: "webhook" | "slack" | "teams" | "email";
+            /** @enum {string} */
+            mode?: "immediate" | "daily-digest";
+            name: string;
+            /** @description The signing secrets in use (webhook): the newest first; an old one stays valid until its expiresAt. */
+            secrets?: {
+                /** Format: date-time */
+                expiresAt?: string;
+                lastFour: string;
+            }[];
+            /** @enum {string} */
+            status: "active" | "disabled";
+            to?: string[];
+            /** Format: date-time */
+            updatedAt: string;
+            urlLastFour?: string;
+        };
+        AlertEndpointList: {
+            items: components["schemas"]["AlertEndpoint"][];
+        };
+        AlertEndpointRequest: {
+            /** @description Allow-list of lead fields sent; default all. */
+            fields?: ("organisation" | "organisationClass" | "match" | "location" | "triggerPaths" | "topPages" | "visits" | "pageviews" | "firstSeenAt" | "lastSeenAt" | "link")[];
+            /** @constant */
+            kind: "webhook";
+            name: string;
+            /** @description Write-only signing secret (Standard Webhooks); generate one with `echo whsec_$(openssl rand -base64 32)`. */
+            secret: string;
+            /** @description Write-only: stored encrypted, shown as its last four characters. */
+            url: string;
+        } | {
+            /** @description Allow-list of lead fields sent; default all. */
+            fields?: ("organisation" | "organisationClass" | "match" | "location" | "triggerPaths" | "topPages" | "visits" | "pageviews" | "firstSeenAt" | "lastSeenAt" | "link")[];
+            /** @constant */
+            kind: "slack";
+            name: string;
+            /** @description A Slack incoming webhook URL, https://hooks.slack.com/services/… */
+            url: string;
+        } | {
+            /** @description Allow-list of lead fields sent; default all. */
+            fields?: ("organisation" | "organisationClass" | "match" | "location" | "triggerPaths" | "topPages" | "visits" | "pageviews" | "firstSeenAt" | "lastSeenAt" | "link")[];
+            /** @constant */
+            kind: "teams";
+            name: string;
+            /** @description A Microsoft Teams Workflows webhook URL (Power Automate / Logic Apps). */
+            url: string;
+        } | {
+            /** @description Allow-list of lead fields sent; default all. */
+            fields?: ("organisation" | "organisationClass" | "match" | "location" | "triggerPaths" | "topPages" | "visits" | "pageviews" | "firstSeenAt" | "lastSeenAt" | "link")[];
+            /** @constant */
+            kind: "email";
+            /**
+             * @default immediate
+             * @enum {string}
+             */
+            mode: "immediate" | "daily-digest";
+            name: string;
+            to: string[];
+        };
+        /** @description Organisation-level data only: never a visitor pseudonym, an address or anything about a person. */
+        AlertEvent: {
+            data: {
+                lead: components["schemas"]["AlertLead"];
+                /** @description The organisation was seen before this visit. */
+                returning: boolean;
+                rule: {
+                    name: string;
+                    ruleId: string;
+                };
+                /**
+                 * @description `pageview`: any page view of the organisation; `new-organisation`: its first page view ever (or since the lead expired); `returning-organisation`: a new visit of an organisation seen before; `new-visit`: any new visit.
+                 * @enum {string}
+                 */
+                trigger: "pageview" | "new-organisation" | "returning-organisation" | "new-visit";
+            };
+            /** Format: date-time */
+            timestamp: string;
+            /** @enum {string} */
+            type: "alert.fired" | "alert.test";
+        };
+        AlertLead: {
+            /** Format: date-time */
+            firstSeenAt?: string;
+            /** Format: date-time */
+            lastSeenAt?: string;
             leadId: string;
-            tags: string[];
+            /** @description The lead in the API (GET, needs a key with leads:read). */
+            link?: string;
+            location?: components["schemas"]["Location"];
+            match?: {
+                /** @enum {string} */
+                confidence: "high" | "medium" | "low";
+                /**
+                 * @description Which data named the organisation.
+                 * @enum {string}
+                 */
+                source: "asn-registry" | "override" | "form-domain";
+            };
+            organisation?: components["schemas"]["Organisation"];
+            /** @enum {string} */
+            organisationClass?: "business" | "education" | "government";
+            pageviews?: number;
+            siteId: string;
+            topPages?: {
+                path: string;
+                views: number;
+            }[];
+            /** @description Paths of the page views that fired the rule. */
+            triggerPaths?: string[];
+            visits?: number;
+        };
+        AlertRule: {
+            /** @default {} */
+            conditions: components["schemas"]["AlertConditions"];
+            /**
+             * @description One organisation fires this rule at most once in this many hours.
+             * @default 24
+             */
+            cooldownHours: number;
+            /** Format: date-time */
+            createdAt: string;
+            /** @default true */
+            enabled: boolean;
+            /** @description Where to send it: endpoints of this site. */
+            endpointIds: string[];
+            name: string;
+            ruleId: string;
+            /**
+             * @description `pageview`: any page view of the organisation; `new-organisation`: its first page view ever (or since the lead expired); `returning-organisation`: a new visit of an organisation seen before; `new-visit`: any new visit.
+             * @default pageview
+             * @enum {string}
+             */
+            trigger: "pageview" | "new-organisation" | "returning-organisation" | "new-visit";
             /** Format: date-time */
             updatedAt: string;
         };
-        AnnotationList: {
-            items: components["schemas"]["Annotation"][];
+        AlertRuleList: {
+            items: components["schemas"]["AlertRule"][];
+        };
+        AlertRuleRequest: {
+            /** @default {} */
+            conditions: components["schemas"]["AlertConditions"];
+            /**
+             * @description One organisation fires this rule at most once in this many hours.
+             * @default 24
+             */
+            cooldownHours: number;
+            /** @default true */
+            enabled: boolean;
+            /** @description Where to send it: endpoints of this site. */
+            endpointIds: string[];
+            name: string;
+            /**
+             * @description `pageview`: any page view of the organisation; `new-organisation`: its first page view ever (or since the lead expired); `returning-organisation`: a new visit of an organisation seen before; `new-visit`: any new visit.
+             * @default pageview
+             * @enum {string}
+             */
+            trigger: "pageview" | "new-organisation" | "returning-organisation" | "new-visit";
+        };
+        AlertTestFireResult: {
+            deliveries: {
+                deliveryId: string;
+                endpointId: string;
+            }[];
         };
         AuditList: {
             items: components["schemas"]["AuditRecord"][];
@@ -307,15 +827,297 @@ export interface components {
         };
         AuditRecord: {
             /** @enum {string} */
-            action: "leads.list" | "lead.read" | "lead.erase" | "organisation.hide" | "organisation.show" | "erasure.request" | "access.request" | "audit.read" | "export.create" | "export.read" | "views.list" | "view.save" | "view.delete" | "annotations.read" | "lead.annotate";
+            action: "leads.list" | "lead.read" | "lead.erase" | "organisation.hide" | "organisation.show" | "erasure.request" | "access.request" | "audit.read" | "export.create" | "export.read" | "views.list" | "view.save" | "view.delete" | "annotations.read" | "lead.annotate" | "alert-rule.create" | "alert-rule.update" | "alert-rule.delete" | "alert-rule.test" | "alert-endpoint.create" | "alert-endpoint.update" | "alert-endpoint.delete" | "alert-endpoint.rotate-secret" | "alert-delivery.replay" | "crm.connect" | "crm.rotate" | "crm.settings" | "crm.sync" | "crm.push" | "crm.link" | "crm.unlink" | "crm.disconnect";
             /** Format: date-time */
             at: string;
+            /** @description What a privileged act did, e.g. the counts of what a CRM disconnect deleted (its deletion receipt). */
+            details?: {
+                [key: string]: string | number;
+            };
             /** Format: date-time */
             expiresAt: string;
             keyId: string;
             siteId: string;
             /** @description The lead, the hidden organisation, or the truncated network of a data-subject request. */
             target?: string;
+        };
+        CrmAutoPushRule: {
+            countries?: string[];
+            /** @default 1 */
+            minPageviews: number;
+            /** @default 1 */
+            minVisits: number;
+            /**
+             * @description CRM statuses of the lead to push; `none`: leads not in the CRM yet.
+             * @default [
+             *       "none"
+             *     ]
+             */
+            statuses: (("customer" | "open-deal" | "known") | "none")[];
+        };
+        CrmConnection: {
+            /** @description The CRM account the credentials open: HubSpot portal, Salesforce org, Pipedrive company. */
+            account: {
+                id: string;
+                name?: string;
+            };
+            connectionId: string;
+            /** Format: date-time */
+            createdAt: string;
+            credentials: {
+                /** @description The last four characters of the token or secret, no more. */
+                lastFour: string;
+                /** Format: date-time */
+                setAt: string;
+            };
+            /** @enum {string} */
+            provider: "hubspot" | "salesforce" | "pipedrive";
+            settings: components["schemas"]["CrmConnectionSettings"];
+        };
+        CrmConnectionList: {
+            items: components["schemas"]["CrmConnection"][];
+        };
+        CrmConnectionSettings: {
+            /** @description Without it, leads are pushed only through the API. */
+            autoPush?: components["schemas"]["CrmAutoPushRule"];
+            /**
+             * @description What a push may write (the field allow-list); the company's external id is always written.
+             * @default [
+             *       "lastSeen",
+             *       "visits"
+             *     ]
+             */
+            fields: ("lastSeen" | "visits" | "pageviews" | "topPages" | "leadUrl" | "visitNotes")[];
+        };
+        CrmCreateConnectionRequest: {
+            credentials: {
+                /** @description A HubSpot service key, a private-app access token or an OAuth access token. */
+                token: string;
+            };
+            /** @constant */
+            provider: "hubspot";
+            settings?: components["schemas"]["CrmConnectionSettings"];
+        } | {
+            credentials: {
+                /** @description Consumer key of the External Client App (client-credentials flow enabled). */
+                clientId: string;
+                /** @description Its consumer secret. */
+                clientSecret: string;
+                /**
+                 * Format: uri
+                 * @description Your My Domain URL, e.g. https://acme.my.salesforce.com.
+                 */
+                instanceUrl: string;
+            };
+            /** @constant */
+            provider: "salesforce";
+            settings?: components["schemas"]["CrmConnectionSettings"];
+        } | {
+            credentials: {
+                /** @description The personal API token of the Pipedrive user Eirlead acts as. */
+                apiToken: string;
+                /** @description The part before .pipedrive.com in your Pipedrive address. */
+                companyDomain: string;
+            } | {
+                /** @description An OAuth access token of your Pipedrive app (sent as a bearer token). */
+                accessToken: string;
+                /** @description The part before .pipedrive.com in your Pipedrive address. */
+                companyDomain: string;
+            };
+            /** @constant */
+            provider: "pipedrive";
+            settings?: components["schemas"]["CrmConnectionSettings"];
+        };
+        CrmDisconnectReceipt: {
+            connectionId: string;
+            deleted: {
+                /** @description CRM accounts of the synced copy. */
+                accounts: number;
+                /** @description Leads matched to an account. */
+                links: number;
+                manualLinks: number;
+                /** @description The connection with its credentials, its status and sync cursor. */
+                other: number;
+                /** @description What was pushed, per lead. */
+                pushRecords: number;
+            };
+            /** Format: date-time */
+            deletedAt: string;
+            /** @enum {string} */
+            provider: "hubspot" | "salesforce" | "pipedrive";
+            /**
+             * @description `not-supported`: the CRM has no revocation call for this kind of token (HubSpot service keys and private-app tokens, Pipedrive API tokens): delete or rotate it in the CRM.
+             * @enum {string}
+             */
+            tokenRevoked: "revoked" | "not-supported" | "failed";
+        };
+        CrmLeadView: {
+            /** @description The id of the company, account or organisation in the CRM. */
+            accountId: string;
+            /**
+             * @description `external-id`: the account carries this lead's Eirlead id (it was pushed from here); `domain`: the lead's domain is one of the account's; `name`: the names are equal once legal forms, punctuation, case and accents are set aside, and no other account has that name; `manual`: linked through the API.
+             * @enum {string}
+             */
+            matchedBy: "external-id" | "domain" | "name" | "manual";
+            /** @description Its name in the CRM. */
+            name: string;
+            /** @description The CRM user who owns the account (the name where the CRM sends it with the account: Salesforce). */
+            owner?: {
+                id: string;
+                name?: string;
+            };
+            /** @enum {string} */
+            provider: "hubspot" | "salesforce" | "pipedrive";
+            /** @enum {string} */
+            status: "customer" | "open-deal" | "known";
+            /** @description Where it opens in the CRM. */
+            url: string;
+        };
+        CrmLinkRequest: {
+            /** @description The CRM account to link the lead to. */
+            accountId: string;
+        };
+        CrmPushRequest: {
+            /**
+             * @description Answer exactly what would be sent, and send nothing.
+             * @default false
+             */
+            dryRun: boolean;
+            leadIds: string[];
+        };
+        CrmPushResult: {
+            dryRun: boolean;
+            items: {
+                accountId?: string;
+                created?: boolean;
+                error?: {
+                    /** @description The CRM's error code, or ours (`unavailable`, `rate-limited`). */
+                    code: string;
+                    /** @description The CRM's error message. */
+                    message: string;
+                    /** @description The CRM's HTTP status, when it answered. */
+                    status?: number;
+                };
+                leadId: string;
+                /** @description Visits noted now, and visits noted before. */
+                notes?: {
+                    created: number;
+                    skipped: number;
+                };
+                /** @enum {string} */
+                outcome: "planned" | "pushed" | "failed" | "not-found";
+                /** @description Dry run: exactly what would be sent. */
+                requests?: {
+                    body?: unknown;
+                    /** @description When the request is sent only under a condition. */
+                    condition?: string;
+                    /** @enum {string} */
+                    method: "GET" | "POST" | "PATCH" | "PUT";
+                    /** @description Relative to the CRM's API; `{accountId}` stands for the id the CRM answers a create with. */
+                    path: string;
+                }[];
+                /**
+                 * @description Update the linked account, or create/update by external id.
+                 * @enum {string}
+                 */
+                target?: "linked-account" | "external-id";
+            }[];
+        };
+        CrmRotateCredentialsRequest: {
+            /** @description A HubSpot service key, a private-app access token or an OAuth access token. */
+            token: string;
+        } | {
+            /** @description Consumer key of the External Client App (client-credentials flow enabled). */
+            clientId: string;
+            /** @description Its consumer secret. */
+            clientSecret: string;
+            /**
+             * Format: uri
+             * @description Your My Domain URL, e.g. https://acme.my.salesforce.com.
+             */
+            instanceUrl: string;
+        } | ({
+            /** @description The personal API token of the Pipedrive user Eirlead acts as. */
+            apiToken: string;
+            /** @description The part before .pipedrive.com in your Pipedrive address. */
+            companyDomain: string;
+        } | {
+            /** @description An OAuth access token of your Pipedrive app (sent as a bearer token). */
+            accessToken: string;
+            /** @description The part before .pipedrive.com in your Pipedrive address. */
+            companyDomain: string;
+        });
+        CrmSyncQueued: {
+            connectionId: string;
+            /** Format: date-time */
+            queuedAt: string;
+        };
+        CrmSyncStatus: {
+            connectionId: string;
+            copy: {
+                accounts: number;
+                keptDays: number;
+            };
+            /** @description The latest failures, newest first (at most 10). */
+            failures: {
+                /** Format: date-time */
+                at: string;
+                /** @description The CRM's error code, or ours (`unavailable`, `rate-limited`). */
+                code: string;
+                /** @description The CRM's error message. */
+                message: string;
+                phase: string;
+                /** @description The CRM's HTTP status, when it answered. */
+                status?: number;
+            }[];
+            /** Format: date-time */
+            lastFullSyncAt?: string;
+            /** Format: date-time */
+            lastMatchAt?: string;
+            lastRun?: {
+                /** @description Requests sent to the CRM in this run. */
+                apiCalls: number;
+                /** Format: date-time */
+                finishedAt?: string;
+                /** @description Function invocations the run took (a run that reaches the time limit continues in the next). */
+                invocations: number;
+                /** @enum {string} */
+                mode: "full" | "incremental";
+                /** @enum {string} */
+                outcome: "running" | "succeeded" | "failed" | "paused";
+                /** @enum {string} */
+                phase: "accounts" | "deals" | "matching" | "done";
+                read: {
+                    accounts: number;
+                    openDeals: number;
+                };
+                /** @enum {string} */
+                reason: "schedule" | "api" | "continuation";
+                /** Format: date-time */
+                startedAt: string;
+                written: {
+                    accounts: number;
+                    links: number;
+                    /** @description Leads pushed by the auto-push rule in this run. */
+                    pushed?: number;
+                };
+            };
+            /** Format: date-time */
+            lastSuccessAt?: string;
+            /** @enum {string} */
+            provider: "hubspot" | "salesforce" | "pipedrive";
+            /**
+             * Format: date-time
+             * @description A run was asked for and has not started yet.
+             */
+            queuedAt?: string;
+            /** @description The CRM's API allocation as it last reported it (Salesforce `Sforce-Limit-Info`). */
+            usage?: {
+                limit: number;
+                used: number;
+                /** @enum {string} */
+                window: "day" | "unknown";
+            };
         };
         ErasureRequest: {
             /**
@@ -443,6 +1245,8 @@ export interface components {
             accepted: number;
         };
         Lead: {
+            /** @description The account in the connected CRM this lead is matched or linked to (docs/crm.md). */
+            crm?: components["schemas"]["CrmLeadView"];
             engagedSeconds: number;
             /**
              * Format: date-time
@@ -500,6 +1304,8 @@ export interface components {
             nextCursor: string | null;
         };
         LeadWithVisits: {
+            /** @description The account in the connected CRM this lead is matched or linked to (docs/crm.md). */
+            crm?: components["schemas"]["CrmLeadView"];
             engagedSeconds: number;
             /**
              * Format: date-time
@@ -552,35 +1358,13 @@ export interface components {
             domain?: string;
             name: string;
         };
-        SaveViewRequest: {
-            filters: {
-                [key: string]: string;
-            };
-            name: string;
+        RotateSecretRequest: {
             /**
-             * @description Shared views are seen by every user of the site (needs views:share).
-             * @default false
+             * @description How long the previous secret still signs too.
+             * @default 24
              */
-            shared: boolean;
-        };
-        SessionInfo: {
-            /** @enum {string} */
-            kind: "user" | "apiKey";
-            /** @description The sites this deployment serves that the grant covers. */
-            knownSites: string[];
-            /** @description Signed in with the local runtime’s LOCAL_API_KEY (never on AWS). */
-            localOnly: boolean;
-            /** @description `user:{id}` for a person (the identity provider’s id, never an e-mail address), else the API key id. */
-            principal: string;
-            /** @description How long visits and leads are kept: when each is deleted. */
-            retention: {
-                leadDays: number;
-                visitDays: number;
-            };
-            /** @enum {string} */
-            role?: "viewer" | "sales" | "admin";
-            scopes: ("leads:read" | "leads:erase" | "leads:hide" | "privacy:requests" | "audit:read" | "views:write" | "views:share" | "leads:tag" | "leads:export")[];
-            sites: (string | "*")[];
+            keepPreviousHours: number;
+            secret: string;
         };
         TrackedEvent: {
             /**
@@ -652,23 +1436,6 @@ export interface components {
              * @description The page URL; its host must be one of the site's allowed origins' hosts.
              */
             url: string;
-        };
-        View: {
-            /** Format: date-time */
-            createdAt: string;
-            /** Format: date-time */
-            expiresAt: string;
-            filters: {
-                [key: string]: string;
-            };
-            /** @description Whether the caller saved it (and so may delete it). */
-            mine: boolean;
-            name: string;
-            shared: boolean;
-            viewId: string;
-        };
-        ViewList: {
-            items: components["schemas"]["View"][];
         };
         Visit: {
             /** Format: date-time */
@@ -1224,6 +1991,1525 @@ export interface operations {
             };
         };
     };
+    listAlertEndpoints: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example demo */
+                siteId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Endpoints */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertEndpointList"];
+                };
+            };
+            /** @description Missing or unknown API key */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "Unauthorized",
+                     *         "message": "Missing or unknown API key",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key may not do this on this site */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "Forbidden",
+                     *         "message": "The key may not do this on this site",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Throttled by the stage; `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "Throttled",
+                     *         "message": "Throttled by the stage; `Retry-After` says when to try again",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createAlertEndpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example demo */
+                siteId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "kind": "webhook",
+                 *       "name": "CRM",
+                 *       "url": "https://crm.example.com/eirlead",
+                 *       "secret": "whsec_0W5rwa2IN/PCAVEw91VkUP/Z8jPCavU2W6k8WP0NXMw="
+                 *     }
+                 */
+                "application/json": components["schemas"]["AlertEndpointRequest"];
+            };
+        };
+        responses: {
+            /** @description Created (secrets shown by their last four characters only) */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertEndpoint"];
+                };
+            };
+            /** @description Invalid request; `issues` names each field */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "BadRequest",
+                     *         "message": "Invalid request; `issues` names each field",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or unknown API key */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "Unauthorized",
+                     *         "message": "Missing or unknown API key",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key may not do this on this site */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "Forbidden",
+                     *         "message": "The key may not do this on this site",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The site has the most endpoints it may (20) */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "IdempotencyKeyInUse",
+                     *         "message": "The site has the most endpoints it may (20)",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Content-Type other than application/json */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "UnsupportedMediaType",
+                     *         "message": "Content-Type other than application/json",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Throttled by the stage; `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "Throttled",
+                     *         "message": "Throttled by the stage; `Retry-After` says when to try again",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    updateAlertEndpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example 4f1c2b9e7a */
+                endpointId: string;
+                /** @example demo */
+                siteId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "kind": "webhook",
+                 *       "name": "CRM",
+                 *       "url": "https://crm.example.com/eirlead",
+                 *       "secret": "whsec_0W5rwa2IN/PCAVEw91VkUP/Z8jPCavU2W6k8WP0NXMw="
+                 *     }
+                 */
+                "application/json": components["schemas"]["AlertEndpointRequest"];
+            };
+        };
+        responses: {
+            /** @description Replaced */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertEndpoint"];
+                };
+            };
+            /** @description Invalid request; `issues` names each field */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "BadRequest",
+                     *         "message": "Invalid request; `issues` names each field",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or unknown API key */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "Unauthorized",
+                     *         "message": "Missing or unknown API key",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key may not do this on this site */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "Forbidden",
+                     *         "message": "The key may not do this on this site",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such endpoint */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "NotFound",
+                     *         "message": "No such endpoint",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Content-Type other than application/json */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "UnsupportedMediaType",
+                     *         "message": "Content-Type other than application/json",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Throttled by the stage; `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "Throttled",
+                     *         "message": "Throttled by the stage; `Retry-After` says when to try again",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteAlertEndpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example 4f1c2b9e7a */
+                endpointId: string;
+                /** @example demo */
+                siteId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing or unknown API key */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "Unauthorized",
+                     *         "message": "Missing or unknown API key",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key may not do this on this site */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "Forbidden",
+                     *         "message": "The key may not do this on this site",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such endpoint */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "NotFound",
+                     *         "message": "No such endpoint",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A rule still sends to it */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "IdempotencyKeyInUse",
+                     *         "message": "A rule still sends to it",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Throttled by the stage; `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "Throttled",
+                     *         "message": "Throttled by the stage; `Retry-After` says when to try again",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listAlertDeliveries: {
+        parameters: {
+            query?: {
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                /** @example 4f1c2b9e7a */
+                endpointId: string;
+                /** @example demo */
+                siteId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deliveries */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertDeliveryList"];
+                };
+            };
+            /** @description Invalid query */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "BadRequest",
+                     *         "message": "Invalid query",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or unknown API key */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "Unauthorized",
+                     *         "message": "Missing or unknown API key",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key may not do this on this site */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "Forbidden",
+                     *         "message": "The key may not do this on this site",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Throttled by the stage; `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "Throttled",
+                     *         "message": "Throttled by the stage; `Retry-After` says when to try again",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    replayAlertDelivery: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example d1a2b3c4e5 */
+                deliveryId: string;
+                /** @example 4f1c2b9e7a */
+                endpointId: string;
+                /** @example demo */
+                siteId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Queued again */
+            202: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertDelivery"];
+                };
+            };
+            /** @description Missing or unknown API key */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "Unauthorized",
+                     *         "message": "Missing or unknown API key",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key may not do this on this site */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "Forbidden",
+                     *         "message": "The key may not do this on this site",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such delivery */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "NotFound",
+                     *         "message": "No such delivery",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The endpoint is disabled */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "IdempotencyKeyInUse",
+                     *         "message": "The endpoint is disabled",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Throttled by the stage; `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "Throttled",
+                     *         "message": "Throttled by the stage; `Retry-After` says when to try again",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    rotateAlertEndpointSecret: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example 4f1c2b9e7a */
+                endpointId: string;
+                /** @example demo */
+                siteId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "secret": "whsec_0W5rwa2IN/PCAVEw91VkUP/Z8jPCavU2W6k8WP0NXMw=",
+                 *       "keepPreviousHours": 24
+                 *     }
+                 */
+                "application/json": components["schemas"]["RotateSecretRequest"];
+            };
+        };
+        responses: {
+            /** @description Rotated */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertEndpoint"];
+                };
+            };
+            /** @description Invalid request; `issues` names each field */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "BadRequest",
+                     *         "message": "Invalid request; `issues` names each field",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or unknown API key */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "Unauthorized",
+                     *         "message": "Missing or unknown API key",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key may not do this on this site */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "Forbidden",
+                     *         "message": "The key may not do this on this site",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such webhook endpoint */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "NotFound",
+                     *         "message": "No such webhook endpoint",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Content-Type other than application/json */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "UnsupportedMediaType",
+                     *         "message": "Content-Type other than application/json",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Throttled by the stage; `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "Throttled",
+                     *         "message": "Throttled by the stage; `Retry-After` says when to try again",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listAlertRules: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example demo */
+                siteId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Rules */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertRuleList"];
+                };
+            };
+            /** @description Missing or unknown API key */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "Unauthorized",
+                     *         "message": "Missing or unknown API key",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key may not do this on this site */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "Forbidden",
+                     *         "message": "The key may not do this on this site",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Throttled by the stage; `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "Throttled",
+                     *         "message": "Throttled by the stage; `Retry-After` says when to try again",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createAlertRule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example demo */
+                siteId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "name": "Pricing, Germany",
+                 *       "enabled": true,
+                 *       "trigger": "pageview",
+                 *       "conditions": {
+                 *         "paths": [
+                 *           "/pricing"
+                 *         ],
+                 *         "countries": [
+                 *           "DE"
+                 *         ],
+                 *         "crmStatus": [
+                 *           "open-deal",
+                 *           "unknown"
+                 *         ]
+                 *       },
+                 *       "cooldownHours": 24,
+                 *       "endpointIds": [
+                 *         "4f1c2b9e7a"
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["AlertRuleRequest"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertRule"];
+                };
+            };
+            /** @description Invalid request; `issues` names each field */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "BadRequest",
+                     *         "message": "Invalid request; `issues` names each field",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or unknown API key */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "Unauthorized",
+                     *         "message": "Missing or unknown API key",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key may not do this on this site */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "Forbidden",
+                     *         "message": "The key may not do this on this site",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The site has the most rules it may (50) */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "IdempotencyKeyInUse",
+                     *         "message": "The site has the most rules it may (50)",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Content-Type other than application/json */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "UnsupportedMediaType",
+                     *         "message": "Content-Type other than application/json",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Throttled by the stage; `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "Throttled",
+                     *         "message": "Throttled by the stage; `Retry-After` says when to try again",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    updateAlertRule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example 7c2a9f0b1e */
+                ruleId: string;
+                /** @example demo */
+                siteId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "name": "Pricing, Germany",
+                 *       "enabled": true,
+                 *       "trigger": "pageview",
+                 *       "conditions": {
+                 *         "paths": [
+                 *           "/pricing"
+                 *         ],
+                 *         "countries": [
+                 *           "DE"
+                 *         ],
+                 *         "crmStatus": [
+                 *           "open-deal",
+                 *           "unknown"
+                 *         ]
+                 *       },
+                 *       "cooldownHours": 24,
+                 *       "endpointIds": [
+                 *         "4f1c2b9e7a"
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["AlertRuleRequest"];
+            };
+        };
+        responses: {
+            /** @description Replaced */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertRule"];
+                };
+            };
+            /** @description Invalid request; `issues` names each field */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "BadRequest",
+                     *         "message": "Invalid request; `issues` names each field",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or unknown API key */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "Unauthorized",
+                     *         "message": "Missing or unknown API key",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key may not do this on this site */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "Forbidden",
+                     *         "message": "The key may not do this on this site",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such rule */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "NotFound",
+                     *         "message": "No such rule",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Content-Type other than application/json */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "UnsupportedMediaType",
+                     *         "message": "Content-Type other than application/json",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Throttled by the stage; `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "Throttled",
+                     *         "message": "Throttled by the stage; `Retry-After` says when to try again",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteAlertRule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example 7c2a9f0b1e */
+                ruleId: string;
+                /** @example demo */
+                siteId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing or unknown API key */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "Unauthorized",
+                     *         "message": "Missing or unknown API key",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key may not do this on this site */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "Forbidden",
+                     *         "message": "The key may not do this on this site",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such rule */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "NotFound",
+                     *         "message": "No such rule",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Throttled by the stage; `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "Throttled",
+                     *         "message": "Throttled by the stage; `Retry-After` says when to try again",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    testAlertRule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example 7c2a9f0b1e */
+                ruleId: string;
+                /** @example demo */
+                siteId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Queued */
+            202: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertTestFireResult"];
+                };
+            };
+            /** @description Missing or unknown API key */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "Unauthorized",
+                     *         "message": "Missing or unknown API key",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key may not do this on this site */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "Forbidden",
+                     *         "message": "The key may not do this on this site",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such rule */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "NotFound",
+                     *         "message": "No such rule",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Throttled by the stage; `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "Throttled",
+                     *         "message": "Throttled by the stage; `Retry-After` says when to try again",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     listAuditRecords: {
         parameters: {
             query?: {
@@ -1314,6 +3600,1081 @@ export interface operations {
                      *       "error": {
                      *         "code": "Forbidden",
                      *         "message": "The key may not do this on this site",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Throttled by the stage; `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "Throttled",
+                     *         "message": "Throttled by the stage; `Retry-After` says when to try again",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listCrmConnections: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example demo */
+                siteId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Connections */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CrmConnectionList"];
+                };
+            };
+            /** @description Missing or unknown API key */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "Unauthorized",
+                     *         "message": "Missing or unknown API key",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key may not do this on this site */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "Forbidden",
+                     *         "message": "The key may not do this on this site",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Throttled by the stage; `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "Throttled",
+                     *         "message": "Throttled by the stage; `Retry-After` says when to try again",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createCrmConnection: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example demo */
+                siteId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "provider": "hubspot",
+                 *       "credentials": {
+                 *         "token": "pat-eu1-00000000-0000-0000-0000-000000000000"
+                 *       },
+                 *       "settings": {
+                 *         "fields": [
+                 *           "lastSeen",
+                 *           "visits",
+                 *           "visitNotes"
+                 *         ]
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["CrmCreateConnectionRequest"];
+            };
+        };
+        responses: {
+            /** @description Connected; the first sync is queued */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CrmConnection"];
+                };
+            };
+            /** @description Invalid request; or the CRM refused the credentials (`CrmCredentialsRejected`), they lack a scope or permission (`CrmScopeMissing`), or a custom field or property is missing (`CrmFieldMissing`): `issues` names which. Nothing is stored. */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "BadRequest",
+                     *         "message": "Invalid request; or the CRM refused the credentials (`CrmCredentialsRejected`), they lack a scope or permission (`CrmScopeMissing`), or a custom field or property is missing (`CrmFieldMissing`): `issues` names which. Nothing is stored.",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or unknown API key */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "Unauthorized",
+                     *         "message": "Missing or unknown API key",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key may not do this on this site */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "Forbidden",
+                     *         "message": "The key may not do this on this site",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The site already has a CRM connection */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "IdempotencyKeyInUse",
+                     *         "message": "The site already has a CRM connection",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Content-Type other than application/json */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "UnsupportedMediaType",
+                     *         "message": "Content-Type other than application/json",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Throttled by the stage; `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "Throttled",
+                     *         "message": "Throttled by the stage; `Retry-After` says when to try again",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The CRM did not answer (or answered 5xx); `message` is its error. Nothing is stored. */
+            502: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "ClientError",
+                     *         "message": "The CRM did not answer (or answered 5xx); `message` is its error. Nothing is stored.",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteCrmConnection: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example 53aef8e87fb0dbdd2f5c */
+                connectionId: string;
+                /** @example demo */
+                siteId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The deletion receipt (also in the audit trail) */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CrmDisconnectReceipt"];
+                };
+            };
+            /** @description Missing or unknown API key */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "Unauthorized",
+                     *         "message": "Missing or unknown API key",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key may not do this on this site */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "Forbidden",
+                     *         "message": "The key may not do this on this site",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such connection (or lead) */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "NotFound",
+                     *         "message": "No such connection (or lead)",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Throttled by the stage; `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "Throttled",
+                     *         "message": "Throttled by the stage; `Retry-After` says when to try again",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    rotateCrmCredentials: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example 53aef8e87fb0dbdd2f5c */
+                connectionId: string;
+                /** @example demo */
+                siteId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "token": "pat-eu1-11111111-1111-1111-1111-111111111111"
+                 *     }
+                 */
+                "application/json": components["schemas"]["CrmRotateCredentialsRequest"];
+            };
+        };
+        responses: {
+            /** @description The connection */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CrmConnection"];
+                };
+            };
+            /** @description Invalid request; or the CRM refused the credentials (`CrmCredentialsRejected`), they lack a scope or permission (`CrmScopeMissing`), or a custom field or property is missing (`CrmFieldMissing`): `issues` names which. Nothing is stored. */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "BadRequest",
+                     *         "message": "Invalid request; or the CRM refused the credentials (`CrmCredentialsRejected`), they lack a scope or permission (`CrmScopeMissing`), or a custom field or property is missing (`CrmFieldMissing`): `issues` names which. Nothing is stored.",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or unknown API key */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "Unauthorized",
+                     *         "message": "Missing or unknown API key",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key may not do this on this site */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "Forbidden",
+                     *         "message": "The key may not do this on this site",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such connection (or lead) */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "NotFound",
+                     *         "message": "No such connection (or lead)",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Content-Type other than application/json */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "UnsupportedMediaType",
+                     *         "message": "Content-Type other than application/json",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Throttled by the stage; `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "Throttled",
+                     *         "message": "Throttled by the stage; `Retry-After` says when to try again",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The CRM did not answer (or answered 5xx); `message` is its error. Nothing is stored. */
+            502: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "ClientError",
+                     *         "message": "The CRM did not answer (or answered 5xx); `message` is its error. Nothing is stored.",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    updateCrmSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example 53aef8e87fb0dbdd2f5c */
+                connectionId: string;
+                /** @example demo */
+                siteId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "fields": [
+                 *         "lastSeen",
+                 *         "visits"
+                 *       ],
+                 *       "autoPush": {
+                 *         "minVisits": 2,
+                 *         "minPageviews": 3,
+                 *         "statuses": [
+                 *           "none"
+                 *         ]
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["CrmConnectionSettings"];
+            };
+        };
+        responses: {
+            /** @description The connection */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CrmConnection"];
+                };
+            };
+            /** @description Invalid request; or the CRM refused the credentials (`CrmCredentialsRejected`), they lack a scope or permission (`CrmScopeMissing`), or a custom field or property is missing (`CrmFieldMissing`): `issues` names which. Nothing is stored. */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "BadRequest",
+                     *         "message": "Invalid request; or the CRM refused the credentials (`CrmCredentialsRejected`), they lack a scope or permission (`CrmScopeMissing`), or a custom field or property is missing (`CrmFieldMissing`): `issues` names which. Nothing is stored.",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or unknown API key */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "Unauthorized",
+                     *         "message": "Missing or unknown API key",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key may not do this on this site */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "Forbidden",
+                     *         "message": "The key may not do this on this site",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such connection (or lead) */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "NotFound",
+                     *         "message": "No such connection (or lead)",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Content-Type other than application/json */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "UnsupportedMediaType",
+                     *         "message": "Content-Type other than application/json",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Throttled by the stage; `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "Throttled",
+                     *         "message": "Throttled by the stage; `Retry-After` says when to try again",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The CRM did not answer (or answered 5xx); `message` is its error. Nothing is stored. */
+            502: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "ClientError",
+                     *         "message": "The CRM did not answer (or answered 5xx); `message` is its error. Nothing is stored.",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getCrmSyncStatus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example 53aef8e87fb0dbdd2f5c */
+                connectionId: string;
+                /** @example demo */
+                siteId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Sync status */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CrmSyncStatus"];
+                };
+            };
+            /** @description Missing or unknown API key */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "Unauthorized",
+                     *         "message": "Missing or unknown API key",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key may not do this on this site */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "Forbidden",
+                     *         "message": "The key may not do this on this site",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such connection (or lead) */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "NotFound",
+                     *         "message": "No such connection (or lead)",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Throttled by the stage; `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "Throttled",
+                     *         "message": "Throttled by the stage; `Retry-After` says when to try again",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    syncCrmNow: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example 53aef8e87fb0dbdd2f5c */
+                connectionId: string;
+                /** @example demo */
+                siteId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Queued */
+            202: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CrmSyncQueued"];
+                };
+            };
+            /** @description Missing or unknown API key */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "Unauthorized",
+                     *         "message": "Missing or unknown API key",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key may not do this on this site */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "Forbidden",
+                     *         "message": "The key may not do this on this site",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such connection (or lead) */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "NotFound",
+                     *         "message": "No such connection (or lead)",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Throttled by the stage; `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "Throttled",
+                     *         "message": "Throttled by the stage; `Retry-After` says when to try again",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    pushLeadsToCrm: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example demo */
+                siteId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "leadIds": [
+                 *         "9d4c0a6f2b7e1c3d5a8f0b2e"
+                 *       ],
+                 *       "dryRun": true
+                 *     }
+                 */
+                "application/json": components["schemas"]["CrmPushRequest"];
+            };
+        };
+        responses: {
+            /** @description Per lead: planned, pushed, failed (with the CRM's error) or not found */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CrmPushResult"];
+                };
+            };
+            /** @description Invalid request; `issues` names each field */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "BadRequest",
+                     *         "message": "Invalid request; `issues` names each field",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or unknown API key */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "Unauthorized",
+                     *         "message": "Missing or unknown API key",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key may not do this on this site */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "Forbidden",
+                     *         "message": "The key may not do this on this site",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The site has no CRM connection */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "IdempotencyKeyInUse",
+                     *         "message": "The site has no CRM connection",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Content-Type other than application/json */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "UnsupportedMediaType",
+                     *         "message": "Content-Type other than application/json",
                      *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
                      *       }
                      *     }
@@ -2226,6 +5587,8 @@ export interface operations {
                  * @example DE
                  */
                 country?: string;
+                /** @description Only leads by their account in the connected CRM: `customer`, `open-deal` or `known` (its status), `any` (matched or linked to an account) or `none`. */
+                crm?: "customer" | "open-deal" | "known" | "any" | "none";
                 cursor?: string;
                 /** @example 20 */
                 limit?: number;
@@ -2677,6 +6040,297 @@ export interface operations {
             };
         };
     };
+    linkLeadToCrm: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example 9d4c0a6f2b7e1c3d5a8f0b2e */
+                leadId: string;
+                /** @example demo */
+                siteId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "accountId": "18452361022"
+                 *     }
+                 */
+                "application/json": components["schemas"]["CrmLinkRequest"];
+            };
+        };
+        responses: {
+            /** @description What the lead now shows */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CrmLeadView"];
+                };
+            };
+            /** @description Invalid request; `issues` names each field */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "BadRequest",
+                     *         "message": "Invalid request; `issues` names each field",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or unknown API key */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "Unauthorized",
+                     *         "message": "Missing or unknown API key",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key may not do this on this site */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "Forbidden",
+                     *         "message": "The key may not do this on this site",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such lead, or no such account in the synced copy */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "NotFound",
+                     *         "message": "No such lead, or no such account in the synced copy",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The site has no CRM connection */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "IdempotencyKeyInUse",
+                     *         "message": "The site has no CRM connection",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Content-Type other than application/json */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "UnsupportedMediaType",
+                     *         "message": "Content-Type other than application/json",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Throttled by the stage; `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "Throttled",
+                     *         "message": "Throttled by the stage; `Retry-After` says when to try again",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    unlinkLeadFromCrm: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example 9d4c0a6f2b7e1c3d5a8f0b2e */
+                leadId: string;
+                /** @example demo */
+                siteId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Unlinked */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing or unknown API key */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "Unauthorized",
+                     *         "message": "Missing or unknown API key",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key may not do this on this site */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "Forbidden",
+                     *         "message": "The key may not do this on this site",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such lead */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "NotFound",
+                     *         "message": "No such lead",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The site has no CRM connection */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "IdempotencyKeyInUse",
+                     *         "message": "The site has no CRM connection",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Throttled by the stage; `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "Throttled",
+                     *         "message": "Throttled by the stage; `Retry-After` says when to try again",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     getSnippet: {
         parameters: {
             query?: never;
@@ -2733,6 +6387,78 @@ export interface operations {
                      */
                     "application/json": components["schemas"]["Error"];
                 };
+            };
+        };
+    };
+    webhookAlertFired: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The delivery, the same on every retry and replay: deduplicate on it. */
+                "webhook-id": string;
+                /** @description Space-separated `v1,<base64 HMAC-SHA256 of id.timestamp.body>`, one per valid secret. */
+                "webhook-signature": string;
+                /** @description Epoch seconds of this attempt; reject ones more than 5 minutes away from now. */
+                "webhook-timestamp": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AlertEvent"];
+            };
+        };
+        responses: {
+            /** @description Received */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Gone: Eirlead disables the endpoint */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    webhookAlertTest: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The delivery, the same on every retry and replay: deduplicate on it. */
+                "webhook-id": string;
+                /** @description Space-separated `v1,<base64 HMAC-SHA256 of id.timestamp.body>`, one per valid secret. */
+                "webhook-signature": string;
+                /** @description Epoch seconds of this attempt; reject ones more than 5 minutes away from now. */
+                "webhook-timestamp": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AlertEvent"];
+            };
+        };
+        responses: {
+            /** @description Received */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Gone: Eirlead disables the endpoint */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };

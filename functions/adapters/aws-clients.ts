@@ -3,6 +3,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { S3Client } from '@aws-sdk/client-s3';
+import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { REGION } from '../contracts/names';
@@ -35,3 +36,5 @@ export const lambdaClient = (options: ClientOptions = {}): LambdaClient => new L
 /** Cognito's regional endpoint, cognito-idp.eu-west-1.amazonaws.com: the dashboard's sign-in (no hosted UI). */
 export const cognitoClient = (options: ClientOptions = {}): CognitoIdentityProviderClient =>
   new CognitoIdentityProviderClient({ ...options, region: REGION });
+/** Alert e-mail (adapters/email/email-sender.ts): SES in Ireland, like every other client. */
+export const sesClient = (options: ClientOptions = {}): SESv2Client => new SESv2Client({ ...options, region: REGION });

@@ -72,6 +72,18 @@ export const BehaviourLimitsSchema = z.strictObject({
 export type BehaviourLimits = z.infer<typeof BehaviourLimitsSchema>;
 export const DEFAULT_BEHAVIOUR_LIMITS: BehaviourLimits = BehaviourLimitsSchema.parse({});
 
+/**
+ * Alerts (docs/alerts.md): the verified SES identity e-mail is sent from (no e-mail endpoints without it), the UTC
+ * hour the daily digest goes out, and how long the delivery log is kept.
+ */
+export const AlertSettingsSchema = z.strictObject({
+  emailFrom: z.email({ error: 'must be an e-mail address of an SES identity verified in eu-west-1' }).optional(),
+  digestHourUtc: z.int().min(0).max(23).default(7),
+  deliveryLogDays: z.int().min(1).max(90).default(30),
+});
+export type AlertSettings = z.infer<typeof AlertSettingsSchema>;
+export const DEFAULT_ALERT_SETTINGS: AlertSettings = AlertSettingsSchema.parse({});
+
 /** Retention per data class (docs/architecture.md, "Data classes and retention"). */
 export const RetentionSchema = z.strictObject({
   visitDays: z.int().min(1).max(3650).default(90),
@@ -91,6 +103,63 @@ export const RetentionSchema = z.strictObject({
 export type Retention = z.infer<typeof RetentionSchema>;
 
 export const DEFAULT_RETENTION: Retention = RetentionSchema.parse({});
+
+/** An EventBridge schedule expression: `rate(1 hour)` or `cron(30 2 * * ? *)` (UTC). */
+const ScheduleSchema = z
+  .string()
+  .regex(/^(rate\(\d+ (minute|minutes|hour|hours|day|days)\)|cron\([^()]+\))$/, 'must be an EventBridge schedule expression, e.g. cron(30 2 * * ? *) or rate(1 hour)');
+
+/**
+ * The CRM integration (docs/crm.md), `crm` in `cdk.json` context:
+ * - `syncSchedule`: when the daily sync copies the CRM's accounts (UTC; the schedule runs in eu-west-1);
+ * - `matchSchedule`: how often leads seen since the last sync are matched against the copy;
+ * - `copyDays`: how long the synced copy outlives its last sync: a copy that is not refreshed vanishes on its own;
+ * - `fullSyncEveryDays`: a full sync (every account, refreshing the whole copy) at least this often, incremental
+ *   syncs (accounts changed since the last run) in between; less than `copyDays`, so the copy never lapses;
+ * - `leadUrlTemplate`: the link to a lead that a push may write, e.g. `https://leads.example.com/#/{siteId}/{leadId}`.
+ */
+export const CrmConfigSchema = z
+  .strictObject({
+    syncSchedule: ScheduleSchema.default('cron(30 2 * * ? *)'),
+    matchSchedule: ScheduleSchema.default('rate(1 hour)'),
+    copyDays: z.int().min(2).max(30).default(8),
+    fullSyncEveryDays: z.int().min(1).max(29).default(6),
+    leadUrlTemplate: z
+      .string()
+      .regex(/^https:\/\/[^\s]*\{leadId\}[^\s]*$/, 'must be an https URL holding {leadId} (and optionally {siteId})')
+      .optional(),
+  })
+  .refine((crm) => crm.fullSyncEveryDays < crm.copyDays, { path: ['fullSyncEveryDays'], message: 'must be less than copyDays, or the copy lapses between full syncs' });
+export type CrmConfig = z.infer<typeof CrmConfigSchema>;
+export const DEFAULT_CRM_CONFIG: CrmConfig = CrmConfigSchema.parse({});
+
+/**
+ * Where the CRMs are. Not configurable in `cdk.json`: the stack always uses the providers' own addresses; the local
+ * runtime's tests point them at contract fakes on 127.0.0.1. `pipedrive` holds `{companyDomain}`; a Salesforce
+ * instance URL (the customer's My Domain) must end in `salesforceHostSuffix`.
+ */
+export const CrmEndpointsSchema = z.strictObject({
+  hubspot: z.string().min(1).default('https://api.hubapi.com'),
+  pipedrive: z.string().min(1).default('https://{companyDomain}.pipedrive.com'),
+  salesforceHostSuffix: z.string().min(1).default('.my.salesforce.com'),
+});
+export type CrmEndpoints = z.infer<typeof CrmEndpointsSchema>;
+export const CRM_ENDPOINTS: CrmEndpoints = CrmEndpointsSchema.parse({});
+
+/** What the CRM functions read from their environment (`CRM`). */
+export const CrmRuntimeSchema = z.strictObject({
+  copyDays: z.int().min(2).max(30),
+  fullSyncEveryDays: z.int().min(1).max(29),
+  leadUrlTemplate: z.string().optional(),
+  endpoints: CrmEndpointsSchema,
+});
+export type CrmRuntime = z.infer<typeof CrmRuntimeSchema>;
+export const crmRuntimeOf = (config: CrmConfig, endpoints: CrmEndpoints = CRM_ENDPOINTS): CrmRuntime => ({
+  copyDays: config.copyDays,
+  fullSyncEveryDays: config.fullSyncEveryDays,
+  ...(config.leadUrlTemplate ? { leadUrlTemplate: config.leadUrlTemplate } : {}),
+  endpoints,
+});
 
 /** Parses a JSON environment variable with a schema, naming the variable when it is wrong. */
 export function parseJsonEnv<T extends z.ZodType>(name: string, raw: string | undefined, schema: T): z.infer<T> {

@@ -1,7 +1,8 @@
 import { z } from 'zod';
-import { BehaviourLimitsSchema, IpOverridesSchema, RetentionSchema, SitesSchema } from './deployment-config';
+import { AlertSettingsSchema, BehaviourLimitsSchema, CrmRuntimeSchema, IpOverridesSchema, RetentionSchema, SitesSchema } from './deployment-config';
 import { type EnvironmentSchema, jsonVariable, textVariable } from './environment';
 import { EVENTS_URL_VARIABLE, SNIPPET_FILE_VARIABLE } from './names';
+import { LEAD_SORT_KEY } from './table';
 
 /**
  * The one function table: what each function is, how it runs and which environment it reads. The CDK constructs
@@ -26,6 +27,18 @@ export interface FunctionDefinition {
    * the OpenAPI document, and the parity tests compare only deployed functions. Remove it with the construct.
    */
   readonly localOnly?: string;
+  /**
+   * For a function fed by the table's stream: records per invocation, the batching window, and the event filter
+   * (Lambda's filter-pattern syntax, as AWS::Lambda::EventSourceMapping FilterCriteria takes it), so the function
+   * is invoked only for the records it reads; the local stream poller applies the same pattern.
+   */
+  readonly tableStream?: {
+    readonly batchSize: number;
+    readonly maxBatchingWindowSeconds: number;
+    readonly filterPattern: Readonly<Record<string, unknown>>;
+    /** Retries of a failing batch (split in half each time) before its records go to the on-failure destination. */
+    readonly retryAttempts: number;
+  };
 }
 
 const tableName = textVariable().describe('The single table (functions/contracts/table.ts)');
@@ -36,6 +49,20 @@ const ipOverrides = jsonVariable(IpOverridesSchema);
 const exportBucket = textVariable();
 /** The project KMS key; locally a master key in the data directory stands in for it (local/infrastructure.ts). */
 const keyId = textVariable();
+const alertSettings = jsonVariable(AlertSettingsSchema);
+/** The alert delivery queue (lib/constructs/alerts.ts). */
+const deliveryQueueUrl = textVariable();
+/** The API's base URL (`…/v1/` stripped to its root), for the link to a lead in an alert. */
+const apiBaseUrl = textVariable();
+
+/**
+ * Only lead items, and only their creation and change (a lead's erasure or expiry fires nothing): visit parts,
+ * salts, audit records and everything else on the table never invoke the alerts function.
+ */
+export const LEAD_CHANGE_FILTER = {
+  eventName: ['INSERT', 'MODIFY'],
+  dynamodb: { Keys: { sk: { S: [LEAD_SORT_KEY] } } },
+} as const;
 
 export const FUNCTIONS = {
   ingest: {
@@ -153,6 +180,87 @@ export const FUNCTIONS = {
     timeoutSeconds: 30,
     memoryMb: 512,
     environment: z.object({ TABLE_NAME: tableName, RETENTION: retention }),
+  },
+  alerts: {
+    entry: 'functions/alerts/handler.ts',
+    serviceName: 'eirlead-alerts',
+    description: 'Eirlead: evaluates alert rules on lead changes (table stream) and queues deliveries, once per rule, organisation and cool-down',
+    // A batch reads each site's rules once and claims each firing with one conditional put: well under a second.
+    timeoutSeconds: 30,
+    memoryMb: 512,
+    environment: z.object({
+      TABLE_NAME: tableName,
+      DELIVERY_QUEUE_URL: deliveryQueueUrl,
+      RETENTION: retention,
+      ALERTS: alertSettings,
+      API_BASE_URL: apiBaseUrl,
+    }),
+    // Lead changes of a busy minute arrive together, so rules are read once per site for many leads; the window
+    // adds at most a second to page view → alert.
+    tableStream: { batchSize: 100, maxBatchingWindowSeconds: 1, filterPattern: LEAD_CHANGE_FILTER, retryAttempts: 5 },
+  },
+  alertDelivery: {
+    entry: 'functions/alert-delivery/handler.ts',
+    serviceName: 'eirlead-alert-delivery',
+    description: 'Eirlead: sends alerts (signed webhooks, Slack, Teams, SES e-mail) with retries, and the daily digests',
+    // Each send has a 10-second deadline; a batch of 10 sent one after the other stays within 120 s.
+    timeoutSeconds: 120,
+    memoryMb: 512,
+    environment: z.object({
+      TABLE_NAME: tableName,
+      KEY_ID: keyId,
+      DELIVERY_QUEUE_URL: deliveryQueueUrl,
+      SITES: sites,
+      ALERTS: alertSettings,
+    }),
+    // Ten deliveries an invocation, at once: a slow receiver holds back only its own message's slot in the batch.
+    queueBatch: { batchSize: 10, maxBatchingWindowSeconds: 0 },
+  },
+  alertsApi: {
+    entry: 'functions/alerts-api/handler.ts',
+    serviceName: 'eirlead-alerts-api',
+    description: 'Eirlead: manages alert rules and endpoints, test-fires rules, lists and replays deliveries',
+    timeoutSeconds: 10,
+    memoryMb: 512,
+    environment: z.object({
+      TABLE_NAME: tableName,
+      KEY_ID: keyId,
+      DELIVERY_QUEUE_URL: deliveryQueueUrl,
+      RETENTION: retention,
+      ALERTS: alertSettings,
+      API_BASE_URL: apiBaseUrl,
+    }),
+  },
+  crmApi: {
+    entry: 'functions/crm-api/handler.ts',
+    serviceName: 'eirlead-crm-api',
+    description: 'Eirlead: CRM connections, sync now and status, pushes of leads, links of leads to CRM accounts',
+    // Creating a connection checks the credentials with up to four CRM requests (10 s deadline each), and a push of
+    // ten leads sends up to a few dozen; within API Gateway's 29-second integration timeout.
+    timeoutSeconds: 28,
+    memoryMb: 512,
+    environment: z.object({ TABLE_NAME: tableName, KEY_ID: keyId, RETENTION: retention, CRM: jsonVariable(CrmRuntimeSchema), CRM_JOBS_QUEUE_URL: textVariable() }),
+  },
+  crmSync: {
+    entry: 'functions/crm-sync/handler.ts',
+    serviceName: 'eirlead-crm-sync',
+    description: 'Eirlead: copies CRM accounts (daily, or when asked), matches leads to them, pushes leads by rule',
+    // A run stops with a minute to spare and continues in the next invocation (its cursor is in the table), so the
+    // limit bounds one invocation, not a sync; five minutes keep the queue's visibility timeout at 30 minutes.
+    timeoutSeconds: 300,
+    // The finishing phase holds the whole copy in memory to match leads against it: 50,000 accounts peaked at the
+    // figure docs/crm.md reports (npm run bench:crm).
+    memoryMb: 512,
+    environment: z.object({
+      TABLE_NAME: tableName,
+      KEY_ID: keyId,
+      RETENTION: retention,
+      CRM: jsonVariable(CrmRuntimeSchema),
+      CRM_JOBS_QUEUE_URL: textVariable(),
+      SITES: sites,
+    }),
+    // One sync job at a time per invocation: a job runs for minutes, never alongside another of its batch.
+    queueBatch: { batchSize: 1, maxBatchingWindowSeconds: 0 },
   },
 } as const satisfies Record<string, FunctionDefinition>;
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { REGION } from './names';
+import { WEBHOOK_EVENTS } from './api/alerts';
 import { ROUTES } from './routes';
 import { pathParametersOf, type RouteDefinition, type RouteResponse } from './routes/route';
 import { DEPLOYED_FUNCTIONS } from './functions';
@@ -46,6 +47,7 @@ const TAGS = [
   { name: 'hidden organisations', description: "The customer's own correction of the lead list: organisations hidden by AS number, domain or name." },
   { name: 'exports', description: "Every lead of a site in one CSV or NDJSON file, made by an asynchronous job." },
   { name: 'privacy', description: 'Data-subject requests (GDPR Art. 15, 17) and the audit trail (Art. 5(2)).' },
+  { name: 'alerts', description: 'Alert rules, their endpoints (Slack, Teams, e-mail, signed webhooks), the delivery log and replays.' },
   { name: 'meta', description: 'This document and the reference page rendered from it (public).' },
 ];
 
@@ -151,6 +153,7 @@ export function buildOpenApiDocument(): Record<string, unknown> {
     if (route.documented === false || !(DEPLOYED_FUNCTIONS as readonly string[]).includes(route.function)) continue;
     (paths[route.path] ??= {})[route.method.toLowerCase()] = operation(route);
   }
+  const hooks = webhooks();
   return {
     openapi: '3.1.0',
     info: {
@@ -168,7 +171,7 @@ export function buildOpenApiDocument(): Record<string, unknown> {
     servers: [LOCAL_SERVER, REST_SERVER],
     tags: TAGS,
     components: {
-      schemas,
+      schemas: reachableSchemas(schemas, { paths, hooks }),
       securitySchemes: {
         apiKey: {
           type: 'http',
@@ -186,5 +189,49 @@ export function buildOpenApiDocument(): Record<string, unknown> {
       },
     },
     paths,
+    webhooks: hooks,
   };
+}
+
+/**
+ * The components the document refers to, directly or through other components: a schema registered only for the
+ * routes of a function the stack does not deploy (`localOnly`) stays out with its routes.
+ */
+function reachableSchemas<S>(schemas: Record<string, S>, from: unknown): Record<string, S> {
+  const reached = new Set<string>();
+  const pending = [JSON.stringify(from)];
+  for (let text = pending.pop(); text !== undefined; text = pending.pop()) {
+    for (const [, id] of text.matchAll(/"#\/components\/schemas\/([^"]+)"/g)) {
+      if (id === undefined || reached.has(id) || !(id in schemas)) continue;
+      reached.add(id);
+      pending.push(JSON.stringify(schemas[id]));
+    }
+  }
+  return Object.fromEntries(Object.entries(schemas).filter(([id]) => reached.has(id)));
+}
+
+/** The events alerts send (OpenAPI 3.1 `webhooks`), with the Standard Webhooks headers a receiver verifies. */
+function webhooks(): Record<string, unknown> {
+  const header = (name: string, description: string) => ({ name, in: 'header', required: true, schema: { type: 'string' }, description });
+  return Object.fromEntries(
+    WEBHOOK_EVENTS.map((event) => [
+      event.name,
+      {
+        post: {
+          operationId: `webhook${event.name.replace(/(^|\.)(\w)/g, (_, __, letter: string) => letter.toUpperCase())}`,
+          summary: event.summary,
+          // Authenticated by the signature headers below, which OpenAPI has no security scheme for.
+          security: [],
+          description: 'Signed per Standard Webhooks (docs/alerts.md shows a receiver). Answer 2xx within 10 s; 410 disables the endpoint; anything else (a redirect too) is retried.',
+          parameters: [
+            header('webhook-id', 'The delivery, the same on every retry and replay: deduplicate on it.'),
+            header('webhook-timestamp', 'Epoch seconds of this attempt; reject ones more than 5 minutes away from now.'),
+            header('webhook-signature', 'Space-separated `v1,<base64 HMAC-SHA256 of id.timestamp.body>`, one per valid secret.'),
+          ],
+          requestBody: { required: true, content: { 'application/json': { schema: ref(componentId(event.schema)) } } },
+          responses: { '200': { description: 'Received' }, '410': { description: 'Gone: Eirlead disables the endpoint' } },
+        },
+      },
+    ]),
+  );
 }

@@ -13,6 +13,18 @@
  * | form quota  | SITE#{site}#FORMS          | {yyyy-mm-dd}#{network}  |                     |                     |
  * | export job  | SITE#{site}#EXPORT#{id}    | EXPORT                  |                     |                     |
  * | idempotency | SITE#{site}#IDEMPOTENCY#{h}| IDEMPOTENCY             |                     |                     |
+ * | alert rule  | SITE#{site}#ALERTS         | RULE#{ruleId}           |                     |                     |
+ * | alert end-  | SITE#{site}#ALERTS         | ENDPOINT#{endpointId}   |                     |                     |
+ * |  point      |                            |                         |                     |                     |
+ * | fired claim | SITE#{site}#ALERTS#FIRED   | {ruleId}#{leadId}       |                     |                     |
+ * | delivery    | SITE#{site}#ALERTS#LOG#{endpointId} | {deliveryId}   |                     |                     |
+ * | digest entry| SITE#{site}#ALERTS#DIGEST#{endpointId} | {day}#{deliveryId} |               |                     |
+ * | send pacing | SITE#{site}#ALERTS#PACE    | {endpointId}            |                     |                     |
+ * | activity    | SITE#{site}#LEAD#{leadId}  | ALERTS#ACTIVITY         |                     |                     |
+ * | CRM connection, status, cursor | SITE#{site}#CRM | CONNECTION, STATUS, CURSOR |                 |                     |
+ * | CRM manual link, push record | SITE#{site}#CRM | MANUAL#{leadId}, PUSH#{leadId} |                 |                     |
+ * | CRM link of a lead | SITE#{site}#CRMLINK     | {leadId}                |                     |                     |
+ * | CRM account (copy) | SITE#{site}#CRMACCT#{shard} | {accountId}         |                     |                     |
  * | session     | SESSION#{sha256(token)}    | SESSION                 |                     |                     |
  * | sign-in     | SIGNIN#{sha256(token)}     | SIGNIN                  |                     |                     |
  * | saved view  | SITE#{site}#VIEWS          | {viewId}                |                     |                     |
@@ -96,6 +108,41 @@ export const keys = {
   idempotency: (siteId: string, hash: string) => ({ pk: `SITE#${siteId}#IDEMPOTENCY#${hash}`, sk: 'IDEMPOTENCY' }),
   /** A month's key for signing page cursors, encrypted under the project key. */
   cursorKey: (month: string) => ({ pk: `KEY#cursor#${month}`, sk: 'KEY' }),
+  /** A site's alert rules and endpoints, read together once per stream batch and site. */
+  alertConfigPartition: (siteId: string) => `SITE#${siteId}#ALERTS`,
+  alertRule: (siteId: string, ruleId: string) => ({ pk: `SITE#${siteId}#ALERTS`, sk: `RULE#${ruleId}` }),
+  alertEndpoint: (siteId: string, endpointId: string) => ({ pk: `SITE#${siteId}#ALERTS`, sk: `ENDPOINT#${endpointId}` }),
+  /** That a rule fired for a lead, until its cool-down ends: the claim that makes a rule fire once under redelivery. */
+  alertFired: (siteId: string, ruleId: string, leadId: string) => ({ pk: `SITE#${siteId}#ALERTS#FIRED`, sk: `${ruleId}#${leadId}` }),
+  /** An endpoint's delivery log, newest last by id (ids start with the time). */
+  deliveryLog: (siteId: string, endpointId: string) => `SITE#${siteId}#ALERTS#LOG#${endpointId}`,
+  delivery: (siteId: string, endpointId: string, deliveryId: string) => ({ pk: `SITE#${siteId}#ALERTS#LOG#${endpointId}`, sk: deliveryId }),
+  /** What a daily-digest endpoint collects during a UTC day. */
+  digestEntries: (siteId: string, endpointId: string) => `SITE#${siteId}#ALERTS#DIGEST#${endpointId}`,
+  digestEntry: (siteId: string, endpointId: string, day: string, deliveryId: string) => ({
+    pk: `SITE#${siteId}#ALERTS#DIGEST#${endpointId}`,
+    sk: `${day}#${deliveryId}`,
+  }),
+  /** When an endpoint's next send slot is free (Slack's one message a second), across concurrent deliveries. */
+  alertPacing: (siteId: string, endpointId: string) => ({ pk: `SITE#${siteId}#ALERTS#PACE`, sk: endpointId }),
+  /** Hourly page-view and visit counts of a lead, kept only for sites with rules on activity in a window. */
+  leadActivity: (siteId: string, leadId: string) => ({ pk: `SITE#${siteId}#LEAD#${leadId}`, sk: 'ALERTS#ACTIVITY' }),
+  /**
+   * A site's CRM connection (its sealed credentials and settings), its sync status and cursor, the leads linked or
+   * unlinked by hand, and what was pushed per lead: everything of the connection but the copy and the links, in one
+   * partition, so a disconnect finds it with one Query.
+   */
+  crmPartition: (siteId: string) => `SITE#${siteId}#CRM`,
+  crmItem: (siteId: string, sk: 'CONNECTION' | 'STATUS' | 'CURSOR' | `MANUAL#${string}` | `PUSH#${string}`) => ({ pk: `SITE#${siteId}#CRM`, sk }),
+  /** The CRM account each matched or linked lead shows: read by the leads list, a page of leads at a time. */
+  crmLinkPartition: (siteId: string) => `SITE#${siteId}#CRMLINK`,
+  crmLink: (siteId: string, leadId: string) => ({ pk: `SITE#${siteId}#CRMLINK`, sk: leadId }),
+  /**
+   * The synced copy of the CRM's accounts, spread over CRM_ACCOUNT_SHARDS partitions: a sync writes up to two
+   * thousand accounts a second, more than one partition takes (1,000 write units a second).
+   */
+  crmAccountPartition: (siteId: string, shard: number) => `SITE#${siteId}#CRMACCT#${shard}`,
+  crmAccount: (siteId: string, accountId: string) => ({ pk: `SITE#${siteId}#CRMACCT#${crmShardOf(accountId)}`, sk: accountId }),
   /** A person's dashboard session, by the hash of its cookie value (docs/dashboard.md). */
   session: (tokenHash: string) => ({ pk: `SESSION#${tokenHash}`, sk: 'SESSION' }),
   /** A sign-in between its password and its TOTP step, by the hash of its cookie value. */
@@ -105,6 +152,25 @@ export const keys = {
   /** A site's lead tags and assignments, one item per lead. */
   annotationsPartition: (siteId: string) => `SITE#${siteId}#NOTES`,
 } as const;
+
+/** The sort key of a lead item: the alerts function's stream filter admits only these (functions.ts `tableStream`). */
+export const LEAD_SORT_KEY = 'LEAD';
+
+/**
+ * The table's stream: both images, because a rule looks at what changed (the paths just viewed, a new visit, a
+ * first sighting). Lambda reads a DynamoDB stream at no charge; CDK (lib/constructs/storage.ts) and the local
+ * runtime (local/resources.ts) enable it from here.
+ */
+export const TABLE_STREAM_VIEW_TYPE = 'NEW_AND_OLD_IMAGES';
+
+export const CRM_ACCOUNT_SHARDS = 16;
+
+/** FNV-1a of the account id, so an account always lands in the same shard. */
+export function crmShardOf(accountId: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < accountId.length; i++) hash = Math.imul(hash ^ accountId.charCodeAt(i), 0x01000193) >>> 0;
+  return hash % CRM_ACCOUNT_SHARDS;
+}
 
 export const toEpochSeconds = (date: Date): number => Math.floor(date.getTime() / 1000);
 export const nowEpochSeconds = (): number => toEpochSeconds(new Date());

@@ -19,7 +19,7 @@ import type { Infrastructure } from '../adapters/infrastructure';
 import { allows } from '../domain/api-keys';
 import { badRequest, forbidden, header, HttpError, httpErrorBoundary, json, noContent, notFound, parseWith } from '../platform/http';
 import { createLogger, type Logger } from '../platform/logger';
-import { grantOf } from '../platform/grants';
+import { grantOf } from '../platform/api-key-grant';
 import { ASSET_CACHE_CONTROL } from './headers';
 import { type DashboardAssets, loadAssets } from './assets';
 import { appShell } from './pages';

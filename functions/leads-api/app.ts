@@ -14,6 +14,7 @@ import { buildOpenApiDocument } from '../contracts/openapi';
 import { findRoute, type OperationOf, type Route } from '../contracts/routes';
 import { pathParametersOf } from '../contracts/routes/route';
 import { AuditLog } from '../adapters/dynamodb/audit-log';
+import { CrmLinkStore } from '../adapters/dynamodb/crm-links';
 import { HiddenOrganisationStore, MAX_HIDDEN_PER_SITE } from '../adapters/dynamodb/hidden-organisations';
 import { InvalidCursorError } from '../adapters/dynamodb/cursor';
 import { CursorKeyStore } from '../adapters/dynamodb/cursor-key-store';
@@ -22,7 +23,9 @@ import { ExportJobs } from '../adapters/dynamodb/export-jobs';
 import { IdempotencyStore } from '../adapters/dynamodb/idempotency-store';
 import { LeadStore } from '../adapters/dynamodb/lead-store';
 import type { Infrastructure } from '../adapters/infrastructure';
+import { keptByCrmFilter } from '../domain/crm/lead-filter';
 import { hides } from '../domain/leads/hidden';
+import type { StoredLead } from '../domain/leads/model';
 import { truncateIp } from '../domain/privacy/network';
 import { badRequest, header, HttpError, httpErrorBoundary, json, matchesEtag, noContent, notFound, parseWith, SECURITY_HEADERS } from '../platform/http';
 import { createLogger, type Logger } from '../platform/logger';
@@ -43,6 +46,8 @@ export interface LeadsApiDependencies {
   readonly dataSubjects: DataSubjectRequests;
   readonly idempotency: IdempotencyStore;
   readonly exports: ReturnType<typeof exportOperations>;
+  /** What each lead shows of the connected CRM (docs/crm.md). */
+  readonly crmLinks: CrmLinkStore;
   readonly logger: Logger;
 }
 
@@ -67,6 +72,7 @@ export function leadsApiDependencies(environment: FunctionEnvironment<'leadsApi'
       logger,
       startExport: (task) => infrastructure.invokeAsync(environment.EXPORT_FUNCTION, task),
     }),
+    crmLinks: new CrmLinkStore(doc, tableName),
     logger,
   };
 }
@@ -103,7 +109,7 @@ function jsonBody(event: APIGatewayProxyEvent): unknown {
 /** A strong validator of a lead answer: its body's hash (the answer changes with every new page view). */
 const etagOf = (body: string): string => `"${createHash('sha256').update(body).digest('base64url').slice(0, 22)}"`;
 
-export function createHandler({ leads, hidden, audit, cursors, dataSubjects, idempotency, exports, logger }: LeadsApiDependencies) {
+export function createHandler({ leads, hidden, audit, cursors, dataSubjects, idempotency, exports, crmLinks, logger }: LeadsApiDependencies) {
   const openApiDocument = JSON.stringify(buildOpenApiDocument());
 
   const publicOperations: Record<PublicOperationId, (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>> = {
@@ -117,14 +123,20 @@ export function createHandler({ leads, hidden, audit, cursors, dataSubjects, ide
   // Each route's scope on the path's site is checked before its operation runs (dispatch, below).
   const keyedOperations: Record<KeyedOperationId, (request: KeyedRequest) => Promise<APIGatewayProxyResult>> = {
     listLeads: async ({ event, siteId, grant }) => {
-      const { cursor, ...query } = parseWith(ListLeadsQuerySchema, event.queryStringParameters ?? {});
+      const { cursor, crm: crmFilter, ...query } = parseWith(ListLeadsQuerySchema, event.queryStringParameters ?? {});
       const { limit: _limit, ...filters } = query;
-      const binding = cursorBinding('listLeads', siteId, filters);
+      const binding = cursorBinding('listLeads', siteId, crmFilter ? { ...filters, crm: crmFilter } : filters);
       const startKey = cursor === undefined ? undefined : await cursors.open(cursor, binding);
       const rules = await hidden.rules(siteId);
-      const page = await leads.listLeads(siteId, { ...query, startKey, keep: (lead) => !hides(rules, lead.organisation) });
+      // The CRM filter reads the site's links whole (about half a read unit per 25 links), then filters in the pages.
+      const links = crmFilter ? await crmLinks.all(siteId) : undefined;
+      const keep = (lead: Pick<StoredLead, 'leadId' | 'organisation'>) =>
+        !hides(rules, lead.organisation) && (!crmFilter || keptByCrmFilter(crmFilter, links?.get(lead.leadId)));
+      const page = await leads.listLeads(siteId, { ...query, startKey, keep });
       await audit.record({ keyId: grant.keyId, action: 'leads.list', siteId });
-      return json(200, { items: page.items, nextCursor: page.lastKey ? await cursors.seal(page.lastKey, binding) : null });
+      const crm = await crmLinks.forLeads(siteId, page.items.map((lead) => lead.leadId));
+      const items = page.items.map((lead) => (crm.has(lead.leadId) ? { ...lead, crm: crm.get(lead.leadId) } : lead));
+      return json(200, { items, nextCursor: page.lastKey ? await cursors.seal(page.lastKey, binding) : null });
     },
 
     // A client that holds the current answer gets a 304 without the body; it was read all the same, so it is audited.
@@ -132,7 +144,8 @@ export function createHandler({ leads, hidden, audit, cursors, dataSubjects, ide
       const lead = await leads.getLead(siteId, leadId);
       if (!lead) throw notFound(`No lead ${leadId} on site ${siteId}`);
       await audit.record({ keyId: grant.keyId, action: 'lead.read', siteId, target: leadId });
-      const answer = json(200, lead);
+      const crm = await crmLinks.forLead(siteId, leadId);
+      const answer = json(200, crm ? { ...lead, crm } : lead);
       const etag = etagOf(answer.body);
       if (matchesEtag(header(event, 'if-none-match'), etag)) return { ...noContent({ ETag: etag }), statusCode: 304 };
       return { ...answer, headers: { ...answer.headers, ETag: etag } };

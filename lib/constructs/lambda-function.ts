@@ -39,7 +39,7 @@ export interface EirleadFunctionProps<N extends FunctionName> {
    * whose queue has its own dead-letter queue) return their failures to the caller. `async` (EventBridge): Lambda
    * retries a failed event `retryAttempts` times within `maxEventAge`, then sends it with the error to `onFailure`.
    */
-  readonly invocation: { readonly type: 'sync' | 'queue' } | AsyncInvocation;
+  readonly invocation: { readonly type: 'sync' | 'queue' | 'stream' } | AsyncInvocation;
   /**
    * Retention of the function's log group, in days (a value CloudWatch Logs accepts).
    * @default 30
@@ -60,10 +60,12 @@ export interface AsyncInvocation {
   readonly maxEventAge: Duration;
 }
 
-const FAILURE_HANDLING: Record<'sync' | 'queue' | 'async', string> = {
+const FAILURE_HANDLING: Record<'sync' | 'queue' | 'stream' | 'async', string> = {
   sync: 'Invoked synchronously (API Gateway, or as its authoriser): a failure is returned to the caller as an error response; there is no event left to keep.',
   queue:
     "Invoked by an SQS event source mapping: a failed record returns to the queue and, after the queue's maxReceiveCount, goes to the queue's own dead-letter queue (alarmed).",
+  stream:
+    "Invoked by a DynamoDB Streams event source mapping: a failing batch is split and retried, and what still fails goes with its stream position to the mapping's on-failure destination (an encrypted SQS queue, alarmed); a DeadLetterConfig applies to asynchronous invocations only.",
   async:
     'Invoked asynchronously: a finally failed event goes to the function\'s on-failure destination (AWS::Lambda::EventInvokeConfig, an encrypted SQS queue, alarmed), which, unlike a DeadLetterConfig, records the error with the event; a DeadLetterConfig would be a second, older channel for the same failures.',
 };

@@ -87,9 +87,14 @@ export class LeadsApi extends Construct {
     grantTableAccess(this.function, table, {
       items: [
         // Read and erase leads and visit parts (deletes, batch deletes, erasure transactions), write and read the
-        // audit record of every read and erasure, create and read export jobs, and keep idempotent answers: all
-        // under SITE#{site}#.
-        { actions: ['GetItem', 'Query', 'PutItem', 'DeleteItem', 'BatchWriteItem'], partitions: [PARTITIONS.site] },
+        // audit record of every read and erasure, hide organisations, create and read export jobs, and keep
+        // idempotent answers. Not the whole SITE#{site}#: the alert endpoints and CRM credentials live there too.
+        {
+          actions: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'DeleteItem', 'BatchWriteItem'],
+          partitions: [PARTITIONS.lead, PARTITIONS.audit, PARTITIONS.hidden, PARTITIONS.exportJob, PARTITIONS.idempotency],
+        },
+        // A page of leads reads their CRM links at once; the list's CRM filter reads a site's links whole.
+        { actions: ['GetItem', 'BatchGetItem', 'Query'], partitions: [PARTITIONS.crmLink] },
         // Data-subject requests read a past day's salt; they never create or delete one.
         { actions: ['GetItem'], partitions: [PARTITIONS.salt] },
         // The month's cursor-signing key: read, or created by the first request of the month.

@@ -2,7 +2,7 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { LEAD_INDEX, TABLE_KEYS, TTL_ATTRIBUTE } from '../../functions/contracts/table';
+import { LEAD_INDEX, TABLE_KEYS, TABLE_STREAM_VIEW_TYPE, TTL_ATTRIBUTE } from '../../functions/contracts/table';
 
 export interface StorageProps {
   /** Customer-managed key the table is encrypted with. */
@@ -53,6 +53,8 @@ export class Storage extends Construct {
           nonKeyAttributes: [...LEAD_INDEX.nonKeyAttributes],
         },
       ],
+      // Lead changes for the alerts function (lib/constructs/alerts.ts); Lambda reads a DynamoDB stream at no charge.
+      dynamoStream: dynamodb.StreamViewType[TABLE_STREAM_VIEW_TYPE],
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
     });
   }

@@ -50,6 +50,8 @@ export const PARTITIONS = {
   formQuota: keys.formQuota('*', '', '').pk,
   /** Monthly cursor-signing keys, `KEY#cursor#{yyyy-mm}`, which the leads API creates and reads. */
   cursorKey: keys.cursorKey('*').pk,
+  /** The first answer to a POST with an `Idempotency-Key`: `SITE#{site}#IDEMPOTENCY#{hash}`. */
+  idempotency: keys.idempotency('*', '*').pk,
   /** Export jobs, `SITE#{site}#EXPORT#{id}`, which the leads API creates and the export function runs. */
   exportJob: keys.exportJob('*', '*').pk,
   /** Dashboard sessions, `SESSION#{sha256}`: created and deleted by the dashboard, read by the authoriser. */
@@ -60,6 +62,20 @@ export const PARTITIONS = {
   views: keys.viewsPartition('*'),
   /** A site's lead tags and assignments, `SITE#{site}#NOTES`. */
   annotations: keys.annotationsPartition('*'),
+  /** A site's audit trail: `SITE#{site}#AUDIT`. */
+  audit: keys.auditPartition('*'),
+  /** A site's alert rules and endpoints: `SITE#{site}#ALERTS`. */
+  alertConfig: keys.alertConfigPartition('*'),
+  /** Which rule fired for which lead, until its cool-down ends: `SITE#{site}#ALERTS#FIRED`. */
+  alertFired: keys.alertFired('*', '', '').pk,
+  /** An endpoint's delivery log: `SITE#{site}#ALERTS#LOG#{endpointId}`. */
+  alertLog: keys.deliveryLog('*', '*'),
+  /** What a daily-digest endpoint collects: `SITE#{site}#ALERTS#DIGEST#{endpointId}`. */
+  alertDigest: keys.digestEntries('*', '*'),
+  /** When each endpoint's next send slot is free: `SITE#{site}#ALERTS#PACE`. */
+  alertPacing: keys.alertPacing('*', '').pk,
+  /** Which CRM account each matched or linked lead shows: `SITE#{site}#CRMLINK`. */
+  crmLink: keys.crmLinkPartition('*'),
 } as const;
 
 /** Index partitions of `leadsByLastSeen`: a site's leads (`SITE#{site}`); the API keys' `APIKEYS` is not one. */

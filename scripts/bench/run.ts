@@ -13,7 +13,10 @@
  * probes (single page views of organisations the workload never uses, polled until their lead shows them);
  * (3) reads of the leads list, 50 leads a page.
  */
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { createServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { generate } from 'selfsigned';
 import { parseArgs } from 'node:util';
 import { loadIpIntel } from '../../functions/domain/ip-intel';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
@@ -36,8 +39,12 @@ const { values: args } = parseArgs({
     seed: { type: 'string', default: '42' },
     // 2 s compresses a visit; 30 or more is a real site's pace (fewer page views of one organisation per batch).
     'think-seconds': { type: 'string', default: '2' },
+    // Alert rules on the site (docs/alerts.md): one fires a signed webhook for every new organisation, the others
+    // are evaluated on every lead change and never match.
+    'alert-rules': { type: 'string', default: '0' },
   },
 });
+const ALERT_RULES = Number(args['alert-rules']);
 const PAGEVIEWS = Number(args.pageviews);
 const RATE = Number(args.rate);
 const SEED = Number(args.seed);
@@ -73,14 +80,17 @@ async function main(): Promise<void> {
 
   const invocations: Invocation[] = [];
   const stopObserving = observeInvocations((invocation) => invocations.push(invocation));
+  const receiver = ALERT_RULES > 0 ? await startWebhookReceiver() : undefined;
   const runtime = await startLocalRuntime({
     ipDataDir: 'build/ipdata',
     snippetFile: 'build/snippet/eirlead.js',
     emulators: { dynamoDbEndpoint: dynamoMeter.endpoint, sqsEndpoint: sqsMeter.endpoint },
     trustForwardedFor: true,
     apiKey,
+    ...(receiver ? { alertsOutbound: { allowLoopback: true, trustedCertificates: [receiver.certificate] } } : {}),
     log: () => undefined,
   });
+  if (receiver) await createAlertRules(runtime.url, apiKey, receiver.url, ALERT_RULES);
 
   const queueClient = new SQSClient({ endpoint: sqs.endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
   try {
@@ -119,7 +129,12 @@ async function main(): Promise<void> {
       ReturnType<typeof fixedMonthlyCost>
     >;
     report({ ...workload, latencies, ...list, leadSizes, fixed, customMetrics: metrics.count, thinkSeconds: THINK_MS / 1000, load: loadAfter }, say);
+    if (receiver) {
+      say('');
+      say(`Alerts: ${ALERT_RULES} rules evaluated on every lead change; ${receiver.received()} signed webhooks received in all phases (one per new organisation).`);
+    }
   } finally {
+    await receiver?.close();
     queueClient.destroy();
     stopObserving();
     await runtime.stop();
@@ -127,6 +142,39 @@ async function main(): Promise<void> {
     await Promise.all([dynamoDb.stop(), sqs.stop()]);
     process.stdout.write = print;
     process.stderr.write = printError;
+  }
+}
+
+/** A webhook receiver on 127.0.0.1 with a certificate of its own, answering 204 to everything. */
+async function startWebhookReceiver() {
+  const pems = await generate([{ name: 'commonName', value: '127.0.0.1' }], { keySize: 2048, extensions: [{ name: 'subjectAltName', altNames: [{ type: 7, ip: '127.0.0.1' }] }] });
+  let received = 0;
+  const server = createServer({ key: pems.private, cert: pems.cert }, (request, response) => {
+    request.resume();
+    request.on('end', () => {
+      received++;
+      response.writeHead(204).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `https://127.0.0.1:${(server.address() as AddressInfo).port}/hook`,
+    certificate: pems.cert,
+    received: () => received,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+async function createAlertRules(apiUrl: string, apiKey: string, receiverUrl: string, count: number): Promise<void> {
+  const post = async (path: string, body: unknown) => {
+    const response = await fetch(`${apiUrl}/v1/sites/demo${path}`, { method: 'POST', headers: { Authorization: `Bearer ${apiKey}`, 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+    if (response.status !== 201) throw new Error(`POST ${path} answered ${response.status}: ${await response.text()}`);
+    return (await response.json()) as { endpointId?: string };
+  };
+  const { endpointId } = await post('/alert-endpoints', { kind: 'webhook', name: 'bench', url: receiverUrl, secret: `whsec_${randomBytes(32).toString('base64')}` });
+  await post('/alert-rules', { name: 'new organisation', trigger: 'new-organisation', endpointIds: [endpointId] });
+  for (let rule = 1; rule < count; rule++) {
+    await post('/alert-rules', { name: `never ${rule}`, conditions: { paths: [`/never/${rule}/**`], countries: ['DE', 'FR'] }, endpointIds: [endpointId] });
   }
 }
 

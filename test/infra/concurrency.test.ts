@@ -42,10 +42,17 @@ test('the reservations together leave at least 90 % of the default account concu
   expect(reserved).toBeLessThanOrEqual(ACCOUNT_DEFAULT / 10);
 });
 
-test('the queue pollers never start more enrichment batches than the function may run', () => {
-  const mappings = Object.values(template.findResources('AWS::Lambda::EventSourceMapping')) as { Properties: { ScalingConfig?: { MaximumConcurrency?: number } } }[];
-  expect(mappings).toHaveLength(1);
-  const maximum = mappings[0]?.Properties.ScalingConfig?.MaximumConcurrency;
+/** The SQS event source mapping feeding a function (stream mappings have no ScalingConfig). */
+function queueMappingOf(name: FunctionName): { Properties: { ScalingConfig?: { MaximumConcurrency?: number } } } | undefined {
+  const [id] = functions.find(([, fn]) => fn.Properties.Environment.Variables.POWERTOOLS_SERVICE_NAME === FUNCTIONS[name].serviceName) ?? [];
+  const mappings = Object.values(template.findResources('AWS::Lambda::EventSourceMapping')) as { Properties: { FunctionName: unknown; ScalingConfig?: { MaximumConcurrency?: number } } }[];
+  const found = mappings.filter((mapping) => JSON.stringify(mapping.Properties.FunctionName) === JSON.stringify({ Ref: id }));
+  if (found.length !== 1) throw new Error(`expected one event source mapping for ${name}`);
+  return found[0];
+}
+
+test.each(['enrichment', 'alertDelivery', 'crmSync'] as const)('the queue pollers never start more %s batches than the function may run', (name) => {
+  const maximum = queueMappingOf(name)?.Properties.ScalingConfig?.MaximumConcurrency;
   expect(maximum).toBeGreaterThanOrEqual(2);
-  expect(maximum).toBeLessThanOrEqual(reservedOf('enrichment') as number);
+  expect(maximum).toBeLessThanOrEqual(reservedOf(name) as number);
 });

@@ -62,11 +62,25 @@ const PARTITION = {
   audit: keys.auditPartition('demo'),
   cursorKey: 'KEY#cursor#2026-05',
   exportJob: keys.exportJob('demo', '0ee9e3l69s3l361a2krss49iz').pk,
+  hidden: keys.hiddenPartition('demo'),
+  idempotency: keys.idempotency('demo', 'a1b2c3').pk,
+  alertConfig: keys.alertConfigPartition('demo'),
+  alertFired: keys.alertFired('demo', 'r1', 'l1').pk,
+  alertLog: keys.deliveryLog('demo', 'e1'),
+  alertDigest: keys.digestEntries('demo', 'e1'),
+  alertPacing: keys.alertPacing('demo', 'e1').pk,
+  crm: keys.crmPartition('demo'),
+  crmLink: keys.crmLinkPartition('demo'),
+  crmAccount: keys.crmAccountPartition('demo', 7),
 } as const;
 type Partition = keyof typeof PARTITION;
 
+const STREAM_ACTIONS = ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:ListStreams'];
 const ITEM_ACTIONS = ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem', 'ConditionCheckItem', 'Scan'];
-const LEADS_API_SITE_ACTIONS = ['GetItem', 'Query', 'PutItem', 'DeleteItem', 'BatchWriteItem'];
+const LEADS_API_SITE_ACTIONS = ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'DeleteItem', 'BatchWriteItem'];
+/** What the CRM functions do to a connection's data: guarded transactions (Put/Delete with a ConditionCheck), batch deletes on disconnect. */
+const CRM_ACTIONS = ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem', 'ConditionCheckItem'];
+const CRM_DATA = { crm: CRM_ACTIONS, crmLink: CRM_ACTIONS, crmAccount: CRM_ACTIONS };
 
 /**
  * Who may do what to which partition (issue 14). TransactWriteItems is authorised item by item as PutItem and
@@ -74,14 +88,31 @@ const LEADS_API_SITE_ACTIONS = ['GetItem', 'Query', 'PutItem', 'DeleteItem', 'Ba
  */
 const TABLE_CAPABILITIES: Partial<Record<FunctionName, Partial<Record<Partition, string[]>>>> = {
   ingest: { salt: ['GetItem', 'PutItem'] },
-  enrichment: { lead: ['GetItem', 'Query', 'PutItem', 'BatchWriteItem'] },
-  leadsApi: { lead: LEADS_API_SITE_ACTIONS, audit: LEADS_API_SITE_ACTIONS, exportJob: LEADS_API_SITE_ACTIONS, salt: ['GetItem'], cursorKey: ['GetItem', 'PutItem'] },
+  enrichment: { lead: ['GetItem', 'Query', 'PutItem', 'BatchWriteItem'], hidden: ['Query'] },
+  // Its own partitions of a site only: never the alert endpoints' secrets, the CRM credentials or the CRM copy.
+  leadsApi: {
+    lead: LEADS_API_SITE_ACTIONS,
+    audit: LEADS_API_SITE_ACTIONS,
+    exportJob: LEADS_API_SITE_ACTIONS,
+    hidden: LEADS_API_SITE_ACTIONS,
+    idempotency: LEADS_API_SITE_ACTIONS,
+    salt: ['GetItem'],
+    cursorKey: ['GetItem', 'PutItem'],
+    crmLink: ['GetItem', 'BatchGetItem', 'Query'],
+  },
   // Runs a job (reads it, updates its status) and reads visits; never writes a lead, an audit record or a salt.
-  leadExport: { exportJob: ['GetItem', 'UpdateItem'], lead: ['Query'] },
+  leadExport: { exportJob: ['GetItem', 'UpdateItem'], lead: ['Query'], hidden: ['Query'] },
   authorizer: { apiKey: ['GetItem'] },
   snippet: {},
   docs: {},
   saltCleanup: { salt: ['DeleteItem'] },
+  // Reads rules once a batch, claims firings, logs and queues deliveries, counts a lead's activity beside it.
+  alerts: { lead: ['GetItem', 'PutItem'], hidden: ['Query'], alertConfig: ['Query'], alertFired: ['PutItem'], alertLog: ['PutItem'], alertDigest: ['PutItem'], crmLink: ['GetItem'] },
+  alertDelivery: { alertConfig: ['GetItem', 'Query', 'UpdateItem'], alertLog: ['GetItem', 'PutItem', 'UpdateItem'], alertDigest: ['Query'], alertPacing: ['GetItem', 'PutItem'] },
+  alertsApi: { alertConfig: ['DeleteItem', 'GetItem', 'PutItem', 'Query'], alertLog: ['GetItem', 'PutItem', 'Query', 'UpdateItem'], audit: ['PutItem'] },
+  // Reads a lead to push it; never writes one. Writes the audit trail's receipts.
+  crmApi: { ...CRM_DATA, lead: ['GetItem', 'Query'], audit: ['PutItem'] },
+  crmSync: { ...CRM_DATA, lead: ['GetItem', 'Query'] },
 };
 
 describe('function roles', () => {
@@ -147,7 +178,11 @@ describe('the table: actions by partition (dynamodb:LeadingKeys)', () => {
 
   test('every statement on the table or its index is limited by dynamodb:LeadingKeys', () => {
     for (const fn of NAMES) {
-      const onTable = policies.statements(roleIdOf(fn)).filter((s) => JSON.stringify(s.Resource ?? null).includes(TABLE.split('.')[0] as string));
+      // Stream reads (on the table's StreamArn) name no partition key; see the stream test below.
+      const onTable = policies
+        .statements(roleIdOf(fn))
+        .filter((s) => JSON.stringify(s.Resource ?? null).includes(TABLE.split('.')[0] as string))
+        .filter((s) => !actionsOf(s).every((action) => STREAM_ACTIONS.includes(action)));
       for (const statement of onTable) {
         expect(Object.keys(statement.Condition?.['ForAllValues:StringLike'] ?? {})).toEqual(['dynamodb:LeadingKeys']);
       }
@@ -163,6 +198,18 @@ describe('the table: actions by partition (dynamodb:LeadingKeys)', () => {
   });
 });
 
+describe('the table stream', () => {
+  const STREAM = `${TABLE.split('.')[0]}.StreamArn`;
+
+  test('only the alerts function may read the stream, and only this table\'s', () => {
+    for (const fn of NAMES) {
+      const allowed = STREAM_ACTIONS.filter((action) => may(fn, { action, resource: STREAM }));
+      expect({ fn, allowed }).toEqual({ fn, allowed: fn === 'alerts' ? STREAM_ACTIONS : [] });
+    }
+    expect(may('alerts', { action: 'dynamodb:GetRecords', resource: '*' })).toBe(false);
+  });
+});
+
 describe('the index (leadsByLastSeen)', () => {
   const query = (partition: string): Request => ({ action: 'dynamodb:Query', resource: INDEX, context: { 'dynamodb:LeadingKeys': [partition] } });
 
@@ -172,10 +219,15 @@ describe('the index (leadsByLastSeen)', () => {
     expect(may('leadsApi', query('APIKEYS'))).toBe(false);
   });
 
-  test('only the leads API and the export function may query the index at all', () => {
+  test("the CRM sync may query a site's leads (to match them), and not the API keys' partition", () => {
+    expect(may('crmSync', query(keys.siteLeads('demo')))).toBe(true);
+    expect(may('crmSync', query('APIKEYS'))).toBe(false);
+  });
+
+  test('only the leads API, the export function and the CRM sync may query the index at all', () => {
     expect(may('leadExport', query(keys.siteLeads('demo')))).toBe(true);
     expect(may('leadExport', query('APIKEYS'))).toBe(false);
-    for (const fn of NAMES.filter((name) => name !== 'leadsApi' && name !== 'leadExport')) {
+    for (const fn of NAMES.filter((name) => name !== 'leadsApi' && name !== 'leadExport' && name !== 'crmSync')) {
       expect({ fn, allowed: may(fn, { action: 'dynamodb:Query', resource: INDEX }) }).toEqual({ fn, allowed: false });
     }
   });
@@ -234,7 +286,15 @@ describe('the project key', () => {
     expect(may('leadsApi', direct('Decrypt'))).toBe(false);
   });
 
-  test.each(['enrichment', 'authorizer', 'snippet', 'saltCleanup'] as const)('%s cannot call KMS with the key itself', (fn) => {
+  test('integration secrets: the alerts API seals and cannot open; the delivery function opens and cannot seal', () => {
+    expect(may('alertsApi', direct('GenerateDataKey', KEY_PURPOSES.integrationSecret))).toBe(true);
+    expect(may('alertsApi', direct('Decrypt', KEY_PURPOSES.integrationSecret))).toBe(false);
+    expect(may('alertDelivery', direct('Decrypt', KEY_PURPOSES.integrationSecret))).toBe(true);
+    expect(may('alertDelivery', direct('GenerateDataKey', KEY_PURPOSES.integrationSecret))).toBe(false);
+    expect(may('alertDelivery', direct('Decrypt', KEY_PURPOSES.dailySalt))).toBe(false);
+  });
+
+  test.each(['enrichment', 'authorizer', 'snippet', 'saltCleanup', 'alerts'] as const)('%s cannot call KMS with the key itself', (fn) => {
     for (const action of ['Decrypt', 'GenerateDataKey', 'Encrypt']) {
       for (const purpose of [undefined, ...Object.values(KEY_PURPOSES)]) expect(may(fn, direct(action, purpose))).toBe(false);
     }

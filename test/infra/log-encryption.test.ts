@@ -12,8 +12,8 @@ describe.each([['http'], ['rest']])('log groups (ingestApi %s)', (ingestApi) => 
   const keyId = template.getResourceId('AWS::KMS::Key');
   const logGroups = Object.entries(template.findResources('AWS::Logs::LogGroup')) as [string, { Properties: { KmsKeyId?: unknown } }][];
 
-  test('every one (each function, the API logs) is encrypted with the project key', () => {
-    // One a function, the REST API's access and execution logs, and the HTTP API's access logs when it exists.
+  test('every one (each deployed function of the function table, the API logs) is encrypted with the project key', () => {
+    // One per deployed function; the REST API's access and execution logs; the HTTP API's access log when ingest is there.
     expect(logGroups.length).toBe(DEPLOYED_FUNCTIONS.length + (ingestApi === 'http' ? 3 : 2));
     for (const [id, logGroup] of logGroups) {
       expect({ id, key: logGroup.Properties.KmsKeyId }).toEqual({ id, key: { 'Fn::GetAtt': [keyId, 'Arn'] } });

@@ -75,7 +75,7 @@ describe('alarms', () => {
     expect(found[0]?.Properties.AlarmDescription).toEqual(expect.stringContaining('npm run dlq -- redrive'));
   });
 
-  test('every function has an Errors and a Throttles alarm (sum over 5 minutes, at least 1)', () => {
+  test('every function of the function table has an Errors and a Throttles alarm (sum over 5 minutes, at least 1)', () => {
     const functionIds = Object.keys(template.findResources('AWS::Lambda::Function'));
     expect(functionIds).toHaveLength(DEPLOYED_FUNCTIONS.length);
     for (const id of functionIds) {
@@ -95,9 +95,18 @@ describe('alarms', () => {
 
   test('alarm names say which function, so a notification is readable on its own', () => {
     const names = alarms().map((alarm) => alarm.Properties.AlarmName);
-    for (const fn of ['ingest', 'enrichment', 'leads-api', 'authorizer', 'snippet', 'salt-cleanup']) {
+    for (const fn of ['ingest', 'enrichment', 'leads-api', 'authorizer', 'snippet', 'salt-cleanup', 'alerts', 'alert-delivery', 'alerts-api']) {
       expect(names).toEqual(expect.arrayContaining([`EirleadStack-${fn}-errors`, `EirleadStack-${fn}-throttles`]));
     }
+  });
+
+  test('alerts: dead-lettered deliveries, failed stream batches or digest runs, and a lagging stream each alarm', () => {
+    const names = alarms().map((alarm) => alarm.Properties.AlarmName);
+    expect(names).toEqual(
+      expect.arrayContaining(['EirleadStack-alert-deliveries-dead-lettered', 'EirleadStack-alert-failures', 'EirleadStack-alerts-lagging', 'EirleadStack-alert-delivery-backlog']),
+    );
+    const lag = alarms().find((alarm) => alarm.Properties.AlarmName === 'EirleadStack-alerts-lagging');
+    expect(lag?.Properties).toMatchObject({ MetricName: 'IteratorAge', Threshold: 60_000, Statistic: 'Maximum' });
   });
 
   test('the events queue alarms when its oldest message is older than the configured age (default 300 s)', () => {
@@ -170,8 +179,9 @@ describe('alarms', () => {
   });
 
   test('every alarm notifies the topic on ALARM and OK, treats missing data as fine and says what to do', () => {
-    // An Errors and a Throttles alarm a function, and the six alarms on queues, the table and the API.
-    expect(alarms()).toHaveLength(2 * DEPLOYED_FUNCTIONS.length + 6);
+    // Six on the pipeline, four on alerts (dead-lettered deliveries, failures, stream lag, delivery backlog), one on
+    // the CRM jobs' dead letters, two per deployed function.
+    expect(alarms()).toHaveLength(6 + 4 + 1 + 2 * DEPLOYED_FUNCTIONS.length);
     for (const alarm of alarms()) {
       expect(alarm.Properties).toMatchObject({
         AlarmActions: [topicRef()],

@@ -1,9 +1,10 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import { DEFAULT_BEHAVIOUR_LIMITS, DEFAULT_RETENTION, NO_IP_OVERRIDES } from '../../functions/contracts/deployment-config';
-import { DEPLOYED_FUNCTIONS, FUNCTIONS, WRAPPER_VARIABLES } from '../../functions/contracts/functions';
+import { DEPLOYED_FUNCTIONS, FUNCTIONS, type FunctionName, WRAPPER_VARIABLES } from '../../functions/contracts/functions';
+import { DELIVERY_MAX_RECEIVE_COUNT } from '../../functions/contracts/alert-message';
 import { MAX_RECEIVE_COUNT } from '../../functions/contracts/names';
 import { urlRoutesOf } from '../../functions/contracts/routes';
-import { TTL_ATTRIBUTE } from '../../functions/contracts/table';
+import { TABLE_STREAM_VIEW_TYPE, TTL_ATTRIBUTE } from '../../functions/contracts/table';
 import { encodedEnvironment, localEnvironments, localFunction } from '../../local/functions';
 import { LEAD_INDEX_DEFINITION, TABLE_KEY_SCHEMA } from '../../local/resources';
 import { localRoutes } from '../../local/runtime';
@@ -136,9 +137,25 @@ describe.each(['functionUrl', 'http', 'rest'] as const)('local runtime and AWS a
     expect(deployedRoutes(resources)).toEqual(localRouteLines(ingestApi === 'functionUrl'));
   });
 
+  const mappingOf = (name: FunctionName): Resource | undefined => {
+    const { logicalId } = deployed.get(FUNCTIONS[name].serviceName) ?? { logicalId: '(missing)' };
+    return byType(resources, 'AWS::Lambda::EventSourceMapping').find(([, mapping]) => JSON.stringify(mapping.Properties.FunctionName).includes(`"${logicalId}"`))?.[1];
+  };
+
   it('feeds the enrichment function batches of the same size', () => {
-    const [[, mapping] = ['', undefined]] = byType(resources, 'AWS::Lambda::EventSourceMapping');
-    expect(mapping?.Properties.BatchSize).toBe(FUNCTIONS.enrichment.queueBatch.batchSize);
+    expect(mappingOf('enrichment')?.Properties.BatchSize).toBe(FUNCTIONS.enrichment.queueBatch.batchSize);
+  });
+
+  it('feeds the alerts function the lead changes of the table stream the local poller reads, filtered alike', () => {
+    const mapping = mappingOf('alerts')?.Properties as { BatchSize: number; FilterCriteria: { Filters: Array<{ Pattern: string }> } } | undefined;
+    expect(mapping?.BatchSize).toBe(FUNCTIONS.alerts.tableStream.batchSize);
+    expect(mapping?.FilterCriteria.Filters.map((filter) => JSON.parse(filter.Pattern))).toEqual([FUNCTIONS.alerts.tableStream.filterPattern]);
+    const [[, table] = ['', undefined]] = byType(resources, 'AWS::DynamoDB::GlobalTable');
+    expect((table?.Properties.StreamSpecification as { StreamViewType: string }).StreamViewType).toBe(TABLE_STREAM_VIEW_TYPE);
+  });
+
+  it('feeds the alert delivery function batches of the same size', () => {
+    expect(mappingOf('alertDelivery')?.Properties.BatchSize).toBe(FUNCTIONS.alertDelivery.queueBatch.batchSize);
   });
 
   it('creates the same table: keys, index and TTL attribute', () => {
@@ -159,8 +176,14 @@ describe.each(['functionUrl', 'http', 'rest'] as const)('local runtime and AWS a
     expect(properties.TimeToLiveSpecification.AttributeName).toBe(TTL_ATTRIBUTE);
   });
 
-  it('moves a message to the DLQ after the same number of receives', () => {
+  it('moves a message to its DLQ after the same number of receives', () => {
     const redrive = byType(resources, 'AWS::SQS::Queue').map(([, queue]) => queue.Properties.RedrivePolicy).filter(Boolean);
-    expect(redrive).toEqual([expect.objectContaining({ maxReceiveCount: MAX_RECEIVE_COUNT })]);
+    // The events queue, the alert delivery queue (whose receives include its retries' waits) and the CRM jobs queue;
+    // local/runtime.ts makes all three.
+    expect(redrive).toEqual([
+      expect.objectContaining({ maxReceiveCount: MAX_RECEIVE_COUNT }),
+      expect.objectContaining({ maxReceiveCount: DELIVERY_MAX_RECEIVE_COUNT }),
+      expect.objectContaining({ maxReceiveCount: MAX_RECEIVE_COUNT }),
+    ]);
   });
 });

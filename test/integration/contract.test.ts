@@ -1,4 +1,6 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -11,6 +13,8 @@ import { ApiKeyStore } from '../../functions/adapters/dynamodb/api-key-store';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/emulators';
 import { type LocalRuntime, startLocalRuntime } from '../../local/runtime';
 import { seedLeads } from '../../scripts/bench/lead-seed';
+import { HubSpotFake } from '../../scripts/fakes/crm/hubspot-fake';
+import { CRM_ENDPOINTS } from '../../functions/contracts/deployment-config';
 import { emulatorEndpoints, uniqueName } from './support/local-aws';
 
 /**
@@ -77,8 +81,14 @@ const post = (path: string, key: string, body: unknown, headers: Record<string, 
   return call(path, { method: 'POST', headers: keyed(key, { ...type, ...headers }), body: text });
 };
 
+const hubspot = new HubSpotFake();
+const HUBSPOT_TOKEN = 'pat-eu1-contract-test-token-000001';
+
 beforeAll(async () => {
   const endpoints = emulatorEndpoints();
+  const hubspotUrl = await hubspot.start();
+  hubspot.tokens.set(HUBSPOT_TOKEN, ['crm.objects.companies.read', 'crm.objects.companies.write', 'crm.objects.deals.read', 'crm.schemas.companies.read', 'crm.objects.contacts.write']);
+  hubspot.createEirleadProperties();
   const name = uniqueName('contract');
   runtime = await startLocalRuntime({
     ipDataDir: 'build/ipdata',
@@ -86,6 +96,9 @@ beforeAll(async () => {
     emulators: { dynamoDbEndpoint: endpoints.dynamoDb, sqsEndpoint: endpoints.sqs },
     names: { tableName: name, queueName: `${name}-events`, deadLetterQueueName: `${name}-events-dlq` },
     apiKey: `eirlead_test_${randomUUID().replaceAll('-', '')}`,
+    // Alert endpoints on this machine (nothing listens on port 9: deliveries fail and are logged, which is enough here).
+    alertsOutbound: { allowLoopback: true },
+    crmEndpoints: { ...CRM_ENDPOINTS, hubspot: hubspotUrl },
     log: () => undefined,
   });
   document = (await (await fetch(`${runtime.url}/v1/openapi.json`)).json()) as OpenApi;
@@ -99,7 +112,10 @@ beforeAll(async () => {
   await seedLeads(doc, runtime.tableName, { siteId: 'demo', count: 3, visitsPerLead: 2 });
   dynamoDb.destroy();
 }, 60_000);
-afterAll(() => runtime?.stop());
+afterAll(async () => {
+  await runtime?.stop();
+  await hubspot.stop();
+});
 
 afterEach(() => {
   expect(problems.splice(0)).toEqual([]);
@@ -120,6 +136,33 @@ describe('the document and the route table', () => {
       headers: { Origin: 'http://localhost:8080', 'Access-Control-Request-Method': 'POST' },
     });
     expect(preflight.status).toBe(204);
+  });
+});
+
+describe('the CRM routes (against the HubSpot contract fake)', () => {
+  it('connect, list, status, sync, settings, rotate, push, link, unlink and disconnect answer as documented', async () => {
+    const key = runtime.apiKey;
+    const company = hubspot.addCompany({ name: 'Contract Test Company GmbH', domain: 'contract.example' });
+    const created = await post('/v1/sites/demo/crm/connections', key, { provider: 'hubspot', credentials: { token: HUBSPOT_TOKEN } });
+    expect(created.status).toBe(201);
+    const { connectionId } = (await created.json()) as { connectionId: string };
+    const base = `/v1/sites/demo/crm/connections/${connectionId}`;
+    expect((await call('/v1/sites/demo/crm/connections', { headers: keyed(key) })).status).toBe(200);
+    for (let i = 0; i < 200; i++) {
+      const status = (await (await call(`${base}/status`, { headers: keyed(key) })).json()) as { lastRun?: { outcome: string } };
+      if (status.lastRun?.outcome === 'succeeded') break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect((await post(`${base}/sync`, key, undefined)).status).toBe(202);
+    expect((await post(`${base}/settings`, key, { fields: ['lastSeen', 'visits'] })).status).toBe(200);
+    expect((await post(`${base}/credentials`, key, { token: HUBSPOT_TOKEN })).status).toBe(200);
+    const leads = (await (await call('/v1/sites/demo/leads', { headers: keyed(key) })).json()) as { items: { leadId: string }[] };
+    const leadId = leads.items[0]?.leadId ?? '';
+    expect((await post('/v1/sites/demo/crm/push', key, { leadIds: [leadId], dryRun: true })).status).toBe(200);
+    expect((await post('/v1/sites/demo/crm/push', key, { leadIds: [leadId] })).status).toBe(200);
+    expect((await post(`/v1/sites/demo/leads/${leadId}/crm-link`, key, { accountId: company.id })).status).toBe(200);
+    expect((await call(`/v1/sites/demo/leads/${leadId}/crm-link`, { method: 'DELETE', headers: keyed(key) })).status).toBe(204);
+    expect((await call(base, { method: 'DELETE', headers: keyed(key) })).status).toBe(200);
   });
 });
 
@@ -253,6 +296,66 @@ describe('privacy', () => {
     expect(erased.response.status).toBe(204);
     expect((await client.DELETE('/v1/sites/{siteId}/leads/{leadId}', { params: { path: { siteId: 'demo', leadId } } })).response.status).toBe(404);
   });
+});
+
+describe('alerts', () => {
+  const secret = () => `whsec_${randomBytes(32).toString('base64')}`;
+  const put = (path: string, body: unknown) => {
+    const { body: text, ...type } = json(body);
+    return call(path, { method: 'PUT', headers: keyed(runtime.apiKey, type), body: text });
+  };
+  const keyedGet = (path: string) => call(path, { headers: keyed(runtime.apiKey) });
+  const remove = (path: string) => call(path, { method: 'DELETE', headers: keyed(runtime.apiKey) });
+
+  let receiver: Server;
+  let receiverUrl: string;
+  beforeAll(async () => {
+    // A receiver on this machine that takes every delivery (plain HTTP, which only loopback policy allows).
+    receiver = createServer((request, response) => request.resume().on('end', () => response.writeHead(200).end()));
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+  });
+  afterAll(() => new Promise<void>((resolve) => receiver.close(() => resolve())));
+
+  it('endpoints and rules: create, list, replace, test-fire, rotate, the delivery log and a replay, delete; with their errors', async () => {
+    const endpoint = { kind: 'webhook', name: 'receiver', url: receiverUrl, secret: secret() };
+    const created = await post('/v1/sites/demo/alert-endpoints', runtime.apiKey, endpoint);
+    expect(created.status).toBe(201);
+    const { endpointId } = (await created.json()) as { endpointId: string };
+    expect((await post('/v1/sites/demo/alert-endpoints', runtime.apiKey, { ...endpoint, url: 'http://example.com/' })).status).toBe(400);
+    expect((await keyedGet('/v1/sites/demo/alert-endpoints')).status).toBe(200);
+    expect((await put(`/v1/sites/demo/alert-endpoints/${endpointId}`, { ...endpoint, name: 'renamed' })).status).toBe(200);
+    expect((await put('/v1/sites/demo/alert-endpoints/nothing', endpoint)).status).toBe(404);
+    expect((await post(`/v1/sites/demo/alert-endpoints/${endpointId}/rotate-secret`, runtime.apiKey, { secret: secret() })).status).toBe(200);
+
+    const rule = { name: 'Pricing', conditions: { paths: ['/pricing'] }, endpointIds: [endpointId] };
+    const ruleCreated = await post('/v1/sites/demo/alert-rules', runtime.apiKey, rule);
+    expect(ruleCreated.status).toBe(201);
+    const { ruleId } = (await ruleCreated.json()) as { ruleId: string };
+    expect((await post('/v1/sites/demo/alert-rules', runtime.apiKey, { ...rule, cooldownHours: 0 })).status).toBe(400);
+    expect((await keyedGet('/v1/sites/demo/alert-rules')).status).toBe(200);
+    expect((await put(`/v1/sites/demo/alert-rules/${ruleId}`, { ...rule, name: 'Pricing pages' })).status).toBe(200);
+    expect((await post(`/v1/sites/demo/alert-rules/${ruleId}/test`, runtime.apiKey, {})).status).toBe(202);
+    expect((await remove(`/v1/sites/demo/alert-endpoints/${endpointId}`)).status).toBe(409);
+
+    // The test-fire's delivery is attempted by the delivery poller and logged; then it can be replayed.
+    let deliveryId: string | undefined;
+    const deadline = Date.now() + 30_000;
+    while (!deliveryId && Date.now() < deadline) {
+      const log = await keyedGet(`/v1/sites/demo/alert-endpoints/${endpointId}/deliveries`);
+      expect(log.status).toBe(200);
+      const first = ((await log.json()) as { items: { deliveryId: string; status: string }[] }).items[0];
+      // A delivery still being tried cannot be replayed (409): wait for it to be delivered.
+      if (first?.status === 'delivered') deliveryId = first.deliveryId;
+      else await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    expect(deliveryId).toBeDefined();
+    expect((await post(`/v1/sites/demo/alert-endpoints/${endpointId}/deliveries/${deliveryId}/replay`, runtime.apiKey, {})).status).toBe(202);
+
+    expect((await remove(`/v1/sites/demo/alert-rules/${ruleId}`)).status).toBe(204);
+    expect((await remove(`/v1/sites/demo/alert-rules/${ruleId}`)).status).toBe(404);
+    expect((await remove(`/v1/sites/demo/alert-endpoints/${endpointId}`)).status).toBe(204);
+  }, 60_000);
 });
 
 test('every documented operation was exercised and answered with success at least once', () => {

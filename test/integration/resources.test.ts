@@ -6,21 +6,29 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { keys, LEAD_INDEX_ATTRIBUTES, LEADS_BY_LAST_SEEN_INDEX, nowEpochSeconds } from '../../functions/contracts/table';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/emulators';
+import { LOCAL_CREDENTIALS, LOCAL_REGION, type RunningEmulator, startDynamoDbLocal } from '../../local/emulators';
 import { ensureTable } from '../../local/resources';
-import { createTableWithAllProjectedIndex, emulatorEndpoints, uniqueName } from './support/local-aws';
+import { createTableWithAllProjectedIndex, uniqueName } from './support/local-aws';
 
+let emulator: RunningEmulator;
 let client: DynamoDBClient;
 let doc: DynamoDBDocumentClient;
 const tables: string[] = [];
 
-beforeAll(() => {
-  client = new DynamoDBClient({ region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS, endpoint: emulatorEndpoints().dynamoDb });
+/**
+ * Its own DynamoDB Local, as `npm start` has one per data directory: on the emulator the whole run shares, after
+ * hundreds of tables with streams were made and deleted, an index backfill sometimes never finished (CI, 5 minutes
+ * of CREATING on an idle emulator). That is the emulator's state, not the migration's, and a second JVM costs ~3 s.
+ */
+beforeAll(async () => {
+  emulator = await startDynamoDbLocal();
+  client = new DynamoDBClient({ region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS, endpoint: emulator.endpoint });
   doc = DynamoDBDocumentClient.from(client);
 });
 afterAll(async () => {
   await Promise.allSettled(tables.map((TableName) => client.send(new DeleteTableCommand({ TableName }))));
   client.destroy();
+  await emulator.stop();
 });
 
 const INDEX_KEYS = [
@@ -63,6 +71,9 @@ const queryIndex = async (TableName: string) =>
     )
   ).Items ?? [];
 
+/** Index changes take seconds on an emulator of its own, longer while a full run loads the machine. */
+const MIGRATION_TEST_TIMEOUT_MS = 3 * 60_000;
+
 describe('ensureTable on a data directory of an earlier version', () => {
   it('replaces the old index by the current one, backfilled with the stored leads, naming no personal data', async () => {
     const TableName = await tableOfEarlierVersion('migrate-index');
@@ -81,7 +92,7 @@ describe('ensureTable on a data directory of an earlier version', () => {
     expect(entries[0]).not.toHaveProperty('version');
     expect(lines.length).toBeGreaterThan(0);
     expect(lines.join('\n')).not.toMatch(/lead-1|SAP|a{64}/);
-  });
+  }, MIGRATION_TEST_TIMEOUT_MS);
 
   it('recreates an index of the current name whose projection differs', async () => {
     const TableName = await tableOfEarlierVersion('reproject-index');
@@ -103,7 +114,7 @@ describe('ensureTable on a data directory of an earlier version', () => {
     const indexes = await indexesOf(TableName);
     expect(indexes.map((index) => [index.IndexName, index.Projection?.ProjectionType])).toEqual([[LEADS_BY_LAST_SEEN_INDEX, 'INCLUDE']]);
     expect((await queryIndex(TableName)).map((entry) => entry.leadId)).toEqual(['lead-1']);
-  });
+  }, MIGRATION_TEST_TIMEOUT_MS);
 
   it('leaves a current table alone and logs nothing', async () => {
     const TableName = uniqueName('current-table');

@@ -12,6 +12,8 @@ export interface AuditEntry {
   siteId: string;
   /** A lead id or a truncated network; never a full IP address. */
   target?: string;
+  /** Counts and names of what was done (a deletion receipt); never personal data or credentials. */
+  details?: Record<string, string | number>;
 }
 
 const AuditStartKeySchema = z.strictObject({ pk: z.string(), sk: z.string() });
@@ -67,6 +69,7 @@ export class AuditLog {
         action: item.action as AuditAction,
         siteId: String(item.siteId),
         ...(typeof item.target === 'string' ? { target: item.target } : {}),
+        ...(item.details && typeof item.details === 'object' ? { details: item.details as Record<string, string | number> } : {}),
         expiresAt: new Date(Number(item.expiresAt) * 1000).toISOString(),
       })),
       ...(page.lastKey ? { lastKey: page.lastKey } : {}),

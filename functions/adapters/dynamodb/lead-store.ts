@@ -241,5 +241,5 @@ const LeadStartKeySchema = z.strictObject({ pk: z.string(), sk: z.string(), gsi1
 /** The list's filters and page size, where the previous page ended, and which leads to leave out. */
 export type LeadListQuery = Omit<ListLeadsQuery, 'cursor'> & {
   readonly startKey?: unknown;
-  readonly keep?: (lead: Pick<StoredLead, 'organisation'>) => boolean;
+  readonly keep?: (lead: Pick<StoredLead, 'leadId' | 'organisation'>) => boolean;
 };

@@ -22,6 +22,12 @@ export interface OutboundPolicy {
   readonly timeoutMs?: number;
   /** The answer's body is read up to this, then the connection is closed. @default 64 KiB */
   readonly maxResponseBytes?: number;
+  /**
+   * PEM certificates trusted instead of the public CAs, so the local runtime and tests can receive over TLS on
+   * 127.0.0.1 with a certificate they made. Honoured only with `allowLoopback`: a deployed function never sets
+   * either, and always verifies against the public CAs. @default the runtime's public CAs
+   */
+  readonly trustedCertificates?: readonly string[];
 }
 
 export interface OutboundRequest {
@@ -106,6 +112,7 @@ export async function send(request: OutboundRequest, policy: OutboundPolicy = {}
         // One connection per exchange: a kept-alive socket could outlive the check of the address it went to.
         agent: false,
         timeout: timeoutMs,
+        ...(policy.allowLoopback && policy.trustedCertificates ? { ca: [...policy.trustedCertificates] } : {}),
       },
       (incoming) => {
         const chunks: Buffer[] = [];

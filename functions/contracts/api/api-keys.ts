@@ -12,7 +12,13 @@ import { SiteIdSchema } from '../deployment-config';
  * - `leads:export`: bulk exports of every lead of a site in one file, apart from `leads:read`, which pages through them;
  * - `views:write`: saving and deleting one's own private feed views (the dashboard);
  * - `views:share`: saving views every user of the site sees;
- * - `leads:tag`: tagging leads and assigning them to oneself.
+ * - `leads:tag`: tagging leads and assigning them to oneself;
+ * - `alerts:manage`: alert rules and endpoints (which send organisation data out of the account), the delivery
+ *   log and replays;
+ * - `crm:manage`: CRM connections (connect with credentials, rotate them, settings, sync now, status, disconnect)
+ *   and linking a lead to a CRM account by hand;
+ * - `crm:push`: sending leads to the connected CRM as companies with their visits as notes (and dry runs of it),
+ *   apart from `crm:manage` so a key that pushes cannot read or replace the CRM credentials.
  */
 export const ApiScopeSchema = z.enum([
   'leads:read',
@@ -24,6 +30,9 @@ export const ApiScopeSchema = z.enum([
   'views:share',
   'leads:tag',
   'leads:export',
+  'alerts:manage',
+  'crm:manage',
+  'crm:push',
 ]);
 export type ApiScope = z.infer<typeof ApiScopeSchema>;
 

@@ -9,14 +9,30 @@ import { IsoDateTimeSchema } from './common';
  * authoriser, which turns a person's role into scopes.
  */
 
-/** viewer reads; sales also hides, tags, shares views; admin also erases and answers data-subject requests. */
+/**
+ * viewer reads; sales also hides, tags, shares views, exports and pushes to the CRM; admin also erases, answers
+ * data-subject requests and manages alert rules and CRM connections (issue 17's roles).
+ */
 export const RoleSchema = z.enum(['viewer', 'sales', 'admin']);
 export type Role = z.infer<typeof RoleSchema>;
 
 export const ROLE_SCOPES: Readonly<Record<Role, readonly ApiScope[]>> = {
   viewer: ['leads:read', 'views:write'],
-  sales: ['leads:read', 'views:write', 'views:share', 'leads:hide', 'leads:tag'],
-  admin: ['leads:read', 'views:write', 'views:share', 'leads:hide', 'leads:tag', 'leads:erase', 'privacy:requests', 'audit:read'],
+  sales: ['leads:read', 'views:write', 'views:share', 'leads:hide', 'leads:tag', 'leads:export', 'crm:push'],
+  admin: [
+    'leads:read',
+    'views:write',
+    'views:share',
+    'leads:hide',
+    'leads:tag',
+    'leads:export',
+    'crm:push',
+    'leads:erase',
+    'privacy:requests',
+    'audit:read',
+    'alerts:manage',
+    'crm:manage',
+  ],
 };
 
 /** Whoever holds the grant of this request: a signed-in person (`user:{id}`) or an API key. */

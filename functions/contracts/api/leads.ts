@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { LeadClassSchema, SiteIdSchema } from '../deployment-config';
 import { IsoDateTimeSchema } from './common';
+import { CrmFilterSchema, CrmLeadViewSchema } from './crm-lead';
 
 /** The leads API's resources and queries, as zod schemas: validation, types and the OpenAPI document. */
 
@@ -72,6 +73,7 @@ export const LeadSchema = z
     engagedSeconds: z.int().min(0),
     topPages: z.array(z.object({ path: z.string(), views: z.int().min(1) })),
     expiresAt: IsoDateTimeSchema.describe('When this lead is deleted unless seen again.'),
+    crm: CrmLeadViewSchema.optional().describe('The account in the connected CRM this lead is matched or linked to (docs/crm.md).'),
   })
   .meta({ id: 'Lead' });
 export type Lead = z.infer<typeof LeadSchema>;
@@ -128,6 +130,9 @@ export type LeadFilters = z.infer<typeof LeadFiltersSchema>;
 export const ListLeadsQuerySchema = z
   .strictObject({
     ...leadFilterFields(QueryMinimumSchema),
+    crm: CrmFilterSchema.optional().describe(
+      'Only leads by their account in the connected CRM: `customer`, `open-deal` or `known` (its status), `any` (matched or linked to an account) or `none`.',
+    ),
     limit: z.coerce.number().int().min(1).max(100).default(50),
     cursor: z.string().max(2048).optional(),
   })

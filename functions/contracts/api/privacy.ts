@@ -68,6 +68,23 @@ export const AuditActionSchema = z.enum([
   'view.delete',
   'annotations.read',
   'lead.annotate',
+  'alert-rule.create',
+  'alert-rule.update',
+  'alert-rule.delete',
+  'alert-rule.test',
+  'alert-endpoint.create',
+  'alert-endpoint.update',
+  'alert-endpoint.delete',
+  'alert-endpoint.rotate-secret',
+  'alert-delivery.replay',
+  'crm.connect',
+  'crm.rotate',
+  'crm.settings',
+  'crm.sync',
+  'crm.push',
+  'crm.link',
+  'crm.unlink',
+  'crm.disconnect',
 ]);
 export type AuditAction = z.infer<typeof AuditActionSchema>;
 
@@ -78,6 +95,10 @@ export const AuditRecordSchema = z
     action: AuditActionSchema,
     siteId: z.string(),
     target: z.string().optional().describe('The lead, the hidden organisation, or the truncated network of a data-subject request.'),
+    details: z
+      .record(z.string(), z.union([z.string(), z.number()]))
+      .optional()
+      .describe('What a privileged act did, e.g. the counts of what a CRM disconnect deleted (its deletion receipt).'),
     expiresAt: IsoDateTimeSchema,
   })
   .meta({ id: 'AuditRecord' });

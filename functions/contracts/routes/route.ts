@@ -4,7 +4,7 @@ import type { FunctionName } from '../functions';
 
 /** What a route of the route table (./index.ts) says: its operation, where it is served, who may call it, its schemas. */
 
-export type HttpMethod = 'GET' | 'POST' | 'DELETE' | 'OPTIONS';
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE' | 'OPTIONS';
 
 /**
  * - `public`: the unauthenticated, high-volume routes browsers call, served together so that a snippet finds

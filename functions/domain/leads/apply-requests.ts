@@ -9,6 +9,7 @@ import {
   eventKeysOf,
   type Identified,
   MAX_EVENT_KEYS_PER_VISIT,
+  MAX_LAST_PATHS,
   MAX_OPEN_EVENT_KEYS,
   MAX_OPEN_VISITS,
   MAX_PAGES_PER_VISIT,
@@ -78,6 +79,7 @@ export function applyRequests(
   let changed = false;
   const dropped: Applied['dropped'] = {};
   const drop = (reason: DropReason, count: number) => (dropped[reason] = (dropped[reason] ?? 0) + count);
+  const lastPaths = new Set<string>();
   for (const request of ordered) {
     const fresh: QueuedEvent[] = [];
     const repeated: QueuedEvent[] = [];
@@ -117,8 +119,16 @@ export function applyRequests(
     lead = change.lead;
     applied += fresh.length;
     parts.push(change.part);
+    for (const page of Object.values(change.part.pages)) if (lastPaths.size < MAX_LAST_PATHS) lastPaths.add(page.path);
   }
-  return { ...((applied > 0 || changed) && lead ? { lead } : {}), parts, replays, applied, duplicates, dropped };
+  const written = (applied > 0 || changed) && lead ? withLastPaths(lead, [...lastPaths]) : undefined;
+  return { ...(written ? { lead: written } : {}), parts, replays, applied, duplicates, dropped };
+}
+
+/** The lead with the paths this write applied, and without the previous write's. */
+function withLastPaths(lead: StoredLead, paths: string[]): StoredLead {
+  const { lastPaths: _previous, ...rest } = lead;
+  return paths.length > 0 ? { ...rest, lastPaths: paths } : rest;
 }
 
 /** The lead with one more blocked visitor-day, expired blocks pruned and at most MAX_OPEN_VISITS kept (the newest). */
@@ -200,6 +210,7 @@ export function applyEvents(
     organisation: identified.organisation,
     match: identified.match,
     location: identified.location,
+    ...(identified.organisationClass ? { organisationClass: identified.organisationClass } : {}),
     firstSeenAt: existing ? minIso(existing.firstSeenAt, firstAt) : firstAt,
     lastSeenAt,
     visits: (existing?.visits ?? 0) + (continues ? 0 : 1),

@@ -91,6 +91,9 @@ export function leadItemFor(lead: StoredLead, previous: LeadItem | undefined): {
       ...listed,
       activeVisits: lead.activeVisits,
       ...(lead.blocked ? { blocked: lead.blocked } : {}),
+      // For alert rules on the table stream (docs/alerts.md); not projected, so they cost no index write either.
+      ...(lead.organisationClass ? { organisationClass: lead.organisationClass } : {}),
+      ...(lead.lastPaths ? { lastPaths: lead.lastPaths } : {}),
       version: lead.version,
       ...(Object.keys(recent).length > 0 ? { recent } : {}),
     },

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Location, Match, Organisation, Visit } from '../../contracts/api/leads';
+import type { LeadClass } from '../../contracts/deployment-config';
 
 /** What a lead, its open visits and its visit parts are, and the rules that name them; pure, no I/O. */
 
@@ -28,6 +29,12 @@ export const MAX_EVENT_KEYS_PER_VISIT = 200;
 export const MAX_OPEN_VISITS = 50;
 export const MAX_OPEN_EVENT_KEYS = 1000;
 export const EVENT_KEY_LENGTH = 11;
+/**
+ * The distinct paths of the page views a lead write applied, kept on the lead until its next write: the alerts
+ * function reads them from the table's stream ("visited /pricing"), which `pageCounts` alone cannot tell once a new
+ * path does not make the 15 most viewed. Usually one or two paths (about 20 bytes).
+ */
+export const MAX_LAST_PATHS = 5;
 
 /**
  * An open visit as the lead holds it. The lead is written on every batch that touches it and billed per started
@@ -92,6 +99,10 @@ export interface StoredLead {
    * MAX_OPEN_VISITS, pruned on every write.
    */
   blocked?: Record<string, number>;
+  /** The class of the organisation's network, when the registry data decided (identify.ts); for alert rules. */
+  organisationClass?: LeadClass;
+  /** The paths of the page views the last write applied (MAX_LAST_PATHS), for alert rules on the table's stream. */
+  lastPaths?: string[];
   version: number;
   expiresAt: number;
 }
@@ -130,6 +141,7 @@ export interface Identified {
   organisation: Organisation;
   match: Match;
   location: Location;
+  organisationClass?: LeadClass;
 }
 
 export const leadIdFor = (siteId: string, organisationKey: string): string =>

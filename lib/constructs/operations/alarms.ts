@@ -8,6 +8,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import type { AlertsWatched } from './index';
 
 /** Every alarm and graph looks at five-minute windows: short enough to act on, long enough not to flap. */
 export const PERIOD = Duration.minutes(5);
@@ -21,6 +22,8 @@ export interface AlarmsInput {
   readonly queue: sqs.IQueue;
   readonly deadLetterQueue: sqs.IQueue;
   readonly saltCleanupFailures: sqs.IQueue | undefined;
+  readonly alerts: AlertsWatched | undefined;
+  readonly crmFailures?: sqs.IQueue | undefined;
   readonly table: dynamodb.ITableV2;
   readonly indexNames: readonly string[];
   readonly stage: apigateway.Stage;
@@ -83,6 +86,49 @@ export function createAlarms(scope: Construct, input: AlarmsInput): Alarms {
       'the queue so this alarm returns to OK.',
     ].join(' '), {
       metric: input.saltCleanupFailures.metricApproximateNumberOfMessagesVisible({ period: PERIOD, statistic: 'Maximum' }),
+      ...atLeastOne,
+    });
+  }
+
+  if (input.alerts) {
+    const { deliveryDeadLetterQueue, failures, evaluator, deliveryQueue } = input.alerts;
+    alarm('AlertDeliveriesDeadLetteredAlarm', 'alert-deliveries-dead-lettered', [
+      'Eirlead: alert deliveries are in the alert delivery dead-letter queue (AlertDeliveryDeadLetterQueueUrl): the',
+      'delivery function failed on them unexpectedly (not a receiver answering an error, which the delivery log records).',
+      'Read the alert-delivery log group (level ERROR); the delivery log of each endpoint shows what was sent.',
+    ].join(' '), { metric: deliveryDeadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: PERIOD, statistic: 'Maximum' }), ...atLeastOne });
+    alarm('AlertFailuresAlarm', 'alert-failures', [
+      'Eirlead: the alerts function gave up on a batch of lead changes (their alerts were not sent), or a daily digest',
+      'run failed. Each message in the Alerts Failures queue names the stream position or the run and the error; the',
+      'alerts and alert-delivery log groups have the details. Purge the queue once handled so this alarm returns to OK.',
+    ].join(' '), { metric: failures.metricApproximateNumberOfMessagesVisible({ period: PERIOD, statistic: 'Maximum' }), ...atLeastOne });
+    alarm('AlertsIteratorAgeAlarm', 'alerts-lagging', [
+      'Eirlead: the alerts function is more than a minute behind the table\'s stream, so alerts arrive late. Check its',
+      'Errors and Throttles alarms; a batch that keeps failing is retried (split in half) before it is given up.',
+    ].join(' '), {
+      metric: evaluator.metric('IteratorAge', { period: PERIOD, statistic: 'Maximum' }),
+      threshold: 60_000,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+    });
+    alarm('AlertDeliveryBacklogAlarm', 'alert-delivery-backlog', [
+      'Eirlead: an alert delivery message is over 28 hours old: the delivery function is not consuming its queue',
+      '(retries are at most 12 hours apart and end after about 27.5 hours). Check the alert-delivery function\'s alarms',
+      'and that its SQS event source mapping is enabled.',
+    ].join(' '), {
+      metric: deliveryQueue.metricApproximateAgeOfOldestMessage({ period: PERIOD, statistic: 'Maximum' }),
+      threshold: 28 * 3600,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+    });
+  }
+  // CRM syncs that stopped for a reason of ours: the copy goes stale and, after crm.copyDays, vanishes.
+  if (input.crmFailures) {
+    alarm('CrmFailedJobsAlarm', 'crm-failed-jobs', [
+      'Eirlead: a CRM sync job or schedule fan-out failed repeatedly (a failure of Eirlead, not the CRM\'s refusal,',
+      'which the sync status shows). Each is a message in the Crm DeadLetterQueue; the crm-sync log group (level',
+      'ERROR) has the cause. Fix it, then run a sync with POST /v1/sites/{siteId}/crm/connections/{id}/sync and',
+      'purge the queue so this alarm returns to OK. The synced copy vanishes crm.copyDays after its last sync.',
+    ].join(' '), {
+      metric: input.crmFailures.metricApproximateNumberOfMessagesVisible({ period: PERIOD, statistic: 'Maximum' }),
       ...atLeastOne,
     });
   }

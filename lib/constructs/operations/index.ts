@@ -12,6 +12,13 @@ import { createAlarmTopic } from './alarm-topic';
 import { createAlarms, MAX_INDEXES } from './alarms';
 import { createDashboard } from './dashboard';
 
+export interface AlertsWatched {
+  readonly deliveryQueue: sqs.IQueue;
+  readonly deliveryDeadLetterQueue: sqs.IQueue;
+  readonly failures: sqs.IQueue;
+  readonly evaluator: lambda.IFunction;
+}
+
 export interface OperationsProps {
   /**
    * The functions to watch, keyed by the short name used in alarm names, descriptions and graph legends
@@ -28,6 +35,18 @@ export interface OperationsProps {
    * @default - not watched
    */
   readonly saltCleanupFailures?: sqs.IQueue;
+  /**
+   * The alert pipeline (lib/constructs/alerts.ts): deliveries dead-lettered, failed stream batches or digest runs,
+   * and how far the alerts function lags behind the table's stream.
+   * @default - not watched
+   */
+  readonly alerts?: AlertsWatched;
+  /**
+   * The CRM jobs' dead-letter queue; any message in it is a CRM sync job or schedule fan-out that failed for a
+   * reason of ours (a CRM's own refusals are in the sync status, not here).
+   * @default - not watched
+   */
+  readonly crmFailures?: sqs.IQueue;
   readonly table: dynamodb.ITableV2;
   /**
    * Global secondary indexes of the table whose throttling is watched with the table's (at most 4).
@@ -100,6 +119,8 @@ export class Operations extends Construct {
       queue: props.queue,
       deadLetterQueue: props.deadLetterQueue,
       saltCleanupFailures: props.saltCleanupFailures,
+      alerts: props.alerts,
+      crmFailures: props.crmFailures,
       table: props.table,
       indexNames: props.tableIndexNames ?? [],
       stage,

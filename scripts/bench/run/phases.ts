@@ -21,7 +21,9 @@ import { drain, drive, probeLatency, readListPages, sleep } from './traffic';
  * invocation is still counted, at the text-format figure (the JSON-format lines are somewhat longer).
  */
 const PLATFORM_LOG_BYTES_PER_FAILED_INVOCATION = 300;
-const PIPELINE_FUNCTIONS = new Set(['eirlead-ingest', 'eirlead-enrichment']);
+// The alerts functions run beside enrichment on every lead change (the table stream), rules or not: their cost is
+// part of a page view's (docs/alerts.md).
+const PIPELINE_FUNCTIONS = new Set(['eirlead-ingest', 'eirlead-enrichment', 'eirlead-alerts', 'eirlead-alert-delivery']);
 
 export interface Stack {
   /** The local API (leads API; it also takes POST /v1/events, as the HTTP API does). */

@@ -39,7 +39,7 @@ export function report(run: RunFigures, say: (line: string) => void): void {
   const rows: [string, string][] = [
     ['Page views sent / accepted / of organisations (leads)', `${sent.pageviews} / ${sent.acceptedPageviews} / ${sent.businessPageviews}`],
     ['API requests per accepted page view', `${perAccepted(counts.apiRequests)}`],
-    ['Lambda invocations per accepted page view (ingest + enrichment)', run.lambda.map((fn) => `${fn.name.replace('eirlead-', '')} ${perAccepted(fn.invocations)}`).join(', ')],
+    ['Lambda invocations per accepted page view (ingest, enrichment, alerts)', run.lambda.map((fn) => `${fn.name.replace('eirlead-', '')} ${perAccepted(fn.invocations)}`).join(', ')],
     ['Lambda billed ms per invocation (local timing, this machine)', run.lambda.map((fn) => `${fn.name.replace('eirlead-', '')} ${round(fn.billedMs / Math.max(1, fn.invocations), 1)}`).join(', ')],
     // Empty receives depend on how the poller polls (the local one, not Lambda's event source mapping): shown apart.
     ['SQS billable requests per accepted page view (of which empty receives)', `${perAccepted(counts.sqsRequests)} (${perAccepted(run.queue.emptyReceives)})`],

@@ -22,4 +22,19 @@ describe('privacy report', () => {
     expect(report).toContain('Visits are deleted after 30 days');
     expect(report).toContain('cannot be traced back after 36 hours');
   });
+
+  it('names the connected CRM as the recipient, what it gets and what is kept, with the copy\'s retention from the configuration', () => {
+    const report = reportFor({ crm: { copyDays: 5, fullSyncEveryDays: 3 } });
+    expect(report).toContain('its own CRM receives what it chooses to push');
+    expect(report).toMatch(/CRM copy .* \| 5 days after the sync that wrote it/);
+    expect(report).toContain('Never a person, an IP address, an e-mail address');
+    expect(report).toContain('Art. 6(1)(b)');
+  });
+
+  it('names the alert destinations as recipients, what they get, and the delivery log\'s retention from the configuration', () => {
+    const report = reportFor({ alerts: { deliveryLogDays: 14 } });
+    expect(report).toContain('webhook receiver or e-mail recipients (through Amazon SES in eu-west-1) receive alerts');
+    expect(report).toMatch(/Alert delivery log .* \| 14 days \|/);
+    expect(report).toContain('Never a person, an IP address or network, a pseudonym');
+  });
 });

@@ -2,10 +2,7 @@ import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { ApiKeyGrantSchema, type ApiKeyGrant } from '../contracts/api/api-keys';
 import { HttpError } from './http';
 
-/**
- * The grant the authoriser attached (an API key's or a signed-in person's); API Gateway passes authoriser context
- * values as strings. Shared by every function behind the authoriser.
- */
+/** The grant the authoriser attached; API Gateway passes authoriser context values as strings. */
 export function grantOf(event: APIGatewayProxyEvent): ApiKeyGrant {
   const context = event.requestContext.authorizer ?? {};
   const parsed = ApiKeyGrantSchema.safeParse({
