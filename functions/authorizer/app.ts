@@ -10,9 +10,9 @@ import { createLogger, type Logger } from '../platform/logger';
 
 // Machines send an API key (`Authorization: Bearer …`); people send the dashboard's session cookie. Either way the
 // API function gets a grant (sites and scopes) in the context and checks the route's scope on the path's site.
-// The deployed stack still wires a TOKEN authoriser (API keys only: lib/constructs/leads-api.ts); the local runtime
-// sends REQUEST events, which carry the cookie. Both shapes are accepted so neither breaks while the dashboard is
-// local-only.
+// The stack (lib/constructs/leads-api.ts) and the local runtime send REQUEST events, which carry the cookie. TOKEN
+// events (API keys only) are still accepted: a stack deployed before the dashboard sends them until its update
+// replaces the authoriser, and the function is updated first.
 
 export interface AuthorizerDependencies {
   readonly apiKeys: Pick<ApiKeyStore, 'find'>;

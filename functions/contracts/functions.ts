@@ -23,11 +23,6 @@ export interface FunctionDefinition {
   /** For a function fed by the queue: records per invocation, and how long the poller gathers them first. */
   readonly queueBatch?: { readonly batchSize: number; readonly maxBatchingWindowSeconds: number };
   /**
-   * Why the function runs only in the local runtime so far: the stack does not deploy it, its routes are not in
-   * the OpenAPI document, and the parity tests compare only deployed functions. Remove it with the construct.
-   */
-  readonly localOnly?: string;
-  /**
    * For a function fed by the table's stream: records per invocation, the batching window, and the event filter
    * (Lambda's filter-pattern syntax, as AWS::Lambda::EventSourceMapping FilterCriteria takes it), so the function
    * is invoked only for the records it reads; the local stream poller applies the same pattern.
@@ -171,7 +166,6 @@ export const FUNCTIONS = {
       USER_POOL_CLIENT_ID: textVariable(),
     }),
     bundledData: { source: 'build/dashboard', destination: 'dashboard' },
-    localOnly: 'No construct and no Cognito user pool yet (issue 17): npm start serves the dashboard; AWS does not.',
   },
   saltCleanup: {
     entry: 'functions/salt-cleanup/handler.ts',
@@ -265,10 +259,6 @@ export const FUNCTIONS = {
 } as const satisfies Record<string, FunctionDefinition>;
 
 export type FunctionName = keyof typeof FUNCTIONS;
-/** The functions the stack deploys (all but those marked `localOnly`). */
-export const DEPLOYED_FUNCTIONS = (Object.keys(FUNCTIONS) as FunctionName[]).filter(
-  (name) => (FUNCTIONS[name] as FunctionDefinition).localOnly === undefined,
-);
 export type FunctionEnvironment<N extends FunctionName> = z.output<(typeof FUNCTIONS)[N]['environment']>;
 
 /** The file name the snippet build writes (scripts/build/snippet.ts) and the snippet function serves. */

@@ -3,7 +3,6 @@ import { REGION } from './names';
 import { WEBHOOK_EVENTS } from './api/alerts';
 import { ROUTES } from './routes';
 import { pathParametersOf, type RouteDefinition, type RouteResponse } from './routes/route';
-import { DEPLOYED_FUNCTIONS } from './functions';
 
 /**
  * The OpenAPI 3.1 document, generated from the route table and the zod schemas the handlers validate with.
@@ -150,10 +149,9 @@ export function buildOpenApiDocument(): Record<string, unknown> {
   }
   const paths: Record<string, Record<string, unknown>> = {};
   for (const route of ROUTES as readonly RouteDefinition[]) {
-    if (route.documented === false || !(DEPLOYED_FUNCTIONS as readonly string[]).includes(route.function)) continue;
+    if (route.documented === false) continue;
     (paths[route.path] ??= {})[route.method.toLowerCase()] = operation(route);
   }
-  const hooks = webhooks();
   return {
     openapi: '3.1.0',
     info: {
@@ -171,7 +169,7 @@ export function buildOpenApiDocument(): Record<string, unknown> {
     servers: [LOCAL_SERVER, REST_SERVER],
     tags: TAGS,
     components: {
-      schemas: reachableSchemas(schemas, { paths, hooks }),
+      schemas,
       securitySchemes: {
         apiKey: {
           type: 'http',
@@ -189,25 +187,8 @@ export function buildOpenApiDocument(): Record<string, unknown> {
       },
     },
     paths,
-    webhooks: hooks,
+    webhooks: webhooks(),
   };
-}
-
-/**
- * The components the document refers to, directly or through other components: a schema registered only for the
- * routes of a function the stack does not deploy (`localOnly`) stays out with its routes.
- */
-function reachableSchemas<S>(schemas: Record<string, S>, from: unknown): Record<string, S> {
-  const reached = new Set<string>();
-  const pending = [JSON.stringify(from)];
-  for (let text = pending.pop(); text !== undefined; text = pending.pop()) {
-    for (const [, id] of text.matchAll(/"#\/components\/schemas\/([^"]+)"/g)) {
-      if (id === undefined || reached.has(id) || !(id in schemas)) continue;
-      reached.add(id);
-      pending.push(JSON.stringify(schemas[id]));
-    }
-  }
-  return Object.fromEntries(Object.entries(schemas).filter(([id]) => reached.has(id)));
 }
 
 /** The events alerts send (OpenAPI 3.1 `webhooks`), with the Standard Webhooks headers a receiver verifies. */

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Template } from 'aws-cdk-lib/assertions';
-import { DEPLOYED_FUNCTIONS, FUNCTIONS as FUNCTION_TABLE, type FunctionName } from '../../functions/contracts/functions';
+import { FUNCTIONS as FUNCTION_TABLE, type FunctionName } from '../../functions/contracts/functions';
 import { keys, LEADS_BY_LAST_SEEN_INDEX } from '../../functions/contracts/table';
 import { KEY_PURPOSES } from '../../functions/contracts/names';
 import { projectRoot } from '../../lib/project-root';
@@ -33,7 +33,7 @@ const TABLE = `${template.getResourceId('AWS::DynamoDB::GlobalTable')}.Arn`;
 const INDEX = `${TABLE}/index/${LEADS_BY_LAST_SEEN_INDEX}`;
 const KEY = `${template.getResourceId('AWS::KMS::Key')}.Arn`;
 
-const NAMES = DEPLOYED_FUNCTIONS;
+const NAMES = Object.keys(FUNCTION_TABLE) as FunctionName[];
 
 function roleIdOf(name: FunctionName): string {
   const found = Object.values(resources).filter(
@@ -72,6 +72,10 @@ const PARTITION = {
   crm: keys.crmPartition('demo'),
   crmLink: keys.crmLinkPartition('demo'),
   crmAccount: keys.crmAccountPartition('demo', 7),
+  session: keys.session('5e884898da28047151d0e56f8dc6292773603d0d6aabbdd62a11ef721d1542d8').pk,
+  pendingSignIn: keys.pendingSignIn('5e884898da28047151d0e56f8dc6292773603d0d6aabbdd62a11ef721d1542d8').pk,
+  views: keys.viewsPartition('demo'),
+  annotations: keys.annotationsPartition('demo'),
 } as const;
 type Partition = keyof typeof PARTITION;
 
@@ -86,7 +90,7 @@ const CRM_DATA = { crm: CRM_ACTIONS, crmLink: CRM_ACTIONS, crmAccount: CRM_ACTIO
  * Who may do what to which partition (issue 14). TransactWriteItems is authorised item by item as PutItem and
  * DeleteItem, so the leads API's erasure transactions are covered by its Put and Delete on SITE#.
  */
-const TABLE_CAPABILITIES: Partial<Record<FunctionName, Partial<Record<Partition, string[]>>>> = {
+const TABLE_CAPABILITIES: Record<FunctionName, Partial<Record<Partition, string[]>>> = {
   ingest: { salt: ['GetItem', 'PutItem'] },
   enrichment: { lead: ['GetItem', 'Query', 'PutItem', 'BatchWriteItem'], hidden: ['Query'] },
   // Its own partitions of a site only: never the alert endpoints' secrets, the CRM credentials or the CRM copy.
@@ -102,7 +106,16 @@ const TABLE_CAPABILITIES: Partial<Record<FunctionName, Partial<Record<Partition,
   },
   // Runs a job (reads it, updates its status) and reads visits; never writes a lead, an audit record or a salt.
   leadExport: { exportJob: ['GetItem', 'UpdateItem'], lead: ['Query'], hidden: ['Query'] },
-  authorizer: { apiKey: ['GetItem'] },
+  authorizer: { apiKey: ['GetItem'], session: ['GetItem'] },
+  // Sessions and sign-ins (never an API key), views and tags; reads a lead only to tag it; an audit record a read.
+  dashboard: {
+    session: ['DeleteItem', 'GetItem', 'PutItem'],
+    pendingSignIn: ['DeleteItem', 'PutItem'],
+    views: ['DeleteItem', 'PutItem', 'Query'],
+    annotations: ['BatchGetItem', 'PutItem'],
+    lead: ['Query'],
+    audit: ['PutItem'],
+  },
   snippet: {},
   docs: {},
   saltCleanup: { salt: ['DeleteItem'] },
@@ -160,7 +173,7 @@ describe('the table: actions by partition (dynamodb:LeadingKeys)', () => {
     expect(may('enrichment', item('BatchWriteItem', PARTITION.lead, PARTITION.salt))).toBe(false);
   });
 
-  test('the authoriser reads API keys only; the salt cleanup only deletes salts', () => {
+  test('the authoriser reads API keys and sessions only; the salt cleanup only deletes salts', () => {
     expect(may('authorizer', item('GetItem', PARTITION.lead))).toBe(false);
     expect(may('saltCleanup', item('DeleteItem', PARTITION.lead))).toBe(false);
     expect(may('saltCleanup', item('GetItem', PARTITION.salt))).toBe(false);

@@ -1,6 +1,6 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import { DEFAULT_BEHAVIOUR_LIMITS, DEFAULT_RETENTION, NO_IP_OVERRIDES } from '../../functions/contracts/deployment-config';
-import { DEPLOYED_FUNCTIONS, FUNCTIONS, type FunctionName, WRAPPER_VARIABLES } from '../../functions/contracts/functions';
+import { FUNCTIONS, type FunctionName, WRAPPER_VARIABLES } from '../../functions/contracts/functions';
 import { DELIVERY_MAX_RECEIVE_COUNT } from '../../functions/contracts/alert-message';
 import { MAX_RECEIVE_COUNT } from '../../functions/contracts/names';
 import { urlRoutesOf } from '../../functions/contracts/routes';
@@ -32,7 +32,7 @@ const localEnvironmentsOf = (functionUrl: boolean) =>
     limits: DEFAULT_BEHAVIOUR_LIMITS,
     ...(functionUrl ? { eventsUrl: 'http://127.0.0.1:41234/v1/events' } : {}),
   });
-const NAMES = DEPLOYED_FUNCTIONS;
+const NAMES = Object.keys(FUNCTIONS) as FunctionName[];
 
 function synthesise(ingestApi: 'functionUrl' | 'http' | 'rest'): Resources {
   const { stack } = buildApp({ ingestApi });
@@ -92,9 +92,7 @@ function deployedRoutes(resources: Resources): string[] {
  */
 const localRouteLines = (functionUrl: boolean) =>
   [
-    ...localRoutes(() => undefined)
-      .filter((route) => DEPLOYED_FUNCTIONS.some((name) => FUNCTIONS[name].serviceName === route.fn.name))
-      .map((route) => `${route.method} ${route.resource} ${route.fn.name} ${route.authorized ? 'key' : 'public'}`),
+    ...localRoutes(() => undefined).map((route) => `${route.method} ${route.resource} ${route.fn.name} ${route.authorized ? 'key' : 'public'}`),
     ...(functionUrl ? urlRoutesOf('ingest').map((route) => `URL ${route.method} ${route.path} ${localFunction('ingest').name} public`) : []),
   ].sort();
 

@@ -1,4 +1,3 @@
-import { DEPLOYED_FUNCTIONS } from '../../../functions/contracts/functions';
 import type { z } from 'zod';
 import { buildOpenApiDocument } from '../../../functions/contracts/openapi';
 import { ROUTES } from '../../../functions/contracts/routes';
@@ -9,10 +8,7 @@ import { pathParametersOf, type RouteDefinition } from '../../../functions/contr
  * handlers accept and send: request bodies and query strings parse with the schemas the handlers validate with,
  * answers parse with their response schemas.
  */
-// Routes of a `localOnly` function (the dashboard, for now) are in no published document.
-const documented = (ROUTES as readonly RouteDefinition[]).filter(
-  (route) => route.documented !== false && (DEPLOYED_FUNCTIONS as readonly string[]).includes(route.function),
-);
+const documented = (ROUTES as readonly RouteDefinition[]).filter((route) => route.documented !== false);
 const parses = (schema: z.ZodType, value: unknown) => {
   const result = schema.safeParse(value);
   return result.success ? [] : result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
