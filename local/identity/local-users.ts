@@ -34,12 +34,12 @@ export function passwordMatches(password: string, stored: string): boolean {
   return timingSafeEqual(scryptSync(password, Buffer.from(salt, 'base64'), expected.length), expected);
 }
 
-/** The user pool's policy (lib/constructs/users.ts): at least 12 characters, upper and lower case, a digit, a symbol. */
+/** The user pool's policy (lib/constructs/dashboard-app.ts): at least 12 characters, upper and lower case, a digit, a symbol. */
 export function meetsPasswordPolicy(password: string): boolean {
   return password.length >= 12 && /[a-z]/.test(password) && /[A-Z]/.test(password) && /\d/.test(password) && /[^A-Za-z0-9]/.test(password);
 }
 
-/** A temporary password that meets the policy (Cognito e-mails one; locally the invite command prints it). */
+/** A temporary password that meets the policy (the invite command prints it, for Cognito and the local store alike). */
 export function temporaryPassword(): string {
   return `Tmp-${randomBytes(9).toString('base64url')}7a`;
 }
