@@ -2,8 +2,9 @@ import type { Annotation, SessionInfo, View } from '../../functions/contracts/ap
 import type { Lead, LeadWithVisits } from '../../functions/contracts/api/leads';
 import type { AccessResult, AuditRecord, ErasureResult } from '../../functions/contracts/api/privacy';
 import type { HiddenOrganisation } from '../../functions/contracts/api/hidden';
+import type { ExportJob, ExportRequest } from '../../functions/contracts/api/exports';
 
-export type { Annotation, SessionInfo, View, Lead, LeadWithVisits, AccessResult, AuditRecord, ErasureResult, HiddenOrganisation };
+export type { Annotation, SessionInfo, View, Lead, LeadWithVisits, AccessResult, AuditRecord, ErasureResult, HiddenOrganisation, ExportJob, ExportRequest };
 export type Role = NonNullable<SessionInfo['role']>;
 
 /**
@@ -65,6 +66,8 @@ export const api = {
   show: (siteId: string, hiddenId: string) => request<void>('DELETE', `${site(siteId)}/hidden-organisations/${encodeURIComponent(hiddenId)}`),
   access: (siteId: string, body: { ip: string; from: string; to: string; userAgent?: string }) => request<AccessResult>('POST', `${site(siteId)}/access-requests`, body),
   erase: (siteId: string, body: { ip: string; from: string; to: string; userAgent?: string }) => request<ErasureResult>('POST', `${site(siteId)}/erasure-requests`, body),
+  startExport: (siteId: string, body: ExportRequest) => request<ExportJob>('POST', `${site(siteId)}/exports`, body),
+  exportJob: (siteId: string, exportId: string) => request<ExportJob>('GET', `${site(siteId)}/exports/${encodeURIComponent(exportId)}`),
   audit: (siteId: string, cursor?: string) => request<{ items: AuditRecord[]; nextCursor: string | null }>('GET', `${site(siteId)}/audit${query({ limit: '100', cursor })}`),
 };
 

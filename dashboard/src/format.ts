@@ -33,10 +33,3 @@ export function download(name: string, type: string, text: string): void {
   link.remove();
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
-
-/** RFC 4180 fields; a leading = + - @ is prefixed with ' so a spreadsheet does not run it as a formula. */
-export function csvField(value: string | number | undefined): string {
-  const text = value === undefined ? '' : String(value);
-  const safe = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
-  return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-}

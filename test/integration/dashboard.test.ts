@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -249,6 +249,48 @@ describe('the dashboard in a real browser, against npm start’s runtime', () =>
     const byPerson = items.filter((item) => item.keyId === `user:${userId}`).map((item) => item.action);
     expect(byPerson).toEqual(expect.arrayContaining(['leads.list', 'lead.read']));
   });
+
+  it('exports the current view as CSV through the export API (audited), as a file the browser downloads', async () => {
+    const { page } = person;
+    await page.goto(`${runtime.url}/#/feed`);
+    await waitForRows(page, leads.length);
+    const started = page.waitForResponse((response) => response.url().endsWith('/v1/sites/demo/exports') && response.request().method() === 'POST');
+    const downloaded = page.waitForEvent('download');
+    await page.click('button:has-text("Export CSV")');
+    expect((await started).status()).toBe(202);
+    const file = await downloaded;
+    const text = readFileSync((await file.path()) ?? '', 'utf8');
+    const [header, ...rows] = text.trim().split(/\r?\n/);
+    expect(header).toContain('organisation');
+    expect(rows).toHaveLength(leads.length);
+    for (const lead of leads) expect(text).toContain(lead.organisation.name);
+    for (const ip of seeded.values()) expect(text).not.toContain(ip);
+    await expect(page.locator('.feed-bar [role=status]').textContent()).resolves.toContain(`Exported ${leads.length} organisation`);
+    const audit = await fetch(`${runtime.url}/v1/sites/demo/audit?limit=100`, { headers: { authorization: `Bearer ${runtime.apiKey}` } });
+    const { items } = (await audit.json()) as { items: Array<{ keyId: string; action: string }> };
+    expect(items.filter((item) => item.keyId === `user:${userId}`).map((item) => item.action)).toEqual(expect.arrayContaining(['export.create']));
+  }, 60_000);
+
+  it('a sales person hides an organisation from its company page, and it is gone from the feed', async () => {
+    const { page } = person;
+    const link = page.locator('table.leads tbody tr th a').first();
+    const name = (await link.textContent()) ?? '';
+    await link.click();
+    await page.waitForSelector('.visits li');
+    const hidden = page.waitForResponse((response) => response.url().endsWith('/v1/sites/demo/hidden-organisations') && response.request().method() === 'POST');
+    await page.click('button:has-text("Hide this organisation")');
+    const rule = (await (await hidden).json()) as { asn?: number; domain?: string; name?: string };
+    await page.waitForURL(/#\/feed$/);
+    // A rule by network hides every organisation on it: the API says which leads are left.
+    const left = await (await fetch(`${runtime.url}/v1/sites/demo/leads?limit=100`, { headers: { authorization: `Bearer ${runtime.apiKey}` } })).json();
+    const remaining = (left as { items: Array<{ organisation: { name: string } }> }).items.map((lead) => lead.organisation.name);
+    expect(remaining).not.toContain(name);
+    expect(remaining.length).toBeLessThan(leads.length);
+    await waitForRows(page, remaining.length);
+    expect(await page.locator('table.leads tbody th a').allTextContents()).not.toContain(name);
+    expect(rule.asn ?? rule.domain ?? rule.name).toBeDefined();
+    await page.screenshot({ path: join(SCREENSHOTS, 'feed-after-hide.png'), fullPage: true });
+  }, 60_000);
 
   it('signs out, and the old session cookie is refused at once', async () => {
     const { context, page } = person;

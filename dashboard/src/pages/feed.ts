@@ -1,14 +1,15 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import { api, ApiError, may, type Annotation, type Lead, type SessionInfo, type View } from '../api';
-import { csvField, download, formatAgo, formatDateTime } from '../format';
+import { api, ApiError, type ExportRequest, may, type Annotation, type Lead, type SessionInfo, type View } from '../api';
+import { formatAgo, formatDateTime } from '../format';
 import { html } from '../html';
 import { scoreOf } from '../score';
 import { ScoreBadge } from '../score-badge';
 
 /**
  * The feed: leads newest first or by score, filtered, in saved views, exported as CSV, with a count of new leads
- * polled every 30 seconds. Filters the leads API takes go to the API; the others are applied to the loaded pages
- * here until the API takes them (SERVER_FILTERS), under the same names, so a saved view keeps working.
+ * polled every 30 seconds. Filters the leads API takes go to the API; the others (a page's part of a path, a tag)
+ * are applied to the loaded pages here, under the same names, so a saved view keeps working. The CSV export is the
+ * export API's (audited, streamed to a file by the export function): it takes the API's filters of the view.
  */
 
 export interface Filters {
@@ -22,8 +23,8 @@ export interface Filters {
   sort: string;
 }
 const EMPTY: Filters = { period: '30d', country: '', confidence: '', path: '', minVisits: '', minPageviews: '', tag: '', sort: 'newest' };
-/** What GET /v1/sites/{siteId}/leads accepts today (its query schema is strict: anything else is a 400). */
-const SERVER_FILTERS = new Set(['since', 'until', 'country']);
+const EXPORT_POLL_MS = 1_000;
+const EXPORT_WAIT_MS = 120_000;
 const PERIOD_DAYS: Record<string, number> = { '1d': 1, '7d': 7, '30d': 30, '90d': 90 };
 const POLL_MS = 30_000;
 
@@ -32,9 +33,21 @@ const sinceOf = (period: string): string | undefined => {
   return days === undefined ? undefined : new Date(Date.now() - days * 86_400_000).toISOString();
 };
 
+/** The view's filters the leads API and the export API take (LeadFilters); path only as a whole path. */
+function apiFilters(filters: Filters): NonNullable<ExportRequest['filters']> {
+  const positive = (value: string) => (Number(value) >= 1 ? Math.floor(Number(value)) : undefined);
+  const candidates = {
+    since: sinceOf(filters.period),
+    country: filters.country || undefined,
+    confidence: (filters.confidence || undefined) as Lead['match']['confidence'] | undefined,
+    minVisits: positive(filters.minVisits),
+    minPageviews: positive(filters.minPageviews),
+  };
+  return Object.fromEntries(Object.entries(candidates).filter(([, value]) => value !== undefined));
+}
+
 function serverQuery(filters: Filters): Record<string, string | undefined> {
-  const candidates: Record<string, string | undefined> = { since: sinceOf(filters.period), country: filters.country || undefined };
-  return Object.fromEntries(Object.entries(candidates).filter(([name]) => SERVER_FILTERS.has(name)));
+  return Object.fromEntries(Object.entries(apiFilters(filters)).map(([name, value]) => [name, String(value)]));
 }
 
 function keeps(filters: Filters, lead: Lead, annotation: Annotation | undefined): boolean {
@@ -105,28 +118,23 @@ export function FeedPage({ session, siteId }: { session: SessionInfo; siteId: st
     onInput: (event: Event) => setDraft({ ...draft, [name]: (event.target as HTMLInputElement).value }),
   });
 
-  function exportCsv() {
-    const header = ['organisation', 'domain', 'country', 'city', 'score', 'visits', 'pageviews', 'engagedSeconds', 'firstSeenAt', 'lastSeenAt', 'confidence', 'network', 'tags'];
-    const lines = rows.map(({ lead, score }) =>
-      [
-        lead.organisation.name,
-        lead.organisation.domain,
-        lead.location.country,
-        lead.location.city,
-        score,
-        lead.visits,
-        lead.pageviews,
-        lead.engagedSeconds,
-        lead.firstSeenAt,
-        lead.lastSeenAt,
-        lead.match.confidence,
-        lead.match.network,
-        (annotations.get(lead.leadId)?.tags ?? []).join(' '),
-      ]
-        .map(csvField)
-        .join(','),
-    );
-    download(`eirlead-${siteId}-leads.csv`, 'text/csv', [header.join(','), ...lines].join('\r\n') + '\r\n');
+  async function exportCsv() {
+    const exportFilters = apiFilters(filters);
+    const left = [filters.path ? 'page visited' : '', filters.tag ? 'tag' : ''].filter(Boolean);
+    setMessage('Exporting…');
+    try {
+      let job = await api.startExport(siteId, { format: 'csv', visits: false, filters: exportFilters });
+      for (const deadline = Date.now() + EXPORT_WAIT_MS; job.status === 'queued' || job.status === 'running'; ) {
+        if (Date.now() > deadline) throw new Error('the export is still running; try again in a minute');
+        await new Promise((resolve) => setTimeout(resolve, EXPORT_POLL_MS));
+        job = await api.exportJob(siteId, job.exportId);
+      }
+      if (job.status !== 'succeeded' || !job.url) throw new Error(job.error ?? 'the export failed');
+      setMessage(`Exported ${job.leads ?? 0} organisation${job.leads === 1 ? '' : 's'}${left.length ? ` (without the ${left.join(' and ')} filter, which the export does not take)` : ''}.`);
+      location.assign(job.url);
+    } catch (error) {
+      setMessage(`Not exported: ${(error as Error).message}`);
+    }
   }
 
   async function saveView(event: Event) {
@@ -210,7 +218,7 @@ export function FeedPage({ session, siteId }: { session: SessionInfo; siteId: st
         ${newCount > 0 ? html` · <button type="button" class="link" onClick=${() => load(filters)}>${newCount} new since ${formatAgo(loadedAt)}: show</button>` : null}
         ${message ? html` · ${message}` : null}
       </p>
-      <button type="button" onClick=${exportCsv} disabled=${rows.length === 0}>Export CSV</button>
+      ${may(session, 'leads:export') ? html`<button type="button" onClick=${exportCsv} disabled=${rows.length === 0}>Export CSV</button>` : null}
     </div>
     ${state === 'error' ? html`<p class="error" role="alert">${message}</p>` : null}
     <table class="leads">
