@@ -21,8 +21,10 @@ export interface Filters {
   minPageviews: string;
   tag: string;
   sort: string;
+  class: string;
+  crm: string;
 }
-const EMPTY: Filters = { period: '30d', country: '', confidence: '', path: '', minVisits: '', minPageviews: '', tag: '', sort: 'newest' };
+const EMPTY: Filters = { period: '30d', country: '', confidence: '', path: '', minVisits: '', minPageviews: '', tag: '', sort: 'newest', class: '', crm: '' };
 const EXPORT_POLL_MS = 1_000;
 const EXPORT_WAIT_MS = 120_000;
 const PERIOD_DAYS: Record<string, number> = { '1d': 1, '7d': 7, '30d': 30, '90d': 90 };
@@ -40,14 +42,16 @@ function apiFilters(filters: Filters): NonNullable<ExportRequest['filters']> {
     since: sinceOf(filters.period),
     country: filters.country || undefined,
     confidence: (filters.confidence || undefined) as Lead['match']['confidence'] | undefined,
+    class: (filters.class || undefined) as NonNullable<ExportRequest['filters']>['class'],
     minVisits: positive(filters.minVisits),
     minPageviews: positive(filters.minPageviews),
   };
   return Object.fromEntries(Object.entries(candidates).filter(([, value]) => value !== undefined));
 }
 
+/** The leads list takes the CRM standing too (the export does not). */
 function serverQuery(filters: Filters): Record<string, string | undefined> {
-  return Object.fromEntries(Object.entries(apiFilters(filters)).map(([name, value]) => [name, String(value)]));
+  return { ...Object.fromEntries(Object.entries(apiFilters(filters)).map(([name, value]) => [name, String(value)])), crm: filters.crm || undefined };
 }
 
 function keeps(filters: Filters, lead: Lead, annotation: Annotation | undefined): boolean {
@@ -120,7 +124,7 @@ export function FeedPage({ session, siteId }: { session: SessionInfo; siteId: st
 
   async function exportCsv() {
     const exportFilters = apiFilters(filters);
-    const left = [filters.path ? 'page visited' : '', filters.tag ? 'tag' : ''].filter(Boolean);
+    const left = [filters.path ? 'page visited' : '', filters.tag ? 'tag' : '', filters.crm ? 'CRM' : ''].filter(Boolean);
     setMessage('Exporting…');
     try {
       let job = await api.startExport(siteId, { format: 'csv', visits: false, filters: exportFilters });
@@ -181,6 +185,13 @@ export function FeedPage({ session, siteId }: { session: SessionInfo; siteId: st
 <div class="field"><label for="filter-confidence">Confidence</label>
           <select ...${field('confidence')}><option value="">Any</option><option value="high">High</option>
             <option value="medium">Medium</option><option value="low">Low</option></select></div>
+        <div class="field"><label for="filter-class">Network</label>
+          <select ...${field('class')}><option value="">Any</option><option value="business">Business</option>
+            <option value="education">Education</option><option value="government">Government</option></select></div>
+        <div class="field"><label for="filter-crm">In the CRM</label>
+          <select ...${field('crm')}><option value="">Any</option><option value="customer">Customer</option>
+            <option value="open-deal">Open deal</option><option value="known">Known account</option>
+            <option value="any">Matched or linked</option><option value="none">Not in the CRM</option></select></div>
         <div class="field"><label for="filter-path">Page visited</label><input ...${field('path')} placeholder="/pricing" /></div>
         <div class="field"><label for="filter-minVisits">Minimum visits</label><input ...${field('minVisits')} type="number" min="1" /></div>
         <div class="field"><label for="filter-minPageviews">Minimum pages</label><input ...${field('minPageviews')} type="number" min="1" /></div>
