@@ -40,6 +40,21 @@ async function request<T>(method: string, path: string, body?: unknown): Promise
   return payload as T;
 }
 
+/**
+ * A GET with If-None-Match: `undefined` while the copy named by `etag` is current (304, no body sent), else the
+ * answer with its ETag. The API answers `no-store`, so the browser's cache cannot do this by itself.
+ */
+async function ifChanged<T>(path: string, etag: string | undefined): Promise<{ body: T; etag: string | undefined } | undefined> {
+  const response = await fetch(path, { credentials: 'same-origin', headers: { Accept: 'application/json', ...(etag ? { 'If-None-Match': etag } : {}) } });
+  if (response.status === 304) return undefined;
+  if (response.status === 401) {
+    location.assign('sign-in');
+    throw new ApiError(401, 'Signed out');
+  }
+  if (!response.ok) throw new ApiError(response.status, `HTTP ${response.status}`);
+  return { body: (await response.json()) as T, etag: response.headers.get('ETag') ?? undefined };
+}
+
 const site = (siteId: string) => `v1/sites/${encodeURIComponent(siteId)}`;
 const query = (parameters: Record<string, string | undefined>): string => {
   const search = new URLSearchParams();
@@ -52,6 +67,8 @@ export const api = {
   session: () => request<SessionInfo>('GET', 'v1/session'),
   leads: (siteId: string, parameters: Record<string, string | undefined>) =>
     request<{ items: Lead[]; nextCursor: string | null }>('GET', `${site(siteId)}/leads${query(parameters)}`),
+  leadsIfChanged: (siteId: string, parameters: Record<string, string | undefined>, etag: string | undefined) =>
+    ifChanged<{ items: Lead[]; nextCursor: string | null }>(`${site(siteId)}/leads${query(parameters)}`, etag),
   lead: (siteId: string, leadId: string) => request<LeadWithVisits>('GET', `${site(siteId)}/leads/${encodeURIComponent(leadId)}`),
   eraseLead: (siteId: string, leadId: string) => request<void>('DELETE', `${site(siteId)}/leads/${encodeURIComponent(leadId)}`),
   views: (siteId: string) => request<{ items: View[] }>('GET', `${site(siteId)}/views`),

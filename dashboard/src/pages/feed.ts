@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { api, ApiError, type ExportRequest, may, type Annotation, type Lead, type SessionInfo, type View } from '../api';
 import { formatAgo, formatDateTime } from '../format';
 import { html } from '../html';
@@ -100,12 +100,16 @@ export function FeedPage({ session, siteId }: { session: SessionInfo; siteId: st
   useEffect(() => {
     void api.views(siteId).then((list) => setViews(list.items), () => setViews([]));
   }, [siteId]);
+  // The count of new leads: the same question every 30 s, so the API answers 304 without a body until it changes.
+  const pollTag = useRef<string | undefined>(undefined);
   useEffect(() => {
+    pollTag.current = undefined;
     const timer = setInterval(() => {
-      void api.leads(siteId, { ...serverQuery(filters), since: loadedAt, limit: '100' }).then(
-        (page) => setNewCount(page.items.filter((lead) => lead.lastSeenAt > loadedAt).length),
-        () => undefined,
-      );
+      void api.leadsIfChanged(siteId, { ...serverQuery(filters), since: loadedAt, limit: '100' }, pollTag.current).then((answer) => {
+        if (!answer) return;
+        pollTag.current = answer.etag;
+        setNewCount(answer.body.items.filter((lead) => lead.lastSeenAt > loadedAt).length);
+      }, () => undefined);
     }, POLL_MS);
     return () => clearInterval(timer);
   }, [siteId, filters, loadedAt]);
