@@ -174,6 +174,27 @@ describe('the dashboard in a real browser, against npm start’s runtime', () =>
     await waitForRows(page, leads.length);
   }, 30_000);
 
+  it('saves the filtered feed as a view, and applying the view filters again', async () => {
+    const { page } = person;
+    const country = leads[0]?.location.country ?? 'DE';
+    const expected = leads.filter((lead) => lead.location.country === country).length;
+    await page.fill('#filter-country', country);
+    await page.click('button:has-text("Apply filters")');
+    await waitForRows(page, expected);
+    await page.fill('#view-name', `Only ${country}`);
+    await page.check('#view-shared');
+    await page.click('button:has-text("Save view")');
+    await page.waitForSelector(`.view-list button:has-text("Only ${country}")`);
+    expect(await page.locator('.view-list li').first().textContent()).toContain('shared');
+    await page.click('button:has-text("Clear")');
+    await waitForRows(page, leads.length);
+    await page.click(`.view-list button:has-text("Only ${country}")`);
+    await waitForRows(page, expected);
+    expect(await page.inputValue('#filter-country')).toBe(country);
+    await page.click('button:has-text("Clear")');
+    await waitForRows(page, leads.length);
+  }, 30_000);
+
   it(`the feed's first load (HTML, CSS, scripts; not data) is at most ${FEED_BUDGET_GZIP_BYTES / 1024} KB gzipped`, async () => {
     const page = await person.context.newPage();
     const fetched = new Set<string>();
