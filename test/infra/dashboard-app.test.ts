@@ -1,5 +1,5 @@
 import { CfnResource } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Template } from 'aws-cdk-lib/assertions';
 import { FUNCTIONS } from '../../functions/contracts/functions';
 import { ROUTES } from '../../functions/contracts/routes';
 import { actionsOf, RolePolicies } from './policy-evaluator';
@@ -45,8 +45,8 @@ describe('the user pool', () => {
   });
 
   test('holds passwords of at least 12 characters with upper and lower case, a digit and a symbol', () => {
-    expect(pool.Properties.Policies).toEqual({
-      PasswordPolicy: Match.objectLike({ MinimumLength: 12, RequireUppercase: true, RequireLowercase: true, RequireNumbers: true, RequireSymbols: true }),
+    expect(pool.Properties.Policies).toMatchObject({
+      PasswordPolicy: { MinimumLength: 12, RequireUppercase: true, RequireLowercase: true, RequireNumbers: true, RequireSymbols: true },
     });
   });
 

@@ -362,7 +362,9 @@ describe('wildcards', () => {
       for (const key of ['PolicyDocument', 'KeyPolicy', 'AssumeRolePolicyDocument'] as const) {
         if (r.Properties[key]) found.push({ where: `${id} ${key}`, doc: r.Properties[key] as unknown as PolicyDocument });
       }
-      for (const p of (r.Properties.Policies ?? []) as { PolicyDocument: PolicyDocument }[]) found.push({ where: `${id} Policies`, doc: p.PolicyDocument });
+      // An IAM role's inline policies (a Cognito user pool's `Policies` is its password policy, no IAM document).
+      const inline = r.Type === 'AWS::IAM::Role' ? ((r.Properties.Policies ?? []) as { PolicyDocument: PolicyDocument }[]) : [];
+      for (const p of inline) found.push({ where: `${id} Policies`, doc: p.PolicyDocument });
       return found;
     });
     expect(documents.length).toBeGreaterThan(5);
