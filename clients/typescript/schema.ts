@@ -3748,10 +3748,12 @@ export interface operations {
     listAnnotations: {
         parameters: {
             query: {
+                /** @example 9d4c0a6f2b7e1c3d5a8f0b2e */
                 leadIds: string;
             };
             header?: never;
             path: {
+                /** @example demo */
                 siteId: string;
             };
             cookie?: never;
@@ -6383,7 +6385,9 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example 9d4c0a6f2b7e1c3d5a8f0b2e */
                 leadId: string;
+                /** @example demo */
                 siteId: string;
             };
             cookie?: never;
@@ -6827,6 +6831,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example demo */
                 siteId: string;
             };
             cookie?: never;
@@ -6909,6 +6914,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example demo */
                 siteId: string;
             };
             cookie?: never;
@@ -7062,7 +7068,9 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example demo */
                 siteId: string;
+                /** @example k3v9q2m8x1 */
                 viewId: string;
             };
             cookie?: never;

@@ -70,15 +70,19 @@ export async function runUsers(args: UsersArgs, directory: (where: Extract<Users
   console.log('At the first sign-in they choose a new password and set up an authenticator app (TOTP).');
 }
 
-if (process.argv[1]?.endsWith('users.ts')) {
+async function main(): Promise<void> {
   const parsed = parseUsersArgs(process.argv.slice(2));
   if (!parsed.success) {
     console.error(`users: ${parsed.error.issues.map((issue) => `${issue.path.join('.') || 'command'}: ${issue.message}`).join('; ')}`);
     process.exitCode = 2;
-  } else {
-    await runUsers(parsed.data).catch((error: unknown) => {
-      console.error(`users: ${(error as Error).message}`);
-      process.exitCode = 1;
-    });
+    return;
+  }
+  try {
+    await runUsers(parsed.data);
+  } catch (error) {
+    console.error(`users: ${(error as Error).message}`);
+    process.exitCode = 1;
   }
 }
+
+if (process.argv[1]?.endsWith('users.ts')) void main();

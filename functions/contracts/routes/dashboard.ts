@@ -8,6 +8,7 @@ import {
   ViewListSchema,
   ViewSchema,
 } from '../api/dashboard';
+import { EXAMPLE_LEAD_ID, EXAMPLE_SITE } from './examples';
 import { authErrors, type RouteDefinition } from './route';
 
 /**
@@ -104,6 +105,7 @@ export const DASHBOARD_ROUTES = [
     auth: { type: 'apiKey', scope: 'leads:read' },
     summary: 'Saved feed views: the caller’s private ones and the shared ones',
     tags: ['dashboard'],
+    example: { path: { siteId: EXAMPLE_SITE } },
     responses: { '200': { description: 'Views', schema: ViewListSchema }, ...authErrors },
   },
   {
@@ -115,6 +117,7 @@ export const DASHBOARD_ROUTES = [
     auth: { type: 'apiKey', scope: 'views:write' },
     summary: 'Save a feed view (shared views need views:share)',
     tags: ['dashboard'],
+    example: { path: { siteId: EXAMPLE_SITE } },
     body: { schema: SaveViewRequestSchema, mediaTypes: ['application/json'], example: { name: 'German visitors', filters: { country: 'DE', period: '30d' }, shared: false } },
     responses: {
       '201': { description: 'Saved', schema: ViewSchema },
@@ -133,6 +136,7 @@ export const DASHBOARD_ROUTES = [
     auth: { type: 'apiKey', scope: 'views:write' },
     summary: 'Delete a view the caller saved',
     tags: ['dashboard'],
+    example: { path: { siteId: EXAMPLE_SITE, viewId: 'k3v9q2m8x1' } },
     responses: { '204': { description: 'Deleted' }, '404': { description: 'No such view of the caller' }, ...authErrors },
   },
   {
@@ -144,6 +148,7 @@ export const DASHBOARD_ROUTES = [
     auth: { type: 'apiKey', scope: 'leads:read' },
     summary: 'Tags and assignment of the given leads',
     tags: ['dashboard'],
+    example: { path: { siteId: EXAMPLE_SITE }, query: { leadIds: EXAMPLE_LEAD_ID } },
     query: AnnotationsQuerySchema,
     responses: { '200': { description: 'Annotations of those leads that have any', schema: AnnotationListSchema }, '400': { description: 'Invalid query' }, ...authErrors },
   },
@@ -156,6 +161,7 @@ export const DASHBOARD_ROUTES = [
     auth: { type: 'apiKey', scope: 'leads:tag' },
     summary: 'Set a lead’s tags and assignment',
     tags: ['dashboard'],
+    example: { path: { siteId: EXAMPLE_SITE, leadId: EXAMPLE_LEAD_ID } },
     body: { schema: AnnotateLeadRequestSchema, mediaTypes: ['application/json'], example: { tags: ['hot', 'follow-up'], assignedToMe: true } },
     responses: {
       '200': { description: 'The annotation', schema: AnnotationSchema },
