@@ -22,8 +22,9 @@ export class ViewStore {
     const items = await queryAll(this.doc, {
       TableName: this.tableName,
       KeyConditionExpression: 'pk = :pk',
-      FilterExpression: 'expiresAt > :now AND (shared = :true OR #owner = :owner)',
-      ExpressionAttributeNames: { '#owner': 'owner' },
+      // Both names are DynamoDB reserved words.
+      FilterExpression: 'expiresAt > :now AND (#shared = :true OR #owner = :owner)',
+      ExpressionAttributeNames: { '#shared': 'shared', '#owner': 'owner' },
       ExpressionAttributeValues: { ':pk': keys.viewsPartition(siteId), ':now': now, ':true': true, ':owner': principal },
     });
     return items
