@@ -8,6 +8,7 @@ import { LEADS_BY_LAST_SEEN_INDEX } from '../functions/contracts/table';
 import type { EirleadConfig } from './config';
 import { Alerts } from './constructs/alerts';
 import { Crm } from './constructs/crm';
+import { DashboardApp } from './constructs/dashboard-app';
 import { Encryption } from './constructs/encryption';
 import { Docs } from './constructs/docs';
 import { Enrichment } from './constructs/enrichment';
@@ -151,6 +152,16 @@ export class EirleadStack extends Stack {
       crm: config.crm,
     });
 
+    // The dashboard for people, at `/` of the same REST API: pages, sign-in (Cognito, TOTP required) and its API.
+    const dashboardApp = new DashboardApp(this, 'DashboardApp', {
+      restApi,
+      authorizer: leadsApi.authorizer,
+      table: storage.table,
+      encryptionKey: encryption.key,
+      retention,
+      sites: config.sites,
+    });
+
     const saltCleanup = new SaltCleanup(this, 'SaltCleanup', { table: storage.table, encryptionKey: encryption.key, retention });
     if (config.waf.enabled) {
       const waf = new Waf(this, 'Waf', { stage: restApi.api.deploymentStage, rateLimitPer5Minutes: config.waf.rateLimitPer5Minutes });
@@ -177,6 +188,7 @@ export class EirleadStack extends Stack {
         'alerts-api': alerts.api,
         'crm-api': crm.apiFunction,
         'crm-sync': crm.syncFunction,
+        dashboard: dashboardApp.function,
       },
       alerts: { deliveryQueue: alerts.deliveryQueue, deliveryDeadLetterQueue: alerts.deliveryDeadLetterQueue, failures: alerts.failures, evaluator: alerts.evaluator },
       crmFailures: crm.deadLetterQueue,
@@ -207,6 +219,11 @@ export class EirleadStack extends Stack {
       description: eventsUrl
         ? 'Where the served snippet sends events: POST /v1/events at the ingest function URL (no API Gateway request fee); data-endpoint for a self-hosted snippet or any other client'
         : 'Where the served snippet sends events: POST /v1/events on the API; data-endpoint for a self-hosted snippet',
+    });
+    new CfnOutput(this, 'AppUrl', { value: restApi.api.url, description: 'The dashboard: sign in with a user invited by npm run users -- invite' });
+    new CfnOutput(this, 'UserPoolId', {
+      value: dashboardApp.userPool.userPoolId,
+      description: 'The dashboard users (Cognito, TOTP required): npm run users -- invite <e-mail> --role viewer|sales|admin --user-pool <UserPoolId>',
     });
     new CfnOutput(this, 'DocsUrl', { value: `${restApi.api.url}docs`, description: 'The API reference page' });
     new CfnOutput(this, 'ExportBucketName', { value: exports.bucket.bucketName, description: 'Export files (kept one day)' });

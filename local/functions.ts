@@ -1,4 +1,5 @@
-import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { join, resolve } from 'node:path';
 import { decodeEnvironment, encodeEnvironment } from '../functions/contracts/environment';
 import {
   type AlertSettings,
@@ -21,6 +22,8 @@ import { alertsDependencies, createHandler as createAlerts } from '../functions/
 import { alertsApiDependencies, createHandler as createAlertsApi } from '../functions/alerts-api/app';
 import { authorizerDependencies, createHandler as createAuthorizer } from '../functions/authorizer/app';
 import { createHandler as createDocs, docsDependencies } from '../functions/docs/app';
+import { createHandler as createDashboard, dashboardDependencies } from '../functions/dashboard/app';
+import type { IdentityProvider } from '../functions/adapters/identity/identity-provider';
 import { createHandler as createCrmApi, crmApiDependencies } from '../functions/crm-api/app';
 import { createHandler as createCrmSync, type CrmSyncEvent, crmSyncDependencies } from '../functions/crm-sync/app';
 import { createHandler as createEnrichment, enrichmentDependencies } from '../functions/enrichment/app';
@@ -32,10 +35,12 @@ import { createHandler as createSnippet, snippetDependencies } from '../function
 import type { Context } from 'aws-lambda';
 import type { ProxyHandler } from './api-gateway/router';
 import type { FunctionUrlHandler } from './function-url';
-import type { TokenAuthorizerHandler } from './api-gateway/token-authorizer';
 import type { LocalInfrastructure } from './infrastructure';
 import type { SQSBatchResponse } from 'aws-lambda';
 import { invoke, type LocalFunction } from './lambda';
+import { LocalIdentity } from './identity/local-identity';
+import { LocalUserStore } from './identity/local-users';
+import type { RequestAuthorizerHandler } from './api-gateway/request-authorizer';
 import type { SqsHandler } from './sqs-poller';
 import type { StreamHandler } from './stream-poller';
 
@@ -58,6 +63,8 @@ export interface LocalConfiguration {
   readonly limits: BehaviourLimits;
   /** Where the served snippet sends events (the local ingest function URL's `/v1/events`). @default next to it */
   readonly eventsUrl?: string;
+  /** The built dashboard (npm run build:dashboard). @default build/dashboard under the working directory */
+  readonly dashboardDir?: string;
   /** @default the events queue's URL with `-crm-jobs`, as the local runtime names the CRM jobs queue */
   readonly crmJobsQueueUrl?: string;
   /** @default DEFAULT_CRM_CONFIG */
@@ -83,6 +90,9 @@ export interface LocalAlertOptions {
   readonly outbound?: OutboundPolicy;
   readonly email?: EmailSender;
 }
+
+/** Stands for the Cognito user pool and app client: the local runtime signs people in without AWS. */
+export const LOCAL_USER_POOL = 'local';
 
 /** Stands for the KMS key id; the local infrastructure's key service ignores it and uses the local master key. */
 const LOCAL_KEY_ID = 'local-master-key';
@@ -118,6 +128,14 @@ export function localEnvironments(config: LocalConfiguration): { readonly [N in 
     authorizer: { TABLE_NAME: tableName },
     snippet: { SNIPPET_FILE: config.snippetFile, ...(config.eventsUrl === undefined ? {} : { EVENTS_URL: config.eventsUrl }) },
     saltCleanup: { TABLE_NAME: tableName, RETENTION: retention },
+    dashboard: {
+      TABLE_NAME: tableName,
+      RETENTION: retention,
+      SITES: sites,
+      DASHBOARD_DIR: config.dashboardDir ?? resolve('build', 'dashboard'),
+      USER_POOL_ID: LOCAL_USER_POOL,
+      USER_POOL_CLIENT_ID: LOCAL_USER_POOL,
+    },
     alerts: { TABLE_NAME: tableName, DELIVERY_QUEUE_URL: deliveryQueueUrl, RETENTION: retention, ALERTS: alerts, API_BASE_URL: apiBaseUrl },
     alertDelivery: { TABLE_NAME: tableName, KEY_ID: LOCAL_KEY_ID, DELIVERY_QUEUE_URL: deliveryQueueUrl, SITES: sites, ALERTS: alerts },
     alertsApi: { TABLE_NAME: tableName, KEY_ID: LOCAL_KEY_ID, DELIVERY_QUEUE_URL: deliveryQueueUrl, RETENTION: retention, ALERTS: alerts, API_BASE_URL: apiBaseUrl },
@@ -151,12 +169,13 @@ export interface LocalHandlers {
   /** The same ingest handler, at its function URL (payload format 2.0, which it adapts at its edge as on AWS). */
   readonly ingestUrl: FunctionUrlHandler;
   readonly enrichment: SqsHandler;
-  readonly authorizer: TokenAuthorizerHandler;
+  readonly authorizer: RequestAuthorizerHandler;
   readonly leadsApi: ProxyHandler;
   readonly snippet: ProxyHandler;
   readonly docs: ProxyHandler;
   readonly leadExport: (task: unknown) => Promise<unknown>;
   readonly saltCleanup: () => Promise<{ destroyed: string[] }>;
+  readonly dashboard: ProxyHandler;
   readonly alerts: StreamHandler;
   readonly alertDelivery: SqsHandler;
   /** The daily digests, as the schedule starts them on AWS. */
@@ -170,7 +189,13 @@ export interface LocalHandlers {
 export function createLocalHandlers(
   config: LocalConfiguration,
   infrastructure: LocalInfrastructure,
-  options: { readonly trustForwardedFor: boolean; readonly log?: (line: string) => void; readonly alerts?: LocalAlertOptions },
+  options: {
+    readonly trustForwardedFor: boolean;
+    readonly log?: (line: string) => void;
+    readonly alerts?: LocalAlertOptions;
+    /** Who may sign in to the dashboard. @default nobody: an empty in-memory user store and a random local key */
+    readonly identity?: IdentityProvider;
+  },
 ): LocalHandlers {
   const values = localEnvironments(config);
   const alertOptions = options.alerts ?? {};
@@ -203,6 +228,9 @@ export function createLocalHandlers(
     docs: createDocs(docsDependencies(environment('docs').DOCS_DIR)),
     leadExport: (task) => invoke(localFunction('leadExport'), (event: unknown, context) => leadExport(event, context), task),
     saltCleanup: createSaltCleanup(saltCleanupDependencies(environment('saltCleanup'), infrastructure)),
+    dashboard: createDashboard(
+      dashboardDependencies(environment('dashboard'), infrastructure, options.identity ?? new LocalIdentity(new LocalUserStore(), randomBytes(32).toString('base64url'))),
+    ),
     alerts: createAlerts(alertsDependencies(environment('alerts'), infrastructure)),
     alertDelivery: (event, context) => alertDelivery(event, context) as Promise<SQSBatchResponse>,
     alertDigests: (day) => invoke(localFunction('alertDelivery'), alertDelivery, { run: 'daily-digest' as const, ...(day ? { day } : {}) }) as Promise<{ queued: number }>,

@@ -76,6 +76,8 @@ starting = startLocalRuntime({
   dataDir,
   ipDataDir: join(repoRoot, 'build', 'ipdata'),
   snippetFile: join(repoRoot, 'build', 'snippet', 'eirlead.js'),
+  dashboardDir: join(repoRoot, 'build', 'dashboard'),
+  usersFile: process.env.EIRLEAD_USERS_FILE || undefined,
   demoDir: join(repoRoot, 'local', 'demo'),
   trustForwardedFor,
   apiKey,
@@ -105,6 +107,7 @@ if (runtime && !exiting) {
     [
       '',
       `Eirlead local runtime ready in ${seconds} s`,
+      `  Dashboard ${url}/  (sign in with the API key below, local only, or a user from npm run users -- invite <email> --role sales --local)`,
       `  API      ${url}`,
       ...(runtime.ingestUrl ? [`  Events   ${runtime.ingestUrl}/v1/events  (the ingest function URL, where the served snippet sends; the API takes them too)`] : []),
       `  API key  ${runtime.apiKey}${keyNote}`,

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { ApiScopeSchema } from '../functions/contracts/api/api-keys';
@@ -29,6 +29,8 @@ import { EmailOutbox } from './email-outbox';
 import { createLocalHandlers, type LocalHandlers, localFunction } from './functions';
 import { LOCAL_EXPORTS_PATH, type LocalExportFiles } from './export-files';
 import { emulatorInfrastructure } from './infrastructure';
+import { LocalIdentity } from './identity/local-identity';
+import { LocalUserStore } from './identity/local-users';
 import { ensureTable, ensureTableStream, type Queues } from './resources';
 import { describeError } from './sqs-poller';
 import { ensureRuntimeQueues, startEventSources } from './event-sources';
@@ -44,6 +46,13 @@ export interface LocalRuntimeOptions {
   readonly snippetFile: string;
   /** The built reference page (`npm run build:docs`), served at `/docs`. @default build/docs */
   readonly docsDir?: string;
+  /** The built dashboard (`npm run build:dashboard`), served at `/`. @default `dashboard` beside the snippet's build folder */
+  readonly dashboardDir?: string;
+  /**
+   * The local user store (local/identity/local-users.ts) people sign in with.
+   * @default `<dataDir>/users.json`, or in memory without a data directory
+   */
+  readonly usersFile?: string;
   /** The demo site (local/demo), served at `/demo`. @default no demo */
   readonly demoDir?: string;
   /** Bot signals and the typed-domain quota, as `cdk.json` context `limits` sets them. @default DEFAULT_BEHAVIOUR_LIMITS */
@@ -130,6 +139,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   try {
     if (!existsSync(options.snippetFile)) {
       throw new Error(`${resolve(options.snippetFile)} is missing: run "npm run build:snippet" first`);
+    }
+    const dashboardDir = resolve(options.dashboardDir ?? join(dirname(options.snippetFile), '..', 'dashboard'));
+    if (!existsSync(join(dashboardDir, 'manifest.json'))) {
+      throw new Error(`${dashboardDir} holds no built dashboard: run "npm run build:dashboard" first`);
     }
     const dataDir = options.dataDir === undefined ? undefined : resolve(options.dataDir);
     // It holds the master key and every lead: the owner's alone, like ~/.ssh.
@@ -232,6 +245,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
         retention: DEFAULT_RETENTION,
         limits: options.limits ?? DEFAULT_BEHAVIOUR_LIMITS,
         ...(ingestUrl ? { eventsUrl: `${ingestUrl}/v1/events` } : {}),
+        dashboardDir,
         deliveryQueueUrl: deliveryQueues.queueUrl,
         alerts: DEFAULT_ALERT_SETTINGS,
         apiBaseUrl: url,
@@ -240,7 +254,12 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
         crmEndpoints: options.crmEndpoints ?? CRM_ENDPOINTS,
       },
       infrastructure,
-      { trustForwardedFor: options.trustForwardedFor ?? false, log, alerts: { ...(options.alertsOutbound ? { outbound: options.alertsOutbound } : {}), email: outbox } },
+      {
+        trustForwardedFor: options.trustForwardedFor ?? false,
+        log,
+        alerts: { ...(options.alertsOutbound ? { outbound: options.alertsOutbound } : {}), email: outbox },
+        identity: new LocalIdentity(new LocalUserStore(options.usersFile ?? (dataDir && join(dataDir, 'users.json'))), apiKey),
+      },
     );
     handlers = loaded;
     checkAborted();

@@ -71,6 +71,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/session": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Who the caller is: principal, role, sites and scopes */
+        get: operations["getSession"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/sites/{siteId}/access-requests": {
         parameters: {
             query?: never;
@@ -222,6 +239,23 @@ export interface paths {
         put?: never;
         /** Send an alert.test event about an example organisation to the rule's endpoints now, whatever the conditions */
         post: operations["testAlertRule"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sites/{siteId}/annotations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Tags and assignment of the given leads */
+        get: operations["listAnnotations"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -489,6 +523,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/sites/{siteId}/leads/{leadId}/annotation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Set a lead’s tags and assignment */
+        post: operations["annotateLead"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/sites/{siteId}/leads/{leadId}/crm-link": {
         parameters: {
             query?: never;
@@ -502,6 +553,41 @@ export interface paths {
         post: operations["linkLeadToCrm"];
         /** Unlink a lead: it shows no CRM account and is never matched automatically again */
         delete: operations["unlinkLeadFromCrm"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sites/{siteId}/views": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Saved feed views: the caller’s private ones and the shared ones */
+        get: operations["listViews"];
+        put?: never;
+        /** Save a feed view (shared views need views:share) */
+        post: operations["saveView"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sites/{siteId}/views/{viewId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete a view the caller saved */
+        delete: operations["deleteView"];
         options?: never;
         head?: never;
         patch?: never;
@@ -821,13 +907,35 @@ export interface components {
                 endpointId: string;
             }[];
         };
+        AnnotateLeadRequest: {
+            /** @description Assign the lead to the caller (true) or to nobody (false). */
+            assignedToMe: boolean;
+            /** @description Replaces the lead’s tags. */
+            tags: unknown[];
+        };
+        Annotation: {
+            /** @description The principal the lead is assigned to. */
+            assignee?: string;
+            /**
+             * Format: date-time
+             * @description Tags and assignment go with the lead: kept as long as a lead is.
+             */
+            expiresAt: string;
+            leadId: string;
+            tags: string[];
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        AnnotationList: {
+            items: components["schemas"]["Annotation"][];
+        };
         AuditList: {
             items: components["schemas"]["AuditRecord"][];
             nextCursor: string | null;
         };
         AuditRecord: {
             /** @enum {string} */
-            action: "leads.list" | "lead.read" | "lead.erase" | "organisation.hide" | "organisation.show" | "erasure.request" | "access.request" | "audit.read" | "export.create" | "export.read" | "alert-rule.create" | "alert-rule.update" | "alert-rule.delete" | "alert-rule.test" | "alert-endpoint.create" | "alert-endpoint.update" | "alert-endpoint.delete" | "alert-endpoint.rotate-secret" | "alert-delivery.replay" | "crm.connect" | "crm.rotate" | "crm.settings" | "crm.sync" | "crm.push" | "crm.link" | "crm.unlink" | "crm.disconnect";
+            action: "leads.list" | "lead.read" | "lead.erase" | "organisation.hide" | "organisation.show" | "erasure.request" | "access.request" | "audit.read" | "export.create" | "export.read" | "views.list" | "view.save" | "view.delete" | "annotations.read" | "lead.annotate" | "alert-rule.create" | "alert-rule.update" | "alert-rule.delete" | "alert-rule.test" | "alert-endpoint.create" | "alert-endpoint.update" | "alert-endpoint.delete" | "alert-endpoint.rotate-secret" | "alert-delivery.replay" | "crm.connect" | "crm.rotate" | "crm.settings" | "crm.sync" | "crm.push" | "crm.link" | "crm.unlink" | "crm.disconnect";
             /** Format: date-time */
             at: string;
             /** @description What a privileged act did, e.g. the counts of what a CRM disconnect deleted (its deletion receipt). */
@@ -1369,6 +1477,36 @@ export interface components {
             keepPreviousHours: number;
             secret: string;
         };
+        SaveViewRequest: {
+            filters: {
+                [key: string]: string;
+            };
+            name: string;
+            /**
+             * @description Shared views are seen by every user of the site (needs views:share).
+             * @default false
+             */
+            shared: boolean;
+        };
+        SessionInfo: {
+            /** @enum {string} */
+            kind: "user" | "apiKey";
+            /** @description The sites this deployment serves that the grant covers. */
+            knownSites: string[];
+            /** @description Signed in with the local runtime’s LOCAL_API_KEY (never on AWS). */
+            localOnly: boolean;
+            /** @description `user:{id}` for a person (the identity provider’s id, never an e-mail address), else the API key id. */
+            principal: string;
+            /** @description How long visits and leads are kept: when each is deleted. */
+            retention: {
+                leadDays: number;
+                visitDays: number;
+            };
+            /** @enum {string} */
+            role?: "viewer" | "sales" | "admin";
+            scopes: ("leads:read" | "leads:erase" | "leads:hide" | "privacy:requests" | "audit:read" | "views:write" | "views:share" | "leads:tag" | "leads:export" | "alerts:manage" | "crm:manage" | "crm:push")[];
+            sites: (string | "*")[];
+        };
         TrackedEvent: {
             /**
              * Format: uuid
@@ -1439,6 +1577,23 @@ export interface components {
              * @description The page URL; its host must be one of the site's allowed origins' hosts.
              */
             url: string;
+        };
+        View: {
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            expiresAt: string;
+            filters: {
+                [key: string]: string;
+            };
+            /** @description Whether the caller saved it (and so may delete it). */
+            mine: boolean;
+            name: string;
+            shared: boolean;
+            viewId: string;
+        };
+        ViewList: {
+            items: components["schemas"]["View"][];
         };
         Visit: {
             /** Format: date-time */
@@ -1759,6 +1914,86 @@ export interface operations {
                      *     }
                      */
                     "application/json": Record<string, never>;
+                };
+            };
+            /** @description Throttled by the stage; `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "Throttled",
+                     *         "message": "Throttled by the stage; `Retry-After` says when to try again",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The caller */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionInfo"];
+                };
+            };
+            /** @description Missing or unknown API key */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "Unauthorized",
+                     *         "message": "Missing or unknown API key",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key may not do this on this site */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "Forbidden",
+                     *         "message": "The key may not do this on this site",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description Throttled by the stage; `Retry-After` says when to try again */
@@ -3483,6 +3718,111 @@ export interface operations {
                      *       "error": {
                      *         "code": "NotFound",
                      *         "message": "No such rule",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Throttled by the stage; `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "Throttled",
+                     *         "message": "Throttled by the stage; `Retry-After` says when to try again",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listAnnotations: {
+        parameters: {
+            query: {
+                /** @example 9d4c0a6f2b7e1c3d5a8f0b2e */
+                leadIds: string;
+            };
+            header?: never;
+            path: {
+                /** @example demo */
+                siteId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Annotations of those leads that have any */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnnotationList"];
+                };
+            };
+            /** @description Invalid query */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "BadRequest",
+                     *         "message": "Invalid query",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or unknown API key */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "Unauthorized",
+                     *         "message": "Missing or unknown API key",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key may not do this on this site */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "Forbidden",
+                     *         "message": "The key may not do this on this site",
                      *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
                      *       }
                      *     }
@@ -6053,6 +6393,161 @@ export interface operations {
             };
         };
     };
+    annotateLead: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example 9d4c0a6f2b7e1c3d5a8f0b2e */
+                leadId: string;
+                /** @example demo */
+                siteId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "tags": [
+                 *         "hot",
+                 *         "follow-up"
+                 *       ],
+                 *       "assignedToMe": true
+                 *     }
+                 */
+                "application/json": components["schemas"]["AnnotateLeadRequest"];
+            };
+        };
+        responses: {
+            /** @description The annotation */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Annotation"];
+                };
+            };
+            /** @description Invalid request; `issues` names each field */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "BadRequest",
+                     *         "message": "Invalid request; `issues` names each field",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or unknown API key */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "Unauthorized",
+                     *         "message": "Missing or unknown API key",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key may not do this on this site */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "Forbidden",
+                     *         "message": "The key may not do this on this site",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such lead */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "NotFound",
+                     *         "message": "No such lead",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Content-Type other than application/json */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "UnsupportedMediaType",
+                     *         "message": "Content-Type other than application/json",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Throttled by the stage; `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "Throttled",
+                     *         "message": "Throttled by the stage; `Retry-After` says when to try again",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     linkLeadToCrm: {
         parameters: {
             query?: never;
@@ -6314,6 +6809,345 @@ export interface operations {
                      *       "error": {
                      *         "code": "IdempotencyKeyInUse",
                      *         "message": "The site has no CRM connection",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Throttled by the stage; `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "Throttled",
+                     *         "message": "Throttled by the stage; `Retry-After` says when to try again",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listViews: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example demo */
+                siteId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Views */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ViewList"];
+                };
+            };
+            /** @description Missing or unknown API key */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "Unauthorized",
+                     *         "message": "Missing or unknown API key",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key may not do this on this site */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "Forbidden",
+                     *         "message": "The key may not do this on this site",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Throttled by the stage; `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "Throttled",
+                     *         "message": "Throttled by the stage; `Retry-After` says when to try again",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    saveView: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example demo */
+                siteId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "name": "German visitors",
+                 *       "filters": {
+                 *         "country": "DE",
+                 *         "period": "30d"
+                 *       },
+                 *       "shared": false
+                 *     }
+                 */
+                "application/json": components["schemas"]["SaveViewRequest"];
+            };
+        };
+        responses: {
+            /** @description Saved */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["View"];
+                };
+            };
+            /** @description Invalid request; `issues` names each field */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "BadRequest",
+                     *         "message": "Invalid request; `issues` names each field",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or unknown API key */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "Unauthorized",
+                     *         "message": "Missing or unknown API key",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key may not do this on this site */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "Forbidden",
+                     *         "message": "The key may not do this on this site",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The site already keeps the most views it may (200) */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "IdempotencyKeyInUse",
+                     *         "message": "The site already keeps the most views it may (200)",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Content-Type other than application/json */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "UnsupportedMediaType",
+                     *         "message": "Content-Type other than application/json",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Throttled by the stage; `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "Throttled",
+                     *         "message": "Throttled by the stage; `Retry-After` says when to try again",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteView: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example demo */
+                siteId: string;
+                /** @example k3v9q2m8x1 */
+                viewId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing or unknown API key */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "Unauthorized",
+                     *         "message": "Missing or unknown API key",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key may not do this on this site */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "Forbidden",
+                     *         "message": "The key may not do this on this site",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such view of the caller */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "NotFound",
+                     *         "message": "No such view of the caller",
                      *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
                      *       }
                      *     }

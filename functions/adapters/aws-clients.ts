@@ -1,3 +1,4 @@
+import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { LambdaClient } from '@aws-sdk/client-lambda';
@@ -31,5 +32,9 @@ export const kmsClient = (options: ClientOptions = {}): KMSClient => new KMSClie
 export const s3Client = (options: ClientOptions = {}): S3Client => new S3Client({ ...options, region: REGION });
 
 export const lambdaClient = (options: ClientOptions = {}): LambdaClient => new LambdaClient({ ...options, region: REGION });
+
+/** Cognito's regional endpoint, cognito-idp.eu-west-1.amazonaws.com: the dashboard's sign-in (no hosted UI). */
+export const cognitoClient = (options: ClientOptions = {}): CognitoIdentityProviderClient =>
+  new CognitoIdentityProviderClient({ ...options, region: REGION });
 /** Alert e-mail (adapters/email/email-sender.ts): SES in Ireland, like every other client. */
 export const sesClient = (options: ClientOptions = {}): SESv2Client => new SESv2Client({ ...options, region: REGION });

@@ -97,6 +97,8 @@ export const RetentionSchema = z.strictObject({
   backupRecoveryDays: z.int().min(1).max(35).default(7),
   /** How long a hidden organisation stays hidden unless shown again (`DELETE …/hidden-organisations/{id}`). */
   hiddenOrganisationDays: z.int().min(30).max(3650).default(1825),
+  /** How long a saved dashboard view is kept after it was saved. */
+  viewDays: z.int().min(1).max(3650).default(365),
 });
 export type Retention = z.infer<typeof RetentionSchema>;
 

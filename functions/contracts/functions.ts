@@ -135,7 +135,7 @@ export const FUNCTIONS = {
   authorizer: {
     entry: 'functions/authorizer/handler.ts',
     serviceName: 'eirlead-authorizer',
-    description: 'Eirlead: checks the API key of a leads API request',
+    description: 'Eirlead: checks the API key or dashboard session of an API request',
     timeoutSeconds: 5,
     memoryMb: 512,
     environment: z.object({ TABLE_NAME: tableName }),
@@ -149,6 +149,23 @@ export const FUNCTIONS = {
     memoryMb: 128,
     environment: z.object({ [SNIPPET_FILE_VARIABLE]: textVariable(), [EVENTS_URL_VARIABLE]: textVariable().optional() }),
     bundledData: { source: 'build/snippet', destination: 'snippet' },
+  },
+  dashboard: {
+    entry: 'functions/dashboard/handler.ts',
+    serviceName: 'eirlead-dashboard',
+    description: 'Eirlead: serves the dashboard and its sign-in, saved views, tags and assignment',
+    // A sign-in waits for Cognito twice (password, then the TOTP code): well under a second each.
+    timeoutSeconds: 10,
+    memoryMb: 512,
+    environment: z.object({
+      TABLE_NAME: tableName,
+      RETENTION: retention,
+      SITES: sites,
+      DASHBOARD_DIR: textVariable().describe('The built app (npm run build:dashboard): manifest.json and assets/'),
+      USER_POOL_ID: textVariable().describe('The Cognito user pool; `local` in the local runtime, which signs in without AWS'),
+      USER_POOL_CLIENT_ID: textVariable(),
+    }),
+    bundledData: { source: 'build/dashboard', destination: 'dashboard' },
   },
   saltCleanup: {
     entry: 'functions/salt-cleanup/handler.ts',

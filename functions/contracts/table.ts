@@ -25,6 +25,10 @@
  * | CRM manual link, push record | SITE#{site}#CRM | MANUAL#{leadId}, PUSH#{leadId} |                 |                     |
  * | CRM link of a lead | SITE#{site}#CRMLINK     | {leadId}                |                     |                     |
  * | CRM account (copy) | SITE#{site}#CRMACCT#{shard} | {accountId}         |                     |                     |
+ * | session     | SESSION#{sha256(token)}    | SESSION                 |                     |                     |
+ * | sign-in     | SIGNIN#{sha256(token)}     | SIGNIN                  |                     |                     |
+ * | saved view  | SITE#{site}#VIEWS          | {viewId}                |                     |                     |
+ * | annotation  | SITE#{site}#NOTES          | {leadId}                |                     |                     |
  */
 export const TTL_ATTRIBUTE = 'expiresAt';
 
@@ -139,6 +143,14 @@ export const keys = {
    */
   crmAccountPartition: (siteId: string, shard: number) => `SITE#${siteId}#CRMACCT#${shard}`,
   crmAccount: (siteId: string, accountId: string) => ({ pk: `SITE#${siteId}#CRMACCT#${crmShardOf(accountId)}`, sk: accountId }),
+  /** A person's dashboard session, by the hash of its cookie value (docs/dashboard.md). */
+  session: (tokenHash: string) => ({ pk: `SESSION#${tokenHash}`, sk: 'SESSION' }),
+  /** A sign-in between its password and its TOTP step, by the hash of its cookie value. */
+  pendingSignIn: (tokenHash: string) => ({ pk: `SIGNIN#${tokenHash}`, sk: 'SIGNIN' }),
+  /** A site's saved feed views. */
+  viewsPartition: (siteId: string) => `SITE#${siteId}#VIEWS`,
+  /** A site's lead tags and assignments, one item per lead. */
+  annotationsPartition: (siteId: string) => `SITE#${siteId}#NOTES`,
 } as const;
 
 /** The sort key of a lead item: the alerts function's stream filter admits only these (functions.ts `tableStream`). */

@@ -26,31 +26,32 @@ export interface LeadsApiProps {
   readonly retention: Retention;
   /** The export bucket and function: the leads API starts jobs and hands out download links. */
   readonly exports: Exports;
-  /**
-   * How long API Gateway caches the authoriser's answer for a token. A revoked key keeps working for at most
-   * this long; `Duration.seconds(0)` turns caching off.
-   * @default Duration.minutes(5)
-   */
-  readonly authorizerCacheTtl?: Duration;
 }
 
 /**
+ * The authoriser's result cache: none. It is one REQUEST authoriser for machines (`Authorization: Bearer` API key)
+ * and people (the `__Host-` session cookie). API Gateway keys a REQUEST authoriser's cache on every identity source
+ * and, while caching is on, answers 401 without calling the authoriser when one of them is missing; machines send no
+ * cookie and browsers no Authorization header, so a cache keyed on both would refuse both, and one keyed on either
+ * would refuse the other. With caching off the identity sources are optional and the authoriser sees every request:
+ * sign-out and key revocation take effect at the next request (issue 17 asks for within a minute), at the price of
+ * one 20-50 ms table read per API request (Lambda and an eventually consistent read: about $0.50 a million).
+ */
+export const AUTHORIZER_CACHE_TTL = Duration.seconds(0);
+
+/**
  * The leads API: list, read and erase leads per site, answer data-subject requests and read the audit trail,
- * behind an API-key token authoriser, and the OpenAPI document an integrator fetches without a key. Its routes
+ * behind the REQUEST authoriser (an API key or a dashboard session), and the OpenAPI document an integrator fetches without a key. Its routes
  * are the route table's `leadsApi` routes. Per-site and per-scope checks happen in the leads function with the
  * authoriser's context, because one cached authoriser answer covers every route the key calls.
  */
 export class LeadsApi extends Construct {
   public readonly function: NodejsFunction;
   public readonly authorizerFunction: NodejsFunction;
-  public readonly authorizer: apigateway.TokenAuthorizer;
+  public readonly authorizer: apigateway.RequestAuthorizer;
 
   constructor(scope: Construct, id: string, props: LeadsApiProps) {
     super(scope, id);
-    const cacheTtl = props.authorizerCacheTtl ?? Duration.minutes(5);
-    if (cacheTtl.toSeconds() > 3600) {
-      throw new Error('LeadsApi: authorizerCacheTtl can be at most one hour');
-    }
     const { table, retention } = props;
 
     this.authorizerFunction = new EirleadFunction(this, 'AuthorizerFunction', {
@@ -63,8 +64,8 @@ export class LeadsApi extends Construct {
       logRetentionDays: retention.logRetentionDays,
       environment: { TABLE_NAME: table.tableName },
     }).function;
-    // One lookup by key hash; it never sees leads, salts or the list of keys.
-    grantTableAccess(this.authorizerFunction, table, { items: [{ actions: ['GetItem'], partitions: [PARTITIONS.apiKey] }] });
+    // One lookup by key or session hash; it never sees leads, salts, the list of keys or pending sign-ins.
+    grantTableAccess(this.authorizerFunction, table, { items: [{ actions: ['GetItem'], partitions: [PARTITIONS.apiKey, PARTITIONS.session] }] });
 
     this.function = new EirleadFunction(this, 'Function', {
       name: 'leadsApi',
@@ -108,11 +109,13 @@ export class LeadsApi extends Construct {
     // Cursor-signing keys: a new one each month, unwrapped on cold start.
     grantKeyForPurpose(props.encryptionKey, this.function, KEY_PURPOSES.cursorKey, ['kms:GenerateDataKey', 'kms:Decrypt']);
 
-    this.authorizer = new apigateway.TokenAuthorizer(this, 'Authorizer', {
+    // Construct id kept from the TOKEN authoriser it replaces. No identity source: see AUTHORIZER_CACHE_TTL.
+    this.authorizer = new apigateway.RequestAuthorizer(this, 'Authorizer', {
       handler: this.authorizerFunction,
-      identitySource: apigateway.IdentitySource.header('Authorization'),
-      resultsCacheTtl: cacheTtl,
+      identitySources: [],
+      resultsCacheTtl: AUTHORIZER_CACHE_TTL,
     });
+    (this.authorizer.node.defaultChild as apigateway.CfnAuthorizer).addPropertyDeletionOverride('IdentitySource');
 
     for (const route of ROUTES.filter((candidate) => candidate.function === 'leadsApi')) {
       props.restApi.addRoute(route, this.function, this.authorizer);

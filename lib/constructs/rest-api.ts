@@ -272,7 +272,7 @@ export class RestApi extends Construct {
     Validations.of(method).acknowledge({
       id: 'AwsSolutions-COG4',
       reason:
-        'Callers are servers holding an API key, not Cognito users; the Lambda token authoriser checks the key (hashed lookup, expiry, revocation) instead.',
+        'Callers are servers holding an API key or people signed in to the dashboard (Cognito with TOTP, then a session cookie); the Lambda REQUEST authoriser checks either (hashed lookup, expiry, revocation, sign-out) on every request. A Cognito authoriser could check neither an API key nor a cookie.',
     });
     return method;
   }

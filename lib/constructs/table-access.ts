@@ -54,6 +54,14 @@ export const PARTITIONS = {
   idempotency: keys.idempotency('*', '*').pk,
   /** Export jobs, `SITE#{site}#EXPORT#{id}`, which the leads API creates and the export function runs. */
   exportJob: keys.exportJob('*', '*').pk,
+  /** Dashboard sessions, `SESSION#{sha256}`: created and deleted by the dashboard, read by the authoriser. */
+  session: keys.session('*').pk,
+  /** Sign-ins waiting for their TOTP step, `SIGNIN#{sha256}`. */
+  pendingSignIn: keys.pendingSignIn('*').pk,
+  /** A site's saved views, `SITE#{site}#VIEWS`. */
+  views: keys.viewsPartition('*'),
+  /** A site's lead tags and assignments, `SITE#{site}#NOTES`. */
+  annotations: keys.annotationsPartition('*'),
   /** A site's audit trail: `SITE#{site}#AUDIT`. */
   audit: keys.auditPartition('*'),
   /** A site's alert rules and endpoints: `SITE#{site}#ALERTS`. */

@@ -5,11 +5,11 @@ import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { InvocationTimeoutError, invoke } from '../lambda';
 import { describeError } from '../sqs-poller';
-import { headerValue, methodArn, normaliseAddress, proxyEvent, proxyHeaders } from './proxy-event';
+import { methodArn, normaliseAddress, proxyEvent, proxyHeaders } from './proxy-event';
 import { GATEWAY_ERRORS, type GatewayError, isProxyResult, sendError, sendJson, writeResult } from './responses';
 import { type CompiledRoute, compileRoute, matchRoute, pathParameters, type Route } from './router';
 import { sendStatic, type StaticFile } from './static-files';
-import { authorize, type TokenAuthorizer } from './token-authorizer';
+import { authorize, type RequestAuthorizer } from './request-authorizer';
 
 /**
  * What API Gateway (REST API, Lambda proxy integration) does in front of the functions, for one machine:
@@ -25,7 +25,7 @@ export interface HttpFrontOptions {
    * the status it sent. @default none
    */
   readonly prefixes?: readonly { readonly prefix: string; serve(req: IncomingMessage, res: ServerResponse, url: URL): number | Promise<number> }[];
-  readonly authorizer: TokenAuthorizer;
+  readonly authorizer: RequestAuthorizer;
   /** One line per request: method, resource template, status, duration. Never an address, header or query. */
   readonly log: (line: string) => void;
   /** @default 'local' */
@@ -137,29 +137,33 @@ export class HttpFront {
 
     const sourceIp = normaliseAddress(req.socket.remoteAddress);
     const { headers, multiValueHeaders } = proxyHeaders(req, sourceIp);
+    const request = { req, url, method, route, pathParameters: parameters, body, sourceIp, headers, multiValueHeaders, requestId, stage: this.stage };
     let authorizerContext: Record<string, string | null> | undefined;
     if (route.authorized) {
-      const token = headerValue(headers, 'authorization');
       const arn = methodArn(this.stage, method, url.pathname);
-      const outcome = await authorize(this.options.authorizer, token, arn, this.options.log);
+      const unauthorised = proxyEvent({ ...request, authorizerContext: undefined });
+      const outcome = await authorize(
+        this.options.authorizer,
+        {
+          resource: unauthorised.resource,
+          path: unauthorised.path,
+          httpMethod: unauthorised.httpMethod,
+          headers: unauthorised.headers,
+          multiValueHeaders: unauthorised.multiValueHeaders,
+          pathParameters: unauthorised.pathParameters,
+          queryStringParameters: unauthorised.queryStringParameters,
+          multiValueQueryStringParameters: unauthorised.multiValueQueryStringParameters,
+          stageVariables: unauthorised.stageVariables,
+          requestContext: { ...unauthorised.requestContext, authorizer: undefined },
+        },
+        arn,
+        this.options.log,
+      );
       if ('error' in outcome) return fail(outcome.error);
       authorizerContext = outcome.context;
     }
 
-    const event = proxyEvent({
-      req,
-      url,
-      method,
-      route,
-      pathParameters: parameters,
-      body,
-      sourceIp,
-      headers,
-      multiValueHeaders,
-      authorizerContext,
-      requestId,
-      stage: this.stage,
-    });
+    const event = proxyEvent({ ...request, authorizerContext });
     let result: APIGatewayProxyResult;
     try {
       result = await invoke(route.fn, route.handler, event);

@@ -72,6 +72,10 @@ const PARTITION = {
   crm: keys.crmPartition('demo'),
   crmLink: keys.crmLinkPartition('demo'),
   crmAccount: keys.crmAccountPartition('demo', 7),
+  session: keys.session('5e884898da28047151d0e56f8dc6292773603d0d6aabbdd62a11ef721d1542d8').pk,
+  pendingSignIn: keys.pendingSignIn('5e884898da28047151d0e56f8dc6292773603d0d6aabbdd62a11ef721d1542d8').pk,
+  views: keys.viewsPartition('demo'),
+  annotations: keys.annotationsPartition('demo'),
 } as const;
 type Partition = keyof typeof PARTITION;
 
@@ -102,7 +106,16 @@ const TABLE_CAPABILITIES: Record<FunctionName, Partial<Record<Partition, string[
   },
   // Runs a job (reads it, updates its status) and reads visits; never writes a lead, an audit record or a salt.
   leadExport: { exportJob: ['GetItem', 'UpdateItem'], lead: ['Query'], hidden: ['Query'] },
-  authorizer: { apiKey: ['GetItem'] },
+  authorizer: { apiKey: ['GetItem'], session: ['GetItem'] },
+  // Sessions and sign-ins (never an API key), views and tags; reads a lead only to tag it; an audit record a read.
+  dashboard: {
+    session: ['DeleteItem', 'GetItem', 'PutItem'],
+    pendingSignIn: ['DeleteItem', 'PutItem'],
+    views: ['DeleteItem', 'PutItem', 'Query'],
+    annotations: ['BatchGetItem', 'PutItem'],
+    lead: ['Query'],
+    audit: ['PutItem'],
+  },
   snippet: {},
   docs: {},
   saltCleanup: { salt: ['DeleteItem'] },
@@ -143,7 +156,7 @@ describe('the table: actions by partition (dynamodb:LeadingKeys)', () => {
   test.each(NAMES)('%s may do exactly its share, partition by partition', (fn) => {
     for (const partition of Object.keys(PARTITION) as Partition[]) {
       const allowed = ITEM_ACTIONS.filter((action) => may(fn, item(action, PARTITION[partition])));
-      expect({ partition, allowed: allowed.sort() }).toEqual({ partition, allowed: [...(TABLE_CAPABILITIES[fn][partition] ?? [])].sort() });
+      expect({ partition, allowed: allowed.sort() }).toEqual({ partition, allowed: [...(TABLE_CAPABILITIES[fn]?.[partition] ?? [])].sort() });
     }
   });
 
@@ -160,7 +173,7 @@ describe('the table: actions by partition (dynamodb:LeadingKeys)', () => {
     expect(may('enrichment', item('BatchWriteItem', PARTITION.lead, PARTITION.salt))).toBe(false);
   });
 
-  test('the authoriser reads API keys only; the salt cleanup only deletes salts', () => {
+  test('the authoriser reads API keys and sessions only; the salt cleanup only deletes salts', () => {
     expect(may('authorizer', item('GetItem', PARTITION.lead))).toBe(false);
     expect(may('saltCleanup', item('DeleteItem', PARTITION.lead))).toBe(false);
     expect(may('saltCleanup', item('GetItem', PARTITION.salt))).toBe(false);
@@ -349,7 +362,9 @@ describe('wildcards', () => {
       for (const key of ['PolicyDocument', 'KeyPolicy', 'AssumeRolePolicyDocument'] as const) {
         if (r.Properties[key]) found.push({ where: `${id} ${key}`, doc: r.Properties[key] as unknown as PolicyDocument });
       }
-      for (const p of (r.Properties.Policies ?? []) as { PolicyDocument: PolicyDocument }[]) found.push({ where: `${id} Policies`, doc: p.PolicyDocument });
+      // An IAM role's inline policies (a Cognito user pool's `Policies` is its password policy, no IAM document).
+      const inline = r.Type === 'AWS::IAM::Role' ? ((r.Properties.Policies ?? []) as { PolicyDocument: PolicyDocument }[]) : [];
+      for (const p of inline) found.push({ where: `${id} Policies`, doc: p.PolicyDocument });
       return found;
     });
     expect(documents.length).toBeGreaterThan(5);

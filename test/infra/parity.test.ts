@@ -67,7 +67,8 @@ function deployedRoutes(resources: Resources): string[] {
   const rest = byType(resources, 'AWS::ApiGateway::Method').map(([, method]) => {
     const { HttpMethod, ResourceId, AuthorizationType, Integration } = method.Properties as Record<string, unknown>;
     const integration = Integration as { Uri: unknown };
-    return `${String(HttpMethod)} ${pathOf(ResourceId)} ${integratedFunction(resources, integration.Uri)} ${AuthorizationType === 'CUSTOM' ? 'key' : 'public'}`;
+    // The API's root resource (the dashboard's `/`) is no AWS::ApiGateway::Resource: its path is `/`.
+    return `${String(HttpMethod)} ${pathOf(ResourceId) || '/'} ${integratedFunction(resources, integration.Uri)} ${AuthorizationType === 'CUSTOM' ? 'key' : 'public'}`;
   });
   const integrations = new Map(byType(resources, 'AWS::ApiGatewayV2::Integration').map(([id, integration]) => [id, integration]));
   const http = byType(resources, 'AWS::ApiGatewayV2::Route').map(([, route]) => {

@@ -354,11 +354,8 @@ describe('REST API', () => {
       });
       expect(JSON.stringify(method.Properties.Integration)).toContain(leadsFn);
     }
-    template.hasResourceProperties('AWS::ApiGateway::Authorizer', {
-      Type: 'TOKEN',
-      IdentitySource: 'method.request.header.Authorization',
-      AuthorizerResultTtlInSeconds: 300,
-    });
+    // A REQUEST authoriser (API key or session cookie) without a result cache: test/infra/dashboard-app.test.ts.
+    template.hasResourceProperties('AWS::ApiGateway::Authorizer', { Type: 'REQUEST', AuthorizerResultTtlInSeconds: 0 });
   });
 
   test('the snippet has its own function, which gets the bundled snippet and no table', () => {
@@ -368,13 +365,22 @@ describe('REST API', () => {
     expect(vars.TABLE_NAME).toBeUndefined();
   });
 
-  test('only the public documents (GET /v1/openapi.json, /docs, /docs/{asset}) have no authoriser on the REST API', () => {
+  test('only the public documents and the dashboard pages and sign-in forms (no data) have no authoriser on the REST API', () => {
     const open = Object.values(template.findResources('AWS::ApiGateway::Method', {
       Properties: { AuthorizationType: 'NONE' },
     })) as Resource[];
     const publicRestRoutes = ROUTES.filter((route) => route.api === 'rest' && route.auth.type === 'none').map((route) => `${route.method} ${route.path}`);
-    expect(publicRestRoutes.sort()).toEqual(['GET /docs', 'GET /docs/{asset}', 'GET /v1/openapi.json']);
-    expect(open.map((m) => m.Properties.HttpMethod)).toEqual(['GET', 'GET', 'GET']);
+    expect(publicRestRoutes.sort()).toEqual([
+      'GET /',
+      'GET /assets/{asset}',
+      'GET /docs',
+      'GET /docs/{asset}',
+      'GET /sign-in',
+      'GET /v1/openapi.json',
+      'POST /sign-in',
+      'POST /sign-out',
+    ]);
+    expect(open.map((m) => m.Properties.HttpMethod).sort()).toEqual(['GET', 'GET', 'GET', 'GET', 'GET', 'GET', 'POST', 'POST']);
   });
 
   test.each([

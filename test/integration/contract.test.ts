@@ -124,7 +124,10 @@ describe('the document and the route table', () => {
     expect(served.status).toBe(200);
     const operations = Object.entries(document.paths).flatMap(([path, methods]) => Object.keys(methods).map((method) => `${method.toUpperCase()} ${path}`));
     expect(operations.sort()).toEqual(documented.map((route) => `${route.method} ${route.path}`).sort());
-    expect((ROUTES as readonly RouteDefinition[]).filter((route) => route.documented === false).map((route) => route.method)).toEqual(['OPTIONS']);
+    // Not operations: the CORS preflight, and the dashboard's pages and sign-in forms (HTML for browsers).
+    const undocumented = (ROUTES as readonly RouteDefinition[]).filter((route) => route.documented === false);
+    expect(undocumented.filter((route) => route.function !== 'dashboard').map((route) => route.method)).toEqual(['OPTIONS']);
+    expect(undocumented.filter((route) => route.function === 'dashboard').map((route) => route.path).sort()).toEqual(['/', '/assets/{asset}', '/sign-in', '/sign-in', '/sign-out']);
   });
 
   it('the CORS preflight, not documented, is served', async () => {
@@ -353,6 +356,27 @@ describe('alerts', () => {
     expect((await remove(`/v1/sites/demo/alert-rules/${ruleId}`)).status).toBe(404);
     expect((await remove(`/v1/sites/demo/alert-endpoints/${endpointId}`)).status).toBe(204);
   }, 60_000);
+});
+
+describe('the dashboard API (with an API key; people send the session cookie instead)', () => {
+  it('session, views (save, list, delete) and annotations (set, read), with their errors', async () => {
+    expect(await (await call('/v1/session', { headers: keyed(runtime.apiKey) })).json()).toMatchObject({ kind: 'apiKey', scopes: expect.arrayContaining(['leads:read']) });
+    const saved = await post('/v1/sites/demo/views', runtime.apiKey, { name: 'German visitors', filters: { country: 'DE' }, shared: true });
+    expect(saved.status).toBe(201);
+    const view = (await saved.json()) as { viewId: string };
+    expect((await post('/v1/sites/demo/views', runtime.apiKey, { name: '', filters: {}, shared: false })).status).toBe(400);
+    const views = (await (await call('/v1/sites/demo/views', { headers: keyed(runtime.apiKey) })).json()) as { items: Array<{ viewId: string }> };
+    expect(views.items.map((item) => item.viewId)).toContain(view.viewId);
+    expect((await call(`/v1/sites/demo/views/${view.viewId}`, { method: 'DELETE', headers: keyed(runtime.apiKey) })).status).toBe(204);
+    expect((await call(`/v1/sites/demo/views/${view.viewId}`, { method: 'DELETE', headers: keyed(runtime.apiKey) })).status).toBe(404);
+
+    const leadId = (await client.GET('/v1/sites/{siteId}/leads', { params: { path: { siteId: 'demo' } } })).data?.items[0]?.leadId ?? '';
+    expect((await post(`/v1/sites/demo/leads/${leadId}/annotation`, runtime.apiKey, { tags: ['hot'], assignedToMe: true })).status).toBe(200);
+    expect((await post(`/v1/sites/demo/leads/${'f'.repeat(24)}/annotation`, runtime.apiKey, { tags: [], assignedToMe: false })).status).toBe(404);
+    const notes = (await (await call(`/v1/sites/demo/annotations?leadIds=${leadId}`, { headers: keyed(runtime.apiKey) })).json()) as { items: Array<{ tags: string[] }> };
+    expect(notes.items.map((note) => note.tags)).toEqual([['hot']]);
+    expect((await call('/v1/sites/demo/annotations?leadIds=NOT-IDS', { headers: keyed(runtime.apiKey) })).status).toBe(400);
+  });
 });
 
 test('every documented operation was exercised and answered with success at least once', () => {

@@ -14,7 +14,7 @@ import {
 import type {
   APIGatewayAuthorizerResult,
   APIGatewayProxyEvent,
-  APIGatewayTokenAuthorizerEvent,
+  APIGatewayRequestAuthorizerEvent,
   SQSEvent,
 } from 'aws-lambda';
 import { freePort, LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/emulators';
@@ -32,7 +32,7 @@ describe('the HTTP front (API Gateway emulation, with stand-in functions)', () =
   let front: HttpFront;
   let url: string;
   const events: APIGatewayProxyEvent[] = [];
-  const authorizerEvents: APIGatewayTokenAuthorizerEvent[] = [];
+  const authorizerEvents: APIGatewayRequestAuthorizerEvent[] = [];
   const echo: ProxyHandler = async (event) => {
     events.push(event);
     return {
@@ -42,9 +42,10 @@ describe('the HTTP front (API Gateway emulation, with stand-in functions)', () =
       body: JSON.stringify({ ok: true }),
     };
   };
-  const authorizer = async (event: APIGatewayTokenAuthorizerEvent): Promise<APIGatewayAuthorizerResult> => {
+  const authorizer = async (event: APIGatewayRequestAuthorizerEvent): Promise<APIGatewayAuthorizerResult> => {
     authorizerEvents.push(event);
-    if (event.authorizationToken === 'Bearer good' || event.authorizationToken === 'Bearer denied') {
+    const token = Object.entries(event.headers ?? {}).find(([name]) => name.toLowerCase() === 'authorization')?.[1];
+    if (token === 'Bearer good' || token === 'Bearer denied') {
       return {
         principalId: 'key-1',
         policyDocument: {
@@ -52,7 +53,7 @@ describe('the HTTP front (API Gateway emulation, with stand-in functions)', () =
           Statement: [
             {
               Action: 'execute-api:Invoke',
-              Effect: event.authorizationToken === 'Bearer good' ? 'Allow' : 'Deny',
+              Effect: token === 'Bearer good' ? 'Allow' : 'Deny',
               Resource: `${event.methodArn.split('/').slice(0, 2).join('/')}/*`,
             },
           ],
@@ -60,7 +61,7 @@ describe('the HTTP front (API Gateway emulation, with stand-in functions)', () =
         context: { keyId: 'key-1', sites: '["*"]', count: 3 },
       };
     }
-    if (event.authorizationToken === 'Bearer broken') throw new Error('DynamoDB is down');
+    if (token === 'Bearer broken') throw new Error('DynamoDB is down');
     throw new Error('Unauthorized');
   };
 
@@ -156,10 +157,11 @@ describe('the HTTP front (API Gateway emulation, with stand-in functions)', () =
     expect(events).toHaveLength(0);
   });
 
-  it('runs the TOKEN authoriser: no header 401, rejected 401, Deny 403, failure 500', async () => {
+  it('runs the REQUEST authoriser on every request: no header 401, rejected 401, Deny 403, failure 500', async () => {
     const leadUrl = `${url}/v1/sites/demo/leads/abc`;
     expect((await fetch(leadUrl)).status).toBe(401);
-    expect(authorizerEvents).toHaveLength(0);
+    // No identity source: the authoriser itself decides (an API key or the dashboard's session cookie).
+    expect(authorizerEvents).toHaveLength(1);
     expect((await fetch(leadUrl, { headers: { Authorization: 'Bearer wrong' } })).status).toBe(401);
     expect((await fetch(leadUrl, { headers: { Authorization: 'Bearer denied' } })).status).toBe(403);
     expect((await fetch(leadUrl, { headers: { Authorization: 'Bearer broken' } })).status).toBe(500);
@@ -169,11 +171,14 @@ describe('the HTTP front (API Gateway emulation, with stand-in functions)', () =
   it('passes an Allow policy context on as requestContext.authorizer, values as strings', async () => {
     const response = await fetch(`${url}/v1/sites/demo/leads/abc`, { headers: { Authorization: 'Bearer good' } });
     expect(response.status).toBe(200);
-    expect(authorizerEvents[0]).toEqual({
-      type: 'TOKEN',
-      authorizationToken: 'Bearer good',
+    expect(authorizerEvents[0]).toMatchObject({
+      type: 'REQUEST',
+      httpMethod: 'GET',
+      resource: '/v1/sites/{siteId}/leads/{leadId}',
+      pathParameters: { siteId: 'demo', leadId: 'abc' },
       methodArn: expect.stringMatching(/^arn:aws:execute-api:eu-west-1:\d{12}:[^/]+\/local\/GET\/v1\/sites\/demo\/leads\/abc$/),
     });
+    expect(Object.entries(authorizerEvents[0]?.headers ?? {}).filter(([name]) => name.toLowerCase() === 'authorization')).toEqual([[expect.any(String), 'Bearer good']]);
     expect(events[0]?.pathParameters).toEqual({ siteId: 'demo', leadId: 'abc' });
     expect(events[0]?.requestContext.authorizer).toMatchObject({
       keyId: 'key-1',

@@ -10,6 +10,9 @@ import { SiteIdSchema } from '../deployment-config';
  *   address and a User-Agent, so no key that merely reads leads may make them;
  * - `audit:read`: the audit trail;
  * - `leads:export`: bulk exports of every lead of a site in one file, apart from `leads:read`, which pages through them;
+ * - `views:write`: saving and deleting one's own private feed views (the dashboard);
+ * - `views:share`: saving views every user of the site sees;
+ * - `leads:tag`: tagging leads and assigning them to oneself;
  * - `alerts:manage`: alert rules and endpoints (which send organisation data out of the account), the delivery
  *   log and replays;
  * - `crm:manage`: CRM connections (connect with credentials, rotate them, settings, sync now, status, disconnect)
@@ -17,7 +20,20 @@ import { SiteIdSchema } from '../deployment-config';
  * - `crm:push`: sending leads to the connected CRM as companies with their visits as notes (and dry runs of it),
  *   apart from `crm:manage` so a key that pushes cannot read or replace the CRM credentials.
  */
-export const ApiScopeSchema = z.enum(['leads:read', 'leads:erase', 'leads:hide', 'privacy:requests', 'audit:read', 'leads:export', 'alerts:manage', 'crm:manage', 'crm:push']);
+export const ApiScopeSchema = z.enum([
+  'leads:read',
+  'leads:erase',
+  'leads:hide',
+  'privacy:requests',
+  'audit:read',
+  'views:write',
+  'views:share',
+  'leads:tag',
+  'leads:export',
+  'alerts:manage',
+  'crm:manage',
+  'crm:push',
+]);
 export type ApiScope = z.infer<typeof ApiScopeSchema>;
 
 export const ApiKeyGrantSchema = z.object({

@@ -62,6 +62,12 @@ export const AuditActionSchema = z.enum([
   'audit.read',
   'export.create',
   'export.read',
+  // The dashboard's own reads and writes (functions/dashboard/app.ts).
+  'views.list',
+  'view.save',
+  'view.delete',
+  'annotations.read',
+  'lead.annotate',
   'alert-rule.create',
   'alert-rule.update',
   'alert-rule.delete',

@@ -1,31 +1,36 @@
-import type { APIGatewayAuthorizerResult, APIGatewayTokenAuthorizerEvent, Context } from 'aws-lambda';
+import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent, Context } from 'aws-lambda';
 import { invoke, type LocalFunction } from '../lambda';
 import { describeError } from '../sqs-poller';
 import { policyAllows } from './iam-policy';
 import { GATEWAY_ERRORS, type GatewayError } from './responses';
 
-export type TokenAuthorizerHandler = (
-  event: APIGatewayTokenAuthorizerEvent,
+export type RequestAuthorizerHandler = (
+  event: APIGatewayRequestAuthorizerEvent,
   context: Context,
 ) => Promise<APIGatewayAuthorizerResult>;
 
-export interface TokenAuthorizer {
+export interface RequestAuthorizer {
   readonly fn: LocalFunction;
-  readonly handler: TokenAuthorizerHandler;
+  readonly handler: RequestAuthorizerHandler;
 }
 
-/** API Gateway's TOKEN authoriser flow (without its result cache, so a revoked key stops working at once). */
+/** What a REQUEST authoriser is given: the request's method, paths, headers and query (lib/constructs/leads-api.ts). */
+export type AuthorizerRequest = Omit<APIGatewayRequestAuthorizerEvent, 'type' | 'methodArn'>;
+
+/**
+ * API Gateway's REQUEST authoriser flow with no identity sources and no result cache, as deployed: the authoriser
+ * is invoked for every request and decides from its headers (an API key or the session cookie).
+ */
 export async function authorize(
-  authorizer: TokenAuthorizer,
-  token: string | undefined,
+  authorizer: RequestAuthorizer,
+  request: AuthorizerRequest,
   methodArn: string,
   log: (line: string) => void,
 ): Promise<{ context: Record<string, string | null> } | { error: GatewayError }> {
-  if (token === undefined || token.trim() === '') return { error: GATEWAY_ERRORS.unauthorized };
   const started = Date.now();
   let result: APIGatewayAuthorizerResult;
   try {
-    result = await invoke(authorizer.fn, authorizer.handler, { type: 'TOKEN', authorizationToken: token, methodArn });
+    result = await invoke(authorizer.fn, authorizer.handler, { ...request, type: 'REQUEST', methodArn });
   } catch (error) {
     // The one error API Gateway turns into 401; anything else is an authoriser failure (500).
     if (error instanceof Error && error.message === 'Unauthorized') return { error: GATEWAY_ERRORS.unauthorized };

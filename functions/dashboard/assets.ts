@@ -1,0 +1,35 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+
+/**
+ * The built app (scripts/build/dashboard.ts): `manifest.json` names the entry script and style of the app shell
+ * and every file under `assets/` with its content type. Everything is read once at cold start (about 100 KB) and
+ * answered from memory.
+ */
+export const DashboardManifestSchema = z.object({
+  entry: z.object({ script: z.string(), style: z.string() }),
+  files: z.record(z.string().regex(/^[A-Za-z0-9._-]+$/), z.object({ contentType: z.string() })),
+  /** Generated texts the app shows, e.g. the record of processing (scripts/ops/privacy-report.ts). */
+  documents: z.object({ privacyReport: z.string().optional() }).default({}),
+});
+export type DashboardManifest = z.infer<typeof DashboardManifestSchema>;
+
+export interface Asset {
+  readonly body: string;
+  readonly contentType: string;
+}
+
+export interface DashboardAssets {
+  readonly manifest: DashboardManifest;
+  get(name: string): Asset | undefined;
+}
+
+export function loadAssets(directory: string): DashboardAssets {
+  const manifest = DashboardManifestSchema.parse(JSON.parse(readFileSync(join(directory, 'manifest.json'), 'utf8')));
+  const files = new Map<string, Asset>();
+  for (const [name, { contentType }] of Object.entries(manifest.files)) {
+    files.set(name, { body: readFileSync(join(directory, 'assets', name), 'utf8'), contentType });
+  }
+  return { manifest, get: (name) => files.get(name) };
+}
