@@ -14,6 +14,8 @@ describe('privacy report', () => {
     expect(report).toMatch(/Full IP address \| ingest function memory only \| never stored/);
     expect(report).toMatch(/Visit: .* \| 90 days after each page view/);
     expect(report).toMatch(/Daily salt .* \| 48 hours after its day began/);
+    expect(report).toMatch(/Dashboard users .* \| Amazon Cognito user pool, eu-west-1 \|/);
+    expect(report).toMatch(/Dashboard sessions: .* \| database \| 8 hours, or until sign-out \|/);
   });
 
   it('follows the deployment configuration, so it cannot drift from the stack', () => {
