@@ -116,3 +116,18 @@ export async function startSqsEmulator(options: SqsEmulatorOptions = {}): Promis
     },
   };
 }
+
+/**
+ * DynamoDB Local (its JVM in its own process group, so Ctrl-C reaches only Node) and the SQS emulator, started
+ * together. `started` receives each emulator that came up, so the caller can stop it even when the other failed.
+ */
+export async function startLocalEmulators(
+  dynamoDbDataDir: string | undefined,
+  started: (emulator: RunningEmulator) => void,
+): Promise<{ readonly dynamoDbEndpoint: string; readonly sqsEndpoint: string }> {
+  const [dynamoDb, sqs] = await Promise.allSettled([startDynamoDbLocal({ ...(dynamoDbDataDir ? { dataDir: dynamoDbDataDir } : {}), detached: true }), startSqsEmulator()]);
+  for (const result of [dynamoDb, sqs]) if (result.status === 'fulfilled') started(result.value);
+  if (dynamoDb.status === 'rejected') throw dynamoDb.reason;
+  if (sqs.status === 'rejected') throw sqs.reason;
+  return { dynamoDbEndpoint: dynamoDb.value.endpoint, sqsEndpoint: sqs.value.endpoint };
+}

@@ -23,7 +23,7 @@ import type { Route } from './api-gateway/router';
 import { HttpFront } from './api-gateway/server';
 import { DEMO_SITE, demoFiles } from './demo-site';
 import { persistentMasterKey } from './master-key';
-import { LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDbLocal, startSqsEmulator } from './emulators';
+import { LOCAL_CREDENTIALS, LOCAL_REGION, startLocalEmulators } from './emulators';
 import { FunctionUrlFront } from './function-url';
 import { EmailOutbox } from './email-outbox';
 import { createLocalHandlers, type LocalHandlers, localFunction } from './functions';
@@ -34,6 +34,8 @@ import { LocalUserStore } from './identity/local-users';
 import { ensureTable, ensureTableStream, type Queues } from './resources';
 import { describeError } from './sqs-poller';
 import { ensureRuntimeQueues, startEventSources } from './event-sources';
+
+const DEFAULT_NAMES = { tableName: 'eirlead', queueName: 'eirlead-events', deadLetterQueueName: 'eirlead-events-dlq' } as const;
 
 export interface LocalRuntimeOptions {
   /** Port on 127.0.0.1. @default 0, any free port */
@@ -147,11 +149,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     const dataDir = options.dataDir === undefined ? undefined : resolve(options.dataDir);
     // It holds the master key and every lead: the owner's alone, like ~/.ssh.
     if (dataDir) mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-    const names = options.names ?? {
-      tableName: 'eirlead',
-      queueName: 'eirlead-events',
-      deadLetterQueueName: 'eirlead-events-dlq',
-    };
+    const names = options.names ?? DEFAULT_NAMES;
 
     // The port first: a port in use should fail before the slow part, and /healthz can answer 503 meanwhile.
     let handlers: LocalHandlers | undefined;
@@ -180,26 +178,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       cleanups.push(() => urlFront.close());
     }
 
-    let dynamoDbEndpoint: string;
-    let sqsEndpoint: string;
-    if (options.emulators) {
-      ({ dynamoDbEndpoint, sqsEndpoint } = options.emulators);
-    } else {
-      const [dynamoDb, sqs] = await Promise.allSettled([
-        startDynamoDbLocal({ dataDir: dataDir && join(dataDir, 'dynamodb'), detached: true }),
-        startSqsEmulator(),
-      ]);
-      for (const started of [dynamoDb, sqs]) {
-        if (started.status === 'fulfilled') {
-          const emulator = started.value;
-          cleanups.push(() => emulator.stop());
-        }
-      }
-      if (dynamoDb.status === 'rejected') throw dynamoDb.reason;
-      if (sqs.status === 'rejected') throw sqs.reason;
-      dynamoDbEndpoint = dynamoDb.value.endpoint;
-      sqsEndpoint = sqs.value.endpoint;
-    }
+    const { dynamoDbEndpoint, sqsEndpoint } =
+      options.emulators ?? (await startLocalEmulators(dataDir && join(dataDir, 'dynamodb'), (emulator) => cleanups.push(() => emulator.stop())));
     checkAborted();
 
     const clientConfig = { region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS };
