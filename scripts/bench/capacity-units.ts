@@ -110,6 +110,11 @@ export function itemSize(item: Item | undefined): number {
   return Object.entries(item).reduce((sum, [name, value]) => sum + utf8Bytes(name) + valueSize(value), 0);
 }
 
+/** The size of each top-level attribute (its name and value), as itemSize sums them. */
+export function attributeSizes(item: Item): Record<string, number> {
+  return Object.fromEntries(Object.entries(item).map(([name, value]) => [name, utf8Bytes(name) + valueSize(value)]));
+}
+
 export interface WriteSizes {
   /** The item as stored before the write; absent when there was none. */
   readonly before?: Item;

@@ -1,9 +1,9 @@
-import { createHash } from 'node:crypto';
 import type { QueuedEvent } from '../../contracts/queue-message';
 import { type BehaviourLimits, DEFAULT_BEHAVIOUR_LIMITS, type Retention } from '../../contracts/deployment-config';
 import { toEpochSeconds } from '../../contracts/table';
 import {
   type ActiveVisit,
+  dedupKey,
   eventKey,
   eventKeyCount,
   eventKeysOf,
@@ -16,9 +16,11 @@ import {
   MAX_TRACKED_PATHS,
   openVisits,
   type StoredLead,
+  storedOpenVisits,
   type StoredPage,
   VISIT_TIMEOUT_MS,
   type VisitPart,
+  visitIdFor,
   visitorKey,
 } from './model';
 import { type BehaviourDrop, blockUntil, judgeBehaviour, nextBehaviour } from './behaviour';
@@ -84,7 +86,7 @@ export function applyRequests(
     const fresh: QueuedEvent[] = [];
     const repeated: QueuedEvent[] = [];
     for (const event of request.events) {
-      const key = eventKey(event.id);
+      const key = dedupKey(event.id);
       if (!seen.has(key)) {
         seen.add(key);
         fresh.push(event);
@@ -93,7 +95,7 @@ export function applyRequests(
       }
     }
     duplicates += request.events.length - fresh.length;
-    const replayVisit = repeated[0] && committed.get(eventKey(repeated[0].id));
+    const replayVisit = repeated[0] && committed.get(dedupKey(repeated[0].id));
     if (replayVisit) replays.push(visitPart(replayVisit, identified, request, repeated, retention));
     if (fresh.length === 0) continue;
     const at = firstAt(fresh);
@@ -141,7 +143,7 @@ function withBlockedVisitor(lead: StoredLead, key: string, until: number): Store
   return { ...lead, blocked: Object.fromEntries(blocked), version: lead.version + 1 };
 }
 
-/** The visit id of every event the stored lead has applied to a visit that is still open, by `eventKey`. */
+/** The visit id of every event the stored lead has applied to a visit that is still open, by `dedupKey`. */
 function committedVisits(existing: StoredLead | undefined): Map<string, string> {
   const visits = new Map<string, string>();
   for (const visit of Object.values(openVisits(existing))) {
@@ -185,7 +187,7 @@ export function applyEvents(
   // A full visit (pages or event keys) ends here, and these events start the visitor's next one.
   const continues =
     open !== undefined && open.pages + pageviews.length <= MAX_PAGES_PER_VISIT && eventKeyCount(open) + sorted.length <= MAX_EVENT_KEYS_PER_VISIT;
-  const visitId = continues ? open.id : visitIdFor(visitorId, first.id);
+  const visitId = continues ? open.id : visitIdFor(visitorKey(visitorId), dedupKey(first.id));
   const part = visitPart(visitId, identified, visitor, sorted, retention);
   const lastAtSeconds = toEpochSeconds(new Date(lastAt));
   const behaviour = nextBehaviour(open, continues, sorted);
@@ -193,7 +195,7 @@ export function applyEvents(
     id: visitId,
     at: continues ? Math.max(open.at, lastAtSeconds) : lastAtSeconds,
     pages: (continues ? open.pages : 0) + pageviews.length,
-    keys: (continues ? open.keys : '') + sorted.map((event) => eventKey(event.id)).join(''),
+    keys: (continues ? open.keys : '') + sorted.map((event) => dedupKey(event.id)).join(''),
     ...(behaviour.dayPages > 0 ? { dp: behaviour.dayPages } : {}),
     ...(behaviour.lastPage ? { lp: behaviour.lastPage, rp: behaviour.repeats } : {}),
   };
@@ -217,7 +219,7 @@ export function applyEvents(
     pageviews: (existing?.pageviews ?? 0) + pageviews.length,
     engagedMs: (existing?.engagedMs ?? 0) + engagedMs,
     pageCounts: capPaths(pageCounts),
-    activeVisits,
+    activeVisits: storedOpenVisits(activeVisits),
     version: (existing?.version ?? 0) + 1,
     expiresAt: toEpochSeconds(new Date(lastSeenAt)) + retention.leadDays * 86_400,
   };
@@ -260,9 +262,6 @@ function visitPart(
     expiresAt: toEpochSeconds(new Date(lastAt)) + retention.visitDays * 86_400,
   };
 }
-
-const visitIdFor = (visitorId: string, firstEventId: string): string =>
-  createHash('sha256').update(`${visitorId}\n${firstEventId}`).digest('hex').slice(0, 24);
 
 function pruneActiveVisits(visits: Record<string, ActiveVisit>, at: string): Record<string, ActiveVisit> {
   const cutoff = toEpochSeconds(new Date(Date.parse(at) - VISIT_TIMEOUT_MS));

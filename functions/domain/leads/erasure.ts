@@ -1,6 +1,6 @@
 import type { Retention } from '../../contracts/deployment-config';
 import { toEpochSeconds } from '../../contracts/table';
-import { openVisits, type StoredLead, type StoredVisit } from './model';
+import { openVisits, type StoredLead, storedOpenVisits, type StoredVisit } from './model';
 
 /**
  * The lead without the given visits (erasure): counts, page views, engagement and page counts go down by what
@@ -21,7 +21,7 @@ export function withoutVisits(
     else delete pageCounts[page.path];
   }
   const erasedIds = new Set(erased.map((visit) => visit.visitId));
-  const activeVisits = Object.fromEntries(Object.entries(openVisits(lead)).filter(([, active]) => !erasedIds.has(active.id)));
+  const activeVisits = storedOpenVisits(Object.fromEntries(Object.entries(openVisits(lead)).filter(([, active]) => !erasedIds.has(active.id))));
   const seen = remaining.flatMap((visit) => [visit.startedAt, visit.endedAt]).sort();
   const lastSeenAt = seen[seen.length - 1] ?? lead.lastSeenAt;
   return {

@@ -37,9 +37,8 @@ export const EVENT_KEY_LENGTH = 11;
 export const MAX_LAST_PATHS = 5;
 
 /**
- * An open visit as the lead holds it. The lead is written on every batch that touches it and billed per started
- * KB, and a busy organisation has many open visits, so the entry is compact: short names, epoch seconds, and the
- * event keys as one string.
+ * An open visit, as the enrichment rules see it (`openVisits`). The lead is written on every batch that touches it
+ * and billed per started KB, and open visits are most of its bytes, so they are stored compactly (`StoredOpenVisit`).
  */
 export interface ActiveVisit {
   /** The visit id. */
@@ -49,7 +48,7 @@ export interface ActiveVisit {
   /** Page views so far. */
   pages: number;
   /**
-   * The `eventKey`s of the events applied to this visit, concatenated: a redelivered event is recognised here, on
+   * The `dedupKey`s of the events applied to this visit, concatenated: a redelivered event is recognised here, on
    * the item that is read and written anyway, so deduplication costs no write of its own. Kept while the visit is
    * open, which outlasts SQS redelivery (receive limit × visibility timeout) by far.
    */
@@ -62,23 +61,69 @@ export interface ActiveVisit {
 }
 
 /**
+ * An open visit as the lead item stores it. The id is left out when it can be derived (`visitIdFor` of the
+ * visitor key and the first event's key), and event keys are DEDUP_KEY_LENGTH characters (`k`). Items written
+ * before this form hold `id` and `keys` of EVENT_KEY_LENGTH characters; they are read as they are.
+ */
+export interface StoredOpenVisit {
+  at: number;
+  pages: number;
+  /** Event keys of DEDUP_KEY_LENGTH characters. */
+  k?: string;
+  /** Only when not derivable: visits begun before the compact form. */
+  id?: string;
+  /** Event keys of EVENT_KEY_LENGTH characters (the form before `k`). */
+  keys?: string;
+  dp?: number;
+  lp?: string;
+  rp?: number;
+}
+
+/**
  * The key of a visitor's open visit on the lead: 64 bits of the pseudonym, plenty to tell apart the visitors of
  * one organisation within 30 minutes, at a quarter of its size.
  */
 export const visitorKey = (visitorId: string): string => visitorId.slice(0, 16);
 
-const splitKeys = (keys: string): string[] => Array.from({ length: keys.length / EVENT_KEY_LENGTH }, (_, i) => keys.slice(i * EVENT_KEY_LENGTH, (i + 1) * EVENT_KEY_LENGTH));
+/**
+ * 48 bits of an event's key, enough to tell apart the at most MAX_EVENT_KEYS_PER_VISIT events of one visitor's open
+ * visit (a new event matches one of them by chance with a probability under 10^-12), at three quarters of the size.
+ */
+export const DEDUP_KEY_LENGTH = 8;
+export const dedupKey = (eventId: string): string => eventKey(eventId).slice(0, DEDUP_KEY_LENGTH);
+
+/** A visit's id: from the visitor key and its first event's key, so an open visit need not store it. */
+export const visitIdFor = (key: string, firstDedupKey: string): string =>
+  createHash('sha256').update(`${key}\n${firstDedupKey}`).digest('hex').slice(0, 24);
+
+const split = (keys: string, length: number): string[] => Array.from({ length: keys.length / length }, (_, i) => keys.slice(i * length, (i + 1) * length));
+
+function decodeVisit(key: string, stored: StoredOpenVisit): ActiveVisit {
+  const { k, id, keys: legacy, ...rest } = stored;
+  const keys = k ?? split(legacy ?? '', EVENT_KEY_LENGTH).map((full) => full.slice(0, DEDUP_KEY_LENGTH)).join('');
+  return { ...rest, id: id ?? visitIdFor(key, keys.slice(0, DEDUP_KEY_LENGTH)), keys };
+}
+
+function encodeVisit(key: string, visit: ActiveVisit): StoredOpenVisit {
+  const { id, keys, ...rest } = visit;
+  return { ...rest, k: keys, ...(id === visitIdFor(key, keys.slice(0, DEDUP_KEY_LENGTH)) ? {} : { id }) };
+}
 
 /** The lead's open visits by `visitorKey`. */
-export function openVisits(lead: StoredLead | undefined): Record<string, ActiveVisit> {
-  return { ...(lead?.activeVisits ?? {}) };
+export function openVisits(lead: Pick<StoredLead, 'activeVisits'> | undefined): Record<string, ActiveVisit> {
+  return Object.fromEntries(Object.entries(lead?.activeVisits ?? {}).map(([key, stored]) => [key, decodeVisit(key, stored)]));
+}
+
+/** Open visits as the lead item stores them. */
+export function storedOpenVisits(visits: Record<string, ActiveVisit>): Record<string, StoredOpenVisit> {
+  return Object.fromEntries(Object.entries(visits).map(([key, visit]) => [key, encodeVisit(key, visit)]));
 }
 
 /** How many events an open visit holds keys for. */
-export const eventKeyCount = (visit: ActiveVisit): number => visit.keys.length / EVENT_KEY_LENGTH;
+export const eventKeyCount = (visit: ActiveVisit): number => visit.keys.length / DEDUP_KEY_LENGTH;
 
 /** The event keys of an open visit, one by one. */
-export const eventKeysOf = (visit: ActiveVisit): string[] => splitKeys(visit.keys);
+export const eventKeysOf = (visit: ActiveVisit): string[] => split(visit.keys, DEDUP_KEY_LENGTH);
 
 export interface StoredLead {
   leadId: string;
@@ -92,8 +137,8 @@ export interface StoredLead {
   pageviews: number;
   engagedMs: number;
   pageCounts: Record<string, number>;
-  /** Open visits by `visitorKey`, pruned to the last 30 minutes on every write. */
-  activeVisits: Record<string, ActiveVisit>;
+  /** Open visits by `visitorKey`, pruned to the last 30 minutes on every write; read them with `openVisits`. */
+  activeVisits: Record<string, StoredOpenVisit>;
   /**
    * Visitor-days past a behaviour limit (behaviour.ts), by `visitorKey`: epoch seconds when the block ends. At most
    * MAX_OPEN_VISITS, pruned on every write.

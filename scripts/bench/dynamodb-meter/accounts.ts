@@ -29,6 +29,11 @@ export interface DynamoDbMeterTotals {
   readonly cancelledTransactions: number;
   readonly filterReplayMismatches: number;
   readonly unmeteredRequests: number;
+  /**
+   * Bytes written per item kind (the sort key up to its first `#`: `LEAD`, `VISIT`, …) and top-level attribute,
+   * summed over every put or update: what the write units of each kind of item are spent on.
+   */
+  readonly writtenBytesByAttribute: Readonly<Record<string, Readonly<Record<string, number>>>>;
   /** Metering failures: the requests went through, but the figures above miss them. A benchmark should refuse to report. */
   readonly errors: readonly string[];
 }
@@ -55,6 +60,7 @@ interface MeterState {
   cancelledTransactions: number;
   filterReplayMismatches: number;
   unmeteredRequests: number;
+  writtenBytesByAttribute: Record<string, Record<string, number>>;
   errors: string[];
 }
 
@@ -73,6 +79,7 @@ function emptyTotals(): MeterState {
     cancelledTransactions: 0,
     filterReplayMismatches: 0,
     unmeteredRequests: 0,
+    writtenBytesByAttribute: {},
     errors: [],
   };
 }
@@ -115,6 +122,11 @@ export class MeterAccounts {
     for (const [name, indexUnitsOfOne] of perIndex) {
       totals.indexWriteUnitsByIndex[name] = (totals.indexWriteUnitsByIndex[name] ?? 0) + indexUnitsOfOne;
     }
+  }
+
+  addWrittenItem(kind: string, bytesByAttribute: Readonly<Record<string, number>>): void {
+    const ofKind = (this.state.writtenBytesByAttribute[kind] ??= {});
+    for (const [name, bytes] of Object.entries(bytesByAttribute)) ofKind[name] = (ofKind[name] ?? 0) + bytes;
   }
 
   addRead(operation: string, target: string, units: number, consistent: boolean, reads: number): void {

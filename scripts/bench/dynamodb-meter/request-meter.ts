@@ -1,5 +1,6 @@
 /** Meters one data-plane request: forwards it and adds the units its items cost (the rules: ../dynamodb-meter.ts). */
 import {
+  attributeSizes,
   indexWriteUnits,
   itemReadUnits,
   itemSize,
@@ -19,6 +20,12 @@ export interface MeterContext {
   readonly locks: KeyedLock;
   readonly lookups: MeterLookups;
 }
+
+/** An item's kind: its sort key up to the first `#` (`LEAD`, `VISIT`, …). */
+const itemKind = (item: Item): string => {
+  const sk = item.sk as { S?: string } | undefined;
+  return sk?.S?.split('#')[0] ?? '?';
+};
 
 export class RequestMeter {
   constructor(
@@ -66,6 +73,7 @@ export class RequestMeter {
           ? []
           : indexes.map((schema) => [`${write.table}/${schema.name}`, indexWriteUnits(schema, before, after)] as const);
         accounts.count('writeRequests');
+        if (after && !write.check) accounts.addWrittenItem(itemKind(after), attributeSizes(after));
         accounts.addWrite(
           this.operation,
           writeUnits(write.check ? { before, transactional } : { before, after, transactional }),

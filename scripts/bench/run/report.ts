@@ -32,6 +32,16 @@ export interface RunFigures {
   leadSizes: number[];
 }
 
+/** The largest attributes' shares of the bytes written, the rest summed. */
+function shares(bytesByAttribute: Readonly<Record<string, number>>): string {
+  const total = Object.values(bytesByAttribute).reduce((sum, bytes) => sum + bytes, 0);
+  if (total === 0) return 'none';
+  const sorted = Object.entries(bytesByAttribute).sort(([, a], [, b]) => b - a);
+  const shown = sorted.slice(0, 6).map(([name, bytes]) => `${name} ${Math.round((100 * bytes) / total)} %`);
+  const rest = sorted.slice(6).reduce((sum, [, bytes]) => sum + bytes, 0);
+  return [...shown, ...(rest > 0 ? [`others ${Math.round((100 * rest) / total)} %`] : [])].join(', ');
+}
+
 export function report(run: RunFigures, say: (line: string) => void): void {
   const { sent, dynamo, counts, cost, latencies } = run;
   const perAccepted = (value: number) => round(value / counts.pageViews, 3);
@@ -54,6 +64,7 @@ export function report(run: RunFigures, say: (line: string) => void): void {
     ],
     ['DynamoDB write units per page view of an organisation', `${round(writeUnits / Math.max(1, sent.businessPageviews), 3)}`],
     ['DynamoDB read units per accepted page view', `${perAccepted(dynamo.readUnits)}`],
+    ['Bytes of lead writes by attribute (share of all bytes written to lead items)', shares(dynamo.writtenBytesByAttribute.LEAD ?? {})],
     ['Lead item size p50 / p95 / max (bytes; a lead write costs 1 unit per started KB)', `${percentile(run.leadSizes, 50)} / ${percentile(run.leadSizes, 95)} / ${Math.max(...run.leadSizes)} (${run.leadSizes.length} leads)`],
     ['Read units per 50-lead page of the list (index query + key check)', `${round(run.listReadUnits / Math.max(1, run.pages), 2)} (${run.pages} pages; index ${round(run.indexReadUnits / Math.max(1, run.pages), 2)})`],
     ['Event-to-lead latency, local (p50 / p95, n)', `${Math.round(percentile(latencies, 50))} ms / ${Math.round(percentile(latencies, 95))} ms, n=${latencies.length}`],

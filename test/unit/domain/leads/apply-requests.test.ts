@@ -4,7 +4,7 @@ import type { QueuedEvent } from '../../../../functions/contracts/queue-message'
 import { minimiseEvent } from '../../../../functions/domain/privacy/minimise';
 import { DEFAULT_RETENTION } from '../../../../functions/contracts/deployment-config';
 import { applyEvents, applyRequests } from '../../../../functions/domain/leads/apply-requests';
-import { eventKey, leadIdFor, MAX_TRACKED_PATHS, visitorKey } from '../../../../functions/domain/leads/model';
+import { dedupKey, eventKey, leadIdFor, MAX_TRACKED_PATHS, openVisits, type StoredLead, visitorKey } from '../../../../functions/domain/leads/model';
 import { toLead } from '../../../../functions/domain/leads/views';
 import { visitsFromItems } from '../../../../functions/adapters/dynamodb/visit-items';
 
@@ -30,7 +30,7 @@ describe('applyEvents', () => {
     const { lead, part } = applyEvents(undefined, identified, { visitorId: VISITOR, network: NETWORK }, [first, pageview('https://www.example.com/', '2026-11-25T10:01:00.000Z')], DEFAULT_RETENTION);
 
     expect(lead).toMatchObject({ visits: 1, pageviews: 2, firstSeenAt: '2026-11-25T10:00:00.000Z', lastSeenAt: '2026-11-25T10:01:00.000Z', version: 1 });
-    expect(part).toMatchObject({ visitId: lead.activeVisits[visitorKey(VISITOR)]?.id, partKey: eventKey(first.id), referrer: 'https://www.google.com/search' });
+    expect(part).toMatchObject({ visitId: openVisits(lead)[visitorKey(VISITOR)]?.id, partKey: eventKey(first.id), referrer: 'https://www.google.com/search' });
     expect(Object.values(part.pages).map((page) => page.path)).toEqual(['/pricing', '/']);
   });
 
@@ -148,21 +148,40 @@ describe('applyRequests', () => {
 describe('open visits on the lead', () => {
   const at = '2026-11-25T10:00:00.000Z';
 
-  it('hold 64 bits of the pseudonym, epoch seconds and the event keys as one string', () => {
+  it('hold 64 bits of the pseudonym, epoch seconds and 48-bit event keys as one string, and no id they can derive', () => {
     const a = pageview('https://e.com/a', at);
     const b = pageview('https://e.com/b', '2026-11-25T10:01:00.000Z');
-    const { lead } = applyRequests(undefined, identified, [{ visitorId: VISITOR, network: NETWORK, events: [a, b] }], DEFAULT_RETENTION);
+    const { lead, parts } = applyRequests(undefined, identified, [{ visitorId: VISITOR, network: NETWORK, events: [a, b] }], DEFAULT_RETENTION);
     expect(lead?.activeVisits).toEqual({
       [VISITOR.slice(0, 16)]: {
-        id: expect.stringMatching(/^[0-9a-f]{24}$/),
         at: Date.parse('2026-11-25T10:01:00.000Z') / 1000,
         pages: 2,
-        keys: eventKey(a.id) + eventKey(b.id),
+        k: dedupKey(a.id) + dedupKey(b.id),
         // The last page (a short hash) and how often in a row, for the behaviour limits.
         lp: expect.stringMatching(/^[\w-]{6}$/),
         rp: 1,
       },
     });
+    expect(dedupKey(a.id)).toHaveLength(8);
+    // The id the visit's parts carry is the one derived when the lead is read.
+    expect(openVisits(lead)[visitorKey(VISITOR)]?.id).toBe(parts[0]?.visitId);
+  });
+
+  it('go on reading open visits stored before the compact form: their id and 11-character keys', () => {
+    const a = pageview('https://e.com/a', at);
+    const b = pageview('https://e.com/b', '2026-11-25T10:01:00.000Z');
+    const first = applyRequests(undefined, identified, [{ visitorId: VISITOR, network: NETWORK, events: [a] }], DEFAULT_RETENTION).lead!;
+    const legacy: StoredLead = {
+      ...first,
+      activeVisits: { [visitorKey(VISITOR)]: { id: 'legacy-visit-id', at: Date.parse(at) / 1000, pages: 1, keys: eventKey(a.id) } },
+    };
+
+    const again = applyRequests(legacy, identified, [{ visitorId: VISITOR, network: NETWORK, events: [a, b] }], DEFAULT_RETENTION);
+
+    // `a` is recognised from its old key; `b` continues the old visit, whose id is kept since it cannot be derived.
+    expect(again).toMatchObject({ applied: 1, duplicates: 1 });
+    expect(again.parts[0]?.visitId).toBe('legacy-visit-id');
+    expect(again.lead?.activeVisits[visitorKey(VISITOR)]).toMatchObject({ id: 'legacy-visit-id', k: dedupKey(a.id) + dedupKey(b.id), pages: 2 });
   });
 });
 
