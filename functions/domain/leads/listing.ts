@@ -30,7 +30,9 @@ type UnlistedState = 'activeVisits' | 'blocked' | 'version';
 
 /**
  * The lead's current value of each figure that changed since its entry was written; a path's count of 0 means the
- * path dropped out of the tracked paths.
+ * path dropped out of the tracked paths. A path the entry lists is named by its position among the listed paths in
+ * code-unit order ("3"), which no path can be (paths start with "/"): a busy lead rewrites these counts on every
+ * write, and its paths are the longest strings it holds. Items written before this form name every path.
  */
 export interface RecentChanges {
   firstSeenAt?: string;
@@ -39,6 +41,21 @@ export interface RecentChanges {
   pageviews?: number;
   engagedMs?: number;
   pageCounts?: Record<string, number>;
+}
+
+const listedPaths = (listed: Pick<ListedLead, 'pageCounts'>): string[] => Object.keys(listed.pageCounts).sort();
+const isPosition = (key: string): boolean => /^\d+$/.test(key);
+
+/** The recent page counts with each listed path named by its position. */
+function byPosition(listed: Pick<ListedLead, 'pageCounts'>, counts: Record<string, number>): Record<string, number> {
+  const position = new Map(listedPaths(listed).map((path, index) => [path, String(index)]));
+  return Object.fromEntries(Object.entries(counts).map(([path, views]) => [position.get(path) ?? path, views]));
+}
+
+/** The recent page counts by path again. */
+function byPath(listed: Pick<ListedLead, 'pageCounts'>, counts: Record<string, number>): Record<string, number> {
+  const paths = listedPaths(listed);
+  return Object.fromEntries(Object.entries(counts).map(([key, views]) => [isPosition(key) ? (paths[Number(key)] ?? key) : key, views]));
 }
 
 /** A lead item as stored (without its keys): the listed figures, the changes since, and the open visits. */
@@ -50,7 +67,7 @@ const SCALARS = ['firstSeenAt', 'lastSeenAt', 'visits', 'pageviews', 'engagedMs'
 export function currentLead(item: LeadItem): StoredLead {
   const { recent, ...lead } = item;
   if (!recent) return lead;
-  const pageCounts = { ...lead.pageCounts, ...recent.pageCounts };
+  const pageCounts = { ...lead.pageCounts, ...byPath(lead, recent.pageCounts ?? {}) };
   for (const [path, views] of Object.entries(pageCounts)) if (views <= 0) delete pageCounts[path];
   const scalars = Object.fromEntries(SCALARS.flatMap((name) => (recent[name] === undefined ? [] : [[name, recent[name]]])));
   return { ...lead, ...scalars, pageCounts };
@@ -85,7 +102,7 @@ export function leadItemFor(lead: StoredLead, previous: LeadItem | undefined): {
     const views = lead.pageCounts[path] ?? 0;
     if (views !== (listed.pageCounts[path] ?? 0)) pageCounts[path] = views;
   }
-  if (Object.keys(pageCounts).length > 0) recent.pageCounts = pageCounts;
+  if (Object.keys(pageCounts).length > 0) recent.pageCounts = byPosition(listed, pageCounts);
   return {
     item: {
       ...listed,

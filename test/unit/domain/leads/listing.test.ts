@@ -52,7 +52,19 @@ describe('a lead and its entry in the leads list', () => {
     const last = writes[2]!;
     expect(writes.map((w) => w.refreshed)).toEqual([true, false, false]);
     expect(listedOf(last.item)).toEqual(listedOf(writes[0]!.item));
-    expect(last.item.recent).toEqual({ lastSeenAt: at(9), pageviews: 3, pageCounts: { '/': 1, '/pricing': 2 } });
+    // "/pricing" is listed: named by its position among the listed paths; "/" is new: named in full.
+    expect(last.item.recent).toEqual({ lastSeenAt: at(9), pageviews: 3, pageCounts: { '/': 1, '0': 2 } });
+    expect(currentLead(last.item).pageCounts).toEqual({ '/': 1, '/pricing': 2 });
+  });
+
+  it('reads recent page counts stored by path, as items written before positions were', () => {
+    const writes = write([
+      { path: '/pricing', minutes: 0 },
+      { path: '/', minutes: 4 },
+    ]);
+    const { item } = writes[1]!;
+    const byPath = { ...item, recent: { ...item.recent, pageCounts: { '/': 1, '/pricing': 1 } } };
+    expect(currentLead(byPath).pageCounts).toEqual(currentLead(item).pageCounts);
   });
 
   it('gives back the lead as it is now, all but its expiry, which follows the listed last-seen time', () => {
