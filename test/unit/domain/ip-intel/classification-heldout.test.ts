@@ -6,8 +6,9 @@
  * - The held-out part decides whether the goal is met. Its labels were added only after the classifier was done
  *   (data/classification-eval/labels-heldout.csv). Measured then: precision 0.982 (54/55, goal met), recall 0.844
  *   (54/64, goal NOT met: small IT firms and platforms the curation classed as hosting, see docs/classification.md
- *   "Known limits"). Its test holds precision to the goal and recall to the level reached (HELDOUT_RECALL_FLOOR),
- *   so the figures cannot fall unnoticed; raising the floor to the goal is the open work.
+ *   "Known limits"). After the second review of the curation (docs/classification.md): precision 0.950 (57/60),
+ *   recall 0.891 (57/64), goal still not met. Its test holds precision to the goal and recall to the level reached
+ *   (HELDOUT_RECALL_FLOOR), so the figures cannot fall unnoticed; raising the floor to the goal is the open work.
  * - The development part was used to tune the rules, so its figures flatter the classifier and are no evidence of
  *   the goal; its test guards against regressions: it fails when a change makes precision or recall worse than
  *   the level reached (DEV_FLOOR), and prints the figures either way.
@@ -24,10 +25,10 @@ const HELDOUT = join(EVAL_DIR, 'labels-heldout.csv');
 const DEV = join(EVAL_DIR, 'labels-dev.csv');
 
 const GOAL = { precision: 0.9, recall: 0.95 };
-/** What the development part reached after the curation of the rest of the leads (precision 1.0, recall 0.953), rounded down. */
-const DEV_FLOOR = { precision: 0.95, recall: 0.95 };
-/** The held-out recall reached (0.844), rounded down: below the goal, which is not met (see above). */
-const HELDOUT_RECALL_FLOOR = 0.84;
+/** What the development part reached after the second review (precision 0.966, recall 0.988), rounded down. */
+const DEV_FLOOR = { precision: 0.95, recall: 0.98 };
+/** The held-out recall reached (0.891), rounded down: below the goal, which is not met (see above). */
+const HELDOUT_RECALL_FLOOR = 0.89;
 
 let classes: ArtefactClasses;
 

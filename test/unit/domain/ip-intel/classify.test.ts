@@ -26,7 +26,7 @@ describe('classify: which source decides', () => {
     [999004, 'Example Hosting B.V.', 'hosting', /^name rule hosting word: \/hosting\//],
     [999005, 'Technische Universität München', 'education', /^name rule education: \/universit\//],
     [999006, 'Bundesministerium des Innern', 'government', /^name rule public body: \/bundesministerium\//],
-    [35039, 'SAP SE', 'business', /^curated: company: its own staff$/],
+    [35039, 'SAP SE', 'business', /^curated: company: SAP German software vendor/],
     [999009, 'Example Widgets GmbH', 'business', /^no rule matched/],
   ])('AS%d %s -> %s', (asn, name, networkClass, reason) => {
     const evidence = classify(asn, name);
