@@ -1,14 +1,14 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
-import { dynamoDbDocumentClient, kmsClient, lambdaClient, s3Client, sqsClient } from './aws-clients';
-import { type KeyService, KmsKeyService } from './kms/key-service';
-import { type ExportStorage, S3ExportStorage } from './s3/export-storage';
+import type { KeyService } from './kms/key-service';
+import type { ExportStorage } from './s3/export-storage';
 
 /**
  * What the functions need from AWS, handed to each function's `dependencies(...)`: on AWS the real services
- * (below), locally the emulators and a local key (local/infrastructure.ts). Clients are made on first use, once
- * per cold start, so a function pays only for the clients it uses.
+ * (below), locally the emulators and a local key (local/infrastructure.ts). Each function's dependencies name the
+ * part they use (`Pick<Infrastructure, …>`), and its handler wires only that part: the bundle then holds only
+ * those SDK clients (the enrichment function no S3, KMS, SQS or Lambda client), which shortens every cold start,
+ * and the compiler refuses a handler that wires less than its function uses.
  */
 export interface Infrastructure {
   readonly documentClient: DynamoDBDocumentClient;
@@ -24,25 +24,34 @@ export interface Infrastructure {
   invokeAsync(functionName: string, payload: unknown): Promise<void>;
 }
 
-export function awsInfrastructure(): Infrastructure {
+/** How a handler makes each part on AWS: the client factories of adapters/aws-clients and the adapters over them. */
+export interface AwsServices {
+  readonly documentClient: () => DynamoDBDocumentClient;
+  readonly sqs: () => SQSClient;
+  readonly keyService: (keyId: string) => KeyService;
+  readonly exportStorage: (bucket: string) => ExportStorage;
+  readonly invokeAsync: (functionName: string, payload: unknown) => Promise<void>;
+}
+
+/** The parts of the infrastructure a handler wires; clients are made on first use, once per cold start. */
+export function awsInfrastructure<Part extends keyof Infrastructure>(services: Pick<AwsServices, Part>): Pick<Infrastructure, Part> {
+  const all = services as Partial<AwsServices>;
   let documentClient: DynamoDBDocumentClient | undefined;
   let sqs: SQSClient | undefined;
-  let lambda: LambdaClient | undefined;
-  return {
+  const wired = <T>(make: T | undefined, name: string): T => {
+    if (make === undefined) throw new Error(`this function's handler does not wire ${name}`);
+    return make;
+  };
+  const infrastructure: Infrastructure = {
     get documentClient() {
-      return (documentClient ??= dynamoDbDocumentClient());
+      return (documentClient ??= wired(all.documentClient, 'documentClient')());
     },
     get sqs() {
-      return (sqs ??= sqsClient());
+      return (sqs ??= wired(all.sqs, 'sqs')());
     },
-    keyService: (keyId) => new KmsKeyService(kmsClient(), keyId),
-    exportStorage: (bucket) => new S3ExportStorage(s3Client(), bucket),
-    async invokeAsync(functionName, payload) {
-      lambda ??= lambdaClient();
-      const { StatusCode } = await lambda.send(
-        new InvokeCommand({ FunctionName: functionName, InvocationType: 'Event', Payload: Buffer.from(JSON.stringify(payload)) }),
-      );
-      if (StatusCode !== 202) throw new Error(`Lambda did not accept the event for ${functionName} (status ${StatusCode})`);
-    },
+    keyService: (keyId) => wired(all.keyService, 'keyService')(keyId),
+    exportStorage: (bucket) => wired(all.exportStorage, 'exportStorage')(bucket),
+    invokeAsync: (functionName, payload) => wired(all.invokeAsync, 'invokeAsync')(functionName, payload),
   };
+  return infrastructure;
 }

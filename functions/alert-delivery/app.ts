@@ -5,7 +5,7 @@ import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { DigestRunSchema, type DigestRun } from '../contracts/alert-message';
 import { FUNCTIONS, type FunctionEnvironment } from '../contracts/functions';
 import { KEY_PURPOSES } from '../contracts/names';
-import { sesClient } from '../adapters/aws-clients';
+import { sesClient } from '../adapters/aws-clients/ses';
 import { AlertConfigStore } from '../adapters/dynamodb/alert-config-store';
 import { DeliveryLog } from '../adapters/dynamodb/delivery-log';
 import { EndpointPacer } from '../adapters/dynamodb/endpoint-pacing';
@@ -38,7 +38,7 @@ export interface AlertDeliveryDependencies {
  */
 export function alertDeliveryDependencies(
   environment: FunctionEnvironment<'alertDelivery'>,
-  infrastructure: Infrastructure,
+  infrastructure: Pick<Infrastructure, 'documentClient' | 'keyService' | 'sqs'>,
   local: { readonly outbound?: OutboundPolicy; readonly email?: EmailSender } = {},
 ): AlertDeliveryDependencies {
   const { documentClient: doc } = infrastructure;

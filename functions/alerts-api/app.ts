@@ -1,7 +1,7 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { DeliveryIdSchema, EndpointIdSchema, RuleIdSchema } from '../contracts/api/alerts';
 import { SiteIdSchema } from '../contracts/deployment-config';
 import { FUNCTIONS, type FunctionEnvironment } from '../contracts/functions';
@@ -42,7 +42,7 @@ export interface AlertsApiDependencies {
 /** `outbound` is for the local runtime (its test receivers on 127.0.0.1); a deployed function has no such setting. */
 export function alertsApiDependencies(
   environment: FunctionEnvironment<'alertsApi'>,
-  infrastructure: Infrastructure,
+  infrastructure: Pick<Infrastructure, 'documentClient' | 'keyService' | 'sqs'>,
   local: { readonly outbound?: OutboundPolicy; readonly emailConfigured?: boolean } = {},
 ): AlertsApiDependencies {
   const { documentClient: doc } = infrastructure;

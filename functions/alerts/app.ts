@@ -23,7 +23,7 @@ export interface AlertsDependencies {
   readonly metrics: Metrics;
 }
 
-export function alertsDependencies(environment: FunctionEnvironment<'alerts'>, infrastructure: Infrastructure): AlertsDependencies {
+export function alertsDependencies(environment: FunctionEnvironment<'alerts'>, infrastructure: Pick<Infrastructure, 'documentClient' | 'sqs'>): AlertsDependencies {
   const { documentClient: doc } = infrastructure;
   const tableName = environment.TABLE_NAME;
   const clock = () => new Date();

@@ -20,7 +20,7 @@ export interface AuthorizerDependencies {
   readonly logger: Logger;
 }
 
-export function authorizerDependencies(environment: FunctionEnvironment<'authorizer'>, infrastructure: Infrastructure): AuthorizerDependencies {
+export function authorizerDependencies(environment: FunctionEnvironment<'authorizer'>, infrastructure: Pick<Infrastructure, 'documentClient'>): AuthorizerDependencies {
   return {
     apiKeys: new ApiKeyStore(infrastructure.documentClient, environment.TABLE_NAME),
     sessions: new SessionStore(infrastructure.documentClient, environment.TABLE_NAME),

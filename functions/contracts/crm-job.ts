@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { DeletionCountsSchema, TokenRevokedSchema } from './api/crm';
 import { CrmProviderSchema } from './api/crm-lead';
 import { SiteIdSchema } from './deployment-config';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Deployment configuration shared by the CDK app (which validates `cdk.json` context with it at synth)

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * The environment-variable contract of the functions. Each function's variables are one zod object of codecs:

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { AlertSettingsSchema, BehaviourLimitsSchema, CrmRuntimeSchema, IpOverridesSchema, RetentionSchema, SitesSchema } from './deployment-config';
 import { type EnvironmentSchema, jsonVariable, textVariable } from './environment';
 import { EVENTS_URL_VARIABLE, SNIPPET_FILE_VARIABLE } from './names';

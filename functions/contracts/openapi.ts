@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { REGION } from './names';
 import { WEBHOOK_EVENTS } from './api/alerts';
 import { ROUTES } from './routes';

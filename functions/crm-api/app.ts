@@ -1,7 +1,7 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConnectionPathSchema } from '../contracts/api/crm';
 import { LeadIdSchema } from '../contracts/api/leads';
 import { SiteIdSchema } from '../contracts/deployment-config';
@@ -36,7 +36,7 @@ const API_MAX_CRM_WAIT_MS = 5_000;
 
 export function crmApiDependencies(
   environment: FunctionEnvironment<'crmApi'>,
-  infrastructure: Infrastructure,
+  infrastructure: Pick<Infrastructure, 'documentClient' | 'keyService' | 'sqs'>,
   options: { readonly allowLoopback?: boolean } = {},
 ): CrmApiDependencies {
   const { documentClient: doc } = infrastructure;

@@ -37,7 +37,7 @@ export interface CrmSyncDependencies {
 
 export function crmSyncDependencies(
   environment: FunctionEnvironment<'crmSync'>,
-  infrastructure: Infrastructure,
+  infrastructure: Pick<Infrastructure, 'documentClient' | 'keyService' | 'sqs'>,
   options: { readonly allowLoopback?: boolean } = {},
 ): CrmSyncDependencies {
   const { documentClient: doc } = infrastructure;

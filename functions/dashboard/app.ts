@@ -1,7 +1,7 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ApiKeyGrant, ApiScope } from '../contracts/api/api-keys';
 import { AnnotateLeadRequestSchema, AnnotationsQuerySchema, SaveViewRequestSchema, ViewIdSchema } from '../contracts/api/dashboard';
 import { LeadIdSchema } from '../contracts/api/leads';
@@ -43,7 +43,7 @@ export interface DashboardDependencies {
 
 export function dashboardDependencies(
   environment: FunctionEnvironment<'dashboard'>,
-  infrastructure: Infrastructure,
+  infrastructure: Pick<Infrastructure, 'documentClient'>,
   identity: IdentityProvider,
 ): DashboardDependencies {
   const { documentClient: doc } = infrastructure;

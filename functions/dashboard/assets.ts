@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * The built app (scripts/build/dashboard.ts): `manifest.json` names the entry script and style of the app shell

@@ -23,7 +23,7 @@ export interface EnrichmentDependencies {
   readonly metrics: Metrics;
 }
 
-export function enrichmentDependencies(environment: FunctionEnvironment<'enrichment'>, infrastructure: Infrastructure): EnrichmentDependencies {
+export function enrichmentDependencies(environment: FunctionEnvironment<'enrichment'>, infrastructure: Pick<Infrastructure, 'documentClient'>): EnrichmentDependencies {
   const { serviceName } = FUNCTIONS.enrichment;
   const ipDataDir = environment.IP_DATA_DIR;
   return {

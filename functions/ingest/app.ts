@@ -36,7 +36,7 @@ export interface IngestDependencies {
   readonly trustForwardedFor?: boolean;
 }
 
-export function ingestDependencies(environment: FunctionEnvironment<'ingest'>, infrastructure: Infrastructure): IngestDependencies {
+export function ingestDependencies(environment: FunctionEnvironment<'ingest'>, infrastructure: Pick<Infrastructure, 'documentClient' | 'keyService' | 'sqs'>): IngestDependencies {
   const { serviceName } = FUNCTIONS.ingest;
   const { documentClient } = infrastructure;
   return {

@@ -34,7 +34,7 @@ export interface LeadExportDependencies {
   readonly clock?: () => Date;
 }
 
-export function leadExportDependencies(environment: FunctionEnvironment<'leadExport'>, infrastructure: Infrastructure): LeadExportDependencies {
+export function leadExportDependencies(environment: FunctionEnvironment<'leadExport'>, infrastructure: Pick<Infrastructure, 'documentClient' | 'exportStorage'>): LeadExportDependencies {
   const { documentClient: doc } = infrastructure;
   return {
     doc,

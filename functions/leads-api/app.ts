@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ApiKeyGrant } from '../contracts/api/api-keys';
 import { HiddenIdSchema, HideOrganisationRequestSchema } from '../contracts/api/hidden';
 import { ExportIdSchema } from '../contracts/api/exports';
@@ -51,7 +51,7 @@ export interface LeadsApiDependencies {
   readonly logger: Logger;
 }
 
-export function leadsApiDependencies(environment: FunctionEnvironment<'leadsApi'>, infrastructure: Infrastructure): LeadsApiDependencies {
+export function leadsApiDependencies(environment: FunctionEnvironment<'leadsApi'>, infrastructure: Pick<Infrastructure, 'documentClient' | 'exportStorage' | 'invokeAsync' | 'keyService'>): LeadsApiDependencies {
   const { documentClient: doc } = infrastructure;
   const { TABLE_NAME: tableName, RETENTION: retention } = environment;
   const keyService = infrastructure.keyService(environment.KEY_ID);

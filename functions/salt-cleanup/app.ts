@@ -10,7 +10,7 @@ export interface SaltCleanupDependencies {
   readonly logger: Logger;
 }
 
-export function saltCleanupDependencies(environment: FunctionEnvironment<'saltCleanup'>, infrastructure: Infrastructure): SaltCleanupDependencies {
+export function saltCleanupDependencies(environment: FunctionEnvironment<'saltCleanup'>, infrastructure: Pick<Infrastructure, 'documentClient'>): SaltCleanupDependencies {
   const { documentClient } = infrastructure;
   return {
     destroyExpired: (now) => destroyExpiredSalts(documentClient, environment.TABLE_NAME, environment.RETENTION.saltHours, now),

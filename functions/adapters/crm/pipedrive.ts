@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { PipedriveCredentials, PlannedRequest, PushField } from '../../contracts/api/crm';
 import { CrmError, type ApiUsage, type CrmConnector, type Page, type PushOutcome, type VerifiedConnection } from '../../domain/crm/connector';
 import type { CrmAccount, OpenDeal } from '../../domain/crm/model';

@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { PlannedRequest, PushField, SalesforceCredentials } from '../../contracts/api/crm';
 import { CrmError, type ApiUsage, type CrmConnector, type Page, type PushOutcome, type VerifiedConnection } from '../../domain/crm/connector';
 import type { CrmAccount, OpenDeal } from '../../domain/crm/model';

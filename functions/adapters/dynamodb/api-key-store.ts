@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { type ApiKeyGrant, ApiKeyGrantSchema } from '../../contracts/api/api-keys';
 import { generateApiKey, hashApiKey } from '../../domain/api-keys';
 import { queryAll, queryPages } from './query';

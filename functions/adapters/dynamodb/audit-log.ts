@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { checkStartKey } from './cursor';
 import { queryPage } from './query';
 import type { AuditAction, AuditRecord } from '../../contracts/api/privacy';

@@ -7,7 +7,7 @@ import {
   PutCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Lead, LeadWithVisits, ListLeadsQuery, Visit } from '../../contracts/api/leads';
 import type { QueuedEvent } from '../../contracts/queue-message';
 import { type BehaviourLimits, DEFAULT_BEHAVIOUR_LIMITS, type Retention } from '../../contracts/deployment-config';

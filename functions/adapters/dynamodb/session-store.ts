@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ApiScopeSchema } from '../../contracts/api/api-keys';
 import { PENDING_SIGN_IN_MINUTES, RoleSchema, SESSION_HOURS } from '../../contracts/api/dashboard';
 import { SiteIdSchema } from '../../contracts/deployment-config';

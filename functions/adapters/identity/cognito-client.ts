@@ -1,4 +1,4 @@
-import { cognitoClient } from '../aws-clients';
+import { cognitoClient } from '../aws-clients/cognito';
 import { CognitoIdentity } from './cognito-identity';
 import { cognitoIdTokenVerifier } from './id-token-verifier';
 

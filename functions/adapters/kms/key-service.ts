@@ -1,6 +1,7 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { DecryptCommand, GenerateDataKeyCommand, type KMSClient } from '@aws-sdk/client-kms';
 import type { KeyPurpose } from '../../contracts/names';
+import { kmsClient } from '../aws-clients/kms';
 
 /**
  * The one place the project key is used. On AWS it is the customer-managed KMS key; locally, where no KMS
@@ -69,3 +70,6 @@ export class LocalKeyService implements KeyService {
     return Buffer.concat([decipher.update(blob.subarray(IV_BYTES + TAG_BYTES)), decipher.final()]);
   }
 }
+
+/** The project key on AWS KMS, for a handler's `awsInfrastructure({ keyService })`. */
+export const awsKeyService = (keyId: string): KeyService => new KmsKeyService(kmsClient(), keyId);

@@ -3,6 +3,7 @@ import { pipeline } from 'node:stream/promises';
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { s3Client } from '../aws-clients/s3';
 
 /**
  * Where export files go: on AWS an S3 bucket (encrypted with the project key by the bucket's default encryption,
@@ -45,3 +46,6 @@ export class S3ExportStorage implements ExportStorage {
     return getSignedUrl(this.s3, command, { expiresIn: seconds });
   }
 }
+
+/** Export files in S3, for a handler's `awsInfrastructure({ exportStorage })`. */
+export const awsExportStorage = (bucket: string): ExportStorage => new S3ExportStorage(s3Client(), bucket);

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { LeadClassSchema } from '../deployment-config';
 import { IsoDateTimeSchema } from './common';
 import { LocationSchema, MatchSchema, OrganisationSchema } from './leads';

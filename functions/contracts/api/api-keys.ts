@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { SiteIdSchema } from '../deployment-config';
 
 /** What an API key may do: the authoriser passes the grant on to the API functions (as strings), and the store keeps it. */

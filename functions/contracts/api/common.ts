@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Pieces every part of the HTTP API v1 uses: text normalisation, times, the error body. */
 

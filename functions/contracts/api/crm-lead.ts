@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * What a lead says about the connected CRM (docs/crm.md). In a file of its own because both the leads schemas and

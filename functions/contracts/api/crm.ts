@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { IsoDateTimeSchema } from './common';
 import { CrmLeadViewSchema, CrmProviderSchema, CrmStatusSchema } from './crm-lead';
 import { LeadIdSchema } from './leads';
