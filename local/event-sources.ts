@@ -60,6 +60,20 @@ export async function ensureRuntimeQueues(
   return { queues, deliveryQueues, crmQueues };
 }
 
+/**
+ * Lambda's SQS event source mapping as the benchmark models it: five pollers at first ("Lambda starts processing
+ * five batches at a time"), each long-polling for 20 s and gathering a batch for the batching window after its
+ * first message.
+ * @see FUNCTIONS.enrichment.queueBatch
+ */
+export interface LambdaBatching {
+  readonly pollers: number;
+  readonly windowSeconds: number;
+}
+
+export const LAMBDA_POLLERS = 5;
+const LAMBDA_LONG_POLL_SECONDS = 20;
+
 export interface EventSourceOptions {
   readonly sqs: SQSClient;
   readonly dynamoDbEndpoint: string;
@@ -69,6 +83,8 @@ export interface EventSourceOptions {
   readonly infrastructure: LocalInfrastructure;
   /** @default 24 hours */
   readonly crmSyncEveryMs?: number | undefined;
+  /** Poll the enrichment queue as Lambda's event source mapping does (LocalRuntimeOptions.lambdaBatching). */
+  readonly lambdaBatching?: LambdaBatching | undefined;
   readonly log: (line: string) => void;
 }
 
@@ -83,7 +99,7 @@ export interface EventSources {
 export async function startEventSources(options: EventSourceOptions): Promise<EventSources> {
   const { sqs, queues, handlers, log } = options;
   const stops: Array<() => Promise<void>> = [];
-  const pollQueue = (queue: Queues, name: 'enrichment' | 'alertDelivery' | 'crmSync', concurrency?: number) => {
+  const pollQueue = (queue: Queues, name: 'enrichment' | 'alertDelivery' | 'crmSync', concurrency?: number, batchingWindowSeconds?: number) => {
     const poller = new SqsPoller({
       client: sqs,
       queueUrl: queue.queueUrl,
@@ -92,12 +108,15 @@ export async function startEventSources(options: EventSourceOptions): Promise<Ev
       handler: async (event, context) => (await handlers[name](event, context)) as SQSBatchResponse,
       batchSize: FUNCTIONS[name].queueBatch.batchSize,
       ...(concurrency ? { concurrency } : {}),
+      ...(batchingWindowSeconds !== undefined ? { batchingWindowSeconds, waitTimeSeconds: LAMBDA_LONG_POLL_SECONDS } : {}),
       log,
     });
     poller.start();
     stops.push(() => poller.stop());
   };
-  pollQueue(queues.queues, 'enrichment');
+  const { lambdaBatching } = options;
+  if (lambdaBatching) pollQueue(queues.queues, 'enrichment', lambdaBatching.pollers, lambdaBatching.windowSeconds);
+  else pollQueue(queues.queues, 'enrichment');
   pollQueue(queues.deliveryQueues, 'alertDelivery', 1);
   pollQueue(queues.crmQueues, 'crmSync', 1);
 

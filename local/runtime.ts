@@ -33,7 +33,7 @@ import { LocalIdentity } from './identity/local-identity';
 import { LocalUserStore } from './identity/local-users';
 import { ensureTable, ensureTableStream, type Queues } from './resources';
 import { describeError } from './sqs-poller';
-import { ensureRuntimeQueues, startEventSources } from './event-sources';
+import { ensureRuntimeQueues, type LambdaBatching, startEventSources } from './event-sources';
 
 const DEFAULT_NAMES = { tableName: 'eirlead', queueName: 'eirlead-events', deadLetterQueueName: 'eirlead-events-dlq' } as const;
 
@@ -91,6 +91,8 @@ export interface LocalRuntimeOptions {
   readonly crmEndpoints?: CrmEndpoints;
   /** How often the local schedule fans out CRM syncs (the daily schedule on AWS). @default 24 hours */
   readonly crmSyncEveryMs?: number;
+  /** Poll the enrichment queue as Lambda does, with its batching window (the benchmark). @default fast local polling */
+  readonly lambdaBatching?: LambdaBatching;
   /** Progress and per-request lines. @default console.log */
   readonly log?: (line: string) => void;
   /** Aborting during start stops what already runs and rejects. */
@@ -252,6 +254,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       handlers: loaded,
       infrastructure,
       crmSyncEveryMs: options.crmSyncEveryMs,
+      lambdaBatching: options.lambdaBatching,
       log,
     });
     cleanups.push(() => eventSources.stop());

@@ -22,6 +22,12 @@ export interface SqsPollerOptions {
   readonly waitTimeSeconds?: number;
   /** Batches in flight at once, like Lambda's concurrent pollers. @default 2 */
   readonly concurrency?: number;
+  /**
+   * Gather a batch for up to this long after its first message, as the event source mapping's
+   * MaximumBatchingWindowInSeconds does. @default undefined: invoke as soon as the queue has nothing more at once,
+   * which keeps local feedback fast
+   */
+  readonly batchingWindowSeconds?: number;
 }
 
 export interface PollOutcome {
@@ -37,6 +43,8 @@ export interface PollOutcome {
  */
 export class SqsPoller {
   private running = false;
+  /** Set by stop(): a batch being gathered ends early (pollOnce also runs without start(), in tests). */
+  private stopped = false;
   private loops: Promise<void>[] = [];
   private readonly receiving = new Set<AbortController>();
   private readonly batchSize: number;
@@ -58,6 +66,7 @@ export class SqsPoller {
   /** Stops polling; batches already received are processed and acknowledged before this resolves. */
   async stop(): Promise<void> {
     this.running = false;
+    this.stopped = true;
     for (const controller of this.receiving) controller.abort();
     await Promise.all(this.loops);
   }
@@ -91,11 +100,32 @@ export class SqsPoller {
 
   /** A long poll for the first messages, then short polls while the queue has more and the batch has room. */
   private async receive(): Promise<Message[]> {
+    if (this.options.batchingWindowSeconds !== undefined) {
+      // SQS answers a long poll as soon as a message is there; the emulator only when it has as many as asked for.
+      const first = await this.receiveUpTo(1, this.waitTimeSeconds);
+      return first.length > 0 ? this.gather(first, this.options.batchingWindowSeconds * 1000) : first;
+    }
     const batch = await this.receiveUpTo(Math.min(10, this.batchSize), this.waitTimeSeconds);
     while (batch.length > 0 && batch.length < this.batchSize && this.running) {
       const more = await this.receiveUpTo(Math.min(10, this.batchSize - batch.length), 0);
       if (more.length === 0) break;
       batch.push(...more);
+    }
+    return batch;
+  }
+
+  /** More messages until the batch is full or the window since its first message has passed. */
+  private async gather(batch: Message[], windowMs: number): Promise<Message[]> {
+    const deadline = Date.now() + windowMs;
+    while (batch.length < this.batchSize && !this.stopped) {
+      const remainingMs = deadline - Date.now();
+      if (remainingMs <= 0) break;
+      // Long polls return as soon as a message arrives; the last fraction of a second is waited out, then polled once.
+      const waitSeconds = Math.min(20, Math.floor(remainingMs / 1000));
+      if (waitSeconds === 0) await new Promise((resolve) => setTimeout(resolve, remainingMs));
+      const more = await this.receiveUpTo(Math.min(10, this.batchSize - batch.length), waitSeconds);
+      batch.push(...more);
+      if (waitSeconds === 0 && more.length < 10) break;
     }
     return batch;
   }

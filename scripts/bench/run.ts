@@ -22,6 +22,8 @@ import { loadIpIntel } from '../../functions/domain/ip-intel';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDbLocal, startSqsEmulator } from '../../local/emulators';
 import { type Invocation, observeInvocations } from '../../local/lambda';
+import { FUNCTIONS } from '../../functions/contracts/functions';
+import { LAMBDA_POLLERS } from '../../local/event-sources';
 import { startLocalRuntime } from '../../local/runtime';
 import { loadavg } from 'node:os';
 import { fixedMonthlyCost, INGEST_OPTIONS, type IngestOption } from './cost-model';
@@ -42,8 +44,12 @@ const { values: args } = parseArgs({
     // Alert rules on the site (docs/alerts.md): one fires a signed webhook for every new organisation, the others
     // are evaluated on every lead change and never match.
     'alert-rules': { type: 'string', default: '0' },
+    // The enrichment queue's batching window, as deployed by default (FUNCTIONS.enrichment.queueBatch); the local
+    // runtime polls it as Lambda's event source mapping does (five pollers, each gathering for the window).
+    'batching-window': { type: 'string', default: String(FUNCTIONS.enrichment.queueBatch.maxBatchingWindowSeconds) },
   },
 });
+const BATCHING_WINDOW_SECONDS = Number(args['batching-window']);
 const ALERT_RULES = Number(args['alert-rules']);
 const PAGEVIEWS = Number(args.pageviews);
 const RATE = Number(args.rate);
@@ -56,7 +62,7 @@ const loadAverage = () => loadavg().map((value) => value.toFixed(2)).join(' ');
 async function main(): Promise<void> {
   const ipIntel = loadIpIntel('build/ipdata');
   console.log(
-    `Eirlead benchmark: ${PAGEVIEWS} page views at ${RATE}/s, ${THINK_MS / 1000} s between a visitor's pages, seed ${SEED}; load ${loadAverage()}; starting DynamoDB Local and the SQS emulator…`,
+    `Eirlead benchmark: ${PAGEVIEWS} page views at ${RATE}/s, ${THINK_MS / 1000} s between a visitor's pages, enrichment batching window ${BATCHING_WINDOW_SECONDS} s (${LAMBDA_POLLERS} pollers), seed ${SEED}; load ${loadAverage()}; starting DynamoDB Local and the SQS emulator…`,
   );
   const [dynamoDb, sqs] = await Promise.all([startDynamoDbLocal(), startSqsEmulator()]);
   const dynamoMeter = await startDynamoDbMeter({ upstream: dynamoDb.endpoint });
@@ -86,6 +92,7 @@ async function main(): Promise<void> {
     snippetFile: 'build/snippet/eirlead.js',
     emulators: { dynamoDbEndpoint: dynamoMeter.endpoint, sqsEndpoint: sqsMeter.endpoint },
     trustForwardedFor: true,
+    lambdaBatching: { pollers: LAMBDA_POLLERS, windowSeconds: BATCHING_WINDOW_SECONDS },
     apiKey,
     ...(receiver ? { alertsOutbound: { allowLoopback: true, trustedCertificates: [receiver.certificate] } } : {}),
     log: () => undefined,

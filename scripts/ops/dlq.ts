@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { DeleteMessageBatchCommand, ReceiveMessageCommand, SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { z } from 'zod';
+import * as z from 'zod';
 import { sqsClient } from '../../functions/adapters/aws-clients';
 import { LOCAL_CREDENTIALS } from '../../local/emulators';
 

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ApiScopeSchema } from '../../functions/contracts/api/api-keys';
 import { DEFAULT_RETENTION, SiteIdSchema } from '../../functions/contracts/deployment-config';
 import { dynamoDbDocumentClient } from '../../functions/adapters/aws-clients';

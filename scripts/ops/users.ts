@@ -1,6 +1,6 @@
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { z } from 'zod';
+import * as z from 'zod';
 import { RoleSchema } from '../../functions/contracts/api/dashboard';
 import { cognitoClient } from '../../functions/adapters/aws-clients';
 import { CognitoUserDirectory, type UserDirectory } from '../../functions/adapters/identity/user-directory';

@@ -267,6 +267,45 @@ describe('the SQS poller (against the SQS emulator, with a stand-in function)', 
     expect(Attributes?.ApproximateNumberOfMessagesNotVisible).toBe('1');
     expect(Number(Attributes?.ApproximateNumberOfMessages)).toBeLessThanOrEqual(1);
   });
+
+  it('gathers a batch for the batching window after its first message, as the event source mapping does', async () => {
+    const windowed = await createTestResources('window');
+    try {
+      const sendSpread = async (bodies: string[]) => {
+        for (const body of bodies) {
+          await windowed.sqs.send(new SendMessageBatchCommand({ QueueUrl: windowed.queues.queueUrl, Entries: [{ Id: '0', MessageBody: body }] }));
+          await new Promise((resolve) => setTimeout(resolve, 600));
+        }
+      };
+      const pollerWith = (batchingWindowSeconds?: number) => {
+        const batches: SQSEvent[] = [];
+        const poller = new SqsPoller({
+          client: windowed.sqs,
+          queueUrl: windowed.queues.queueUrl,
+          queueArn: windowed.queues.queueArn,
+          fn,
+          log: () => undefined,
+          handler: async (event) => void batches.push(event),
+          ...(batchingWindowSeconds !== undefined ? { batchingWindowSeconds } : {}),
+        });
+        return { poller, batches };
+      };
+
+      // Without a window the first poll invokes with what its 1-second long poll found: not all four.
+      const quick = pollerWith();
+      const [first] = await Promise.all([quick.poller.pollOnce(), sendSpread(['a', 'b', 'c', 'd'])]);
+      expect(first.received).toBeLessThan(4);
+      while (quick.batches.flatMap((batch) => batch.Records).length < 4) await quick.poller.pollOnce();
+
+      // With a 2-second window, four messages 600 ms apart make one batch.
+      const gathering = pollerWith(2);
+      const [outcome] = await Promise.all([gathering.poller.pollOnce(), sendSpread(['e', 'f', 'g', 'h'])]);
+      expect(outcome).toEqual({ received: 4, deleted: 4, failed: 0 });
+      expect(gathering.batches[0]?.Records.map((record) => record.body).sort()).toEqual(['e', 'f', 'g', 'h']);
+    } finally {
+      await windowed.destroy();
+    }
+  });
 });
 
 
