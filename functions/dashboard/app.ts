@@ -22,7 +22,8 @@ import { createLogger, type Logger } from '../platform/logger';
 import { grantOf } from '../platform/api-key-grant';
 import { ASSET_CACHE_CONTROL } from './headers';
 import { type DashboardAssets, loadAssets } from './assets';
-import { appShell } from './pages';
+import { markdownToHtml } from './markdown';
+import { appShell, privacyRecordPage } from './pages';
 import { page, redirect, SignIn } from './sign-in';
 
 // The dashboard: its pages and sign-in (public routes, see routes/dashboard.ts) and the small API it adds behind
@@ -101,6 +102,7 @@ export function createHandler(dependencies: DashboardDependencies) {
   const { assets, sessions, views, annotations, leads, audit, sites, retention, logger } = dependencies;
   const signIn = new SignIn(dependencies.identity, sessions, assets.manifest, logger);
   const shell = appShell(assets.manifest);
+  const recordHtml = markdownToHtml(assets.privacyReport ?? '# Record of processing\n\nNot built: run `npm run build:dashboard`.');
 
   const pages: Record<PageRoute['operationId'], (event: APIGatewayProxyEvent, parameters: Record<string, string>) => Promise<APIGatewayProxyResult>> = {
     dashboardApp: async (event) => ((await signIn.sessionOf(event)) ? page(200, shell) : redirect('sign-in')),
@@ -112,6 +114,13 @@ export function createHandler(dependencies: DashboardDependencies) {
         headers: { 'Content-Type': asset.contentType, 'Cache-Control': ASSET_CACHE_CONTROL, 'X-Content-Type-Options': 'nosniff', 'Cross-Origin-Resource-Policy': 'same-origin' },
         body: asset.body,
       };
+    },
+    // Every role holds leads:read; the check names the scope so that a narrower role added later is refused here.
+    privacyRecordPage: async (event) => {
+      const session = await signIn.sessionOf(event);
+      if (!session) return redirect('sign-in');
+      if (!session.scopes.includes('leads:read')) throw forbidden('Forbidden', 'This sign-in may not read the record of processing');
+      return page(200, privacyRecordPage(assets.manifest, recordHtml));
     },
     signInPage: (event) => signIn.showPage(event),
     signIn: (event) => signIn.post(event),
