@@ -5,6 +5,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { App } from 'aws-cdk-lib';
 import { ROLE_SCOPES, SESSION_COOKIE } from '../../../functions/contracts/api/dashboard';
 import { DEFAULT_RETENTION } from '../../../functions/contracts/deployment-config';
+import { ApiKeyStore } from '../../../functions/adapters/dynamodb/api-key-store';
 import { AnnotationStore } from '../../../functions/adapters/dynamodb/annotation-store';
 import { AuditLog } from '../../../functions/adapters/dynamodb/audit-log';
 import { LeadStore } from '../../../functions/adapters/dynamodb/lead-store';
@@ -40,6 +41,7 @@ function handler() {
     views: new ViewStore(doc, 'eirlead', 30),
     annotations: new AnnotationStore(doc, 'eirlead', 30),
     leads: new LeadStore(doc, 'eirlead', DEFAULT_RETENTION),
+    apiKeys: new ApiKeyStore(doc, 'eirlead'),
     audit: new AuditLog(doc, 'eirlead', 30),
     sites: [],
     retention: DEFAULT_RETENTION,
