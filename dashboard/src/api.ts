@@ -5,10 +5,11 @@ import type { HiddenOrganisation } from '../../functions/contracts/api/hidden';
 import type { ExportJob, ExportRequest } from '../../functions/contracts/api/exports';
 import type { Connection, PushResultSchema, SyncStatus } from '../../functions/contracts/api/crm';
 import type { AlertEndpoint, AlertRule, AlertRuleRequest } from '../../functions/contracts/api/alerts';
+import type { ApiKeySummary, ApiScope } from '../../functions/contracts/api/api-keys';
 
 export type { Annotation, SessionInfo, View, Lead, LeadWithVisits, AccessResult, AuditRecord, ErasureResult, HiddenOrganisation, ExportJob, ExportRequest };
 export type PushResult = import('zod').infer<typeof PushResultSchema>;
-export type { Connection, SyncStatus, AlertEndpoint, AlertRule, AlertRuleRequest };
+export type { Connection, SyncStatus, AlertEndpoint, AlertRule, AlertRuleRequest, ApiKeySummary, ApiScope };
 export type Role = NonNullable<SessionInfo['role']>;
 
 /**
@@ -98,6 +99,9 @@ export const api = {
   createAlertRule: (siteId: string, rule: Partial<AlertRuleRequest> & Pick<AlertRuleRequest, 'name' | 'endpointIds'>) =>
     request<AlertRule>('POST', `${site(siteId)}/alert-rules`, rule),
   deleteAlertRule: (siteId: string, ruleId: string) => request<void>('DELETE', `${site(siteId)}/alert-rules/${encodeURIComponent(ruleId)}`),
+  apiKeys: () => request<{ items: ApiKeySummary[] }>('GET', 'v1/api-keys'),
+  createApiKey: (body: { sites: string[]; scopes: ApiScope[]; days: number }) => request<ApiKeySummary & { apiKey: string }>('POST', 'v1/api-keys', body),
+  revokeApiKey: (keyId: string) => request<void>('DELETE', `v1/api-keys/${encodeURIComponent(keyId)}`),
   audit: (siteId: string, cursor?: string) => request<{ items: AuditRecord[]; nextCursor: string | null }>('GET', `${site(siteId)}/audit${query({ limit: '100', cursor })}`),
 };
 
