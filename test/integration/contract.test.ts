@@ -379,6 +379,24 @@ describe('the dashboard API (with an API key; people send the session cookie ins
   });
 });
 
+describe('API keys over HTTP (keys:manage)', () => {
+  it('lists, creates (no wider than the caller), and revokes keys, with their errors', async () => {
+    const listed = (await (await call('/v1/api-keys', { headers: keyed(runtime.apiKey) })).json()) as { items: Array<{ keyId: string }> };
+    expect(listed.items.length).toBeGreaterThanOrEqual(2);
+    const created = await post('/v1/api-keys', runtime.apiKey, { sites: ['demo'], scopes: ['leads:read'], days: 1 });
+    expect(created.status).toBe(201);
+    const key = (await created.json()) as { keyId: string; apiKey: string };
+    expect((await call('/v1/sites/demo/leads', { headers: keyed(key.apiKey) })).status).toBe(200);
+    expect((await post('/v1/api-keys', runtime.apiKey, { sites: [], scopes: ['leads:read'] })).status).toBe(400);
+    expect((await post('/v1/api-keys', runtime.apiKey, { sites: ['nowhere'], scopes: ['leads:read'] })).status).toBe(403);
+    expect((await call('/v1/api-keys', { headers: keyed(readOnlyKey) })).status).toBe(403);
+    expect((await call('/v1/api-keys', { method: 'POST', headers: keyed(runtime.apiKey, { 'Content-Type': 'text/plain' }), body: '{}' })).status).toBe(415);
+    expect((await call(`/v1/api-keys/${key.keyId}`, { method: 'DELETE', headers: keyed(runtime.apiKey) })).status).toBe(204);
+    expect((await call(`/v1/api-keys/${key.keyId}`, { method: 'DELETE', headers: keyed(runtime.apiKey) })).status).toBe(404);
+    expect((await call('/v1/sites/demo/leads', { headers: keyed(key.apiKey) })).status).toBe(401);
+  });
+});
+
 test('every documented operation was exercised and answered with success at least once', () => {
   const succeeded = documented.filter((route) => [...exercised].some((seen) => seen.startsWith(`${route.operationId} 2`)));
   expect(succeeded.map((route) => route.operationId)).toEqual(documented.map((route) => route.operationId));
