@@ -89,7 +89,8 @@ export function CrmPanel({ session, siteId, lead }: { session: SessionInfo; site
               : null}
           </div>
           <p class="muted">Company-level only: the organisation, its counts and pages as the connection allows; never a person, an e-mail address or an IP address.</p>
-          <div role="status" aria-live="polite" class="push-result">${message}${result ? html`<${Preview} result=${result} />` : null}</div>`
+          <p role="status" aria-live="polite">${message}${result ? (result.dryRun ? 'Preview ready: nothing was sent.' : 'Push done.') : ''}</p>
+          <div class="push-result">${result ? html`<${Preview} result=${result} />` : null}</div>`
       : null}
   </section>`;
 }
