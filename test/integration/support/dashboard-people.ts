@@ -27,8 +27,8 @@ export function addPerson(store: LocalUserStore, email: string, role: Role): Per
   return { email, role, userId: user.userId, totpSecret };
 }
 
-export async function signedIn(browser: Browser, url: string, person: Person): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, userAgent: DESKTOP_CHROME });
+export async function signedIn(browser: Browser, url: string, person: Person, options: { bypassCSP?: boolean } = {}): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, userAgent: DESKTOP_CHROME, ...options });
   const page = await context.newPage();
   await page.goto(`${url}/sign-in`);
   await page.fill('#username', person.email);
