@@ -6358,6 +6358,8 @@ export interface operations {
             /** @description A page of leads */
             200: {
                 headers: {
+                    /** @description The version of this answer, for If-None-Match */
+                    ETag?: string;
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
@@ -6409,6 +6411,16 @@ export interface operations {
                      */
                     "application/json": components["schemas"]["LeadList"];
                 };
+            };
+            /** @description Not modified: the copy named in If-None-Match is current */
+            304: {
+                headers: {
+                    /** @description The current version */
+                    ETag?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Invalid query; `issues` names each parameter */
             400: {
