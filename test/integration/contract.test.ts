@@ -127,7 +127,7 @@ describe('the document and the route table', () => {
     // Not operations: the CORS preflight, and the dashboard's pages and sign-in forms (HTML for browsers).
     const undocumented = (ROUTES as readonly RouteDefinition[]).filter((route) => route.documented === false);
     expect(undocumented.filter((route) => route.function !== 'dashboard').map((route) => route.method)).toEqual(['OPTIONS']);
-    expect(undocumented.filter((route) => route.function === 'dashboard').map((route) => route.path).sort()).toEqual(['/', '/assets/{asset}', '/sign-in', '/sign-in', '/sign-out']);
+    expect(undocumented.filter((route) => route.function === 'dashboard').map((route) => route.path).sort()).toEqual(['/', '/assets/{asset}', '/privacy-record', '/sign-in', '/sign-in', '/sign-out']);
   });
 
   it('the CORS preflight, not documented, is served', async () => {
