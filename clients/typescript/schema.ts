@@ -37,6 +37,41 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/api-keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** API keys within the caller’s sites, newest first, without secrets (revoked ones included until they expire) */
+        get: operations["listApiKeys"];
+        put?: never;
+        /** Create an API key no wider than the caller’s grant; the secret is in this answer only */
+        post: operations["createApiKey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/api-keys/{keyId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revoke an API key within the caller’s sites; the authoriser refuses it from the next request */
+        delete: operations["revokeApiKey"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/events": {
         parameters: {
             query?: never;
@@ -929,13 +964,26 @@ export interface components {
         AnnotationList: {
             items: components["schemas"]["Annotation"][];
         };
+        ApiKeyList: {
+            items: components["schemas"]["ApiKeySummary"][];
+        };
+        ApiKeySummary: {
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            expiresAt: string;
+            keyId: string;
+            revoked: boolean;
+            scopes: ("leads:read" | "leads:erase" | "leads:hide" | "privacy:requests" | "audit:read" | "views:write" | "views:share" | "leads:tag" | "leads:export" | "alerts:manage" | "crm:manage" | "crm:push" | "keys:manage")[];
+            sites: (string | "*")[];
+        };
         AuditList: {
             items: components["schemas"]["AuditRecord"][];
             nextCursor: string | null;
         };
         AuditRecord: {
             /** @enum {string} */
-            action: "leads.list" | "lead.read" | "lead.erase" | "organisation.hide" | "organisation.show" | "erasure.request" | "access.request" | "audit.read" | "export.create" | "export.read" | "views.list" | "view.save" | "view.delete" | "annotations.read" | "lead.annotate" | "alert-rule.create" | "alert-rule.update" | "alert-rule.delete" | "alert-rule.test" | "alert-endpoint.create" | "alert-endpoint.update" | "alert-endpoint.delete" | "alert-endpoint.rotate-secret" | "alert-delivery.replay" | "crm.connect" | "crm.rotate" | "crm.settings" | "crm.sync" | "crm.push" | "crm.link" | "crm.unlink" | "crm.disconnect";
+            action: "leads.list" | "lead.read" | "lead.erase" | "organisation.hide" | "organisation.show" | "erasure.request" | "access.request" | "audit.read" | "export.create" | "export.read" | "views.list" | "view.save" | "view.delete" | "annotations.read" | "lead.annotate" | "alert-rule.create" | "alert-rule.update" | "alert-rule.delete" | "alert-rule.test" | "alert-endpoint.create" | "alert-endpoint.update" | "alert-endpoint.delete" | "alert-endpoint.rotate-secret" | "alert-delivery.replay" | "crm.connect" | "crm.rotate" | "crm.settings" | "crm.sync" | "crm.push" | "crm.link" | "crm.unlink" | "crm.disconnect" | "api-key.create" | "api-key.revoke";
             /** Format: date-time */
             at: string;
             /** @description What a privileged act did, e.g. the counts of what a CRM disconnect deleted (its deletion receipt). */
@@ -948,6 +996,29 @@ export interface components {
             siteId: string;
             /** @description The lead, the hidden organisation, or the truncated network of a data-subject request. */
             target?: string;
+        };
+        CreateApiKeyRequest: {
+            /**
+             * @description Days until the key expires.
+             * @default 365
+             */
+            days: number;
+            /** @description What the key may do; each must be one the caller holds. */
+            scopes: ("leads:read" | "leads:erase" | "leads:hide" | "privacy:requests" | "audit:read" | "views:write" | "views:share" | "leads:tag" | "leads:export" | "alerts:manage" | "crm:manage" | "crm:push" | "keys:manage")[];
+            /** @description Sites the key may use (`*`: every site); each must be covered by the caller’s own grant. */
+            sites: (string | "*")[];
+        };
+        CreatedApiKey: {
+            /** @description The secret key: shown in this answer only, stored as a hash. Send it as `Authorization: Bearer …`. */
+            apiKey: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            expiresAt: string;
+            keyId: string;
+            revoked: boolean;
+            scopes: ("leads:read" | "leads:erase" | "leads:hide" | "privacy:requests" | "audit:read" | "views:write" | "views:share" | "leads:tag" | "leads:export" | "alerts:manage" | "crm:manage" | "crm:push" | "keys:manage")[];
+            sites: (string | "*")[];
         };
         CrmAutoPushRule: {
             countries?: string[];
@@ -1504,7 +1575,7 @@ export interface components {
             };
             /** @enum {string} */
             role?: "viewer" | "sales" | "admin";
-            scopes: ("leads:read" | "leads:erase" | "leads:hide" | "privacy:requests" | "audit:read" | "views:write" | "views:share" | "leads:tag" | "leads:export" | "alerts:manage" | "crm:manage" | "crm:push")[];
+            scopes: ("leads:read" | "leads:erase" | "leads:hide" | "privacy:requests" | "audit:read" | "views:write" | "views:share" | "leads:tag" | "leads:export" | "alerts:manage" | "crm:manage" | "crm:push" | "keys:manage")[];
             sites: (string | "*")[];
         };
         TrackedEvent: {
@@ -1702,6 +1773,319 @@ export interface operations {
                      *       "error": {
                      *         "code": "NotFound",
                      *         "message": "No such asset",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Throttled by the stage; `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "Throttled",
+                     *         "message": "Throttled by the stage; `Retry-After` says when to try again",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listApiKeys: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Keys */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKeyList"];
+                };
+            };
+            /** @description Missing or unknown API key */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "Unauthorized",
+                     *         "message": "Missing or unknown API key",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key may not do this on this site */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "Forbidden",
+                     *         "message": "The key may not do this on this site",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Throttled by the stage; `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "Throttled",
+                     *         "message": "Throttled by the stage; `Retry-After` says when to try again",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createApiKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "sites": [
+                 *         "demo"
+                 *       ],
+                 *       "scopes": [
+                 *         "leads:read"
+                 *       ],
+                 *       "days": 90
+                 *     }
+                 */
+                "application/json": components["schemas"]["CreateApiKeyRequest"];
+            };
+        };
+        responses: {
+            /** @description The key, with its secret (shown once) */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedApiKey"];
+                };
+            };
+            /** @description Invalid request; `issues` names each field */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "BadRequest",
+                     *         "message": "Invalid request; `issues` names each field",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or unknown API key */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "Unauthorized",
+                     *         "message": "Missing or unknown API key",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed: without `keys:manage`, or a site or scope the caller does not hold itself */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "Forbidden",
+                     *         "message": "Not allowed: without `keys:manage`, or a site or scope the caller does not hold itself",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Content-Type other than application/json */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "UnsupportedMediaType",
+                     *         "message": "Content-Type other than application/json",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Throttled by the stage; `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "Throttled",
+                     *         "message": "Throttled by the stage; `Retry-After` says when to try again",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    revokeApiKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example 3f0c9a52-7d1e-4b8a-9c61-2e5f8d7a4b10 */
+                keyId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Revoked */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing or unknown API key */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "Unauthorized",
+                     *         "message": "Missing or unknown API key",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key may not do this on this site */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "Forbidden",
+                     *         "message": "The key may not do this on this site",
+                     *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such key within the caller’s sites */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "NotFound",
+                     *         "message": "No such key within the caller’s sites",
                      *         "requestId": "c0ffee00-1234-4abc-8def-0123456789ab"
                      *       }
                      *     }
@@ -5974,6 +6358,8 @@ export interface operations {
             /** @description A page of leads */
             200: {
                 headers: {
+                    /** @description The version of this answer, for If-None-Match */
+                    ETag?: string;
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
@@ -6025,6 +6411,16 @@ export interface operations {
                      */
                     "application/json": components["schemas"]["LeadList"];
                 };
+            };
+            /** @description Not modified: the copy named in If-None-Match is current */
+            304: {
+                headers: {
+                    /** @description The current version */
+                    ETag?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Invalid query; `issues` names each parameter */
             400: {

@@ -3,8 +3,13 @@ import type { Lead, LeadWithVisits } from '../../functions/contracts/api/leads';
 import type { AccessResult, AuditRecord, ErasureResult } from '../../functions/contracts/api/privacy';
 import type { HiddenOrganisation } from '../../functions/contracts/api/hidden';
 import type { ExportJob, ExportRequest } from '../../functions/contracts/api/exports';
+import type { Connection, PushResultSchema, SyncStatus } from '../../functions/contracts/api/crm';
+import type { AlertEndpoint, AlertRule, AlertRuleRequest } from '../../functions/contracts/api/alerts';
+import type { ApiKeySummary, ApiScope } from '../../functions/contracts/api/api-keys';
 
 export type { Annotation, SessionInfo, View, Lead, LeadWithVisits, AccessResult, AuditRecord, ErasureResult, HiddenOrganisation, ExportJob, ExportRequest };
+export type PushResult = import('zod').infer<typeof PushResultSchema>;
+export type { Connection, SyncStatus, AlertEndpoint, AlertRule, AlertRuleRequest, ApiKeySummary, ApiScope };
 export type Role = NonNullable<SessionInfo['role']>;
 
 /**
@@ -85,6 +90,18 @@ export const api = {
   erase: (siteId: string, body: { ip: string; from: string; to: string; userAgent?: string }) => request<ErasureResult>('POST', `${site(siteId)}/erasure-requests`, body),
   startExport: (siteId: string, body: ExportRequest) => request<ExportJob>('POST', `${site(siteId)}/exports`, body),
   exportJob: (siteId: string, exportId: string) => request<ExportJob>('GET', `${site(siteId)}/exports/${encodeURIComponent(exportId)}`),
+  push: (siteId: string, body: { leadIds: string[]; dryRun: boolean }) => request<PushResult>('POST', `${site(siteId)}/crm/push`, body),
+  crmConnections: (siteId: string) => request<{ items: Connection[] }>('GET', `${site(siteId)}/crm/connections`),
+  crmStatus: (siteId: string, connectionId: string) => request<SyncStatus>('GET', `${site(siteId)}/crm/connections/${encodeURIComponent(connectionId)}/status`),
+  disconnectCrm: (siteId: string, connectionId: string) => request<unknown>('DELETE', `${site(siteId)}/crm/connections/${encodeURIComponent(connectionId)}`),
+  alertRules: (siteId: string) => request<{ items: AlertRule[] }>('GET', `${site(siteId)}/alert-rules`),
+  alertEndpoints: (siteId: string) => request<{ items: AlertEndpoint[] }>('GET', `${site(siteId)}/alert-endpoints`),
+  createAlertRule: (siteId: string, rule: Partial<AlertRuleRequest> & Pick<AlertRuleRequest, 'name' | 'endpointIds'>) =>
+    request<AlertRule>('POST', `${site(siteId)}/alert-rules`, rule),
+  deleteAlertRule: (siteId: string, ruleId: string) => request<void>('DELETE', `${site(siteId)}/alert-rules/${encodeURIComponent(ruleId)}`),
+  apiKeys: () => request<{ items: ApiKeySummary[] }>('GET', 'v1/api-keys'),
+  createApiKey: (body: { sites: string[]; scopes: ApiScope[]; days: number }) => request<ApiKeySummary & { apiKey: string }>('POST', 'v1/api-keys', body),
+  revokeApiKey: (keyId: string) => request<void>('DELETE', `v1/api-keys/${encodeURIComponent(keyId)}`),
   audit: (siteId: string, cursor?: string) => request<{ items: AuditRecord[]; nextCursor: string | null }>('GET', `${site(siteId)}/audit${query({ limit: '100', cursor })}`),
 };
 

@@ -42,6 +42,8 @@ export const TABLE_KEYS = { partitionKey: 'pk', sortKey: 'sk' } as const;
  * index under a new name, so a change to the projection needs a new index name.
  */
 export const LEADS_BY_LAST_SEEN_INDEX = 'leadsByLastSeen';
+/** The index partition that lists API keys (gsi1pk of every key item). */
+export const API_KEYS_INDEX_PARTITION = 'APIKEYS';
 
 /**
  * The non-key attributes the index holds (INCLUDE projection; the table and index keys come with every entry).

@@ -9,7 +9,9 @@ import { type Retention, type Site, SiteIdSchema } from '../contracts/deployment
 import { FUNCTIONS, type FunctionEnvironment } from '../contracts/functions';
 import { findRoute, type Route } from '../contracts/routes';
 import { pathParametersOf } from '../contracts/routes/route';
+import { KeyIdSchema } from '../contracts/api/api-keys';
 import { AnnotationStore } from '../adapters/dynamodb/annotation-store';
+import { ApiKeyStore } from '../adapters/dynamodb/api-key-store';
 import { AuditLog } from '../adapters/dynamodb/audit-log';
 import { LeadStore } from '../adapters/dynamodb/lead-store';
 import { SessionStore } from '../adapters/dynamodb/session-store';
@@ -21,8 +23,10 @@ import { badRequest, forbidden, header, HttpError, httpErrorBoundary, json, noCo
 import { createLogger, type Logger } from '../platform/logger';
 import { grantOf } from '../platform/api-key-grant';
 import { ASSET_CACHE_CONTROL } from './headers';
+import { ApiKeyOperations } from './api-keys';
 import { type DashboardAssets, loadAssets } from './assets';
-import { appShell } from './pages';
+import { markdownToHtml } from './markdown';
+import { appShell, privacyRecordPage } from './pages';
 import { page, redirect, SignIn } from './sign-in';
 
 // The dashboard: its pages and sign-in (public routes, see routes/dashboard.ts) and the small API it adds behind
@@ -35,6 +39,7 @@ export interface DashboardDependencies {
   readonly views: ViewStore;
   readonly annotations: AnnotationStore;
   readonly leads: Pick<LeadStore, 'getLead'>;
+  readonly apiKeys: Pick<ApiKeyStore, 'create' | 'list' | 'revoke'>;
   readonly audit: AuditLog;
   readonly sites: readonly Site[];
   readonly retention: Retention;
@@ -55,6 +60,7 @@ export function dashboardDependencies(
     views: new ViewStore(doc, tableName, retention.viewDays),
     annotations: new AnnotationStore(doc, tableName, retention.leadDays),
     leads: new LeadStore(doc, tableName, retention),
+    apiKeys: new ApiKeyStore(doc, tableName),
     audit: new AuditLog(doc, tableName, retention.auditDays),
     sites: environment.SITES,
     retention,
@@ -72,6 +78,7 @@ const PATH_PARAMETERS: Record<string, z.ZodType<string>> = {
   siteId: SiteIdSchema,
   leadId: LeadIdSchema,
   viewId: ViewIdSchema,
+  keyId: KeyIdSchema,
   asset: z.string().regex(/^[A-Za-z0-9._-]{1,100}$/),
 };
 
@@ -101,6 +108,8 @@ export function createHandler(dependencies: DashboardDependencies) {
   const { assets, sessions, views, annotations, leads, audit, sites, retention, logger } = dependencies;
   const signIn = new SignIn(dependencies.identity, sessions, assets.manifest, logger);
   const shell = appShell(assets.manifest);
+  const apiKeyOperations = new ApiKeyOperations(dependencies.apiKeys, audit, sites);
+  const recordHtml = markdownToHtml(assets.privacyReport ?? '# Record of processing\n\nNot built: run `npm run build:dashboard`.');
 
   const pages: Record<PageRoute['operationId'], (event: APIGatewayProxyEvent, parameters: Record<string, string>) => Promise<APIGatewayProxyResult>> = {
     dashboardApp: async (event) => ((await signIn.sessionOf(event)) ? page(200, shell) : redirect('sign-in')),
@@ -112,6 +121,13 @@ export function createHandler(dependencies: DashboardDependencies) {
         headers: { 'Content-Type': asset.contentType, 'Cache-Control': ASSET_CACHE_CONTROL, 'X-Content-Type-Options': 'nosniff', 'Cross-Origin-Resource-Policy': 'same-origin' },
         body: asset.body,
       };
+    },
+    // Every role holds leads:read; the check names the scope so that a narrower role added later is refused here.
+    privacyRecordPage: async (event) => {
+      const session = await signIn.sessionOf(event);
+      if (!session) return redirect('sign-in');
+      if (!session.scopes.includes('leads:read')) throw forbidden('Forbidden', 'This sign-in may not read the record of processing');
+      return page(200, privacyRecordPage(assets.manifest, recordHtml));
     },
     signInPage: (event) => signIn.showPage(event),
     signIn: (event) => signIn.post(event),
@@ -171,6 +187,10 @@ export function createHandler(dependencies: DashboardDependencies) {
       await audit.record({ keyId: grant.keyId, action: 'lead.annotate', siteId, target: leadId });
       return json(200, annotation);
     },
+
+    listApiKeys: ({ grant }) => apiKeyOperations.list(grant),
+    createApiKey: ({ event, grant }) => apiKeyOperations.create(grant, jsonBody(event)),
+    revokeApiKey: ({ grant, parameters }) => apiKeyOperations.revoke(grant, parameters.keyId ?? ''),
   };
 
   async function dispatch(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> {
@@ -185,7 +205,10 @@ export function createHandler(dependencies: DashboardDependencies) {
     const grant = grantOf(event);
     const siteId = parameters.siteId;
     if (siteId === undefined) {
-      // Only /v1/session has no site: any valid grant may ask who it is.
+      // Routes without a site: any valid grant may ask who it is; the others need their scope on some site.
+      if (route.operationId !== 'getSession' && !grant.scopes.includes(route.auth.scope)) {
+        throw forbidden('Forbidden', `This sign-in may not ${route.auth.scope}`);
+      }
       return keyed[route.operationId]({ event, parameters, siteId: '', grant });
     }
     requireScope(grant, siteId, route.auth.scope);

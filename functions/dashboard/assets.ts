@@ -10,8 +10,11 @@ import * as z from 'zod';
 export const DashboardManifestSchema = z.object({
   entry: z.object({ script: z.string(), style: z.string() }),
   files: z.record(z.string().regex(/^[A-Za-z0-9._-]+$/), z.object({ contentType: z.string() })),
-  /** Generated texts the app shows, e.g. the record of processing (scripts/ops/privacy-report.ts). */
-  documents: z.object({ privacyReport: z.string().optional() }).default({}),
+  /**
+   * Generated texts served to signed-in people only, so kept apart from the public `assets/`: the record of
+   * processing (scripts/ops/privacy-report.ts), as a path under the build folder.
+   */
+  documents: z.object({ privacyReport: z.string().regex(/^documents\/[A-Za-z0-9._-]+$/).optional() }).default({}),
 });
 export type DashboardManifest = z.infer<typeof DashboardManifestSchema>;
 
@@ -23,6 +26,8 @@ export interface Asset {
 export interface DashboardAssets {
   readonly manifest: DashboardManifest;
   get(name: string): Asset | undefined;
+  /** The record of processing and privacy notice, as `npm run privacy:report` prints it (Markdown). */
+  readonly privacyReport?: string;
 }
 
 export function loadAssets(directory: string): DashboardAssets {
@@ -31,5 +36,6 @@ export function loadAssets(directory: string): DashboardAssets {
   for (const [name, { contentType }] of Object.entries(manifest.files)) {
     files.set(name, { body: readFileSync(join(directory, 'assets', name), 'utf8'), contentType });
   }
-  return { manifest, get: (name) => files.get(name) };
+  const report = manifest.documents.privacyReport;
+  return { manifest, get: (name) => files.get(name), ...(report ? { privacyReport: readFileSync(join(directory, report), 'utf8') } : {}) };
 }

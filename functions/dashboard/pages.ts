@@ -1,16 +1,13 @@
 import type { SignInStep } from '../adapters/identity/identity-provider';
 import type { DashboardManifest } from './assets';
+import { escapeHtml } from './markdown';
 
 /**
  * Server-rendered HTML: the app shell (the app renders into it) and the sign-in steps, which work without script.
  * URLs are relative, so the pages work under API Gateway's stage prefix (`/prod/`) as well as at `/` locally.
  */
 
-const escapeHtml = (text: string): string =>
-  text.replace(/[&<>"']/g, (character) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[character] ?? character);
-
 function document(manifest: DashboardManifest, title: string, body: string, withScript: boolean): string {
-  const report = manifest.documents.privacyReport;
   return [
     '<!doctype html>',
     '<html lang="en">',
@@ -20,7 +17,6 @@ function document(manifest: DashboardManifest, title: string, body: string, with
     `<title>${escapeHtml(title)}</title>`,
     `<link rel="stylesheet" href="assets/${manifest.entry.style}">`,
     withScript ? `<script type="module" src="assets/${manifest.entry.script}"></script>` : '',
-    withScript && report ? `<meta name="eirlead-privacy-report" content="assets/${report}">` : '',
     '</head>',
     `<body>${body}</body>`,
     '</html>',
@@ -34,6 +30,21 @@ export function appShell(manifest: DashboardManifest): string {
     '<a class="skip" href="#main">Skip to content</a><div id="app"><p class="loading">Loading the dashboard…</p></div>' +
       '<noscript><p>The dashboard needs JavaScript.</p></noscript>',
     true,
+  );
+}
+
+/**
+ * The record of processing and the privacy-notice text (rendered from `npm run privacy:report`'s Markdown), as a
+ * page of its own without script, so that it prints and reads well for a data-protection officer.
+ */
+export function privacyRecordPage(manifest: DashboardManifest, recordHtml: string): string {
+  return document(
+    manifest,
+    'Record of processing · Eirlead',
+    '<a class="skip" href="#main">Skip to content</a>' +
+      '<header class="top"><span class="brand">Eirlead</span><nav aria-label="Main"><ul><li><a href="./#/privacy">Back to the dashboard</a></li></ul></nav></header>' +
+      `<main id="main" class="record">${recordHtml}</main>`,
+    false,
   );
 }
 

@@ -11,3 +11,19 @@ export function generateApiKey(): string {
 export function allows(grant: ApiKeyGrant, siteId: string, scope: ApiScope): boolean {
   return (grant.sites.includes('*') || grant.sites.includes(siteId)) && grant.scopes.includes(scope);
 }
+
+/**
+ * What of `wanted` the `holder` does not hold itself: sites it does not cover (`*` is covered only by `*`) and
+ * scopes it lacks. Empty lists: a key with `wanted` would be no wider than the holder, so the holder may make it.
+ */
+export function beyondGrant(holder: Pick<ApiKeyGrant, 'sites' | 'scopes'>, wanted: Pick<ApiKeyGrant, 'sites' | 'scopes'>): { sites: string[]; scopes: ApiScope[] } {
+  const everySite = holder.sites.includes('*');
+  return {
+    sites: wanted.sites.filter((site) => !everySite && !holder.sites.includes(site)),
+    scopes: wanted.scopes.filter((scope) => !holder.scopes.includes(scope)),
+  };
+}
+
+/** Whether every site of a key lies within the holder's sites: the keys a holder may see and revoke. */
+export const withinSites = (holder: Pick<ApiKeyGrant, 'sites'>, key: Pick<ApiKeyGrant, 'sites'>): boolean =>
+  holder.sites.includes('*') || key.sites.every((site) => site !== '*' && holder.sites.includes(site));

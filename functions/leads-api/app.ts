@@ -125,7 +125,12 @@ export function createHandler({ leads, hidden, audit, cursors, dataSubjects, ide
       await audit.record({ keyId: grant.keyId, action: 'leads.list', siteId });
       const crm = await crmLinks.forLeads(siteId, page.items.map((lead) => lead.leadId));
       const items = page.items.map((lead) => (crm.has(lead.leadId) ? { ...lead, crm: crm.get(lead.leadId) } : lead));
-      return json(200, { items, nextCursor: page.lastKey ? await cursors.seal(page.lastKey, binding) : null });
+      // As for a lead (below): the dashboard's 30-second count of new leads asks the same question, and gets a 304
+      // without the body until the answer changes.
+      const answer = json(200, { items, nextCursor: page.lastKey ? await cursors.seal(page.lastKey, binding) : null });
+      const etag = etagOf(answer.body);
+      if (matchesEtag(header(event, 'if-none-match'), etag)) return { ...noContent({ ETag: etag }), statusCode: 304 };
+      return { ...answer, headers: { ...answer.headers, ETag: etag } };
     },
 
     // A client that holds the current answer gets a 304 without the body; it was read all the same, so it is audited.

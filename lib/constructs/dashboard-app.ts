@@ -9,7 +9,8 @@ import { RoleSchema } from '../../functions/contracts/api/dashboard';
 import type { Retention, Site } from '../../functions/contracts/deployment-config';
 import { ROUTES } from '../../functions/contracts/routes';
 import { bundledDataPath, EirleadFunction } from './lambda-function';
-import { grantTableAccess, PARTITIONS } from './table-access';
+import { LEADS_BY_LAST_SEEN_INDEX } from '../../functions/contracts/table';
+import { grantTableAccess, INDEX_PARTITIONS, PARTITIONS } from './table-access';
 import type { RestApi } from './rest-api';
 
 export interface DashboardAppProps {
@@ -124,7 +125,10 @@ export class DashboardApp extends Construct {
         // Tagging checks the lead exists (its partition); every read and write leaves an audit record.
         { actions: ['Query'], partitions: [PARTITIONS.lead] },
         { actions: ['PutItem'], partitions: [PARTITIONS.audit] },
+        // API keys made and revoked by admins over HTTP (functions/dashboard/api-keys.ts): listed through the index.
+        { actions: ['PutItem', 'UpdateItem'], partitions: [PARTITIONS.apiKey] },
       ],
+      indexQuery: { indexName: LEADS_BY_LAST_SEEN_INDEX, partitions: [INDEX_PARTITIONS.apiKeys] },
     });
 
     for (const route of ROUTES.filter((candidate) => candidate.function === 'dashboard')) {

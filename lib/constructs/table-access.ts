@@ -2,7 +2,7 @@ import { Validations } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
-import { keys } from '../../functions/contracts/table';
+import { API_KEYS_INDEX_PARTITION, keys } from '../../functions/contracts/table';
 import { grantKeyViaService } from './key-access';
 
 /**
@@ -81,6 +81,8 @@ export const PARTITIONS = {
 /** Index partitions of `leadsByLastSeen`: a site's leads (`SITE#{site}`); the API keys' `APIKEYS` is not one. */
 export const INDEX_PARTITIONS = {
   siteLeads: keys.siteLeads('*'),
+  /** The API keys' own index partition: only the dashboard (key management over HTTP) queries it. */
+  apiKeys: API_KEYS_INDEX_PARTITION,
 } as const;
 
 /** Item actions a function may be granted. No Scan, no PartiQL: they name no partition key (see above). */

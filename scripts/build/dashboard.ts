@@ -124,9 +124,9 @@ export async function buildDashboard(options: { repoRoot?: string; outDir?: stri
   const files = new Map<string, Uint8Array>();
   for (const file of result.outputFiles) files.set(basename(file.path), file.contents);
   const cdkJson = JSON.parse(readFileSync(join(repoRoot, 'cdk.json'), 'utf8')) as { context?: Record<string, unknown> };
-  const report = Buffer.from(privacyReport(loadConfig(new App({ context: cdkJson.context ?? {} }).node)));
-  const reportName = `privacy-report-${createHash('sha256').update(report).digest('hex').slice(0, 8)}.txt`;
-  files.set(reportName, report);
+  // Not an asset: assets are public, the record is served to signed-in people only (GET /privacy-record).
+  const report = privacyReport(loadConfig(new App({ context: cdkJson.context ?? {} }).node));
+  const reportPath = 'documents/privacy-report.md';
 
   const metafile = result.metafile;
   const outputOf = (entry: string) => Object.keys(metafile.outputs).find((path) => metafile.outputs[path]?.entryPoint?.endsWith(entry));
@@ -136,7 +136,7 @@ export async function buildDashboard(options: { repoRoot?: string; outDir?: stri
   const manifest: DashboardManifest = {
     entry: { script: basename(script), style: basename(style) },
     files: Object.fromEntries([...files.keys()].map((name) => [name, { contentType: CONTENT_TYPES[name.slice(name.lastIndexOf('.'))] ?? 'application/octet-stream' }])),
-    documents: { privacyReport: reportName },
+    documents: { privacyReport: reportPath },
   };
 
   const sizes: Record<string, { raw: number; gzip: number }> = {};
@@ -154,6 +154,8 @@ export async function buildDashboard(options: { repoRoot?: string; outDir?: stri
   rmSync(outDir, { recursive: true, force: true });
   mkdirSync(assetsDir, { recursive: true });
   for (const [name, contents] of files) writeFileSync(join(assetsDir, name), contents);
+  mkdirSync(join(outDir, 'documents'), { recursive: true });
+  writeFileSync(join(outDir, reportPath), report);
   writeFileSync(join(outDir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   for (const [name, size] of Object.entries(sizes)) log(`dashboard: ${name} ${size.raw} B, ${size.gzip} B gzipped`);
   log(summary);

@@ -111,6 +111,7 @@ describe('routes', () => {
     for (const [httpMethod, path] of [
       ['GET', '/'],
       ['GET', '/sign-in'],
+      ['GET', '/privacy-record'],
       ['POST', '/sign-in'],
       ['POST', '/sign-out'],
       ['GET', '/assets/{asset}'],

@@ -107,8 +107,10 @@ const TABLE_CAPABILITIES: Record<FunctionName, Partial<Record<Partition, string[
   // Runs a job (reads it, updates its status) and reads visits; never writes a lead, an audit record or a salt.
   leadExport: { exportJob: ['GetItem', 'UpdateItem'], lead: ['Query'], hidden: ['Query'] },
   authorizer: { apiKey: ['GetItem'], session: ['GetItem'] },
-  // Sessions and sign-ins (never an API key), views and tags; reads a lead only to tag it; an audit record a read.
+  // Sessions and sign-ins, views and tags; reads a lead only to tag it; an audit record a read; API keys made and
+  // revoked by admins over HTTP (written and marked revoked, never read by hash nor deleted).
   dashboard: {
+    apiKey: ['PutItem', 'UpdateItem'],
     session: ['DeleteItem', 'GetItem', 'PutItem'],
     pendingSignIn: ['DeleteItem', 'PutItem'],
     views: ['DeleteItem', 'PutItem', 'Query'],
@@ -237,10 +239,15 @@ describe('the index (leadsByLastSeen)', () => {
     expect(may('crmSync', query('APIKEYS'))).toBe(false);
   });
 
-  test('only the leads API, the export function and the CRM sync may query the index at all', () => {
+  test("the dashboard may query the API keys' partition (key management), and no site's leads", () => {
+    expect(may('dashboard', query('APIKEYS'))).toBe(true);
+    expect(may('dashboard', query(keys.siteLeads('demo')))).toBe(false);
+  });
+
+  test('only the leads API, the export function, the CRM sync and the dashboard may query the index at all', () => {
     expect(may('leadExport', query(keys.siteLeads('demo')))).toBe(true);
     expect(may('leadExport', query('APIKEYS'))).toBe(false);
-    for (const fn of NAMES.filter((name) => name !== 'leadsApi' && name !== 'leadExport' && name !== 'crmSync')) {
+    for (const fn of NAMES.filter((name) => !['leadsApi', 'leadExport', 'crmSync', 'dashboard'].includes(name))) {
       expect({ fn, allowed: may(fn, { action: 'dynamodb:Query', resource: INDEX }) }).toEqual({ fn, allowed: false });
     }
   });

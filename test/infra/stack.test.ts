@@ -365,7 +365,7 @@ describe('REST API', () => {
     expect(vars.TABLE_NAME).toBeUndefined();
   });
 
-  test('only the public documents and the dashboard pages and sign-in forms (no data) have no authoriser on the REST API', () => {
+  test('only the public documents, the dashboard pages and sign-in forms (no data) and the record of processing (the function checks the session) have no authoriser on the REST API', () => {
     const open = Object.values(template.findResources('AWS::ApiGateway::Method', {
       Properties: { AuthorizationType: 'NONE' },
     })) as Resource[];
@@ -375,12 +375,13 @@ describe('REST API', () => {
       'GET /assets/{asset}',
       'GET /docs',
       'GET /docs/{asset}',
+      'GET /privacy-record',
       'GET /sign-in',
       'GET /v1/openapi.json',
       'POST /sign-in',
       'POST /sign-out',
     ]);
-    expect(open.map((m) => m.Properties.HttpMethod).sort()).toEqual(['GET', 'GET', 'GET', 'GET', 'GET', 'GET', 'POST', 'POST']);
+    expect(open.map((m) => m.Properties.HttpMethod).sort()).toEqual(['GET', 'GET', 'GET', 'GET', 'GET', 'GET', 'GET', 'POST', 'POST']);
   });
 
   test.each([

@@ -127,7 +127,7 @@ describe('the document and the route table', () => {
     // Not operations: the CORS preflight, and the dashboard's pages and sign-in forms (HTML for browsers).
     const undocumented = (ROUTES as readonly RouteDefinition[]).filter((route) => route.documented === false);
     expect(undocumented.filter((route) => route.function !== 'dashboard').map((route) => route.method)).toEqual(['OPTIONS']);
-    expect(undocumented.filter((route) => route.function === 'dashboard').map((route) => route.path).sort()).toEqual(['/', '/assets/{asset}', '/sign-in', '/sign-in', '/sign-out']);
+    expect(undocumented.filter((route) => route.function === 'dashboard').map((route) => route.path).sort()).toEqual(['/', '/assets/{asset}', '/privacy-record', '/sign-in', '/sign-in', '/sign-out']);
   });
 
   it('the CORS preflight, not documented, is served', async () => {
@@ -376,6 +376,24 @@ describe('the dashboard API (with an API key; people send the session cookie ins
     const notes = (await (await call(`/v1/sites/demo/annotations?leadIds=${leadId}`, { headers: keyed(runtime.apiKey) })).json()) as { items: Array<{ tags: string[] }> };
     expect(notes.items.map((note) => note.tags)).toEqual([['hot']]);
     expect((await call('/v1/sites/demo/annotations?leadIds=NOT-IDS', { headers: keyed(runtime.apiKey) })).status).toBe(400);
+  });
+});
+
+describe('API keys over HTTP (keys:manage)', () => {
+  it('lists, creates (no wider than the caller), and revokes keys, with their errors', async () => {
+    const listed = (await (await call('/v1/api-keys', { headers: keyed(runtime.apiKey) })).json()) as { items: Array<{ keyId: string }> };
+    expect(listed.items.length).toBeGreaterThanOrEqual(2);
+    const created = await post('/v1/api-keys', runtime.apiKey, { sites: ['demo'], scopes: ['leads:read'], days: 1 });
+    expect(created.status).toBe(201);
+    const key = (await created.json()) as { keyId: string; apiKey: string };
+    expect((await call('/v1/sites/demo/leads', { headers: keyed(key.apiKey) })).status).toBe(200);
+    expect((await post('/v1/api-keys', runtime.apiKey, { sites: [], scopes: ['leads:read'] })).status).toBe(400);
+    expect((await post('/v1/api-keys', runtime.apiKey, { sites: ['nowhere'], scopes: ['leads:read'] })).status).toBe(403);
+    expect((await call('/v1/api-keys', { headers: keyed(readOnlyKey) })).status).toBe(403);
+    expect((await call('/v1/api-keys', { method: 'POST', headers: keyed(runtime.apiKey, { 'Content-Type': 'text/plain' }), body: '{}' })).status).toBe(415);
+    expect((await call(`/v1/api-keys/${key.keyId}`, { method: 'DELETE', headers: keyed(runtime.apiKey) })).status).toBe(204);
+    expect((await call(`/v1/api-keys/${key.keyId}`, { method: 'DELETE', headers: keyed(runtime.apiKey) })).status).toBe(404);
+    expect((await call('/v1/sites/demo/leads', { headers: keyed(key.apiKey) })).status).toBe(401);
   });
 });
 

@@ -5,6 +5,7 @@ import { formatDate, formatDateTime, formatDuration } from '../format';
 import { html } from '../html';
 import { scoreOf } from '../score';
 import { ScoreBadge } from '../score-badge';
+import { CrmPanel } from './company-crm';
 
 /**
  * One organisation: who it is and why it matched (which data, which range, how sure), its visits in order with
@@ -140,8 +141,9 @@ export function CompanyPage({ session, siteId, leadId }: { session: SessionInfo;
         ${may(session, 'leads:hide') ? html`<button type="button" onClick=${hide}>Hide this organisation</button>` : null}
         ${may(session, 'leads:erase') ? html`<button type="button" class="danger" onClick=${erase}>Erase this lead</button>` : null}
       </div>
-      <p class="muted">CRM status and push to a CRM appear here once a CRM connection exists (Settings).</p>
     </section>
+
+    <${CrmPanel} session=${session} siteId=${siteId} lead=${lead} />
 
     <section aria-labelledby="visits-title">
       <h2 id="visits-title">Visits (${lead.visits.length}), newest first</h2>

@@ -79,15 +79,6 @@ function AuditTrail({ siteId }: { siteId: string }) {
     ${cursor ? html`<p><button type="button" onClick=${() => load(cursor)}>Load older</button></p>` : null}`;
 }
 
-function ProcessingRecord() {
-  const [text, setText] = useState('');
-  useEffect(() => {
-    const href = document.querySelector<HTMLMetaElement>('meta[name="eirlead-privacy-report"]')?.content;
-    if (href) void fetch(href).then((response) => (response.ok ? response.text() : '')).then(setText, () => setText(''));
-  }, []);
-  return text ? html`<pre class="report" tabindex="0" aria-label="Record of processing">${text}</pre>` : html`<p role="status">Loading…</p>`;
-}
-
 export function PrivacyPage({ session, siteId }: { session: SessionInfo; siteId: string }) {
   return html`
     <h1 tabindex="-1">Privacy</h1>
@@ -111,8 +102,9 @@ export function PrivacyPage({ session, siteId }: { session: SessionInfo; siteId:
     </section>
     <section class="card" aria-labelledby="record-title">
       <h2 id="record-title">Record of processing and privacy notice</h2>
-      <p class="muted">Generated from the deployment configuration (the same text as <code>npm run privacy:report</code>).</p>
-      <${ProcessingRecord} />
+      <p>The record of processing activities (GDPR Art. 30) and the paragraph for your site’s privacy notice, generated from
+        this deployment’s configuration: the same text as <code>npm run privacy:report</code>, so it cannot drift from what runs.</p>
+      <p><a href="privacy-record">Read the record of processing and the privacy notice</a> (a page of its own, printable).</p>
     </section>
   `;
 }

@@ -2,6 +2,8 @@ import { useEffect, useState } from 'preact/hooks';
 import { api, may, type HiddenOrganisation, type SessionInfo } from '../api';
 import { formatDate } from '../format';
 import { html } from '../html';
+import { AlertRules, CrmConnections } from './settings-admin';
+import { ApiKeys } from './settings-keys';
 
 /** Who you are here, the hidden organisations, and what is configured elsewhere (API keys, alerts, CRM). */
 export function SettingsPage({ session, siteId }: { session: SessionInfo; siteId: string }) {
@@ -42,12 +44,15 @@ export function SettingsPage({ session, siteId }: { session: SessionInfo; siteId
                   <td>${may(session, 'leads:hide') ? html`<button type="button" class="link" aria-label=${`Show ${describe(entry)} again`} onClick=${() => show(entry)}>Show again</button>` : null}</td></tr>`,
               )}</tbody></table>`}
     </section>
+    ${session.scopes.includes('keys:manage') ? html`<${ApiKeys} session=${session} siteId=${siteId} />` : null}
+    ${may(session, 'alerts:manage') ? html`<${AlertRules} siteId=${siteId} />` : null}
+    ${may(session, 'crm:manage') ? html`<${CrmConnections} siteId=${siteId} />` : null}
     <section class="card" aria-labelledby="elsewhere-title">
       <h2 id="elsewhere-title">Configured elsewhere</h2>
       <ul>
-        <li>API keys for machines: <code>npm run keys -- create|list|revoke</code> (docs/api.md).</li>
+        <li>API keys for machines also with AWS credentials: <code>npm run keys -- create|list|revoke</code> (docs/api.md).</li>
         <li>Users and roles: <code>npm run users -- invite &lt;email&gt; --role viewer|sales|admin</code> (docs/dashboard.md).</li>
-        <li>Alert rules and CRM connections appear here when those features are deployed.</li>
+        <li>Alert endpoints and new CRM connections: through the API (docs/alerts.md, docs/crm.md), so that their secrets never pass through a browser.</li>
       </ul>
     </section>
   `;

@@ -4,13 +4,12 @@ import * as z from 'zod';
 import { type ApiKeyGrant, ApiKeyGrantSchema } from '../../contracts/api/api-keys';
 import { generateApiKey, hashApiKey } from '../../domain/api-keys';
 import { queryAll, queryPages } from './query';
-import { keys, LEADS_BY_LAST_SEEN_INDEX, toEpochSeconds } from '../../contracts/table';
+import { API_KEYS_INDEX_PARTITION, keys, LEADS_BY_LAST_SEEN_INDEX, toEpochSeconds } from '../../contracts/table';
 
 /**
  * Keys are listed through the table's ordered index, under one partition of their own. The index holds only
  * LEAD_INDEX_ATTRIBUTES (table.ts): whatever `list` and `revoke` read or filter on must be listed there.
  */
-const API_KEYS_INDEX_PARTITION = 'APIKEYS';
 
 /** What is stored per key, besides its hash. */
 const StoredApiKeySchema = ApiKeyGrantSchema.extend({

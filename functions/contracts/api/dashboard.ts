@@ -11,7 +11,7 @@ import { IsoDateTimeSchema } from './common';
 
 /**
  * viewer reads; sales also hides, tags, shares views, exports and pushes to the CRM; admin also erases, answers
- * data-subject requests and manages alert rules and CRM connections (issue 17's roles).
+ * data-subject requests and manages alert rules, CRM connections and API keys (issue 17's roles).
  */
 export const RoleSchema = z.enum(['viewer', 'sales', 'admin']);
 export type Role = z.infer<typeof RoleSchema>;
@@ -32,6 +32,7 @@ export const ROLE_SCOPES: Readonly<Record<Role, readonly ApiScope[]>> = {
     'audit:read',
     'alerts:manage',
     'crm:manage',
+    'keys:manage',
   ],
 };
 

@@ -85,6 +85,9 @@ export const AuditActionSchema = z.enum([
   'crm.link',
   'crm.unlink',
   'crm.disconnect',
+  // API keys made and revoked over HTTP (functions/dashboard/api-keys.ts), recorded on every site of the key.
+  'api-key.create',
+  'api-key.revoke',
 ]);
 export type AuditAction = z.infer<typeof AuditActionSchema>;
 

@@ -86,6 +86,21 @@ export const DASHBOARD_ROUTES = [
     documented: false,
   },
   {
+    operationId: 'privacyRecordPage',
+    method: 'GET',
+    path: '/privacy-record',
+    function: 'dashboard',
+    api: 'rest',
+    auth: {
+      type: 'none',
+      why: 'A page: the function checks the session cookie itself, as for `/`, and sends anyone without one to the sign-in page. It shows the deployment’s record of processing, no lead data.',
+    },
+    summary: 'The record of processing and the privacy-notice text, for signed-in people (any role)',
+    tags: ['dashboard'],
+    responses: { '200': { description: 'The record' }, '303': { description: 'To the sign-in page' } },
+    documented: false,
+  },
+  {
     operationId: 'getSession',
     method: 'GET',
     path: '/v1/session',

@@ -1,5 +1,6 @@
 import { DOCS_ROUTES } from './docs';
 import { DASHBOARD_ROUTES } from './dashboard';
+import { API_KEY_ROUTES } from './api-keys';
 import { ALERT_ROUTES } from './alerts';
 import { CRM_ROUTES } from './crm';
 import { EVENT_ROUTES } from './events';
@@ -15,7 +16,7 @@ import type { FunctionName } from '../functions';
  * scope), and the OpenAPI document is generated from it. A route is added to its area's file, and to the function
  * that answers it.
  */
-export const ROUTES = [...EVENT_ROUTES, ...LEAD_ROUTES, ...HIDDEN_ROUTES, ...PRIVACY_ROUTES, ...EXPORT_ROUTES, ...DOCS_ROUTES, ...ALERT_ROUTES, ...CRM_ROUTES, ...DASHBOARD_ROUTES] as const;
+export const ROUTES = [...EVENT_ROUTES, ...LEAD_ROUTES, ...HIDDEN_ROUTES, ...PRIVACY_ROUTES, ...EXPORT_ROUTES, ...DOCS_ROUTES, ...ALERT_ROUTES, ...CRM_ROUTES, ...DASHBOARD_ROUTES, ...API_KEY_ROUTES] as const;
 
 export type Route = (typeof ROUTES)[number];
 

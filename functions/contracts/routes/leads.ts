@@ -47,7 +47,13 @@ export const LEAD_ROUTES = [
     query: ListLeadsQuerySchema,
     example: { path: { siteId: EXAMPLE_SITE }, query: { country: 'DE', minVisits: '2', path: '/pricing', limit: 20 } },
     responses: {
-      '200': { description: 'A page of leads', schema: LeadListSchema, example: { items: [EXAMPLE_LEAD], nextCursor: null } },
+      '200': {
+        description: 'A page of leads',
+        schema: LeadListSchema,
+        example: { items: [EXAMPLE_LEAD], nextCursor: null },
+        headers: { ETag: { description: 'The version of this answer, for If-None-Match' } },
+      },
+      '304': { description: 'Not modified: the copy named in If-None-Match is current', headers: { ETag: { description: 'The current version' } } },
       '400': { description: 'Invalid query; `issues` names each parameter' },
       ...authErrors,
     },

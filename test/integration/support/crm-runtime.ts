@@ -39,7 +39,7 @@ export async function until<T>(what: string, probe: () => Promise<T | undefined>
 
 export async function startCrmRuntime(
   endpoints: Partial<CrmEndpoints>,
-  options: Pick<LocalRuntimeOptions, 'alertsOutbound'> = {},
+  options: Pick<LocalRuntimeOptions, 'alertsOutbound' | 'usersFile'> = {},
 ): Promise<CrmRuntime> {
   const emulators = emulatorEndpoints();
   const name = uniqueName('crm');
