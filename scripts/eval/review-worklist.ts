@@ -3,7 +3,8 @@
  * first-pass rows (the largest holders' and the tail's) that put an organisation in `hosting` on a guess or by the
  * first pass's rule for IT firms, which was broader than PROTOCOL.md's, and every organisation whose AS numbers the
  * first pass classed differently. Rows of one organisation (names.ts `organisationKey`) stay together, in one chunk,
- * so they are judged once. Writes build/curation/review-NN.csv: the curator's view plus the organisation key.
+ * so they are judged once. Writes build/curation/review-NN.csv: the curator's view plus the organisation key. The
+ * curators' instructions: data/classification/review-instructions.md.
  *
  *   npx tsx scripts/eval/review-worklist.ts --chunks 5
  */
