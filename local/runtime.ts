@@ -246,16 +246,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     handlers = loaded;
     checkAborted();
 
+    const { crmSyncEveryMs, lambdaBatching } = options;
     const eventSources = await startEventSources({
-      sqs,
-      dynamoDbEndpoint,
-      streamArn,
-      queues: runtimeQueues,
-      handlers: loaded,
-      infrastructure,
-      crmSyncEveryMs: options.crmSyncEveryMs,
-      lambdaBatching: options.lambdaBatching,
-      log,
+      ...{ sqs, dynamoDbEndpoint, streamArn, queues: runtimeQueues, handlers: loaded, infrastructure },
+      ...{ crmSyncEveryMs, lambdaBatching, log },
     });
     cleanups.push(() => eventSources.stop());
     front.markReady();

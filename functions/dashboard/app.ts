@@ -19,7 +19,7 @@ import { ViewStore } from '../adapters/dynamodb/view-store';
 import type { IdentityProvider } from '../adapters/identity/identity-provider';
 import type { Infrastructure } from '../adapters/infrastructure';
 import { allows } from '../domain/api-keys';
-import { badRequest, forbidden, header, HttpError, httpErrorBoundary, json, noContent, notFound, parseWith } from '../platform/http';
+import { forbidden, HttpError, httpErrorBoundary, json, jsonBody, noContent, notFound, parseWith } from '../platform/http';
 import { createLogger, type Logger } from '../platform/logger';
 import { grantOf } from '../platform/api-key-grant';
 import { ASSET_CACHE_CONTROL } from './headers';
@@ -91,17 +91,6 @@ interface KeyedRequest {
 
 function requireScope(grant: ApiKeyGrant, siteId: string, scope: ApiScope): void {
   if (!allows(grant, siteId, scope)) throw forbidden('Forbidden', `This sign-in may not ${scope} on site ${siteId}`);
-}
-
-function jsonBody(event: APIGatewayProxyEvent): unknown {
-  if (!header(event, 'content-type')?.toLowerCase().startsWith('application/json')) {
-    throw new HttpError(415, 'UnsupportedMediaType', 'Content-Type must be application/json');
-  }
-  try {
-    return JSON.parse(event.isBase64Encoded ? Buffer.from(event.body ?? '', 'base64').toString('utf8') : (event.body ?? ''));
-  } catch {
-    throw badRequest('Body is not valid JSON', [{ path: '(body)', message: 'not valid JSON' }]);
-  }
 }
 
 export function createHandler(dependencies: DashboardDependencies) {
