@@ -8,7 +8,12 @@ import * as z from 'zod';
  * answered from memory.
  */
 export const DashboardManifestSchema = z.object({
-  entry: z.object({ script: z.string(), style: z.string() }),
+  entry: z.object({
+    script: z.string(),
+    style: z.string(),
+    /** Chunks the entry script imports statically: announced in the shell so they load beside it, not after it. */
+    preload: z.array(z.string().regex(/^[A-Za-z0-9._-]+$/)).default([]),
+  }),
   files: z.record(z.string().regex(/^[A-Za-z0-9._-]+$/), z.object({ contentType: z.string() })),
   /**
    * Generated texts served to signed-in people only, so kept apart from the public `assets/`: the record of

@@ -17,6 +17,7 @@ function document(manifest: DashboardManifest, title: string, body: string, with
     `<title>${escapeHtml(title)}</title>`,
     `<link rel="stylesheet" href="assets/${manifest.entry.style}">`,
     withScript ? `<script type="module" src="assets/${manifest.entry.script}"></script>` : '',
+    withScript ? manifest.entry.preload.map((chunk) => `<link rel="modulepreload" href="assets/${chunk}">`).join('') : '',
     '</head>',
     `<body>${body}</body>`,
     '</html>',

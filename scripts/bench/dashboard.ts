@@ -2,11 +2,13 @@
  * The feed's first render, measured (issue 17: at most 1 s on the local runtime with 500 leads): the local runtime
  * in this process (DynamoDB Local and the SQS emulator in memory), a site seeded with 500 leads, and headless
  * Chromium signed in with LOCAL_API_KEY. Each run opens the feed in a fresh browser context (cold cache, the
- * session cookie carried over) and reads, through the DevTools protocol, `performance.now()` at the moment the
- * feed's first page of rows (100) is in the document: the time from navigation start to the rows visible. A
- * measurement, not a test: it prints the figures and fails nothing.
+ * session cookie carried over). A script the browser runs before the page's own (Playwright's init script, outside
+ * the page's CSP) watches the document and notes, by the page's clock, when the feed's first page of rows (100) is
+ * in it and when the frame after that has run: the time from navigation start to the rows visible. The bench reads
+ * the notes through the DevTools protocol. Waiting in this process alone would add Playwright's polling interval
+ * (up to 500 ms) to the figure. A measurement, not a test: it prints the figures and fails nothing.
  *
- *   npm run bench:dashboard                    500 leads, 1 warm-up and 7 measured runs
+ *   npm run bench:dashboard                    500 leads, 1 warm-up and 11 measured runs
  *   npm run bench:dashboard -- --leads 2000 --runs 11
  *
  * Needs `npm run build:dashboard` (the app) and Chromium (CHROMIUM_PATH, default /usr/bin/chromium).
@@ -20,20 +22,36 @@ import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/emulators';
 import { startLocalRuntime } from '../../local/runtime';
 import { seedLeads } from './lead-seed';
 
-const { values } = parseArgs({ options: { leads: { type: 'string', default: '500' }, runs: { type: 'string', default: '7' } } });
+const { values } = parseArgs({ options: { leads: { type: 'string', default: '500' }, runs: { type: 'string', default: '11' } } });
 const LEADS = Number(values.leads);
 const RUNS = Number(values.runs);
 const FIRST_PAGE = 100;
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 interface Run {
-  /** Navigation start to the rows in the document, by the page's own clock. */
+  /** Navigation start to the frame after the rows entered the document (rows painted), by the page's own clock. */
   readonly pageMs: number;
+  /** Navigation start to the rows in the document. */
+  readonly insertedMs: number;
   /** The same span from this process: goto until the rows were seen (includes the protocol's round trips). */
   readonly wallMs: number;
   /** Request start to response end of each API call the load made (session, leads, annotations, views). */
   readonly apiMs: Readonly<Record<string, number>>;
 }
+
+/**
+ * Runs in the page before its scripts (browser code, so a string: this project's types have no DOM): notes when the
+ * first page of rows is in the document and when it is painted. The rows are painted in the frame after they enter
+ * the document; a task queued from that frame's animation callback runs after the frame.
+ */
+const WATCH_FOR_ROWS = `
+  const seen = new MutationObserver(() => {
+    if (!document.querySelector('table.leads tbody tr:nth-child(${FIRST_PAGE})')) return;
+    seen.disconnect();
+    const insertedMs = performance.now();
+    requestAnimationFrame(() => setTimeout(() => { globalThis.feedRowsShown = { insertedMs, paintedMs: performance.now() }; }));
+  });
+  seen.observe(document, { childList: true, subtree: true });`;
 
 async function signIn(browser: Browser, url: string, apiKey: string): Promise<BrowserContext> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
@@ -49,6 +67,7 @@ async function measure(browser: Browser, url: string, signedIn: BrowserContext):
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, storageState: await signedIn.storageState() });
   try {
     const page = await context.newPage();
+    await page.addInitScript({ content: WATCH_FOR_ROWS });
     const devtools = await context.newCDPSession(page);
     const apiMs: Record<string, number> = {};
     page.on('requestfinished', (request) => {
@@ -60,8 +79,15 @@ async function measure(browser: Browser, url: string, signedIn: BrowserContext):
     await page.waitForSelector(`table.leads tbody tr:nth-child(${FIRST_PAGE})`, { timeout: 30_000 });
     const wallMs = performance.now() - started;
     // The protocol's evaluation is not the page's eval, so the CSP (no 'unsafe-eval') does not refuse it.
-    const { result } = (await devtools.send('Runtime.evaluate', { expression: 'performance.now()', returnByValue: true })) as { result: { value: number } };
-    return { pageMs: result.value, wallMs, apiMs };
+    const read = async () => {
+      const expression = 'JSON.stringify(globalThis.feedRowsShown ?? null)';
+      const { result } = (await devtools.send('Runtime.evaluate', { expression, returnByValue: true })) as { result: { value: string } };
+      return JSON.parse(result.value) as { insertedMs: number; paintedMs: number } | null;
+    };
+    let shown = await read();
+    for (let tries = 0; !shown && tries < 100; tries += 1) shown = await new Promise((resolve) => setTimeout(resolve, 20)).then(read);
+    if (!shown) throw new Error('the page never noted its rows shown');
+    return { pageMs: shown.paintedMs, insertedMs: shown.insertedMs, wallMs, apiMs };
   } finally {
     await context.close();
   }
@@ -93,10 +119,11 @@ async function main(): Promise<void> {
     const runs: Run[] = [];
     for (let run = 0; run < RUNS; run += 1) runs.push(await measure(browser, runtime.url, signedIn));
     const pageMs = runs.map((run) => run.pageMs);
-    console.log(`dashboard bench: runs (navigation start → ${FIRST_PAGE} rows visible, cold browser cache): ${pageMs.map((ms) => ms.toFixed(0)).join(', ')} ms`);
+    console.log(`dashboard bench: runs (navigation start → ${FIRST_PAGE} rows painted, cold browser cache): ${pageMs.map((ms) => ms.toFixed(0)).join(', ')} ms`);
     console.log(
-      `dashboard bench: feed first render with ${LEADS} leads: median ${median(pageMs).toFixed(0)} ms, worst ${Math.max(...pageMs).toFixed(0)} ms ` +
-        `(from this process: median ${median(runs.map((run) => run.wallMs)).toFixed(0)} ms); goal ≤ 1000 ms`,
+      `dashboard bench: feed first render with ${LEADS} leads: median ${median(pageMs).toFixed(0)} ms, worst ${Math.max(...pageMs).toFixed(0)} ms; goal ≤ 1000 ms ` +
+        `(rows in the document: median ${median(runs.map((run) => run.insertedMs)).toFixed(0)} ms; ` +
+        `seen by Playwright's polling from this process: median ${median(runs.map((run) => run.wallMs)).toFixed(0)} ms)`,
     );
     const calls = [...new Set(runs.flatMap((run) => Object.keys(run.apiMs)))];
     console.log(`dashboard bench: API calls, median request → response end: ${calls.map((name) => `${name} ${median(runs.map((run) => run.apiMs[name] ?? 0)).toFixed(0)} ms`).join(', ')}`);

@@ -134,7 +134,7 @@ export async function buildDashboard(options: { repoRoot?: string; outDir?: stri
   const style = Object.keys(metafile.outputs).find((path) => basename(path).startsWith('app-') && path.endsWith('.css'));
   if (!script || !style) throw new Error('esbuild produced no entry script or style');
   const manifest: DashboardManifest = {
-    entry: { script: basename(script), style: basename(style) },
+    entry: { script: basename(script), style: basename(style), preload: staticClosure(metafile, script).slice(1).map((path) => basename(path)) },
     files: Object.fromEntries([...files.keys()].map((name) => [name, { contentType: CONTENT_TYPES[name.slice(name.lastIndexOf('.'))] ?? 'application/octet-stream' }])),
     documents: { privacyReport: reportPath },
   };

@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { api, ApiError, type ExportRequest, may, type Annotation, type Lead, type SessionInfo, type View } from '../api';
 import { formatAgo, formatDateTime } from '../format';
 import { html } from '../html';
@@ -79,14 +79,20 @@ export function FeedPage({ session, siteId }: { session: SessionInfo; siteId: st
     setState('loading');
     try {
       const page = await api.leads(siteId, { ...serverQuery(next), limit: '100', cursor: after });
-      const notes = await api.annotations(siteId, page.items.map((lead) => lead.leadId));
-      setAnnotations((known) => new Map([...(after ? known : []), ...notes.items.map((note) => [note.leadId, note] as const)]));
-      setLeads((known) => (after ? [...known, ...page.items] : page.items));
-      setCursor(page.nextCursor);
-      if (!after) {
-        setLoadedAt(new Date().toISOString());
-        setNewCount(0);
-      }
+      const notes = api.annotations(siteId, page.items.map((lead) => lead.leadId));
+      const show = () => {
+        setLeads((known) => (after ? [...known, ...page.items] : page.items));
+        setCursor(page.nextCursor);
+        if (!after) {
+          setLoadedAt(new Date().toISOString());
+          setNewCount(0);
+        }
+      };
+      // Tags only decorate the rows, so the rows show while they load, unless a tag filter decides which rows show.
+      if (!next.tag) show();
+      const { items } = await notes;
+      setAnnotations((known) => new Map([...(after ? known : []), ...items.map((note) => [note.leadId, note] as const)]));
+      if (next.tag) show();
       setState('ready');
     } catch (error) {
       setMessage(error instanceof ApiError ? error.message : 'The leads could not be loaded.');
@@ -94,12 +100,15 @@ export function FeedPage({ session, siteId }: { session: SessionInfo; siteId: st
     }
   }
 
-  useEffect(() => {
+  // A layout effect runs as the page mounts; a plain effect would wait for the next frame, up to 100 ms of nothing.
+  useLayoutEffect(() => {
     void load(filters);
   }, [siteId, filters]);
+  // Saved views load after the first page of leads, which is what the reader opened the feed for.
+  const leadsShown = state !== 'loading' || leads.length > 0;
   useEffect(() => {
-    void api.views(siteId).then((list) => setViews(list.items), () => setViews([]));
-  }, [siteId]);
+    if (leadsShown) void api.views(siteId).then((list) => setViews(list.items), () => setViews([]));
+  }, [siteId, leadsShown]);
   // The count of new leads: the same question every 30 s, so the API answers 304 without a body until it changes.
   const pollTag = useRef<string | undefined>(undefined);
   useEffect(() => {
@@ -238,6 +247,7 @@ export function FeedPage({ session, siteId }: { session: SessionInfo; siteId: st
     ${state === 'error' ? html`<p class="error" role="alert">${message}</p>` : null}
     <table class="leads">
       <caption class="visually-hidden">Organisations that visited site ${siteId}</caption>
+      <colgroup><col class="organisation" /><col class="score" /><col class="country" /><col class="seen" /><col class="count" /><col class="count" /><col class="confidence" /><col class="tags" /></colgroup>
       <thead><tr><th scope="col">Organisation</th><th scope="col">Score</th><th scope="col">Country</th><th scope="col">Last seen</th>
         <th scope="col">Visits</th><th scope="col">Pages</th><th scope="col">Confidence</th><th scope="col">Tags</th></tr></thead>
       <tbody>

@@ -33,7 +33,7 @@ const refused = { kind: 'refused', reason: 'credentials', message: 'not in this 
 
 function handler() {
   const doc = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'eu-west-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } }));
-  const manifest = { entry: { script: 'main-1.js', style: 'app-1.css' }, files: {}, documents: {} };
+  const manifest = { entry: { script: 'main-1.js', style: 'app-1.css', preload: [] }, files: {}, documents: {} };
   return createHandler({
     assets: { manifest, get: () => undefined, privacyReport: report },
     identity: { name: 'test', signIn: async () => refused, answer: async () => refused },

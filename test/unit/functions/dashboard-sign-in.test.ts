@@ -12,7 +12,7 @@ import { apiEvent } from '../support/events';
 
 const dynamodb = mockClient(DynamoDBDocumentClient);
 const HOST = 'abc123.execute-api.eu-west-1.amazonaws.com';
-const MANIFEST = { entry: { script: 'main-1.js', style: 'app-1.css' }, files: {}, documents: {} };
+const MANIFEST = { entry: { script: 'main-1.js', style: 'app-1.css', preload: [] }, files: {}, documents: {} };
 const logger = { info: () => undefined } as unknown as Logger;
 
 function provider(outcome: SignInOutcome, withLocalKey = false): IdentityProvider & { calls: string[] } {
