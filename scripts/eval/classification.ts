@@ -25,6 +25,8 @@ const ROOT = resolve(process.cwd());
 const EVAL_DIR = join(ROOT, 'data', 'classification-eval');
 export const SPLITS = [
   { name: 'dev', file: join(EVAL_DIR, 'labels-dev.csv') },
+  // The second development sample (sample-dev2.csv): development holders only, drawn where recall is decided.
+  { name: 'dev2', file: join(EVAL_DIR, 'labels-dev2.csv') },
   { name: 'heldout', file: join(EVAL_DIR, 'labels-heldout.csv') },
 ] as const;
 const GOAL = { precision: 0.9, recall: 0.95 };
@@ -39,9 +41,9 @@ function report(name: string, judged: readonly Judged[], bySource: boolean): voi
   for (const [source, s] of scoreBy(judged, (j) => sourceOf(j.found?.reason))) console.log(formatScore(`    ${source}`, s));
 }
 
-function misses(judged: readonly Judged[]): void {
+function misses(split: string, judged: readonly Judged[]): void {
   const wrong = judged.filter((j) => j.decision.lead !== j.decision.wanted);
-  console.log(`\ndev: ${wrong.length} holders decided wrongly (FP: classed business, not wanted; FN: wanted, not business)`);
+  console.log(`\n${split}: ${wrong.length} holders decided wrongly (FP: classed business, not wanted; FN: wanted, not business)`);
   for (const j of wrong) {
     const kind = j.decision.lead ? 'FP' : 'FN';
     const got = j.found ? `${j.found.networkClass} (${j.found.reason})` : 'not in the artefact';
@@ -101,9 +103,10 @@ function main(): void {
       continue;
     }
     const judged = judge(readLabels(split.file), classes);
-    report(split.name, judged, split.name === 'dev');
-    if (split.name === 'dev' && process.argv.includes('--misses')) misses(judged);
-    if (split.name === 'dev' && process.argv.includes('--structure')) structureReport(judged, classes);
+    const development = split.name !== 'heldout';
+    report(split.name, judged, development);
+    if (development && process.argv.includes('--misses')) misses(split.name, judged);
+    if (development && process.argv.includes('--structure')) structureReport(judged, classes);
   }
   mix(classes);
 }

@@ -8,6 +8,13 @@
  * Writes data/classification-eval/sample.csv. The draw is deterministic: same data + same seed = same sample
  * (drawn 2026-12-04 from @ip-location-db/asn 2.3.2026061719).
  *
+ * With `--second-dev` (after the classifier's path) it draws the second development sample instead
+ * (`sample-dev2.csv`, 2026-12-05): more development holders where recall is decided, because the first sample's
+ * development part had only four misses left to learn from. Only holders of the `dev` split that the first sample
+ * did not draw, with its own seed; the held-out part is neither drawn nor read.
+ *   traffic-business   60  as above
+ *   tail-business     180  as above
+ *
  * A holder is one AS number. Its name is the name of its largest IPv4 range (ties: the first range in file
  * order); its weight for the traffic strata is its IPv4 address count. Holders that only appear in the IPv6
  * file are not in the frame (the product sees mostly IPv4 and the strata are weighted by IPv4 addresses).
@@ -27,18 +34,26 @@ import { parseCsvLine } from '../build/csv';
 
 type Classify = (asn: number, name: string) => { networkClass: string };
 
-const SEED = 20261204;
+const SECOND_DEV = process.argv.includes('--second-dev');
+const SEED = SECOND_DEV ? 20261205 : 20261204;
 const SPLIT_SALT = 'eirlead-classification-split-v1:';
 const ROOT = resolve(process.cwd()); // run from the repository root
 const DATA = join(ROOT, 'node_modules', '@ip-location-db', 'asn');
-const OUT = join(ROOT, 'data', 'classification-eval', 'sample.csv');
+const FIRST_SAMPLE = join(ROOT, 'data', 'classification-eval', 'sample.csv');
+const OUT = SECOND_DEV ? join(ROOT, 'data', 'classification-eval', 'sample-dev2.csv') : FIRST_SAMPLE;
 
-const STRATA: ReadonlyArray<{ name: string; size: number; pool: 'all' | 'business' | 'other'; weighted: boolean }> = [
-  { name: 'traffic-any', size: 100, pool: 'all', weighted: true },
-  { name: 'traffic-business', size: 200, pool: 'business', weighted: true },
-  { name: 'tail-business', size: 150, pool: 'business', weighted: false },
-  { name: 'tail-other', size: 150, pool: 'other', weighted: false },
-];
+type Stratum = { name: string; size: number; pool: 'all' | 'business' | 'other'; weighted: boolean };
+const STRATA: readonly Stratum[] = SECOND_DEV
+  ? [
+      { name: 'traffic-business', size: 60, pool: 'business', weighted: true },
+      { name: 'tail-business', size: 180, pool: 'business', weighted: false },
+    ]
+  : [
+      { name: 'traffic-any', size: 100, pool: 'all', weighted: true },
+      { name: 'traffic-business', size: 200, pool: 'business', weighted: true },
+      { name: 'tail-business', size: 150, pool: 'business', weighted: false },
+      { name: 'tail-other', size: 150, pool: 'other', weighted: false },
+    ];
 
 interface Holder {
   asn: number;
@@ -121,7 +136,8 @@ async function main(): Promise<void> {
   const classifierPath = process.argv[2];
   if (!classifierPath) throw new Error('Name the 0.1 classifier module (see the comment at the top of this file)');
   const { classify } = (await import(pathToFileURL(resolve(classifierPath)).href)) as { classify: Classify };
-  const holders = loadHolders(classify);
+  const firstSample = SECOND_DEV ? new Set(readFileSync(FIRST_SAMPLE, 'utf8').split('\n').slice(1).map((line) => Number(line.split(',')[0]))) : new Set<number>();
+  const holders = loadHolders(classify).filter((h) => !SECOND_DEV || (splitOf(h.asn) === 'dev' && !firstSample.has(h.asn)));
   const random = seededRandom(SEED);
   const pools = {
     all: holders,

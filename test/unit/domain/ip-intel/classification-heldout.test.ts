@@ -12,6 +12,9 @@
  * - The development part was used to tune the rules, so its figures flatter the classifier and are no evidence of
  *   the goal; its test guards against regressions: it fails when a change makes precision or recall worse than
  *   the level reached (DEV_FLOOR), and prints the figures either way.
+ * - The second development sample (labels-dev2.csv, 240 development-split holders drawn 2026-12-05 where recall is
+ *   decided) was measured once before anything was looked at or changed because of it: precision 0.936 (88/94),
+ *   recall 0.957 (88/92). From then on it is development data; its test guards that level (DEV2_FLOOR).
  * `npm run eval:classification` prints the same figures per stratum, with intervals.
  */
 import { existsSync } from 'node:fs';
@@ -23,10 +26,13 @@ import { formatScore, readLabels, score, type Score } from '../../../../scripts/
 const EVAL_DIR = join(__dirname, '..', '..', '..', '..', 'data', 'classification-eval');
 const HELDOUT = join(EVAL_DIR, 'labels-heldout.csv');
 const DEV = join(EVAL_DIR, 'labels-dev.csv');
+const DEV2 = join(EVAL_DIR, 'labels-dev2.csv');
 
 const GOAL = { precision: 0.9, recall: 0.95 };
 /** What the development part reached after the second review (precision 0.966, recall 0.988), rounded down. */
 const DEV_FLOOR = { precision: 0.95, recall: 0.98 };
+/** What the second development sample gave when first measured (precision 0.936, recall 0.957), rounded down. */
+const DEV2_FLOOR = { precision: 0.93, recall: 0.95 };
 /** The held-out recall reached (0.891), rounded down: below the goal, which is not met (see above). */
 const HELDOUT_RECALL_FLOOR = 0.89;
 
@@ -39,7 +45,7 @@ beforeAll(() => {
 
 function measure(file: string): Score {
   const result = score(judge(readLabels(file), classes).map((j) => j.decision));
-  console.log(formatScore(file.endsWith('heldout.csv') ? 'held-out' : 'development', result));
+  console.log(formatScore(file.endsWith('heldout.csv') ? 'held-out' : file.endsWith('dev2.csv') ? 'second development sample' : 'development', result));
   return result;
 }
 
@@ -66,6 +72,15 @@ test(`development part: no worse than precision ${DEV_FLOOR.precision}, recall $
   expect({ precision: precision.value, recall: recall.value }).toEqual({
     precision: expect.toBeAtLeast(DEV_FLOOR.precision),
     recall: expect.toBeAtLeast(DEV_FLOOR.recall),
+  });
+});
+
+test(`second development sample: no worse than precision ${DEV2_FLOOR.precision}, recall ${DEV2_FLOOR.recall} (its first measurement)`, () => {
+  const { precision, recall } = measure(DEV2);
+
+  expect({ precision: precision.value, recall: recall.value }).toEqual({
+    precision: expect.toBeAtLeast(DEV2_FLOOR.precision),
+    recall: expect.toBeAtLeast(DEV2_FLOOR.recall),
   });
 });
 
