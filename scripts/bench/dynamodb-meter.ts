@@ -32,15 +32,18 @@ import { startMeteringProxy } from './metering-proxy';
 import { MeterAccounts, type DynamoDbMeterTotals } from './dynamodb-meter/accounts';
 import { KeyedLock } from './dynamodb-meter/keyed-lock';
 import { MeterLookups } from './dynamodb-meter/lookups';
-import { RequestMeter } from './dynamodb-meter/request-meter';
+import { RequestMeter, type RecordedWrite } from './dynamodb-meter/request-meter';
 import { PREFIX, type Json } from './dynamodb-meter/requests';
 
 export type { DynamoDbMeterTotals, OperationTotals } from './dynamodb-meter/accounts';
+export type { RecordedWrite } from './dynamodb-meter/request-meter';
 export { beforeFilter } from './dynamodb-meter/requests';
 
 export interface DynamoDbMeterOptions {
   /** DynamoDB Local's endpoint. */
   readonly upstream: string;
+  /** Called with every metered item write (`npm run bench -- --record-writes`). */
+  readonly onWrite?: (write: RecordedWrite) => void;
 }
 
 export interface DynamoDbMeter {
@@ -59,7 +62,7 @@ export interface DynamoDbMeter {
 const SCHEMA_CHANGES = new Set(['CreateTable', 'DeleteTable', 'UpdateTable']);
 const UNMETERED = new Set(['TransactGetItems', 'ExecuteStatement', 'BatchExecuteStatement', 'ExecuteTransaction']);
 
-export async function startDynamoDbMeter({ upstream }: DynamoDbMeterOptions): Promise<DynamoDbMeter> {
+export async function startDynamoDbMeter({ upstream, onWrite }: DynamoDbMeterOptions): Promise<DynamoDbMeter> {
   const accounts = new MeterAccounts();
   const locks = new KeyedLock();
   const lookups = new MeterLookups(() => proxy.upstream);
@@ -77,7 +80,7 @@ export async function startDynamoDbMeter({ upstream }: DynamoDbMeterOptions): Pr
       const operation = target.startsWith(PREFIX) ? target.slice(PREFIX.length) : target;
       accounts.tally(operation).requests += 1;
       const body = request.body.length > 0 ? (JSON.parse(request.body.toString('utf8')) as Json) : {};
-      const meter = new RequestMeter({ accounts, locks, lookups }, operation, request, body, forward);
+      const meter = new RequestMeter({ accounts, locks, lookups, ...(onWrite ? { onWrite } : {}) }, operation, request, body, forward);
       switch (operation) {
         case 'PutItem':
         case 'UpdateItem':

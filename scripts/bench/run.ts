@@ -14,6 +14,7 @@
  * (3) reads of the leads list, 50 leads a page.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { generate } from 'selfsigned';
@@ -27,9 +28,9 @@ import { LAMBDA_POLLERS } from '../../local/event-sources';
 import { startLocalRuntime } from '../../local/runtime';
 import { loadavg } from 'node:os';
 import { fixedMonthlyCost, INGEST_OPTIONS, type IngestOption } from './cost-model';
-import { startDynamoDbMeter } from './dynamodb-meter';
+import { type RecordedWrite, startDynamoDbMeter } from './dynamodb-meter';
 import { emfMetricCounter, stackFixedResources } from './fixed-resources';
-import { latencyUnderLoad, listReads, meteredWorkload, storedLeadSizes, type Stack } from './run/phases';
+import { latencyUnderLoad, listReads, meteredWorkload, pricedRun, storedLeadSizes, type Stack } from './run/phases';
 import { report } from './run/report';
 import { startSqsMeter } from './sqs-meter';
 import { planWorkload, sampleNetworks, seededRandom } from './workload';
@@ -47,6 +48,9 @@ const { values: args } = parseArgs({
     // The enrichment queue's batching window, as deployed by default (FUNCTIONS.enrichment.queueBatch); the local
     // runtime polls it as Lambda's event source mapping does (five pollers, each gathering for the window).
     'batching-window': { type: 'string', default: String(FUNCTIONS.enrichment.queueBatch.maxBatchingWindowSeconds) },
+    // Writes the workload's item writes (before and after, as JSON lines) to this file, for estimates of other item
+    // forms: npx tsx scripts/bench/lead-item-estimate.ts <file>.
+    'record-writes': { type: 'string' },
   },
 });
 const BATCHING_WINDOW_SECONDS = Number(args['batching-window']);
@@ -65,7 +69,9 @@ async function main(): Promise<void> {
     `Eirlead benchmark: ${PAGEVIEWS} page views at ${RATE}/s, ${THINK_MS / 1000} s between a visitor's pages, enrichment batching window ${BATCHING_WINDOW_SECONDS} s (${LAMBDA_POLLERS} pollers), seed ${SEED}; load ${loadAverage()}; starting DynamoDB Local and the SQS emulator…`,
   );
   const [dynamoDb, sqs] = await Promise.all([startDynamoDbLocal(), startSqsEmulator()]);
-  const dynamoMeter = await startDynamoDbMeter({ upstream: dynamoDb.endpoint });
+  const recorded: RecordedWrite[] = [];
+  let recording = false;
+  const dynamoMeter = await startDynamoDbMeter({ upstream: dynamoDb.endpoint, onWrite: (write) => void (recording && recorded.push(write)) });
   const sqsMeter = await startSqsMeter({ upstream: sqs.endpoint });
   const apiKey = `eirlead_bench_${randomUUID().replaceAll('-', '')}`;
 
@@ -118,11 +124,18 @@ async function main(): Promise<void> {
     const stack: Stack = { url: runtime.url, ingestUrl: runtime.ingestUrl, thinkMs: THINK_MS, apiKey, ipIntel, dynamoMeter, sqsMeter, invocations, handlerOutput, queueDepth };
 
     say('Phase 1: workload (metered)…');
+    recording = args['record-writes'] !== undefined;
     const workload = await meteredWorkload(stack, visits, RATE);
+    recording = false;
+    if (args['record-writes']) {
+      writeFileSync(args['record-writes'], recorded.map((write) => JSON.stringify(write)).join('\n') + '\n');
+      say(`Recorded ${recorded.length} item writes of the workload in ${args['record-writes']}.`);
+    }
 
     say('Phase 2: event-to-lead latency under load…');
     const rerun = planWorkload(ipIntel, { seed: SEED + 2, visits: Math.round(PAGEVIEWS / 7) });
-    const latencies = await latencyUnderLoad(stack, rerun, probes, RATE);
+    const { latencies, unmeteredMsPerInvocation } = await latencyUnderLoad(stack, rerun, probes, RATE);
+    const cost = pricedRun(workload.counts, unmeteredMsPerInvocation);
 
     say('Phase 3: leads list reads…');
     const list = await listReads(stack);
@@ -135,7 +148,7 @@ async function main(): Promise<void> {
       IngestOption,
       ReturnType<typeof fixedMonthlyCost>
     >;
-    report({ ...workload, latencies, ...list, leadSizes, fixed, customMetrics: metrics.count, thinkSeconds: THINK_MS / 1000, load: loadAfter }, say);
+    report({ ...workload, cost, unmeteredMsPerInvocation, latencies, ...list, leadSizes, fixed, customMetrics: metrics.count, thinkSeconds: THINK_MS / 1000, load: loadAfter }, say);
     if (receiver) {
       say('');
       say(`Alerts: ${ALERT_RULES} rules evaluated on every lead change; ${receiver.received()} signed webhooks received in all phases (one per new organisation).`);

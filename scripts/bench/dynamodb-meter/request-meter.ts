@@ -15,10 +15,18 @@ import type { KeyedLock } from './keyed-lock';
 import type { MeterLookups } from './lookups';
 import { batchWrites, beforeFilter, lockKey, plannedWrites, type BatchWriteRequest, type Json, type KeyList } from './requests';
 
+/** One item write as the table saw it: the item before and after (for estimates of other item forms). */
+export interface RecordedWrite {
+  readonly kind: string;
+  readonly before?: Item;
+  readonly after: Item;
+}
+
 export interface MeterContext {
   readonly accounts: MeterAccounts;
   readonly locks: KeyedLock;
   readonly lookups: MeterLookups;
+  readonly onWrite?: (write: RecordedWrite) => void;
 }
 
 /** An item's kind: its sort key up to the first `#` (`LEAD`, `VISIT`, …). */
@@ -74,6 +82,7 @@ export class RequestMeter {
           : indexes.map((schema) => [`${write.table}/${schema.name}`, indexWriteUnits(schema, before, after)] as const);
         accounts.count('writeRequests');
         if (after && !write.check) accounts.addWrittenItem(itemKind(after), attributeSizes(after));
+        if (after && !write.check) this.context.onWrite?.({ kind: itemKind(after), ...(before ? { before } : {}), after });
         accounts.addWrite(
           this.operation,
           writeUnits(write.check ? { before, transactional } : { before, after, transactional }),

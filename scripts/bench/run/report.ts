@@ -18,6 +18,8 @@ export interface RunFigures {
   lambda: LambdaUsage[];
   counts: { pageViews: number; apiRequests: number; sqsRequests: number; dynamoDbWriteRequestUnits: number; dynamoDbReadRequestUnits: number; logBytes: number; accessLogBytesPerRequest?: { rest: number; http: number } };
   cost: Record<IngestOption, CostPerMillion>;
+  /** Mean billed ms per invocation of each function in the unmetered phase, which the cost is priced with. */
+  unmeteredMsPerInvocation: Readonly<Record<string, number>>;
   /** Fixed monthly costs of the stack of each ingest option. */
   fixed: Record<IngestOption, ReturnType<typeof fixedMonthlyCost>>;
   customMetrics: number;
@@ -44,13 +46,22 @@ function shares(bytesByAttribute: Readonly<Record<string, number>>): string {
 
 export function report(run: RunFigures, say: (line: string) => void): void {
   const { sent, dynamo, counts, cost, latencies } = run;
+  const unmeteredMs = (name: string): string => {
+    const ms = run.unmeteredMsPerInvocation[name];
+    return ms === undefined ? 'n/a' : String(round(ms, 1));
+  };
   const perAccepted = (value: number) => round(value / counts.pageViews, 3);
   const writeUnits = dynamo.writeUnits + dynamo.indexWriteUnits;
   const rows: [string, string][] = [
     ['Page views sent / accepted / of organisations (leads)', `${sent.pageviews} / ${sent.acceptedPageviews} / ${sent.businessPageviews}`],
     ['API requests per accepted page view', `${perAccepted(counts.apiRequests)}`],
     ['Lambda invocations per accepted page view (ingest, enrichment, alerts)', run.lambda.map((fn) => `${fn.name.replace('eirlead-', '')} ${perAccepted(fn.invocations)}`).join(', ')],
-    ['Lambda billed ms per invocation (local timing, this machine)', run.lambda.map((fn) => `${fn.name.replace('eirlead-', '')} ${round(fn.billedMs / Math.max(1, fn.invocations), 1)}`).join(', ')],
+    [
+      'Lambda billed ms per invocation, local timing on this machine: unmetered phase (priced) / metered phase (the DynamoDB meter reads around every write)',
+      run.lambda
+        .map((fn) => `${fn.name.replace('eirlead-', '')} ${unmeteredMs(fn.name)} / ${round(fn.billedMs / Math.max(1, fn.invocations), 1)}`)
+        .join(', '),
+    ],
     // Empty receives depend on how the poller polls (the local one, not Lambda's event source mapping): shown apart.
     ['SQS billable requests per accepted page view (of which empty receives)', `${perAccepted(counts.sqsRequests)} (${perAccepted(run.queue.emptyReceives)})`],
     ['DynamoDB item writes per accepted page view', `${perAccepted(dynamo.writeRequests)}`],

@@ -1,0 +1,88 @@
+/**
+ * What other forms of the lead item would cost, estimated on the lead writes one benchmark run recorded:
+ *
+ *   npm run bench -- --record-writes /tmp/writes.jsonl
+ *   npx tsx scripts/bench/lead-item-estimate.ts /tmp/writes.jsonl
+ *
+ * Each recorded lead write (the item before and after, as DynamoDB stored it) is re-encoded in the candidate form and
+ * priced by DynamoDB's rules (capacity-units.ts: the larger of before and after, per started KB). The index writes
+ * are left as recorded: no form below changes what the index projects or when. An estimate, not a measurement: the
+ * same writes in another form, not another run; docs/cost.md says what each form would cost in code and guarantees.
+ */
+import { readFileSync } from 'node:fs';
+import { type AttributeValue, type Item, writeUnits } from './capacity-units';
+import type { RecordedWrite } from './dynamodb-meter';
+
+type Form = (item: Item) => Item;
+
+const mapOf = (value: AttributeValue | undefined): Readonly<Record<string, AttributeValue>> => value?.M ?? {};
+
+/** Each open visit re-encoded by `change`. */
+type VisitChange = (key: string, visit: Readonly<Record<string, AttributeValue>>) => [string, Record<string, AttributeValue>];
+const openVisits =
+  (change: VisitChange): Form =>
+  (item) => {
+    if (!item.activeVisits) return item;
+    const visits = Object.entries(mapOf(item.activeVisits)).map(([key, visit]) => {
+      const [newKey, fields] = change(key, mapOf(visit));
+      return [newKey, { M: fields }] as const;
+    });
+    return { ...item, activeVisits: { M: Object.fromEntries(visits) } };
+  };
+
+/** Event keys as bytes: 6 bytes of binary for each 8-character (48-bit) key. */
+const binaryKeys = openVisits((key, visit) => {
+  const { k, ...rest } = visit;
+  return [key, k?.S ? { ...rest, k: { B: new Uint8Array((k.S.length / 8) * 6) } } : { ...visit }];
+});
+/** The visitor key of an open visit cut from 16 to 11 characters (64 → 44 bits, still unique among one lead's visitors). */
+const shorterVisitorKeys = openVisits((key, visit) => [key.slice(0, 11), { ...visit }]);
+/** `pages` named `n`. */
+const shorterNames = openVisits((key, visit) => {
+  const { pages, ...rest } = visit;
+  return [key, pages ? { ...rest, n: pages } : { ...visit }];
+});
+const compactOpenVisits: Form = (item) => shorterNames(shorterVisitorKeys(binaryKeys(item)));
+
+/**
+ * The lead as two items: the listed figures (what the index projects, with the keys) and the enrichment's own state
+ * (open visits, the changes since listing, the alert fields, the version). The second is written on every batch;
+ * the first only when the listing is refreshed (a new lead, a new listed `lastSeenAt`, organisation, match or location).
+ */
+const LISTED = new Set(['organisation', 'match', 'location', 'gsi1pk', 'gsi1sk', 'pageCounts', 'firstSeenAt', 'siteId', 'leadId', 'organisationClass', 'lastSeenAt', 'visits', 'pageviews', 'engagedMs']);
+const KEYS_AND_EXPIRY = new Set(['pk', 'sk', 'expiresAt']);
+const listedPart: Form = (item) => Object.fromEntries(Object.entries(item).filter(([name]) => LISTED.has(name) || KEYS_AND_EXPIRY.has(name)));
+const statePart: Form = (item) => Object.fromEntries(Object.entries(item).filter(([name]) => !LISTED.has(name)));
+const refreshed = (write: RecordedWrite): boolean => !write.before || write.before.gsi1sk?.S !== write.after.gsi1sk?.S || JSON.stringify(write.before.match) !== JSON.stringify(write.after.match);
+
+const unitsAs = (write: RecordedWrite, form: Form): number => writeUnits({ ...(write.before ? { before: form(write.before) } : {}), after: form(write.after) });
+
+function splitUnits(write: RecordedWrite, stateForm: Form): number {
+  return unitsAs(write, (item) => stateForm(statePart(item))) + (refreshed(write) ? unitsAs(write, listedPart) : 0);
+}
+
+function main(): void {
+  const file = process.argv[2];
+  if (!file) throw new Error('Name the file `npm run bench -- --record-writes <file>` wrote');
+  const writes = readFileSync(file, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as RecordedWrite);
+  const leads = writes.filter((write) => write.kind === 'LEAD');
+  const asWritten = leads.reduce((sum, write) => sum + unitsAs(write, (item) => item), 0);
+  const forms: ReadonlyArray<readonly [string, (write: RecordedWrite) => number]> = [
+    ['as written', (write) => unitsAs(write, (item) => item)],
+    ['event keys as 6 bytes of binary', (write) => unitsAs(write, binaryKeys)],
+    ['visitor keys of 11 characters', (write) => unitsAs(write, shorterVisitorKeys)],
+    ['`pages` named `n`', (write) => unitsAs(write, shorterNames)],
+    ['the three above (compact open visits)', (write) => unitsAs(write, compactOpenVisits)],
+    ['two items: listed figures apart from the enrichment state', (write) => splitUnits(write, (item) => item)],
+    ['two items and compact open visits', (write) => splitUnits(write, compactOpenVisits)],
+  ];
+  console.log(`${leads.length} lead writes of ${writes.length} item writes; ${leads.filter(refreshed).length} of them refreshed the listing`);
+  console.log('| form of the lead item | lead write units | change |');
+  console.log('|---|---|---|');
+  for (const [name, units] of forms) {
+    const total = leads.reduce((sum, write) => sum + units(write), 0);
+    console.log(`| ${name} | ${total} | ${(((total - asWritten) / asWritten) * 100).toFixed(1)} % |`);
+  }
+}
+
+main();
