@@ -247,7 +247,7 @@ export function FeedPage({ session, siteId }: { session: SessionInfo; siteId: st
     ${state === 'error' ? html`<p class="error" role="alert">${message}</p>` : null}
     <table class="leads">
       <caption class="visually-hidden">Organisations that visited site ${siteId}</caption>
-      <colgroup><col class="organisation" /><col class="score" /><col class="country" /><col class="seen" /><col class="count" /><col class="count" /><col class="confidence" /><col class="tags" /></colgroup>
+      <colgroup><col class="col-organisation" /><col class="col-score" /><col class="col-country" /><col class="col-seen" /><col class="col-count" /><col class="col-count" /><col class="col-confidence" /><col class="col-tags" /></colgroup>
       <thead><tr><th scope="col">Organisation</th><th scope="col">Score</th><th scope="col">Country</th><th scope="col">Last seen</th>
         <th scope="col">Visits</th><th scope="col">Pages</th><th scope="col">Confidence</th><th scope="col">Tags</th></tr></thead>
       <tbody>
