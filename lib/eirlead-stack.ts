@@ -55,6 +55,7 @@ export class EirleadStack extends Stack {
       ipOverrides: config.ipOverrides,
       retention,
       consumerTimeout: Enrichment.TIMEOUT,
+      consumerBatchingWindow: Duration.seconds(config.enrichment.batchingWindowSeconds),
       // At its function URL no API Gateway stage throttles ingest: its reserved concurrency does.
       ...(atFunctionUrl ? { reservedConcurrency: config.throttle.ingestConcurrency } : {}),
     });
@@ -77,6 +78,7 @@ export class EirleadStack extends Stack {
       sites: config.sites,
       ipOverrides: config.ipOverrides,
       limits: config.limits,
+      batchingWindowSeconds: config.enrichment.batchingWindowSeconds,
     });
 
     // The public, unauthenticated routes of the route table, always served by one API together, so a snippet

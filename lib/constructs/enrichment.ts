@@ -36,6 +36,11 @@ export interface EnrichmentProps {
    * @default DEFAULT_BEHAVIOUR_LIMITS
    */
   readonly limits?: BehaviourLimits;
+  /**
+   * How long the queue's event source mapping gathers a batch (the `enrichment` context: writes against latency).
+   * @default FUNCTIONS.enrichment.queueBatch.maxBatchingWindowSeconds
+   */
+  readonly batchingWindowSeconds?: number;
 }
 
 /**
@@ -56,7 +61,7 @@ export class Enrichment extends Construct {
   constructor(scope: Construct, id: string, props: EnrichmentProps) {
     super(scope, id);
     const { batchSize, maxBatchingWindowSeconds } = FUNCTIONS.enrichment.queueBatch;
-    const maxBatchingWindow = Duration.seconds(maxBatchingWindowSeconds);
+    const maxBatchingWindow = Duration.seconds(props.batchingWindowSeconds ?? maxBatchingWindowSeconds);
     if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 1000) {
       throw new Error(`Enrichment: batchSize must be an integer from 1 to 1000, got ${batchSize}`);
     }

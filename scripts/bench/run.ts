@@ -14,7 +14,9 @@
  * (3) reads of the leads list, 50 leads a page.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { App } from 'aws-cdk-lib';
+import { loadConfig } from '../../lib/config';
 import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { generate } from 'selfsigned';
@@ -23,7 +25,6 @@ import { loadIpIntel } from '../../functions/domain/ip-intel';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDbLocal, startSqsEmulator } from '../../local/emulators';
 import { type Invocation, observeInvocations } from '../../local/lambda';
-import { FUNCTIONS } from '../../functions/contracts/functions';
 import { LAMBDA_POLLERS } from '../../local/event-sources';
 import { startLocalRuntime } from '../../local/runtime';
 import { loadavg } from 'node:os';
@@ -45,15 +46,21 @@ const { values: args } = parseArgs({
     // Alert rules on the site (docs/alerts.md): one fires a signed webhook for every new organisation, the others
     // are evaluated on every lead change and never match.
     'alert-rules': { type: 'string', default: '0' },
-    // The enrichment queue's batching window, as deployed by default (FUNCTIONS.enrichment.queueBatch); the local
+    // The enrichment queue's batching window, as cdk.json deploys it (`enrichment.batchingWindowSeconds`); the local
     // runtime polls it as Lambda's event source mapping does (five pollers, each gathering for the window).
-    'batching-window': { type: 'string', default: String(FUNCTIONS.enrichment.queueBatch.maxBatchingWindowSeconds) },
+    'batching-window': { type: 'string', default: String(deployedConfig().enrichment.batchingWindowSeconds) },
     // Writes the workload's item writes (before and after, as JSON lines) to this file, for estimates of other item
     // forms: npx tsx scripts/bench/lead-item-estimate.ts <file>.
     'record-writes': { type: 'string' },
   },
 });
 const BATCHING_WINDOW_SECONDS = Number(args['batching-window']);
+
+/** The configuration `cdk deploy` would use: cdk.json's context, validated. */
+function deployedConfig() {
+  const { context = {} } = JSON.parse(readFileSync('cdk.json', 'utf8')) as { context?: Record<string, unknown> };
+  return loadConfig(new App({ context }).node);
+}
 const ALERT_RULES = Number(args['alert-rules']);
 const PAGEVIEWS = Number(args.pageviews);
 const RATE = Number(args.rate);

@@ -1,5 +1,6 @@
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import { FUNCTIONS } from '../../functions/contracts/functions';
 import { loadConfig } from '../../lib/config';
 import { EirleadStack } from '../../lib/eirlead-stack';
 import { buildApp, cdkJsonContext } from './support';
@@ -156,3 +157,35 @@ describe('ingestApi context', () => {
     expect(() => configWith(value)).toThrow(/Invalid context "ingestApi": ingestApi: must be "functionUrl", "http" or "rest"/);
   });
 });
+
+describe('enrichment context', () => {
+  const configWith = (enrichment: unknown) => {
+    const context: Record<string, unknown> = { ...cdkJsonContext() };
+    if (enrichment === undefined) delete context.enrichment;
+    else context.enrichment = enrichment;
+    return loadConfig(new App({ context }).node);
+  };
+
+  test('the batching window defaults to the function table\'s, and cdk.json states it', () => {
+    expect(configWith(undefined).enrichment.batchingWindowSeconds).toBe(FUNCTIONS.enrichment.queueBatch.maxBatchingWindowSeconds);
+    expect(cdkJsonContext().enrichment).toEqual({ batchingWindowSeconds: FUNCTIONS.enrichment.queueBatch.maxBatchingWindowSeconds });
+    expect(configWith({ batchingWindowSeconds: 5 }).enrichment.batchingWindowSeconds).toBe(5);
+    expect(configWith('{"batchingWindowSeconds":20}').enrichment.batchingWindowSeconds).toBe(20);
+  });
+
+  test.each([0, 21, 1.5, '5'])('a window of %p fails, naming the field', (batchingWindowSeconds) => {
+    expect(() => configWith({ batchingWindowSeconds })).toThrow(/Invalid context "enrichment": enrichment\.batchingWindowSeconds: /);
+  });
+
+  test('an unknown field fails', () => {
+    expect(() => configWith({ batchSize: 10 })).toThrow(/Invalid context "enrichment"/);
+  });
+
+  test('the stack gathers batches for the configured window, and the queue hides a message for it too', () => {
+    const template = Template.fromStack(buildApp({ enrichment: { batchingWindowSeconds: 5 } }).stack);
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', { BatchSize: FUNCTIONS.enrichment.queueBatch.batchSize, MaximumBatchingWindowInSeconds: 5 });
+    // AWS's advice for an SQS event source: a visibility timeout of six times the function's timeout plus the window.
+    template.hasResourceProperties('AWS::SQS::Queue', { VisibilityTimeout: 6 * FUNCTIONS.enrichment.timeoutSeconds + 5 });
+  });
+});
+
