@@ -8,7 +8,7 @@ import { LocalUserStore } from '../../local/identity/local-users';
 import { loadConfig } from '../../lib/config';
 import { HubSpotFake } from '../../scripts/fakes/crm/hubspot-fake';
 import { type AlertReceivers, startAlertReceivers } from './support/alert-receivers';
-import { type CrmRuntime, personalDataIn, SITE, startCrmRuntime, until } from './support/crm-runtime';
+import { type CrmRuntime, personalDataIn, SITE, startCrmRuntime, until, VISITOR } from './support/crm-runtime';
 import { addPerson, axeViolations, type Person, signedIn } from './support/dashboard-people';
 import { CHROMIUM, repoRoot } from './support/dashboard-runtime';
 
@@ -17,7 +17,8 @@ import { CHROMIUM, repoRoot } from './support/dashboard-runtime';
  * HubSpot contract fake on 127.0.0.1: the record of processing and the overview for a viewer; the company page's CRM
  * status and link, and a sales person's dry-run preview and push; an admin's API keys, alert rules and CRM
  * connections, which viewer and sales neither see nor may call; tags and assignment; the feed's new-lead count with
- * ETag/If-None-Match. axe-core (WCAG 2.1 A and AA) on every page visited.
+ * ETag/If-None-Match; an admin's access request (GDPR Art. 15) filed on the privacy page. axe-core (WCAG 2.1 A and
+ * AA) on every page visited.
  */
 jest.setTimeout(120_000);
 
@@ -102,6 +103,44 @@ describe('privacy and overview, as a viewer', () => {
     expect(await textOf(page, 'section:has(#countries-title) tbody')).toContain(String(body?.location.country));
     expect(await axeViolations(page)).toEqual([]);
     await context.close();
+  });
+});
+
+describe('a data-subject request, as an admin', () => {
+  /** A `datetime-local` value in this process's zone, which the browser (same machine) shares. */
+  const localInput = (at: Date) => new Date(at.getTime() - at.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
+  const accessForm = 'form.subject:has(#access-ip)';
+
+  it('files an access request on the privacy page: a bad address is refused naming the field; the visitor\'s visits come back as a JSON download, audited', async () => {
+    const { context, page } = await signedIn(browser, crm.runtime.url, people.admin);
+    await page.goto(`${crm.runtime.url}/#/privacy`);
+    await page.waitForSelector('#access-title');
+    await page.fill('#access-from', localInput(new Date(Date.now() - 3_600_000)));
+    await page.fill('#access-to', localInput(new Date(Date.now() + 120_000)));
+
+    await page.fill('#access-ip', '203.0.113.999');
+    await page.click(`${accessForm} button[type=submit]`);
+    await page.waitForSelector(`${accessForm} .error`);
+    expect(await textOf(page, `${accessForm} .error`)).toMatch(/^(body\.)?ip: must be an IPv4 or IPv6 address$/);
+
+    await page.fill('#access-ip', VISITOR.ip);
+    await page.fill('#access-ua', VISITOR.userAgent);
+    const downloaded = page.waitForEvent('download');
+    await page.click(`${accessForm} button[type=submit]`);
+    const file = await downloaded;
+    const answer = JSON.parse(readFileSync((await file.path()) ?? '', 'utf8')) as { leads: { leadId: string; visits: unknown[] }[]; matching: { network: string } };
+    expect(answer.leads.map((found) => found.leadId)).toEqual([lead.leadId]);
+    expect(answer.leads[0]?.visits.length).toBeGreaterThanOrEqual(1);
+    // The answer names the truncated network it matched on, never the address itself.
+    expect(JSON.stringify(answer)).not.toContain(VISITOR.ip);
+    await page.waitForSelector(`${accessForm} [role=status]:has-text("Done")`);
+    expect(await textOf(page, `${accessForm} [role=status]`)).toBe(`Done: 1 leads matched network ${answer.matching.network}; the full answer was downloaded as JSON.`);
+    expect(await axeViolations(page)).toEqual([]);
+    await context.close();
+
+    const { body } = await api('GET', `/v1/sites/${SITE}/audit?limit=100`);
+    const mine = (body?.items as { keyId: string; action: string }[]).filter((item) => item.keyId === `user:${people.admin.userId}`);
+    expect(mine.map((item) => item.action)).toContain('access.request');
   });
 });
 
