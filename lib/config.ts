@@ -89,6 +89,18 @@ export const AlarmsSchema = z.strictObject({
 export type AlarmsConfig = z.infer<typeof AlarmsSchema>;
 
 /**
+ * How long the enrichment queue's event source mapping gathers a batch: fewer, larger batches write each busy lead
+ * less often (DynamoDB write units) and make leads appear later. Measured by `npm run bench -- --batching-window N`
+ * (docs/cost.md): at 50 page views a second, 1 s (the default) against 2 s gave 1.69 against 1.60 write units per page
+ * view and an event-to-lead p95 of 2.0 s against 3.0 s. At least 1 s, because the batch size (100) needs a window;
+ * at most 20 s, so that leads and realtime alerts stay within half a minute of the visit.
+ */
+export const EnrichmentSettingsSchema = z.strictObject({
+  batchingWindowSeconds: z.int().min(1).max(20).default(FUNCTIONS.enrichment.queueBatch.maxBatchingWindowSeconds),
+});
+export type EnrichmentSettings = z.infer<typeof EnrichmentSettingsSchema>;
+
+/**
  * Where the public, unauthenticated, high-volume routes are served (`POST`/`OPTIONS /v1/events` and
  * `GET /v1/snippet.js`):
  * - `functionUrl` (default): `POST /v1/events` at the ingest function's Lambda function URL, which has no request
@@ -102,18 +114,6 @@ export type AlarmsConfig = z.infer<typeof AlarmsSchema>;
  * - `rest`: the REST API that also serves the leads API; choose it when ingest must sit behind the optional AWS
  *   WAF web ACL ($3.50 per million requests on top).
  */
-/**
- * How long the enrichment queue's event source mapping gathers a batch: fewer, larger batches write each busy lead
- * less often (DynamoDB write units) and make leads appear later. Measured by `npm run bench -- --batching-window N`
- * (docs/cost.md): at 50 page views a second, 1 s (the default) against 2 s gave 1.69 against 1.60 write units per page
- * view and an event-to-lead p95 of 2.0 s against 3.0 s. At least 1 s, because the batch size (100) needs a window;
- * at most 20 s, so that leads and realtime alerts stay within half a minute of the visit.
- */
-export const EnrichmentSettingsSchema = z.strictObject({
-  batchingWindowSeconds: z.int().min(1).max(20).default(FUNCTIONS.enrichment.queueBatch.maxBatchingWindowSeconds),
-});
-export type EnrichmentSettings = z.infer<typeof EnrichmentSettingsSchema>;
-
 export const IngestApiSchema = z.enum(['functionUrl', 'http', 'rest'], { error: 'must be "functionUrl", "http" or "rest"' });
 export type IngestApi = z.infer<typeof IngestApiSchema>;
 
