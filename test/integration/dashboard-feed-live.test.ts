@@ -37,8 +37,10 @@ async function visitFrom(organisation: string, expectedLeads: number): Promise<v
   await until(`the lead of ${organisation}`, async () => ((await leadCount()) >= expectedLeads ? true : undefined), 60_000);
 }
 
+/** The rows show before their tags arrive: the feed has loaded when it shows `count` rows and no longer says loading. */
 async function waitForRows(page: Page, count: number): Promise<void> {
-  await eventually(`${count} rows`, async () => (await rows(page).count()) === count);
+  const loading = async () => ((await page.locator('.feed-bar [role=status]').textContent()) ?? '').startsWith('Loading');
+  await eventually(`${count} rows`, async () => (await rows(page).count()) === count && !(await loading()));
 }
 
 beforeAll(async () => {

@@ -21,10 +21,14 @@ const SCREENSHOTS = join(repoRoot, 'test-output', 'dashboard');
 const STRONG_PASSWORD = 'Correct-Horse-42-battery';
 const FEED_BUDGET_GZIP_BYTES = 60 * 1024;
 
-/** Waits for the feed to show `count` rows (no string to evaluate: the page's CSP refuses eval, Playwright's too). */
+/**
+ * Waits for the feed to show `count` rows and to have loaded them (the rows show before their tags arrive; the status
+ * says "Loading" until then). No string to evaluate: the page's CSP refuses eval, Playwright's too.
+ */
 async function waitForRows(page: Page, count: number): Promise<void> {
   const started = Date.now();
-  while ((await page.locator('table.leads tbody tr').count()) !== count) {
+  const loading = async () => ((await page.locator('.feed-bar [role=status]').textContent()) ?? '').startsWith('Loading');
+  while ((await page.locator('table.leads tbody tr').count()) !== count || (await loading())) {
     if (Date.now() - started > 10_000) throw new Error(`the feed did not show ${count} rows`);
     await page.waitForTimeout(100);
   }
