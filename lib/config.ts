@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { App } from 'aws-cdk-lib';
 import type { Node } from 'constructs';
 import * as z from 'zod';
 import {
@@ -205,6 +208,15 @@ function parseContextValue<K extends ContextKey>(key: K, raw: unknown): z.infer<
     return `${field}: ${issue.message}`;
   });
   throw new ConfigError(`Invalid context "${key}": ${problems.join('; ')}`);
+}
+
+/**
+ * The configuration `cdk deploy` would use outside an app: `cdk.json`'s context in `repoRoot`, validated, with
+ * `extraContext` on top as `-c key=value` would put it (scripts: the benchmark, the dashboard build, the privacy report).
+ */
+export function loadCdkJsonConfig(repoRoot = process.cwd(), extraContext: Record<string, unknown> = {}): EirleadConfig {
+  const { context = {} } = JSON.parse(readFileSync(join(repoRoot, 'cdk.json'), 'utf8')) as { context?: Record<string, unknown> };
+  return loadConfig(new App({ context: { ...context, ...extraContext } }).node);
 }
 
 /** Reads and validates the whole configuration from a construct's context (normally the App's). */

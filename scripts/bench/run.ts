@@ -14,9 +14,8 @@
  * (3) reads of the leads list, 50 leads a page.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { App } from 'aws-cdk-lib';
-import { loadConfig } from '../../lib/config';
+import { writeFileSync } from 'node:fs';
+import { loadCdkJsonConfig } from '../../lib/config';
 import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { generate } from 'selfsigned';
@@ -48,7 +47,7 @@ const { values: args } = parseArgs({
     'alert-rules': { type: 'string', default: '0' },
     // The enrichment queue's batching window, as cdk.json deploys it (`enrichment.batchingWindowSeconds`); the local
     // runtime polls it as Lambda's event source mapping does (five pollers, each gathering for the window).
-    'batching-window': { type: 'string', default: String(deployedConfig().enrichment.batchingWindowSeconds) },
+    'batching-window': { type: 'string', default: String(loadCdkJsonConfig().enrichment.batchingWindowSeconds) },
     // Writes the workload's item writes (before and after, as JSON lines) to this file, for estimates of other item
     // forms: npx tsx scripts/bench/lead-item-estimate.ts <file>.
     'record-writes': { type: 'string' },
@@ -56,11 +55,6 @@ const { values: args } = parseArgs({
 });
 const BATCHING_WINDOW_SECONDS = Number(args['batching-window']);
 
-/** The configuration `cdk deploy` would use: cdk.json's context, validated. */
-function deployedConfig() {
-  const { context = {} } = JSON.parse(readFileSync('cdk.json', 'utf8')) as { context?: Record<string, unknown> };
-  return loadConfig(new App({ context }).node);
-}
 const ALERT_RULES = Number(args['alert-rules']);
 const PAGEVIEWS = Number(args.pageviews);
 const RATE = Number(args.rate);

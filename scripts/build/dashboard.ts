@@ -12,11 +12,10 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { App } from 'aws-cdk-lib';
 import { build, type Metafile, version as esbuildVersion } from 'esbuild';
 import { appShell } from '../../functions/dashboard/pages';
 import type { DashboardManifest } from '../../functions/dashboard/assets';
-import { loadConfig } from '../../lib/config';
+import { loadCdkJsonConfig } from '../../lib/config';
 import { privacyReport } from '../ops/privacy-report';
 
 export const BUDGETS_GZIP_BYTES = { feed: 60 * 1024, company: 90 * 1024 } as const;
@@ -123,9 +122,8 @@ export async function buildDashboard(options: { repoRoot?: string; outDir?: stri
 
   const files = new Map<string, Uint8Array>();
   for (const file of result.outputFiles) files.set(basename(file.path), file.contents);
-  const cdkJson = JSON.parse(readFileSync(join(repoRoot, 'cdk.json'), 'utf8')) as { context?: Record<string, unknown> };
   // Not an asset: assets are public, the record is served to signed-in people only (GET /privacy-record).
-  const report = privacyReport(loadConfig(new App({ context: cdkJson.context ?? {} }).node));
+  const report = privacyReport(loadCdkJsonConfig(repoRoot));
   const reportPath = 'documents/privacy-report.md';
 
   const metafile = result.metafile;

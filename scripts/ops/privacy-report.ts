@@ -1,7 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { App } from 'aws-cdk-lib';
 import { SESSION_HOURS } from '../../functions/contracts/api/dashboard';
-import { ConfigError, loadConfig, type EirleadConfig } from '../../lib/config';
+import { ConfigError, loadCdkJsonConfig, type EirleadConfig } from '../../lib/config';
 
 /**
  * `npm run privacy:report`: the record of processing activities (GDPR Art. 30) and a privacy-notice paragraph
@@ -92,10 +90,8 @@ IP truncation before queueing; keyed daily pseudonyms with salts destroyed after
 }
 
 function main(): void {
-  const cdkJson = JSON.parse(readFileSync('cdk.json', 'utf8')) as { context?: Record<string, unknown> };
-  const app = new App({ context: { ...cdkJson.context, ...contextFromArgs(process.argv.slice(2)) } });
   try {
-    process.stdout.write(privacyReport(loadConfig(app.node)));
+    process.stdout.write(privacyReport(loadCdkJsonConfig(process.cwd(), contextFromArgs(process.argv.slice(2)))));
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     console.error(error.message);

@@ -5,6 +5,14 @@ import { loadConfig } from '../../lib/config';
 import { EirleadStack } from '../../lib/eirlead-stack';
 import { buildApp, cdkJsonContext } from './support';
 
+
+/** cdk.json's configuration with one context key set to `value` (or left out when undefined), and `extra` on top. */
+function configWithContext(key: string, value: unknown, extra: Record<string, unknown> = {}) {
+  const context: Record<string, unknown> = { ...cdkJsonContext(), ...extra };
+  if (value === undefined) delete context[key];
+  else context[key] = value;
+  return loadConfig(new App({ context }).node);
+}
 describe('region rule', () => {
   test('context region=us-east-1 fails synth, naming the rule', () => {
     expect(() => buildApp({ region: 'us-east-1' })).toThrow(/region: Eirlead deploys only to eu-west-1.*not to us-east-1/);
@@ -89,12 +97,7 @@ describe('context validation', () => {
 });
 
 describe('alarms context', () => {
-  const configWith = (alarms: unknown, extra: Record<string, unknown> = {}) => {
-    const context: Record<string, unknown> = { ...cdkJsonContext(), ...extra };
-    if (alarms === undefined) delete context.alarms;
-    else context.alarms = alarms;
-    return loadConfig(new App({ context }).node);
-  };
+  const configWith = (alarms: unknown, extra: Record<string, unknown> = {}) => configWithContext('alarms', alarms, extra);
 
   test('an absent section means no e-mail and a 300 s queue age', () => {
     expect(configWith(undefined).alarms).toEqual({ queueAgeSeconds: 300 });
@@ -136,12 +139,7 @@ describe('alarms context', () => {
 });
 
 describe('ingestApi context', () => {
-  const configWith = (ingestApi: unknown) => {
-    const context: Record<string, unknown> = { ...cdkJsonContext() };
-    if (ingestApi === undefined) delete context.ingestApi;
-    else context.ingestApi = ingestApi;
-    return loadConfig(new App({ context }).node);
-  };
+  const configWith = (ingestApi: unknown) => configWithContext('ingestApi', ingestApi);
 
   test('defaults to the function URL, and cdk.json states the default', () => {
     expect(configWith(undefined).ingestApi).toBe('functionUrl');
@@ -159,12 +157,7 @@ describe('ingestApi context', () => {
 });
 
 describe('enrichment context', () => {
-  const configWith = (enrichment: unknown) => {
-    const context: Record<string, unknown> = { ...cdkJsonContext() };
-    if (enrichment === undefined) delete context.enrichment;
-    else context.enrichment = enrichment;
-    return loadConfig(new App({ context }).node);
-  };
+  const configWith = (enrichment: unknown) => configWithContext('enrichment', enrichment);
 
   test('the batching window defaults to the function table\'s, and cdk.json states it', () => {
     expect(configWith(undefined).enrichment.batchingWindowSeconds).toBe(FUNCTIONS.enrichment.queueBatch.maxBatchingWindowSeconds);
