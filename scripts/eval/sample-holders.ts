@@ -25,18 +25,17 @@
  *   tail-business     150  uniform, 0.1-`business` holders
  *   tail-other        150  uniform, 0.1 non-business holders
  */
-import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { seededRandom } from '../bench/workload';
 import { parseCsvLine } from '../build/csv';
+import { splitOf } from './split';
 
 type Classify = (asn: number, name: string) => { networkClass: string };
 
 const SECOND_DEV = process.argv.includes('--second-dev');
 const SEED = SECOND_DEV ? 20261205 : 20261204;
-const SPLIT_SALT = 'eirlead-classification-split-v1:';
 const ROOT = resolve(process.cwd()); // run from the repository root
 const DATA = join(ROOT, 'node_modules', '@ip-location-db', 'asn');
 const FIRST_SAMPLE = join(ROOT, 'data', 'classification-eval', 'sample.csv');
@@ -74,11 +73,6 @@ function ipv4ToNumber(ip: string): number {
 function csvField(value: string | number | boolean): string {
   const text = String(value);
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
-export function splitOf(asn: number): 'heldout' | 'dev' {
-  const firstByte = createHash('sha256').update(SPLIT_SALT + asn).digest()[0]!;
-  return firstByte < 128 ? 'heldout' : 'dev';
 }
 
 function loadHolders(classify: Classify): Holder[] {

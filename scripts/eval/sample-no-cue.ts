@@ -1,0 +1,50 @@
+/**
+ * Draws the no-cue probe (data/classification-eval/PROTOCOL.md, "The no-cue probe"): development holders that the
+ * second review left in `hosting` because their name gives no cue ("no cue: LLC") and that hold one /24 and nothing
+ * else of IPv4, the shape of a company's own office block. The labels of this sample decide, by a rule written down
+ * before they were made, whether such holders become `business`.
+ *
+ *   npx tsx scripts/eval/sample-no-cue.ts      (after npm run build:ipdata)
+ *
+ * Only the `dev` split; holders already in sample.csv or sample-dev2.csv are left out. Deterministic: same artefact,
+ * same seed, same sample. Writes data/classification-eval/sample-no-cue.csv and prints the population's size.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { seededRandom } from '../bench/workload';
+import { loadArtefactClasses, structureByAsn } from './holders';
+import { splitOf } from './split';
+
+const SEED = 20261206;
+const SIZE = 90;
+const ROOT = resolve(process.cwd());
+const EVAL = join(ROOT, 'data', 'classification-eval');
+
+const isNoCueHosting = (networkClass: string, reason: string): boolean => networkClass === 'hosting' && reason.startsWith('curated:') && reason.includes('no cue');
+const sampled = (file: string): Set<number> =>
+  new Set(readFileSync(join(EVAL, file), 'utf8').split('\n').slice(1).filter(Boolean).map((line) => Number(line.split(',')[0])));
+const csvField = (value: string | number | boolean): string => {
+  const text = String(value);
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+};
+
+function main(): void {
+  const classes = loadArtefactClasses(join(ROOT, 'build', 'ipdata'));
+  const structure = structureByAsn(classes);
+  const taken = new Set([...sampled('sample.csv'), ...sampled('sample-dev2.csv')]);
+  const noCue = [...classes.byAsn].filter(([, c]) => isNoCueHosting(c.networkClass, c.reason));
+  const single24 = noCue.filter(([asn]) => structure.get(asn)?.ipv4Addresses === 256 && structure.get(asn)?.ipv4Ranges === 1);
+  const pool = single24.filter(([asn]) => splitOf(asn) === 'dev' && !taken.has(asn)).sort(([a], [b]) => a - b);
+  const random = seededRandom(SEED);
+  const chosen: typeof pool = [];
+  while (chosen.length < SIZE && pool.length > 0) chosen.push(pool.splice(Math.floor(random() * pool.length), 1)[0]!);
+  const rows = ['asn,name,ipv4_addresses,ranges,has_ipv6,stratum,class_now,split'];
+  for (const [asn, c] of chosen.sort(([a], [b]) => a - b)) {
+    const s = structure.get(asn)!;
+    rows.push([asn, csvField(c.name), s.ipv4Addresses, s.ipv4Ranges, s.ipv6Prefix !== undefined, 'no-cue-single-24', c.networkClass, 'dev'].join(','));
+  }
+  writeFileSync(join(EVAL, 'sample-no-cue.csv'), rows.join('\n') + '\n');
+  console.log(`no-cue hosting holders: ${noCue.length}; of them one /24 and nothing else: ${single24.length}; drawn ${chosen.length} of the dev split's ${chosen.length + pool.length}`);
+}
+
+main();
