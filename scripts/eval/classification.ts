@@ -19,7 +19,7 @@ import { join, resolve } from 'node:path';
 import { NETWORK_CLASSES } from '../../functions/domain/ip-intel/types';
 import { buildIpData } from '../build/ipdata';
 import { classMix, judge, loadArtefactClasses, scoreBy, sourceOf, structureByAsn, type ArtefactClasses, type Judged, type Structure } from './holders';
-import { formatScore, readLabels, score } from './metrics';
+import { formatProportion, formatScore, proportion, readLabels, score } from './metrics';
 
 const ROOT = resolve(process.cwd());
 const EVAL_DIR = join(ROOT, 'data', 'classification-eval');
@@ -29,6 +29,8 @@ export const SPLITS = [
   { name: 'dev2', file: join(EVAL_DIR, 'labels-dev2.csv') },
   { name: 'heldout', file: join(EVAL_DIR, 'labels-heldout.csv') },
 ] as const;
+/** The no-cue probe (PROTOCOL.md): development holders of one group, labelled to decide one rule. */
+const NO_CUE_PROBE = join(EVAL_DIR, 'labels-no-cue.csv');
 const GOAL = { precision: 0.9, recall: 0.95 };
 
 function report(name: string, judged: readonly Judged[], bySource: boolean): void {
@@ -81,6 +83,24 @@ function structureReport(judged: readonly Judged[], classes: ArtefactClasses): v
   }
 }
 
+/**
+ * The share of companies in the probe's group and the rule PROTOCOL.md fixed before the labels were made: the group
+ * becomes `business` only if that share is at least 2/3 with the lower end of its 95 % interval at least 1/2.
+ */
+function noCueProbe(classes: ArtefactClasses): void {
+  const labels = readLabels(NO_CUE_PROBE);
+  const judged = labels.filter((h) => h.label !== 'unclear');
+  const companies = proportion(judged.filter((h) => h.label === 'company').length, judged.length);
+  const met = companies.value >= 2 / 3 && companies.low >= 1 / 2;
+  const byLabel = new Map<string, number>();
+  for (const h of labels) byLabel.set(h.label, (byLabel.get(h.label) ?? 0) + 1);
+  console.log(`
+No-cue probe: ${labels.length} development holders left in hosting with no cue in their name and one /24 of IPv4`);
+  console.log(`  labels: ${[...byLabel].map(([label, n]) => `${label} ${n}`).join(', ')}`);
+  console.log(`  companies among those judged: ${formatProportion(companies)}; rule (>= 2/3, lower end >= 1/2): ${met ? 'met' : 'not met'}`);
+  console.log(formatScore('  as classed now', score(judge(labels, classes).map((j) => j.decision))));
+}
+
 function mix(classes: ArtefactClasses): void {
   const { holders, ipv4 } = classMix(classes);
   const totalHolders = Object.values(holders).reduce((a, b) => a + b, 0);
@@ -108,6 +128,7 @@ function main(): void {
     if (development && process.argv.includes('--misses')) misses(split.name, judged);
     if (development && process.argv.includes('--structure')) structureReport(judged, classes);
   }
+  if (existsSync(NO_CUE_PROBE)) noCueProbe(classes);
   mix(classes);
 }
 
