@@ -66,11 +66,16 @@ export function classifyHolders(
 ): HolderClasses {
   const classify = createClassifier(rules);
   const structures = holderStructures(h, count);
-  const own = structures.map((structure, org) => classify(h.asns[org]!, h.names[org]!, structure));
+  const keys = Array.from({ length: count }, (_, org) => organisationKey(h.names[org]!));
+  const asnsOf = new Map<string, Set<number>>();
+  keys.forEach((key, org) => asnsOf.set(key, (asnsOf.get(key) ?? new Set()).add(h.asns[org]!)));
+  const own = structures.map((structure, org) =>
+    classify(h.asns[org]!, h.names[org]!, { ...structure, organisationAsns: keys[org] === '' ? 1 : asnsOf.get(keys[org]!)!.size }),
+  );
   const shared = shareAcrossOrganisations(
     own.map((evidence, org) => ({
       asn: h.asns[org]!,
-      key: organisationKey(h.names[org]!),
+      key: keys[org]!,
       ipv4Addresses: structures[org]!.ipv4Addresses,
       evidence,
     })),

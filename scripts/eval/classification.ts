@@ -7,7 +7,8 @@
  * counts, pooled and per stratum, `unclear` left out; for the development part also by the source that decided
  * the class (rows decided by a curated row are not an independent test of the rules). Then the class mix over the
  * whole table: holders per class, and the share of announced IPv4 address space per class (the mix a visit drawn
- * uniformly from announced addresses would see).
+ * uniformly from announced addresses would see). When labels-no-cue.csv is present, also the no-cue probe: the share
+ * of companies in its group and whether the rule PROTOCOL.md fixed before its labels is met.
  *
  *   npm run eval:classification                  figures
  *   npm run eval:classification -- --misses      also list the development holders decided wrongly

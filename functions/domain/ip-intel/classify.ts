@@ -58,6 +58,8 @@ export interface HolderStructure {
   readonly ipv4Ranges: number;
   /** Prefix length of its largest IPv6 range; undefined when it announces no IPv6. */
   readonly ipv6Prefix: number | undefined;
+  /** How many AS numbers share its organisation key (names.ts), itself included; unknown when absent. */
+  readonly organisationAsns?: number;
 }
 
 export type Classifier = (asn: number, name: string, structure?: HolderStructure) => Evidence;
@@ -75,8 +77,41 @@ function classify(rules: ClassificationRules, asn: number, name: string, structu
   if (curated) {
     // The match carries the registered name already; the curator's name is added only when it says more.
     const who = curated.organisation === '' || foldName(curated.organisation) === folded ? '' : ` (${curated.organisation})`;
-    return { networkClass: curated.networkClass, trust: 'curated', reason: `curated: ${curated.reason}${who}` };
+    const evidence: Evidence = { networkClass: curated.networkClass, trust: 'curated', reason: `curated: ${curated.reason}${who}` };
+    return isNoCueOfficeBlock(curated, structure) && byRules(rules, asn, folded, structure).trust === 'default' ? officeBlock(evidence) : evidence;
   }
+  return byRules(rules, asn, folded, structure);
+}
+
+/**
+ * A curated `hosting` row that says the name gives no cue ("no cue: LLC"), for a holder alone in its organisation
+ * that holds one /24 of IPv4 and nothing else: the shape of a company's own office block. The no-cue probe
+ * (data/classification-eval/PROTOCOL.md) labelled 90 such development holders under a rule fixed before the labels:
+ * 77 % [67–85] of those judged are companies. Only when no source after the curation (open lists, brands, registry,
+ * person and name rules, structure) has anything to say either, so a person's or a listed network never turns
+ * into a lead; not for a bare brand without a legal form ("no cue: bare brand"), which can be a private person's
+ * hobby network (the probe's one `person` was one); and only alone in its organisation, so one organisation's AS
+ * numbers keep one class.
+ */
+function isNoCueOfficeBlock(curated: { readonly networkClass: NetworkClass; readonly reason: string }, structure: HolderStructure | undefined): boolean {
+  return (
+    curated.networkClass === 'hosting' &&
+    curated.reason.startsWith('no cue') &&
+    !curated.reason.startsWith('no cue: bare') &&
+    structure?.ipv4Addresses === 256 &&
+    structure.ipv4Ranges === 1 &&
+    structure.organisationAsns === 1
+  );
+}
+
+const officeBlock = (curated: Evidence): Evidence => ({
+  networkClass: 'business',
+  trust: 'curated',
+  reason: `structure: one /24 and no cue in the name, read as a company's own block (no-cue probe); ${curated.reason}`,
+});
+
+/** Every source after the curated AS numbers. */
+function byRules(rules: ClassificationRules, asn: number, folded: string, structure?: HolderStructure): Evidence {
   const lists = rules.openLists.get(asn);
   if (lists !== undefined) return { networkClass: 'hosting', trust: 'open list', reason: `open list: ${lists}` };
 

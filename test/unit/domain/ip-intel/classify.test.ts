@@ -87,3 +87,37 @@ describe('classify: names', () => {
     },
   );
 });
+
+describe('classify: structure', () => {
+  const officeBlock = { ipv4Addresses: 256, ipv4Ranges: 1, ipv6Prefix: undefined, organisationAsns: 1 };
+
+  test('a holder the review left in hosting for want of a cue, alone in its organisation with one /24, is a company (the no-cue probe)', () => {
+    expect(classify(4308, 'Tezcatlipoca Inc.', officeBlock)).toEqual({
+      networkClass: 'business',
+      trust: 'curated',
+      reason: "structure: one /24 and no cue in the name, read as a company's own block (no-cue probe); curated: no cue: US Inc",
+    });
+  });
+
+  test.each([
+    ['more than one /24 of IPv4', { ...officeBlock, ipv4Addresses: 512, ipv4Ranges: 2 }],
+    ['another AS number of its organisation', { ...officeBlock, organisationAsns: 2 }],
+    ['its organisation unknown', { ipv4Addresses: 256, ipv4Ranges: 1, ipv6Prefix: undefined }],
+  ])('the curated row stands with %s', (_case, structure) => {
+    expect(classify(4308, 'Tezcatlipoca Inc.', structure)).toEqual({ networkClass: 'hosting', trust: 'curated', reason: 'curated: no cue: US Inc' });
+  });
+
+  test('a bare brand without a legal form stays as curated: it can be a private person\'s network', () => {
+    expect(classify(947, 'Desk2', officeBlock)).toMatchObject({ networkClass: 'hosting', reason: 'curated: no cue: bare brand' });
+  });
+
+  test('a name another rule speaks about keeps the curated row (here a laboratory, which the education rule takes)', () => {
+    expect(classify(396476, 'Ameliorate Laboratories Incorporated', officeBlock)).toMatchObject({ networkClass: 'hosting', trust: 'curated' });
+  });
+
+  test('an ISP-sized IPv6 allocation held by a small Latin-American firm is a carrier; the same name without it is a company', () => {
+    const lir = { ipv4Addresses: 1024, ipv4Ranges: 2, ipv6Prefix: 32, organisationAsns: 1 };
+    expect(classify(1_000_001, 'Xyzzy Quux Ltda', lir)).toMatchObject({ networkClass: 'isp', trust: 'structure' });
+    expect(classify(1_000_001, 'Xyzzy Quux Ltda', { ...lir, ipv6Prefix: 48 })).toMatchObject({ networkClass: 'business', trust: 'default' });
+  });
+});
