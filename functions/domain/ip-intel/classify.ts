@@ -107,7 +107,7 @@ function isNoCueOfficeBlock(curated: { readonly networkClass: NetworkClass; read
 const officeBlock = (curated: Evidence): Evidence => ({
   networkClass: 'business',
   trust: 'curated',
-  reason: `structure: one /24 and no cue in the name, read as a company's own block (no-cue probe); ${curated.reason}`,
+  reason: `structure: a neutral name with one /24 of its own, read as a company's office block; ${curated.reason}`,
 });
 
 /** Every source after the curated AS numbers. */

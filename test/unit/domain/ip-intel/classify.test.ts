@@ -95,7 +95,7 @@ describe('classify: structure', () => {
     expect(classify(4308, 'Tezcatlipoca Inc.', officeBlock)).toEqual({
       networkClass: 'business',
       trust: 'curated',
-      reason: "structure: one /24 and no cue in the name, read as a company's own block (no-cue probe); curated: no cue: US Inc",
+      reason: "structure: a neutral name with one /24 of its own, read as a company's office block; curated: no cue: US Inc",
     });
   });
 
