@@ -61,6 +61,36 @@ function splitUnits(write: RecordedWrite, stateForm: Form): number {
   return unitsAs(write, (item) => stateForm(statePart(item))) + (refreshed(write) ? unitsAs(write, listedPart) : 0);
 }
 
+/** Open visits without their event keys. */
+const withoutEventKeys = openVisits((key, visit) => {
+  const { k: _k, keys: _keys, ...rest } = visit;
+  return [key, rest];
+});
+
+/**
+ * The other place event keys could live: one item per visit, rewritten with each request (its pages and
+ * engagement so far, and so the keys of its events), instead of one small item per request. The lead would keep
+ * only how many events of each open visit it has counted. Priced on the recorded visit parts, merged by visit in
+ * the order they were written; returns the visit items' units and the visit parts' units as written.
+ */
+function perVisitItemUnits(writes: readonly RecordedWrite[]): { perVisit: number; asWritten: number } {
+  const visits = new Map<string, Item>();
+  let perVisit = 0;
+  let asWritten = 0;
+  for (const { after } of writes.filter((write) => write.kind === 'VISIT')) {
+    asWritten += writeUnits({ after });
+    const [, visitId] = after.sk?.S?.split('#') ?? [];
+    const id = `${after.pk?.S}#${visitId}`;
+    const before = visits.get(id);
+    const merged: Item = before
+      ? { ...before, pages: { M: { ...mapOf(before.pages), ...mapOf(after.pages) } }, engagement: { M: { ...mapOf(before.engagement), ...mapOf(after.engagement) } } }
+      : { ...after, sk: { S: `VISIT#${visitId}` } };
+    perVisit += writeUnits({ ...(before ? { before } : {}), after: merged });
+    visits.set(id, merged);
+  }
+  return { perVisit, asWritten };
+}
+
 function main(): void {
   const file = process.argv[2];
   if (!file) throw new Error('Name the file `npm run bench -- --record-writes <file>` wrote');
@@ -83,6 +113,11 @@ function main(): void {
     const total = leads.reduce((sum, write) => sum + units(write), 0);
     console.log(`| ${name} | ${total} | ${(((total - asWritten) / asWritten) * 100).toFixed(1)} % |`);
   }
+  const visitItems = perVisitItemUnits(writes);
+  const leadsWithoutKeys = leads.reduce((sum, write) => sum + unitsAs(write, withoutEventKeys), 0);
+  const before = asWritten + visitItems.asWritten;
+  const after = leadsWithoutKeys + visitItems.perVisit;
+  console.log(`\nEvent keys on one item per visit instead of the lead: lead units ${asWritten} -> ${leadsWithoutKeys}, visit units ${visitItems.asWritten} -> ${visitItems.perVisit}; both ${before} -> ${after} (${(((after - before) / before) * 100).toFixed(1)} %)`);
 }
 
 main();
