@@ -23,7 +23,14 @@ const config: Config = {
   projects: [
     { ...shared, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
     { ...shared, displayName: 'infra', testMatch: ['<rootDir>/test/infra/**/*.test.ts'] },
-    { ...shared, displayName: 'integration', testMatch: ['<rootDir>/test/integration/**/*.test.ts'], ...emulators },
+    // Node's environment, plus a DynamoDB Local of its own for the files that ask (support/integration-environment.ts).
+    {
+      ...shared,
+      displayName: 'integration',
+      testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
+      testEnvironment: '<rootDir>/test/integration/support/integration-environment.ts',
+      ...emulators,
+    },
     // The benchmark tool's own tests (capacity units, cost model, the metering proxies), apart from the product's.
     { ...shared, displayName: 'bench', testMatch: ['<rootDir>/test/bench/**/*.test.ts'], ...emulators },
   ],

@@ -1,3 +1,6 @@
+/**
+ * @own-dynamodb-local it writes thousands of items (support/integration-environment.ts says why)
+ */
 import { randomBytes } from 'node:crypto';
 import { HubSpotFake } from '../../scripts/fakes/crm/hubspot-fake';
 import { type AlertReceivers, startAlertReceivers } from './support/alert-receivers';

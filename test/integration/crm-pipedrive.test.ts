@@ -1,3 +1,6 @@
+/**
+ * @own-dynamodb-local it writes thousands of items (support/integration-environment.ts says why)
+ */
 import { PipedriveFake } from '../../scripts/fakes/crm/pipedrive-fake';
 import { type CrmRuntime, personalDataIn, SITE, startCrmRuntime, until } from './support/crm-runtime';
 

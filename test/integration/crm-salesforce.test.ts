@@ -1,3 +1,6 @@
+/**
+ * @own-dynamodb-local it writes thousands of items (support/integration-environment.ts says why)
+ */
 import { SalesforceFake } from '../../scripts/fakes/crm/salesforce-fake';
 import { type CrmRuntime, personalDataIn, SITE, startCrmRuntime, until } from './support/crm-runtime';
 

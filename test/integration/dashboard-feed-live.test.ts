@@ -1,3 +1,6 @@
+/**
+ * @own-dynamodb-local it writes thousands of items (support/integration-environment.ts says why)
+ */
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

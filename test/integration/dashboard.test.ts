@@ -1,3 +1,6 @@
+/**
+ * @own-dynamodb-local it writes thousands of items (support/integration-environment.ts says why)
+ */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

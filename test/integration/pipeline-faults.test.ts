@@ -1,3 +1,6 @@
+/**
+ * @own-dynamodb-local it writes thousands of items (support/integration-environment.ts says why)
+ */
 import { createHash, randomUUID } from 'node:crypto';
 import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
 import { loadIpIntel } from '../../functions/domain/ip-intel';
