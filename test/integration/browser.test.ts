@@ -196,7 +196,8 @@ describe('the snippet in a real browser, against npm start\'s runtime', () => {
     const started = Date.now();
     while (!(await condition())) {
       // Generous: on a loaded 2-core runner the pipeline behind the browser can take seconds.
-      if (Date.now() - started > 20_000) throw new Error(`No ${what} within 20 s`);
+      // The runtime's last lines say what the pipeline behind the browser was doing.
+      if (Date.now() - started > 20_000) throw new Error(`No ${what} within 20 s; npm start's last output:\n${output.split('\n').slice(-80).join('\n')}`);
       await sleep(50);
     }
   }
