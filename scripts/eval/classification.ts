@@ -32,6 +32,8 @@ export const SPLITS = [
 ] as const;
 /** The no-cue probe (PROTOCOL.md): development holders of one group, labelled to decide one rule. */
 const NO_CUE_PROBE = join(EVAL_DIR, 'labels-no-cue.csv');
+/** Its check in a labeller's usual context: more holders of the group among decoys of every class. */
+const NO_CUE_MIXED = join(EVAL_DIR, 'labels-no-cue-mixed.csv');
 const GOAL = { precision: 0.9, recall: 0.95 };
 
 function report(name: string, judged: readonly Judged[], bySource: boolean): void {
@@ -88,18 +90,20 @@ function structureReport(judged: readonly Judged[], classes: ArtefactClasses): v
  * The share of companies in the probe's group and the rule PROTOCOL.md fixed before the labels were made: the group
  * becomes `business` only if that share is at least 2/3 with the lower end of its 95 % interval at least 1/2.
  */
-function noCueProbe(classes: ArtefactClasses): void {
-  const labels = readLabels(NO_CUE_PROBE);
+function noCueProbe(file: string, title: string, classes: ArtefactClasses): void {
+  const all = readLabels(file);
+  const labels = all.filter((h) => h.stratum === 'no-cue-single-24');
   const judged = labels.filter((h) => h.label !== 'unclear');
   const companies = proportion(judged.filter((h) => h.label === 'company').length, judged.length);
   const met = companies.value >= 2 / 3 && companies.low >= 1 / 2;
   const byLabel = new Map<string, number>();
   for (const h of labels) byLabel.set(h.label, (byLabel.get(h.label) ?? 0) + 1);
-  console.log(`
-No-cue probe: ${labels.length} development holders left in hosting with no cue in their name and one /24 of IPv4`);
+  console.log(`\n${title}: ${labels.length} development holders left in hosting with no cue in their name and one /24 of IPv4`);
   console.log(`  labels: ${[...byLabel].map(([label, n]) => `${label} ${n}`).join(', ')}`);
   console.log(`  companies among those judged: ${formatProportion(companies)}; rule (>= 2/3, lower end >= 1/2): ${met ? 'met' : 'not met'}`);
   console.log(formatScore('  as classed now', score(judge(labels, classes).map((j) => j.decision))));
+  const decoys = all.filter((h) => h.stratum !== 'no-cue-single-24');
+  if (decoys.length > 0) console.log(formatScore(`  ${decoys.length} decoys`, score(judge(decoys, classes).map((j) => j.decision))));
 }
 
 function mix(classes: ArtefactClasses): void {
@@ -129,7 +133,8 @@ function main(): void {
     if (development && process.argv.includes('--misses')) misses(split.name, judged);
     if (development && process.argv.includes('--structure')) structureReport(judged, classes);
   }
-  if (existsSync(NO_CUE_PROBE)) noCueProbe(classes);
+  if (existsSync(NO_CUE_PROBE)) noCueProbe(NO_CUE_PROBE, 'No-cue probe', classes);
+  if (existsSync(NO_CUE_MIXED)) noCueProbe(NO_CUE_MIXED, 'No-cue probe, mixed (among decoys)', classes);
   mix(classes);
 }
 
