@@ -85,13 +85,14 @@ function classify(rules: ClassificationRules, asn: number, name: string, structu
 
 /**
  * A curated `hosting` row that says the name gives no cue ("no cue: LLC"), for a holder alone in its organisation
- * that holds one /24 of IPv4 and nothing else: the shape of a company's own office block. The no-cue probe
+ * that holds one /24 of IPv4 and nothing else, and no IPv6: the shape of a company's own office block. The no-cue probe
  * (data/classification-eval/PROTOCOL.md) labelled 90 such development holders under a rule fixed before the labels:
  * 77 % [67–85] of those judged are companies. Only when no source after the curation (open lists, brands, registry,
  * person and name rules, structure) has anything to say either, so a person's or a listed network never turns
- * into a lead; not for a bare brand without a legal form ("no cue: bare brand"), which can be a private person's
- * hobby network (the probe's one `person` was one); and only alone in its organisation, so one organisation's AS
- * numbers keep one class.
+ * into a lead; not for a bare brand without a legal form ("no cue: bare brand"), nor with IPv6: a private person's
+ * hobby network often holds just that, a /24 and a /48 (all three holders the probes labelled `person` had IPv6 or
+ * no legal form; among 58 without IPv6, none); and only alone in its organisation, so one organisation's AS numbers
+ * keep one class.
  */
 function isNoCueOfficeBlock(curated: { readonly networkClass: NetworkClass; readonly reason: string }, structure: HolderStructure | undefined): boolean {
   return (
@@ -100,6 +101,7 @@ function isNoCueOfficeBlock(curated: { readonly networkClass: NetworkClass; read
     !curated.reason.startsWith('no cue: bare') &&
     structure?.ipv4Addresses === 256 &&
     structure.ipv4Ranges === 1 &&
+    structure.ipv6Prefix === undefined &&
     structure.organisationAsns === 1
   );
 }
@@ -107,7 +109,7 @@ function isNoCueOfficeBlock(curated: { readonly networkClass: NetworkClass; read
 const officeBlock = (curated: Evidence): Evidence => ({
   networkClass: 'business',
   trust: 'curated',
-  reason: `structure: a neutral name with one /24 of its own, read as a company's office block; ${curated.reason}`,
+  reason: `structure: a neutral name with one /24 of its own and no IPv6, read as a company's office block; ${curated.reason}`,
 });
 
 /** Every source after the curated AS numbers. */

@@ -16,9 +16,10 @@
  *   decided) was measured once before anything was looked at or changed because of it: precision 0.936 (88/94),
  *   recall 0.957 (88/92). From then on it is development data; its test guards that level (DEV2_FLOOR).
  * - The no-cue probe (labels-no-cue.csv, PROTOCOL.md) decided one rule by a threshold fixed before its labels were
- *   made (classify.ts `isNoCueOfficeBlock`). With it: held-out precision 0.951 (58/61), recall 0.906 (58/64), one
- *   company more and no false lead; the second sample 0.918 (89/97) and 0.967 (89/92), one company more and two
- *   false leads. The floors below are those figures; the probe's own test guards the rule's effect on its sample.
+ *   made (classify.ts `isNoCueOfficeBlock`), checked again among decoys (labels-no-cue-mixed.csv) and then kept
+ *   from holders with IPv6, where the labelled persons were. With it: held-out unchanged (0.950, 0.891); the second
+ *   sample 0.937 (89/95) and 0.967 (89/92), one company more. The floors below are those figures; the probe's own
+ *   test guards the rule's effect on its sample.
  * `npm run eval:classification` prints the same figures per stratum, with intervals.
  */
 import { existsSync } from 'node:fs';
@@ -35,16 +36,16 @@ const DEV2 = join(EVAL_DIR, 'labels-dev2.csv');
 const GOAL = { precision: 0.9, recall: 0.95 };
 /** What the development part reached after the second review (precision 0.966, recall 0.988), rounded down. */
 const DEV_FLOOR = { precision: 0.95, recall: 0.98 };
-/**
- * The second development sample: 0.936 / 0.957 when first measured, 0.918 / 0.967 with the no-cue rule, rounded
- * down.
- */
-const DEV2_FLOOR = { precision: 0.91, recall: 0.96 };
-/** The held-out recall reached (0.906 with the no-cue rule), rounded down: below the goal, which is not met (see above). */
-const HELDOUT_RECALL_FLOOR = 0.9;
+/** The second development sample: 0.936 / 0.957 when first measured, 0.937 / 0.967 with the no-cue rule, rounded down. */
+const DEV2_FLOOR = { precision: 0.93, recall: 0.96 };
+/** The held-out recall reached (0.891), rounded down: below the goal, which is not met (see above). */
+const HELDOUT_RECALL_FLOOR = 0.89;
 const NO_CUE = join(EVAL_DIR, 'labels-no-cue.csv');
-/** The no-cue probe's holders as the rule classes them: precision 0.806 (58/72), recall 0.866 (58/67), rounded down. */
-const NO_CUE_FLOOR = { precision: 0.8, recall: 0.86 };
+/**
+ * The no-cue probe's holders as the rule classes them: precision 0.759 (22/29), recall 0.328 (22/67; most of its
+ * companies have IPv6, which the rule leaves out), rounded down.
+ */
+const NO_CUE_FLOOR = { precision: 0.75, recall: 0.32 };
 
 let classes: ArtefactClasses;
 

@@ -95,12 +95,13 @@ describe('classify: structure', () => {
     expect(classify(4308, 'Tezcatlipoca Inc.', officeBlock)).toEqual({
       networkClass: 'business',
       trust: 'curated',
-      reason: "structure: a neutral name with one /24 of its own, read as a company's office block; curated: no cue: US Inc",
+      reason: "structure: a neutral name with one /24 of its own and no IPv6, read as a company's office block; curated: no cue: US Inc",
     });
   });
 
   test.each([
     ['more than one /24 of IPv4', { ...officeBlock, ipv4Addresses: 512, ipv4Ranges: 2 }],
+    ['IPv6 as well, as a hobby network often has', { ...officeBlock, ipv6Prefix: 48 }],
     ['another AS number of its organisation', { ...officeBlock, organisationAsns: 2 }],
     ['its organisation unknown', { ipv4Addresses: 256, ipv4Ranges: 1, ipv6Prefix: undefined }],
   ])('the curated row stands with %s', (_case, structure) => {
