@@ -15,7 +15,6 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
-import { loadCdkJsonConfig } from '../../lib/config';
 import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { generate } from 'selfsigned';
@@ -26,6 +25,7 @@ import { LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDbLocal, startSqsEmulator }
 import { type Invocation, observeInvocations } from '../../local/lambda';
 import { LAMBDA_POLLERS } from '../../local/event-sources';
 import { startLocalRuntime } from '../../local/runtime';
+import { loadCdkJsonConfig } from '../../lib/config';
 import { loadavg } from 'node:os';
 import { fixedMonthlyCost, INGEST_OPTIONS, type IngestOption } from './cost-model';
 import { type RecordedWrite, startDynamoDbMeter } from './dynamodb-meter';
@@ -54,7 +54,6 @@ const { values: args } = parseArgs({
   },
 });
 const BATCHING_WINDOW_SECONDS = Number(args['batching-window']);
-
 const ALERT_RULES = Number(args['alert-rules']);
 const PAGEVIEWS = Number(args.pageviews);
 const RATE = Number(args.rate);

@@ -35,3 +35,9 @@ export function readCsv(file: string): Record<string, string>[] {
     return Object.fromEntries(header.map((column, i) => [column, fields[i] ?? '']));
   });
 }
+
+/** One field as this dialect writes it: quoted when it holds a quote, a comma or a line break. */
+export function csvField(value: string | number | boolean): string {
+  const text = String(value);
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}

@@ -5,6 +5,7 @@
  */
 import { loadIpIntel } from '../../functions/domain/ip-intel';
 import { structureByAsn, type ArtefactClasses } from './holders';
+import { csvField } from '../build/csv';
 
 export interface CuratorRow {
   readonly asn: number;
@@ -16,11 +17,6 @@ export interface CuratorRow {
 }
 
 export const CURATOR_HEADER = 'asn,name,country,ipv4_addresses,ranges,has_ipv6';
-
-export const csvField = (value: string | number | boolean): string => {
-  const text = String(value);
-  return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-};
 
 export const curatorLine = (row: CuratorRow): string =>
   [row.asn, row.name, row.country, row.ipv4, row.ranges, row.ipv6].map(csvField).join(',');

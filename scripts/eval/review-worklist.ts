@@ -13,7 +13,8 @@ import { join, resolve } from 'node:path';
 import { organisationKey } from '../../functions/domain/ip-intel/names';
 import { readCsv } from '../build/csv';
 import { CLASSIFICATION_DIR } from '../build/classification-data';
-import { CURATOR_HEADER, csvField, curatorLine, curatorViews } from './curator-view';
+import { csvField } from '../build/csv';
+import { CURATOR_HEADER, curatorLine, curatorViews } from './curator-view';
 import { loadArtefactClasses } from './holders';
 
 const ROOT = resolve(process.cwd());

@@ -29,7 +29,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { seededRandom } from '../bench/workload';
-import { parseCsvLine } from '../build/csv';
+import { csvField, parseCsvLine } from '../build/csv';
 import { splitOf } from './split';
 
 type Classify = (asn: number, name: string) => { networkClass: string };
@@ -68,11 +68,6 @@ function ipv4ToNumber(ip: string): number {
   const parts = ip.split('.').map(Number);
   if (parts.length !== 4 || parts.some((p) => !Number.isInteger(p) || p < 0 || p > 255)) throw new Error(`bad IPv4 ${ip}`);
   return ((parts[0]! * 256 + parts[1]!) * 256 + parts[2]!) * 256 + parts[3]!;
-}
-
-function csvField(value: string | number | boolean): string {
-  const text = String(value);
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
 function loadHolders(classify: Classify): Holder[] {

@@ -14,9 +14,10 @@
  * 45 more holders of the group, hidden among 90 other development holders drawn uniformly from the whole table,
  * written to sample-no-cue-mixed.csv (`stratum` says which is which; the labellers do not see it).
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { seededRandom } from '../bench/workload';
+import { csvField, readCsv } from '../build/csv';
 import { loadArtefactClasses, structureByAsn } from './holders';
 import { splitOf } from './split';
 
@@ -29,12 +30,7 @@ const EVAL = join(ROOT, 'data', 'classification-eval');
 
 /** A curated row that says the name gave no cue; the rule the probe decided keeps it at the end of its reason. */
 const isNoCueCurated = (reason: string): boolean => reason.startsWith('curated: no cue') || reason.includes('; curated: no cue');
-const sampled = (file: string): Set<number> =>
-  new Set(readFileSync(join(EVAL, file), 'utf8').split('\n').slice(1).filter(Boolean).map((line) => Number(line.split(',')[0])));
-const csvField = (value: string | number | boolean): string => {
-  const text = String(value);
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-};
+const sampled = (file: string): Set<number> => new Set(readCsv(join(EVAL, file)).map((row) => Number(row.asn)));
 
 function main(): void {
   const classes = loadArtefactClasses(join(ROOT, 'build', 'ipdata'));
