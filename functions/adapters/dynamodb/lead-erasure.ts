@@ -70,6 +70,6 @@ const TRANSACTION_DELETES = 99;
 
 /** Only the lead's own attributes, without the keys a read brought along. */
 function storedFields(lead: StoredLead): StoredLead {
-  const { leadId, siteId, organisation, match, location, firstSeenAt, lastSeenAt, visits, pageviews, engagedMs, pageCounts, activeVisits, version, expiresAt } = lead;
-  return { leadId, siteId, organisation, match, location, firstSeenAt, lastSeenAt, visits, pageviews, engagedMs, pageCounts, activeVisits, version, expiresAt };
+  const { leadId, siteId, organisation, match, location, firstSeenAt, lastSeenAt, visits, pageviews, engagedMs, pageCounts, open, activeVisits, version, expiresAt } = lead;
+  return { leadId, siteId, organisation, match, location, firstSeenAt, lastSeenAt, visits, pageviews, engagedMs, pageCounts, open, activeVisits, version, expiresAt };
 }

@@ -14,15 +14,14 @@ import {
   MAX_OPEN_VISITS,
   MAX_PAGES_PER_VISIT,
   MAX_TRACKED_PATHS,
-  openVisits,
   type StoredLead,
-  storedOpenVisits,
   type StoredPage,
   VISIT_TIMEOUT_MS,
   type VisitPart,
   visitIdFor,
   visitorKey,
 } from './model';
+import { openVisits, packOpenVisits } from './open-visits';
 import { type BehaviourDrop, blockUntil, judgeBehaviour, nextBehaviour } from './behaviour';
 import { rankPaths } from './views';
 
@@ -219,7 +218,7 @@ export function applyEvents(
     pageviews: (existing?.pageviews ?? 0) + pageviews.length,
     engagedMs: (existing?.engagedMs ?? 0) + engagedMs,
     pageCounts: capPaths(pageCounts),
-    activeVisits: storedOpenVisits(activeVisits),
+    open: packOpenVisits(activeVisits),
     version: (existing?.version ?? 0) + 1,
     expiresAt: toEpochSeconds(new Date(lastSeenAt)) + retention.leadDays * 86_400,
   };

@@ -1,6 +1,7 @@
 import type { Retention } from '../../contracts/deployment-config';
 import { toEpochSeconds } from '../../contracts/table';
-import { openVisits, type StoredLead, storedOpenVisits, type StoredVisit } from './model';
+import type { StoredLead, StoredVisit } from './model';
+import { openVisits, packOpenVisits } from './open-visits';
 
 /**
  * The lead without the given visits (erasure): counts, page views, engagement and page counts go down by what
@@ -21,16 +22,17 @@ export function withoutVisits(
     else delete pageCounts[page.path];
   }
   const erasedIds = new Set(erased.map((visit) => visit.visitId));
-  const activeVisits = storedOpenVisits(Object.fromEntries(Object.entries(openVisits(lead)).filter(([, active]) => !erasedIds.has(active.id))));
+  const open = packOpenVisits(Object.fromEntries(Object.entries(openVisits(lead)).filter(([, active]) => !erasedIds.has(active.id))));
   const seen = remaining.flatMap((visit) => [visit.startedAt, visit.endedAt]).sort();
   const lastSeenAt = seen[seen.length - 1] ?? lead.lastSeenAt;
+  const { activeVisits: _legacy, ...rest } = lead;
   return {
-    ...lead,
+    ...rest,
     visits: Math.max(0, lead.visits - erased.length),
     pageviews: Math.max(0, lead.pageviews - erased.reduce((sum, visit) => sum + visit.pages.length, 0)),
     engagedMs: Math.max(0, lead.engagedMs - erased.reduce((sum, visit) => sum + visit.engagedMs, 0)),
     pageCounts,
-    activeVisits,
+    open,
     // Older visits may have expired already; the remaining live ones are the best evidence left.
     firstSeenAt: seen[0] ?? lead.firstSeenAt,
     lastSeenAt,

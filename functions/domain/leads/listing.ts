@@ -26,7 +26,7 @@ export const LIST_REFRESH_MS = LIST_REFRESH_MINUTES * 60 * 1000;
 export type ListedLead = Omit<StoredLead, UnlistedState>;
 
 /** What the lead keeps for enrichment only, never listed: carried over as it is on every write. */
-type UnlistedState = 'activeVisits' | 'blocked' | 'version';
+type UnlistedState = 'open' | 'activeVisits' | 'blocked' | 'version';
 
 /**
  * The lead's current value of each figure that changed since its entry was written; a path's count of 0 means the
@@ -106,7 +106,7 @@ export function leadItemFor(lead: StoredLead, previous: LeadItem | undefined): {
   return {
     item: {
       ...listed,
-      activeVisits: lead.activeVisits,
+      ...(lead.open ? { open: lead.open } : {}),
       ...(lead.blocked ? { blocked: lead.blocked } : {}),
       // For alert rules on the table stream (docs/alerts.md); not projected, so they cost no index write either.
       ...(lead.organisationClass ? { organisationClass: lead.organisationClass } : {}),

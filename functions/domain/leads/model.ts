@@ -38,7 +38,7 @@ export const MAX_LAST_PATHS = 5;
 
 /**
  * An open visit, as the enrichment rules see it (`openVisits`). The lead is written on every batch that touches it
- * and billed per started KB, and open visits are most of its bytes, so they are stored compactly (`StoredOpenVisit`).
+ * and billed per started KB, and open visits are most of its bytes, so they are stored packed (open-visits.ts).
  */
 export interface ActiveVisit {
   /** The visit id. */
@@ -61,9 +61,9 @@ export interface ActiveVisit {
 }
 
 /**
- * An open visit as the lead item stores it. The id is left out when it can be derived (`visitIdFor` of the
- * visitor key and the first event's key), and event keys are DEDUP_KEY_LENGTH characters (`k`). Items written
- * before this form hold `id` and `keys` of EVENT_KEY_LENGTH characters; they are read as they are.
+ * An open visit as lead items written before the packed form (open-visits.ts) store it, read as they are. The id is
+ * left out when it can be derived (`visitIdFor` of the visitor key and the first event's key), and event keys are
+ * DEDUP_KEY_LENGTH characters (`k`). Items older still hold `id` and `keys` of EVENT_KEY_LENGTH characters.
  */
 export interface StoredOpenVisit {
   at: number;
@@ -96,34 +96,12 @@ export const dedupKey = (eventId: string): string => eventKey(eventId).slice(0, 
 export const visitIdFor = (key: string, firstDedupKey: string): string =>
   createHash('sha256').update(`${key}\n${firstDedupKey}`).digest('hex').slice(0, 24);
 
-const split = (keys: string, length: number): string[] => Array.from({ length: keys.length / length }, (_, i) => keys.slice(i * length, (i + 1) * length));
-
-function decodeVisit(key: string, stored: StoredOpenVisit): ActiveVisit {
-  const { k, id, keys: legacy, ...rest } = stored;
-  const keys = k ?? split(legacy ?? '', EVENT_KEY_LENGTH).map((full) => full.slice(0, DEDUP_KEY_LENGTH)).join('');
-  return { ...rest, id: id ?? visitIdFor(key, keys.slice(0, DEDUP_KEY_LENGTH)), keys };
-}
-
-function encodeVisit(key: string, visit: ActiveVisit): StoredOpenVisit {
-  const { id, keys, ...rest } = visit;
-  return { ...rest, k: keys, ...(id === visitIdFor(key, keys.slice(0, DEDUP_KEY_LENGTH)) ? {} : { id }) };
-}
-
-/** The lead's open visits by `visitorKey`. */
-export function openVisits(lead: Pick<StoredLead, 'activeVisits'> | undefined): Record<string, ActiveVisit> {
-  return Object.fromEntries(Object.entries(lead?.activeVisits ?? {}).map(([key, stored]) => [key, decodeVisit(key, stored)]));
-}
-
-/** Open visits as the lead item stores them. */
-export function storedOpenVisits(visits: Record<string, ActiveVisit>): Record<string, StoredOpenVisit> {
-  return Object.fromEntries(Object.entries(visits).map(([key, visit]) => [key, encodeVisit(key, visit)]));
-}
-
 /** How many events an open visit holds keys for. */
 export const eventKeyCount = (visit: ActiveVisit): number => visit.keys.length / DEDUP_KEY_LENGTH;
 
 /** The event keys of an open visit, one by one. */
-export const eventKeysOf = (visit: ActiveVisit): string[] => split(visit.keys, DEDUP_KEY_LENGTH);
+export const eventKeysOf = (visit: ActiveVisit): string[] =>
+  Array.from({ length: eventKeyCount(visit) }, (_, i) => visit.keys.slice(i * DEDUP_KEY_LENGTH, (i + 1) * DEDUP_KEY_LENGTH));
 
 export interface StoredLead {
   leadId: string;
@@ -137,8 +115,12 @@ export interface StoredLead {
   pageviews: number;
   engagedMs: number;
   pageCounts: Record<string, number>;
-  /** Open visits by `visitorKey`, pruned to the last 30 minutes on every write; read them with `openVisits`. */
-  activeVisits: Record<string, StoredOpenVisit>;
+  /**
+   * Open visits, pruned to the last 30 minutes on every write, packed (open-visits.ts); read them with `openVisits`.
+   */
+  open?: Uint8Array;
+  /** Open visits by `visitorKey`, as items written before the packed form hold them; never written now. */
+  activeVisits?: Record<string, StoredOpenVisit>;
   /**
    * Visitor-days past a behaviour limit (behaviour.ts), by `visitorKey`: epoch seconds when the block ends. At most
    * MAX_OPEN_VISITS, pruned on every write.

@@ -80,7 +80,7 @@ const identified = {
 };
 const pageview = (path: string, occurredAt: string): QueuedEvent => ({ id: randomUUID(), type: 'pageview', path, occurredAt });
 
-/** A lead as stored after three visitors' page views, all visits still open: `activeVisits` holds all three. */
+/** A lead as stored after three visitors' page views, all visits still open: `open` holds all three. */
 function storedLeadItem(): Item {
   let lead: StoredLead | undefined;
   for (const [visitor, paths] of [['a', ['/', '/pricing', '/docs']], ['b', ['/careers']], ['c', ['/pricing', '/contact']]] as const) {
@@ -93,6 +93,7 @@ function storedLeadItem(): Item {
 
 describe('the index projection', () => {
   it('holds neither the visitor pseudonyms of open visits nor the lead version', () => {
+    expect(LEAD_INDEX_ATTRIBUTES).not.toContain('open');
     expect(LEAD_INDEX_ATTRIBUTES).not.toContain('activeVisits');
     expect(LEAD_INDEX_ATTRIBUTES).not.toContain('version');
     expect(JSON.stringify(projected(storedLeadItem()))).not.toContain('a'.repeat(64));
@@ -221,7 +222,7 @@ describe('readers of the index', () => {
       const transaction = doc.commandCalls(TransactWriteCommand)[0]?.args[0].input.TransactItems ?? [];
       const leadWrite = transaction.find((entry) => entry.Put)?.Put;
       expect(leadWrite?.ExpressionAttributeValues).toEqual({ ':expected': 7 });
-      expect(leadWrite?.Item).toMatchObject({ version: 8, activeVisits: expect.any(Object) });
+      expect(leadWrite?.Item).toMatchObject({ version: 8, open: expect.any(Uint8Array) });
     });
   });
 });

@@ -4,7 +4,8 @@ import type { QueuedEvent } from '../../../../functions/contracts/queue-message'
 import { minimiseEvent } from '../../../../functions/domain/privacy/minimise';
 import { DEFAULT_RETENTION } from '../../../../functions/contracts/deployment-config';
 import { applyEvents, applyRequests } from '../../../../functions/domain/leads/apply-requests';
-import { dedupKey, eventKey, leadIdFor, MAX_TRACKED_PATHS, openVisits, type StoredLead, visitorKey } from '../../../../functions/domain/leads/model';
+import { dedupKey, eventKey, leadIdFor, MAX_TRACKED_PATHS, type StoredLead, visitorKey } from '../../../../functions/domain/leads/model';
+import { openVisits } from '../../../../functions/domain/leads/open-visits';
 import { toLead } from '../../../../functions/domain/leads/views';
 import { visitsFromItems } from '../../../../functions/adapters/dynamodb/visit-items';
 
@@ -141,27 +142,35 @@ describe('applyRequests', () => {
   it('keeps event keys only while the visit is open', () => {
     const first = applyRequests(undefined, identified, [{ visitorId: VISITOR, network: NETWORK, events: [pageview('https://e.com/a', at(0))] }], DEFAULT_RETENTION);
     const later = applyRequests(first.lead, identified, [{ visitorId: 'b'.repeat(64), network: NETWORK, events: [pageview('https://e.com/b', '2026-11-25T11:00:00.000Z')] }], DEFAULT_RETENTION);
-    expect(Object.keys(later.lead?.activeVisits ?? {})).toEqual([visitorKey('b'.repeat(64))]);
+    expect(Object.keys(openVisits(later.lead))).toEqual([visitorKey('b'.repeat(64))]);
   });
 });
 
 describe('open visits on the lead', () => {
   const at = '2026-11-25T10:00:00.000Z';
 
-  it('hold 64 bits of the pseudonym, epoch seconds and 48-bit event keys as one string, and no id they can derive', () => {
+  it('hold 64 bits of the pseudonym, epoch seconds and 48-bit event keys, packed, and no id they can derive', () => {
     const a = pageview('https://e.com/a', at);
     const b = pageview('https://e.com/b', '2026-11-25T10:01:00.000Z');
     const { lead, parts } = applyRequests(undefined, identified, [{ visitorId: VISITOR, network: NETWORK, events: [a, b] }], DEFAULT_RETENTION);
-    expect(lead?.activeVisits).toEqual({
-      [VISITOR.slice(0, 16)]: {
-        at: Date.parse('2026-11-25T10:01:00.000Z') / 1000,
-        pages: 2,
-        k: dedupKey(a.id) + dedupKey(b.id),
-        // The last page (a short hash) and how often in a row, for the behaviour limits.
-        lp: expect.stringMatching(/^[\w-]{6}$/),
-        rp: 1,
-      },
-    });
+    const seconds = Date.parse('2026-11-25T10:01:00.000Z') / 1000;
+    const visit = openVisits(lead)[visitorKey(VISITOR)];
+    // The last page (a short hash) and how often in a row, for the behaviour limits.
+    expect(visit).toMatchObject({ at: seconds, pages: 2, keys: dedupKey(a.id) + dedupKey(b.id), lp: expect.stringMatching(/^[\w-]{6}$/), rp: 1 });
+    const time = Buffer.alloc(4);
+    time.writeUInt32BE(seconds);
+    expect(Buffer.from(lead?.open ?? [])).toEqual(
+      Buffer.concat([
+        Buffer.from([1]),
+        Buffer.from(VISITOR.slice(0, 16), 'hex'),
+        time,
+        Buffer.from([2, 1]),
+        Buffer.from(visit?.lp ?? '', 'latin1'),
+        Buffer.from([0, 0, 2]),
+        Buffer.from(dedupKey(a.id) + dedupKey(b.id), 'base64url'),
+      ]),
+    );
+    expect(lead?.activeVisits).toBeUndefined();
     expect(dedupKey(a.id)).toHaveLength(8);
     // The id the visit's parts carry is the one derived when the lead is read.
     expect(openVisits(lead)[visitorKey(VISITOR)]?.id).toBe(parts[0]?.visitId);
@@ -171,8 +180,9 @@ describe('open visits on the lead', () => {
     const a = pageview('https://e.com/a', at);
     const b = pageview('https://e.com/b', '2026-11-25T10:01:00.000Z');
     const first = applyRequests(undefined, identified, [{ visitorId: VISITOR, network: NETWORK, events: [a] }], DEFAULT_RETENTION).lead!;
+    const { open: _packed, ...beforePacking } = first;
     const legacy: StoredLead = {
-      ...first,
+      ...beforePacking,
       activeVisits: { [visitorKey(VISITOR)]: { id: 'legacy-visit-id', at: Date.parse(at) / 1000, pages: 1, keys: eventKey(a.id) } },
     };
 
@@ -181,7 +191,9 @@ describe('open visits on the lead', () => {
     // `a` is recognised from its old key; `b` continues the old visit, whose id is kept since it cannot be derived.
     expect(again).toMatchObject({ applied: 1, duplicates: 1 });
     expect(again.parts[0]?.visitId).toBe('legacy-visit-id');
-    expect(again.lead?.activeVisits[visitorKey(VISITOR)]).toMatchObject({ id: 'legacy-visit-id', k: dedupKey(a.id) + dedupKey(b.id), pages: 2 });
+    expect(openVisits(again.lead)[visitorKey(VISITOR)]).toMatchObject({ id: 'legacy-visit-id', keys: dedupKey(a.id) + dedupKey(b.id), pages: 2 });
+    // Written in the packed form only, the old id with it.
+    expect(again.lead?.activeVisits).toBeUndefined();
   });
 });
 

@@ -10,9 +10,9 @@ import {
   MAX_EVENT_KEYS_PER_VISIT,
   MAX_OPEN_EVENT_KEYS,
   MAX_OPEN_VISITS,
-  openVisits,
   type StoredLead,
 } from '../../../../functions/domain/leads/model';
+import { openVisits } from '../../../../functions/domain/leads/open-visits';
 import { itemSize } from '../../../../scripts/bench/capacity-units';
 
 /** The visitor's truncated network, as the ingest function queues it. */
@@ -85,7 +85,7 @@ describe('bounds on a lead item', () => {
     const { lead } = flood(requests);
 
     expect(storedSize(lead)).toBeLessThan(LEAD_ITEM_BOUND_BYTES);
-    expect(Object.keys(lead.activeVisits).length).toBeLessThanOrEqual(MAX_OPEN_VISITS);
+    expect(Object.keys(openVisits(lead)).length).toBeLessThanOrEqual(MAX_OPEN_VISITS);
     expect(Object.values(openVisits(lead)).reduce((sum, visit) => sum + eventKeyCount(visit), 0)).toBeLessThanOrEqual(MAX_OPEN_EVENT_KEYS);
     expect(lead.pageviews).toBe(3000);
   });

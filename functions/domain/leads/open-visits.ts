@@ -1,0 +1,128 @@
+import {
+  type ActiveVisit,
+  DEDUP_KEY_LENGTH,
+  EVENT_KEY_LENGTH,
+  type StoredLead,
+  type StoredOpenVisit,
+  visitIdFor,
+} from './model';
+
+/**
+ * How a lead item stores its open visits: packed into one binary attribute (`open`). Pure, no I/O.
+ *
+ * The lead is rewritten on every batch that touches it and billed per started KB, and its open visits were half the
+ * bytes those writes carried (`npm run bench`): a map per visitor, with attribute names in every entry and event
+ * keys as base64url text. Packed, an entry is its visitor key and event keys as raw bytes (8 and 6 bytes), its time
+ * as 4 bytes and its small counts as varints: about 22 bytes plus 6 a key instead of about 60 plus 8 (60 % of the bytes for a visit of 7 events).
+ *
+ * Layout: a format byte (1), then per open visit: visitor key (8 bytes, the hex of `visitorKey`), `at` (uint32,
+ * epoch seconds), `pages`, `rp` (0: no last page), `lp` (6 bytes, only when `rp` > 0), `dp` (0: none), the length
+ * of an id that cannot be derived (0 for all visits begun since ids are derived) and its UTF-8 bytes, the number of
+ * event keys, and the keys (6 bytes each, the base64url of `dedupKey`). Counts are unsigned LEB128 varints.
+ *
+ * Items written before this form hold `activeVisits` (`StoredOpenVisit` by visitor key); they are read as they are
+ * and written packed.
+ */
+
+const FORMAT = 1;
+const VISITOR_KEY_BYTES = 8;
+const EVENT_KEY_BYTES = (DEDUP_KEY_LENGTH * 6) / 8;
+const LAST_PAGE_LENGTH = 6;
+
+/** The lead's open visits by `visitorKey`. */
+export function openVisits(lead: Pick<StoredLead, 'open' | 'activeVisits'> | undefined): Record<string, ActiveVisit> {
+  if (lead?.open) return unpack(lead.open);
+  return Object.fromEntries(Object.entries(lead?.activeVisits ?? {}).map(([key, stored]) => [key, fromLegacy(key, stored)]));
+}
+
+/** Open visits as the lead item stores them. */
+export function packOpenVisits(visits: Record<string, ActiveVisit>): Uint8Array {
+  const bytes: number[] = [FORMAT];
+  for (const [key, visit] of Object.entries(visits)) {
+    if (!/^[0-9a-f]{16}$/.test(key)) throw new Error('open visits: a visitor key is 16 hex digits');
+    bytes.push(...Buffer.from(key, 'hex'));
+    pushUint32(bytes, visit.at);
+    pushVarint(bytes, visit.pages);
+    const lastPage = visit.lp && visit.rp ? visit.lp : undefined;
+    if (lastPage !== undefined && lastPage.length !== LAST_PAGE_LENGTH) throw new Error('open visits: a last page key is 6 characters');
+    pushVarint(bytes, lastPage ? (visit.rp ?? 0) : 0);
+    if (lastPage) bytes.push(...Buffer.from(lastPage, 'latin1'));
+    pushVarint(bytes, visit.dp ?? 0);
+    const id = visit.id === visitIdFor(key, visit.keys.slice(0, DEDUP_KEY_LENGTH)) ? [] : [...Buffer.from(visit.id, 'utf8')];
+    pushVarint(bytes, id.length);
+    bytes.push(...id);
+    pushVarint(bytes, visit.keys.length / DEDUP_KEY_LENGTH);
+    bytes.push(...Buffer.from(visit.keys, 'base64url'));
+  }
+  return Uint8Array.from(bytes);
+}
+
+function unpack(packed: Uint8Array): Record<string, ActiveVisit> {
+  const bytes = Buffer.from(packed.buffer, packed.byteOffset, packed.byteLength);
+  if (bytes[0] !== FORMAT) throw new Error(`open visits: unknown format ${bytes[0]}`);
+  const reader = { bytes, at: 1 };
+  const visits: Record<string, ActiveVisit> = {};
+  while (reader.at < bytes.length) {
+    const key = take(reader, VISITOR_KEY_BYTES).toString('hex');
+    const at = take(reader, 4).readUInt32BE(0);
+    const pages = readVarint(reader);
+    const repeats = readVarint(reader);
+    const lastPage = repeats > 0 ? take(reader, LAST_PAGE_LENGTH).toString('latin1') : undefined;
+    const dayPages = readVarint(reader);
+    const storedId = take(reader, readVarint(reader)).toString('utf8');
+    const keys = take(reader, readVarint(reader) * EVENT_KEY_BYTES).toString('base64url');
+    visits[key] = {
+      id: storedId || visitIdFor(key, keys.slice(0, DEDUP_KEY_LENGTH)),
+      at,
+      pages,
+      keys,
+      ...(dayPages > 0 ? { dp: dayPages } : {}),
+      ...(lastPage ? { lp: lastPage, rp: repeats } : {}),
+    };
+  }
+  return visits;
+}
+
+function fromLegacy(key: string, stored: StoredOpenVisit): ActiveVisit {
+  const { k, id, keys: legacy, ...rest } = stored;
+  const keys = k ?? split(legacy ?? '', EVENT_KEY_LENGTH).map((full) => full.slice(0, DEDUP_KEY_LENGTH)).join('');
+  return { ...rest, id: id ?? visitIdFor(key, keys.slice(0, DEDUP_KEY_LENGTH)), keys };
+}
+
+const split = (keys: string, length: number): string[] => Array.from({ length: keys.length / length }, (_, i) => keys.slice(i * length, (i + 1) * length));
+
+function pushUint32(bytes: number[], value: number): void {
+  bytes.push((value >>> 24) & 0xff, (value >>> 16) & 0xff, (value >>> 8) & 0xff, value & 0xff);
+}
+
+function pushVarint(bytes: number[], value: number): void {
+  let rest = value;
+  while (rest >= 0x80) {
+    bytes.push((rest & 0x7f) | 0x80);
+    rest = Math.floor(rest / 0x80);
+  }
+  bytes.push(rest);
+}
+
+interface Reader {
+  bytes: Buffer;
+  at: number;
+}
+
+function take(reader: Reader, length: number): Buffer {
+  if (reader.at + length > reader.bytes.length) throw new Error('open visits: truncated');
+  const slice = reader.bytes.subarray(reader.at, reader.at + length);
+  reader.at += length;
+  return slice;
+}
+
+function readVarint(reader: Reader): number {
+  let value = 0;
+  let scale = 1;
+  for (;;) {
+    const byte = take(reader, 1)[0] ?? 0;
+    value += (byte & 0x7f) * scale;
+    if (byte < 0x80) return value;
+    scale *= 0x80;
+  }
+}

@@ -1,0 +1,82 @@
+import { marshall } from '@aws-sdk/util-dynamodb';
+import { type ActiveVisit, dedupKey, MAX_EVENT_KEYS_PER_VISIT, visitIdFor } from '../../../../functions/domain/leads/model';
+import { openVisits, packOpenVisits } from '../../../../functions/domain/leads/open-visits';
+import { itemSize } from '../../../../scripts/bench/capacity-units';
+
+const keysOf = (count: number, seed = 'e'): string => Array.from({ length: count }, (_, index) => dedupKey(`${seed}-${index}`)).join('');
+const derived = (key: string, keys: string, rest: Omit<ActiveVisit, 'id' | 'keys'>): ActiveVisit => ({
+  id: visitIdFor(key, keys.slice(0, 8)),
+  keys,
+  ...rest,
+});
+
+describe('open visits, packed', () => {
+  const visits: Record<string, ActiveVisit> = {
+    '0123456789abcdef': derived('0123456789abcdef', keysOf(3), { at: 1_796_452_849, pages: 2, lp: 'et2kr4', rp: 2 }),
+    // A full visit: 200 keys and a count past one varint byte; handed-on day pages; no last page.
+    fedcba9876543210: derived('fedcba9876543210', keysOf(MAX_EVENT_KEYS_PER_VISIT, 'f'), { at: 4_294_967_295, pages: 300, dp: 1_000 }),
+    // Begun before ids were derived: the id is kept.
+    '00000000000000ff': { id: 'legacy-visit-id', keys: keysOf(1, 'g'), at: 1, pages: 1, lp: 'AAAA-_', rp: 1 },
+  };
+
+  it('read back as they were written', () => {
+    expect(openVisits({ open: packOpenVisits(visits) })).toEqual(visits);
+  });
+
+  it('read back from the Uint8Array a DynamoDB read returns, at any offset of its buffer', () => {
+    const packed = packOpenVisits(visits);
+    const copy = new Uint8Array(packed.length + 7);
+    copy.set(packed, 7);
+    expect(openVisits({ open: copy.subarray(7) })).toEqual(visits);
+  });
+
+  it('take at most 60 % of the bytes of the map they replace (20 visits of 4 pages and 7 events)', () => {
+    const typical = Object.fromEntries(
+      Array.from({ length: 20 }, (_, index) => {
+        const key = index.toString(16).padStart(16, '0');
+        return [key, derived(key, keysOf(7, key), { at: 1_796_452_849 + index, pages: 4, lp: 'il7aso', rp: 1 })];
+      }),
+    );
+    const asMap = Object.fromEntries(Object.entries(typical).map(([key, { id: _id, keys, ...rest }]) => [key, { ...rest, k: keys }]));
+    const packedBytes = itemSize(marshall({ open: packOpenVisits(typical) }) as never);
+    const mapBytes = itemSize(marshall({ activeVisits: asMap }) as never);
+    expect(packedBytes).toBeLessThanOrEqual(mapBytes * 0.6);
+  });
+
+  it('are none on a lead without any', () => {
+    expect(openVisits(undefined)).toEqual({});
+    expect(openVisits({ open: packOpenVisits({}) })).toEqual({});
+    expect(packOpenVisits({})).toEqual(Uint8Array.from([1]));
+  });
+
+  it('refuse what they cannot read or write back exactly', () => {
+    expect(() => openVisits({ open: Uint8Array.from([2]) })).toThrow('unknown format 2');
+    expect(() => openVisits({ open: packOpenVisits(visits).subarray(0, 30) })).toThrow('truncated');
+    expect(() => packOpenVisits({ 'not-hex': derived('not-hex', keysOf(1), { at: 1, pages: 1 }) })).toThrow('16 hex digits');
+    expect(() => packOpenVisits({ '0123456789abcdef': derived('0123456789abcdef', keysOf(1), { at: 1, pages: 1, lp: 'long-key', rp: 1 }) })).toThrow('6 characters');
+  });
+});
+
+describe('open visits stored before the packed form', () => {
+  it('are read from their map, with 8- or 11-character keys', () => {
+    const key = '0123456789abcdef';
+    const keys = keysOf(2);
+    expect(
+      openVisits({
+        activeVisits: {
+          [key]: { at: 5, pages: 2, k: keys, lp: 'et2kr4', rp: 1 },
+          fedcba9876543210: { id: 'old-id', at: 6, pages: 1, keys: 'ABCDEFGHIJK' },
+        },
+      }),
+    ).toEqual({
+      [key]: { id: visitIdFor(key, keys.slice(0, 8)), at: 5, pages: 2, keys, lp: 'et2kr4', rp: 1 },
+      fedcba9876543210: { id: 'old-id', at: 6, pages: 1, keys: 'ABCDEFGH' },
+    });
+  });
+
+  it('give way to the packed form when an item holds both', () => {
+    const key = '0123456789abcdef';
+    const packed = { [key]: derived(key, keysOf(1), { at: 9, pages: 1 }) };
+    expect(openVisits({ open: packOpenVisits(packed), activeVisits: { fedcba9876543210: { at: 1, pages: 1, k: keysOf(1, 'x') } } })).toEqual(packed);
+  });
+});
