@@ -106,7 +106,7 @@ export function leadItemFor(lead: StoredLead, previous: LeadItem | undefined): {
   return {
     item: {
       ...listed,
-      ...(lead.open ? { open: lead.open } : {}),
+      ...(lead.open ? { open: lead.open } : lead.activeVisits ? { activeVisits: lead.activeVisits } : {}),
       ...(lead.blocked ? { blocked: lead.blocked } : {}),
       // For alert rules on the table stream (docs/alerts.md); not projected, so they cost no index write either.
       ...(lead.organisationClass ? { organisationClass: lead.organisationClass } : {}),

@@ -86,6 +86,19 @@ describe('a lead and its entry in the leads list', () => {
     expect(currentLead(next.item).blocked).toEqual(blocked);
   });
 
+  it('carries open visits in either stored form through writes that do not refresh the entry', () => {
+    const [first] = write([{ path: '/pricing', minutes: 0 }]);
+    const { open, ...beforePacking } = currentLead(first!.item);
+    expect(open).toBeInstanceOf(Uint8Array);
+    const packed = leadItemFor({ ...beforePacking, open, lastSeenAt: at(4), version: 2 }, first!.item);
+    expect(packed).toMatchObject({ refreshed: false, item: { open } });
+    // An item written before the packed form, rewritten without new events (a visitor-day blocked on it).
+    const activeVisits = { [VISITOR.visitorId.slice(0, 16)]: { at: Math.floor(START / 1000), pages: 1, k: 'AAAAAAAA' } };
+    const legacy = leadItemFor({ ...beforePacking, activeVisits, lastSeenAt: at(4), version: 2 }, first!.item);
+    expect(legacy).toMatchObject({ refreshed: false, item: { activeVisits } });
+    expect(legacy.item.open).toBeUndefined();
+  });
+
   it('refreshes the entry 10 minutes after the listed last-seen time', () => {
     const writes = write([
       { path: '/pricing', minutes: 0 },
