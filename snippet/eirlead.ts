@@ -253,11 +253,18 @@ if (script && config?.site && !win.eirlead?.loaded) {
   win.eirlead = command;
   for (const args of queued) command(args[0], args[1]);
 
-  // The most recent decision wins, whether it came from the plain API or from the CMP.
-  win.__tcfapi?.('addEventListener', 2, (tcData, success) => {
-    const decision = success ? tcfDecision(tcData) : undefined;
-    if (decision !== undefined) setConsent(decision);
-  });
+  // The most recent decision wins, whether it came from the plain API or from the CMP. A CMP whose script comes
+  // after this one on the page defines __tcfapi later: it is looked for every 250 ms for 10 s.
+  let cmpChecks = 40;
+  const followCmp = (): void => {
+    if (win.__tcfapi)
+      win.__tcfapi('addEventListener', 2, (tcData, success) => {
+        const decision = success ? tcfDecision(tcData) : undefined;
+        if (decision !== undefined) setConsent(decision);
+      });
+    else if (cmpChecks--) setTimeout(followCmp, 250);
+  };
+  followCmp();
 
   pageview();
 }

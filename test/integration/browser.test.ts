@@ -435,4 +435,28 @@ describe('the snippet in a real browser, against npm start\'s runtime', () => {
     expect(beacons.flatMap((beacon) => beacon.payload.events.map((event) => event.type))).toEqual(['pageview', 'engagement']);
     await context.close();
   }, 20_000);
+
+  it('follows a CMP whose script runs after the snippet\'s', async () => {
+    // __tcfapi appears only once the snippet has loaded, as when the CMP's tag comes later on the page.
+    const cmp = `
+      window.__tcfListeners = [];
+      const defineCmp = () => {
+        if (!(window.eirlead && window.eirlead.loaded)) return setTimeout(defineCmp, 50);
+        window.__cmpDefinedAfterSnippet = true;
+        window.__tcfapi = (command, version, callback) => {
+          if (command === 'addEventListener' && version === 2) window.__tcfListeners.push(callback);
+        };
+      };
+      defineCmp();
+      window.__cmpDecide = (consents) => window.__tcfListeners.forEach((listener) =>
+        listener({ gdprApplies: true, eventStatus: 'useractioncomplete', purpose: { consents } }, true));`;
+    const { context, page, beacons } = await visitor(cmp);
+    await openDemo(page);
+    await page.waitForFunction('window.__cmpDefinedAfterSnippet === true && window.__tcfListeners.length === 1', undefined, { timeout: 5_000 });
+    await page.evaluate('window.__cmpDecide({ 1: true, 9: true })');
+    await setVisibility(page, 'hidden');
+    await beaconsAtLeast(beacons, 1);
+    expect(beacons[0]?.payload.events.map((event) => event.type)).toContain('pageview');
+    await context.close();
+  }, 20_000);
 });
