@@ -199,6 +199,14 @@ if (script && config?.site && !win.eirlead?.loaded) {
     };
   }
   win.addEventListener('popstate', () => setTimeout(navigated));
+  // A page restored from the back-forward cache is shown again without loading: another view of it, from a page
+  // the browser does not name.
+  win.addEventListener('pageshow', (shown) => {
+    if (shown.persisted) {
+      sentFor = referrer = undefined;
+      pageview();
+    }
+  });
 
   // Visible time only.
   doc.addEventListener('visibilitychange', () => {

@@ -436,6 +436,31 @@ describe('the snippet in a real browser, against npm start\'s runtime', () => {
     await context.close();
   }, 20_000);
 
+  it('counts a page shown again from the back-forward cache as a page view, without the first view\'s referrer', async () => {
+    const { context, page, beacons } = await visitor();
+    await page.goto(`${url}/demo`, { referer: 'https://www.google.com/search?q=sensors' });
+    await page.waitForFunction('window.eirlead && window.eirlead.loaded === 1');
+    await page.click('#consent-accept');
+    await setVisibility(page, 'hidden');
+    await beaconsAtLeast(beacons, 1);
+    // What the browser fires when the visitor comes back to the page from the cache (Playwright's Chromium runs
+    // without the cache, so it is fired the way the browser fires it).
+    await setVisibility(page, 'visible');
+    await page.evaluate("window.dispatchEvent(new PageTransitionEvent('pageshow', { persisted: true }))");
+    await setVisibility(page, 'hidden');
+    await beaconsAtLeast(beacons, 2);
+    const pageviews = beacons.flatMap((beacon) => beacon.payload.events.filter((event) => event.type === 'pageview')) as Array<{ url: string; referrer?: string }>;
+    expect(pageviews.map((view) => new URL(view.url).pathname)).toEqual(['/demo', '/demo']);
+    expect(pageviews.map((view) => view.referrer)).toEqual(['https://www.google.com/search', undefined]);
+    // A page shown for the first time (not from the cache) is not counted twice.
+    await page.evaluate("window.dispatchEvent(new PageTransitionEvent('pageshow', { persisted: false }))");
+    await setVisibility(page, 'visible');
+    await setVisibility(page, 'hidden');
+    await sleep(500);
+    expect(beacons.flatMap((beacon) => beacon.payload.events.filter((event) => event.type === 'pageview'))).toHaveLength(2);
+    await context.close();
+  }, 20_000);
+
   it('follows a CMP whose script runs after the snippet\'s', async () => {
     // __tcfapi appears only once the snippet has loaded, as when the CMP's tag comes later on the page.
     const cmp = `
