@@ -8,9 +8,10 @@
  * Script tag settings: `data-site` (required), `data-endpoint` (default: where the stack that served the script
  * takes events, its ingest function URL by default; for a copy served elsewhere, `events` next to the script, i.e.
  * `…/v1/events` when served by the API, stage prefix included), `data-consent` `required` (default) or
- * `implied`, `data-forms="on"` to send the e-mail domain of submitted forms, `data-forms="link"` to send with it
- * the visit's earlier page views, so that a home-office visitor's whole visit goes to the organisation the
- * domain names (their network is a carrier's, whose page views are otherwise dropped).
+ * `implied`, `data-dnt="ignore"` to set Do Not Track (not Global Privacy Control) aside, `data-forms="on"` to
+ * send the e-mail domain of submitted forms, `data-forms="link"` to send with it the visit's earlier page views,
+ * so that a home-office visitor's whole visit goes to the organisation the domain names (their network is a
+ * carrier's, whose page views are otherwise dropped).
  *
  * Cookie-free: no cookies, no fingerprinting. Written to the visitor's device only: an explicit opt-out
  * (localStorage `eirlead:opt-out`), and only when the visitor opts out; with `data-forms="link"` and consent, the
@@ -68,8 +69,9 @@ if (script && config?.site && !win.eirlead?.loaded) {
   const siteId = config.site;
   const endpoint = config.endpoint || (SERVED_ENDPOINT.indexOf('__') ? SERVED_ENDPOINT : new URL('events', script.src || loc.href).href);
   // A browser-wide "do not sell or share" (GPC) or "do not track" (DNT) signal blocks sending outright: no
-  // banner answer on one site can override what the visitor set for every site.
-  const blockedBySignal = nav.globalPrivacyControl === true || nav.doNotTrack === '1';
+  // banner answer on one site can override what the visitor set for every site. `data-dnt="ignore"` lets a site
+  // that relies on consent alone set aside DNT, which browsers no longer offer; GPC is always honoured.
+  const blockedBySignal = nav.globalPrivacyControl === true || (nav.doNotTrack === '1' && config.dnt !== 'ignore');
   let consented = config.consent === 'implied';
 
   const optedOut = (): boolean => {
@@ -86,7 +88,7 @@ if (script && config?.site && !win.eirlead?.loaded) {
       ? crypto.randomUUID()
       : // randomUUID exists only in secure contexts; a version 4 UUID from getRandomValues otherwise.
         '10000000-1000-4000-8000-100000000000'.replace(/[018]/g, (digit) =>
-          (+digit ^ ((crypto.getRandomValues(new Uint8Array(1))[0] ?? 0) & (15 >> (+digit / 4)))).toString(16),
+          (+digit ^ (crypto.getRandomValues(new Uint8Array(1))[0]! & (15 >> (+digit / 4)))).toString(16),
         );
 
   const allowed = (): boolean => consented && !blockedBySignal && !optedOut();

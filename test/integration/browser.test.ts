@@ -389,6 +389,27 @@ describe('the snippet in a real browser, against npm start\'s runtime', () => {
     await context.close();
   }, 20_000);
 
+  it('sets Do Not Track aside where the tag says data-dnt="ignore", never Global Privacy Control', async () => {
+    // The site's tag, as its owner would write it: data-dnt="ignore" added before the snippet runs.
+    const ignoreDnt = `new MutationObserver((changes) => changes.forEach((change) => change.addedNodes.forEach((node) => {
+      if (node.dataset && node.dataset.site) node.setAttribute('data-dnt', 'ignore');
+    }))).observe(document, { childList: true, subtree: true });`;
+    const dnt = "Object.defineProperty(Navigator.prototype, 'doNotTrack', { get: () => '1' });";
+    const gpc = "Object.defineProperty(Navigator.prototype, 'globalPrivacyControl', { get: () => true });";
+    const sentUnder = async (init: string): Promise<Beacon[]> => {
+      const { context, page, beacons } = await visitor(init);
+      await openDemo(page);
+      expect(await page.getAttribute('script[data-site]', 'data-dnt')).toBe('ignore');
+      await page.click('#consent-accept');
+      await setVisibility(page, 'hidden');
+      await sleep(800);
+      await context.close();
+      return beacons;
+    };
+    expect((await sentUnder(ignoreDnt + dnt)).flatMap((beacon) => beacon.payload.events.map((event) => event.type))).toContain('pageview');
+    expect(await sentUnder(ignoreDnt + dnt + gpc)).toEqual([]);
+  }, 20_000);
+
   it('after "Opt out for good" sends nothing, on this page or the next, and stores only the opt-out', async () => {
     const { context, page, beacons } = await visitor();
     await openDemo(page);
