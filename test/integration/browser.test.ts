@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { freePort } from '../../local/emulators';
 import { addressOf } from './support/ip-addresses';
@@ -409,6 +410,38 @@ describe('the snippet in a real browser, against npm start\'s runtime', () => {
     expect((await sentUnder(ignoreDnt + dnt)).flatMap((beacon) => beacon.payload.events.map((event) => event.type))).toContain('pageview');
     expect(await sentUnder(ignoreDnt + dnt + gpc)).toEqual([]);
   }, 20_000);
+
+  it('renders the API reference page under its Content-Security-Policy, every operation listed, and axe finds nothing', async () => {
+    type Operations = Record<string, Record<string, { operationId?: string }>>;
+    const document = (await (await fetch(`${url}/v1/openapi.json`)).json()) as { paths: Operations; webhooks?: Operations };
+    const operationIds = [...Object.values(document.paths), ...Object.values(document.webhooks ?? {})].flatMap((item) =>
+      Object.values(item).flatMap((operation) => operation.operationId ?? []),
+    );
+    const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
+    const page = await context.newPage();
+    // A resource the CSP refuses (another origin, inline script, eval) shows as an error in the console.
+    const errors: string[] = [];
+    page.on('console', (message) => {
+      if (message.type() === 'error') errors.push(message.text());
+    });
+    page.on('pageerror', (error) => errors.push(error.message));
+    const otherOrigins: string[] = [];
+    page.on('request', (request) => {
+      if (!request.url().startsWith(url) && !/^(data|blob):/.test(request.url())) otherOrigins.push(request.url());
+    });
+    const response = await page.goto(`${url}/docs`);
+    expect(response?.headers()['content-security-policy']).toContain("script-src 'self'");
+    await page.waitForSelector(`[data-section-id="operation/${operationIds[0]}"]`, { timeout: 15_000 });
+    await page.screenshot({ path: join(SCREENSHOTS, '6-api-reference.png') });
+    const rendered = await page.$$eval('[data-section-id^="operation/"]', (sections) => sections.map((section) => section.getAttribute('data-section-id')));
+    expect(new Set(rendered)).toEqual(new Set(operationIds.map((id) => `operation/${id}`)));
+    expect(errors).toEqual([]);
+    expect(otherOrigins).toEqual([]);
+    const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+    const described = (nodes: Array<{ target: unknown[]; html: string }>) => nodes.map((node) => `${node.target.join(' ')} ${node.html.slice(0, 160)}`).join('; ');
+    expect(results.violations.map((violation) => `${violation.id}: ${violation.help} (${described(violation.nodes)})`)).toEqual([]);
+    await context.close();
+  }, 40_000);
 
   it('after "Opt out for good" sends nothing, on this page or the next, and stores only the opt-out', async () => {
     const { context, page, beacons } = await visitor();
