@@ -50,7 +50,8 @@ export const API_KEYS_INDEX_PARTITION = 'APIKEYS';
  * Every lead write moves the lead in the index (`gsi1sk` changes), billed as a delete and a put of the entry, so
  * the entry holds only what the index's readers use. Not projected: the lead's `open` visits (visitor
  * pseudonyms, visit ids and event keys, the bulk of the item; `activeVisits` on items written before) and
- * `version`; readers that need them read the lead item itself (data-subject.ts). test/unit/lead-index.test.ts fails if a reader needs more.
+ * `version`; readers that need them read the lead item itself (data-subject.ts). test/unit/lead-index.test.ts
+ * fails if a reader needs more.
  */
 export const LEAD_INDEX_ATTRIBUTES: readonly string[] = [
   // The leads list (LeadStore.listLeads → toLead, and its filters on `expiresAt` and `location.country`).

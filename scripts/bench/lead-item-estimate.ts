@@ -12,9 +12,9 @@
 import { readFileSync } from 'node:fs';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { currentLead } from '../../functions/domain/leads/listing';
-import { type AttributeValue, type Item, writeUnits } from './capacity-units';
 import { DEDUP_KEY_LENGTH } from '../../functions/domain/leads/model';
 import { openVisits, packOpenVisits } from '../../functions/domain/leads/open-visits';
+import { type AttributeValue, type Item, writeUnits } from './capacity-units';
 import type { RecordedWrite } from './dynamodb-meter';
 
 type Form = (item: Item) => Item;

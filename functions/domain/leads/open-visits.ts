@@ -13,7 +13,8 @@ import {
  * The lead is rewritten on every batch that touches it and billed per started KB, and its open visits were half the
  * bytes those writes carried (`npm run bench`): a map per visitor, with attribute names in every entry and event
  * keys as base64url text. Packed, an entry is its visitor key and event keys as raw bytes (8 and 6 bytes), its time
- * as 4 bytes and its small counts as varints: about 22 bytes plus 6 a key instead of about 60 plus 8 (60 % of the bytes for a visit of 7 events).
+ * as 4 bytes and its small counts as varints: about 22 bytes plus 6 a key instead of about 60 plus 8 (for a visit
+ * of 7 events, 60 % of the bytes).
  *
  * Layout: a format byte (1), then per open visit: visitor key (8 bytes, the hex of `visitorKey`), `at` (uint32,
  * epoch seconds), `pages`, `rp` (0: no last page), `lp` (6 bytes, only when `rp` > 0), `dp` (0: none), the length
