@@ -73,7 +73,6 @@ export function exampleLead(siteId: string, at: Date): StoredLead {
     pageviews: 2,
     engagedMs: 0,
     pageCounts: { '/pricing': 1, '/': 1 },
-    activeVisits: {},
     lastPaths: ['/pricing'],
     version: 1,
     expiresAt: Math.floor(at.getTime() / 1000) + 86_400,
