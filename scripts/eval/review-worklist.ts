@@ -11,9 +11,8 @@
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { organisationKey } from '../../functions/domain/ip-intel/names';
-import { readCsv } from '../build/csv';
 import { CLASSIFICATION_DIR } from '../build/classification-data';
-import { csvField } from '../build/csv';
+import { csvField, readCsv } from '../build/csv';
 import { CURATOR_HEADER, curatorLine, curatorViews } from './curator-view';
 import { loadArtefactClasses } from './holders';
 

@@ -145,6 +145,26 @@ describe('the snippet in a real browser, against npm start\'s runtime', () => {
   }
 
   /** Opens the demo and waits until the snippet has run (it marks its API function as loaded). */
+  /**
+   * An IAB TCF v2.2 CMP as a page script: its dialog shows at once and answers when the test calls
+   * `__cmpDecide(consents)`. With `afterSnippet`, `__tcfapi` is defined only once the snippet has loaded.
+   */
+  const fakeCmp = ({ afterSnippet }: { afterSnippet: boolean }): string => `
+      window.__tcfListeners = [];
+      const defineCmp = () => {
+        if (${afterSnippet} && !(window.eirlead && window.eirlead.loaded)) return setTimeout(defineCmp, 50);
+        window.__cmpDefinedAfterSnippet = ${afterSnippet};
+        window.__tcfapi = (command, version, callback) => {
+          if (command === 'addEventListener' && version === 2) {
+            window.__tcfListeners.push(callback);
+            callback({ gdprApplies: true, eventStatus: 'cmpuishown', purpose: { consents: {} } }, true);
+          }
+        };
+      };
+      defineCmp();
+      window.__cmpDecide = (consents) => window.__tcfListeners.forEach((listener) =>
+        listener({ gdprApplies: true, eventStatus: 'useractioncomplete', purpose: { consents } }, true));`;
+
   async function openDemo(page: Page, path = '/demo'): Promise<void> {
     await page.goto(`${url}${path}`);
     await page.waitForFunction('window.eirlead && window.eirlead.loaded === 1');
@@ -411,6 +431,7 @@ describe('the snippet in a real browser, against npm start\'s runtime', () => {
     expect(await sentUnder(ignoreDnt + dnt + gpc)).toEqual([]);
   }, 20_000);
 
+  // axe over Redoc's page (every operation rendered) takes 30-45 s on a 2-core machine: hence the long limit.
   it('renders the API reference page under its Content-Security-Policy, every operation listed, and axe finds nothing', async () => {
     type Operations = Record<string, Record<string, { operationId?: string }>>;
     const document = (await (await fetch(`${url}/v1/openapi.json`)).json()) as { paths: Operations; webhooks?: Operations };
@@ -441,7 +462,7 @@ describe('the snippet in a real browser, against npm start\'s runtime', () => {
     const described = (nodes: Array<{ target: unknown[]; html: string }>) => nodes.map((node) => `${node.target.join(' ')} ${node.html.slice(0, 160)}`).join('; ');
     expect(results.violations.map((violation) => `${violation.id}: ${violation.help} (${described(violation.nodes)})`)).toEqual([]);
     await context.close();
-  }, 40_000);
+  }, 120_000);
 
   it('after "Opt out for good" sends nothing, on this page or the next, and stores only the opt-out', async () => {
     const { context, page, beacons } = await visitor();
@@ -466,16 +487,7 @@ describe('the snippet in a real browser, against npm start\'s runtime', () => {
 
   it('follows an IAB TCF v2.2 CMP: nothing without purpose 9, one page view once purposes 1 and 9 are given', async () => {
     // A CMP as sites embed it: __tcfapi exists before the snippet, its dialog answers later.
-    const cmp = `
-      window.__tcfListeners = [];
-      window.__tcfapi = (command, version, callback) => {
-        if (command === 'addEventListener' && version === 2) {
-          window.__tcfListeners.push(callback);
-          callback({ gdprApplies: true, eventStatus: 'cmpuishown', purpose: { consents: {} } }, true);
-        }
-      };
-      window.__cmpDecide = (consents) => window.__tcfListeners.forEach((listener) =>
-        listener({ gdprApplies: true, eventStatus: 'useractioncomplete', purpose: { consents } }, true));`;
+    const cmp = fakeCmp({ afterSnippet: false });
     const { context, page, beacons } = await visitor(cmp);
     await openDemo(page);
     await page.evaluate('window.__cmpDecide({ 1: true, 7: true, 8: true })');
@@ -517,18 +529,7 @@ describe('the snippet in a real browser, against npm start\'s runtime', () => {
 
   it('follows a CMP whose script runs after the snippet\'s', async () => {
     // __tcfapi appears only once the snippet has loaded, as when the CMP's tag comes later on the page.
-    const cmp = `
-      window.__tcfListeners = [];
-      const defineCmp = () => {
-        if (!(window.eirlead && window.eirlead.loaded)) return setTimeout(defineCmp, 50);
-        window.__cmpDefinedAfterSnippet = true;
-        window.__tcfapi = (command, version, callback) => {
-          if (command === 'addEventListener' && version === 2) window.__tcfListeners.push(callback);
-        };
-      };
-      defineCmp();
-      window.__cmpDecide = (consents) => window.__tcfListeners.forEach((listener) =>
-        listener({ gdprApplies: true, eventStatus: 'useractioncomplete', purpose: { consents } }, true));`;
+    const cmp = fakeCmp({ afterSnippet: true });
     const { context, page, beacons } = await visitor(cmp);
     await openDemo(page);
     await page.waitForFunction('window.__cmpDefinedAfterSnippet === true && window.__tcfListeners.length === 1', undefined, { timeout: 5_000 });

@@ -99,9 +99,12 @@ export const visitIdFor = (key: string, firstDedupKey: string): string =>
 /** How many events an open visit holds keys for. */
 export const eventKeyCount = (visit: ActiveVisit): number => visit.keys.length / DEDUP_KEY_LENGTH;
 
+/** Concatenated keys of `length` characters, one by one. */
+export const splitKeys = (keys: string, length: number): string[] =>
+  Array.from({ length: keys.length / length }, (_, i) => keys.slice(i * length, (i + 1) * length));
+
 /** The event keys of an open visit, one by one. */
-export const eventKeysOf = (visit: ActiveVisit): string[] =>
-  Array.from({ length: eventKeyCount(visit) }, (_, i) => visit.keys.slice(i * DEDUP_KEY_LENGTH, (i + 1) * DEDUP_KEY_LENGTH));
+export const eventKeysOf = (visit: ActiveVisit): string[] => splitKeys(visit.keys, DEDUP_KEY_LENGTH);
 
 export interface StoredLead {
   leadId: string;

@@ -4,6 +4,7 @@ import {
   EVENT_KEY_LENGTH,
   type StoredLead,
   type StoredOpenVisit,
+  splitKeys,
   visitIdFor,
 } from './model';
 
@@ -44,10 +45,12 @@ export function packOpenVisits(visits: Record<string, ActiveVisit>): Uint8Array 
     bytes.push(...Buffer.from(key, 'hex'));
     pushUint32(bytes, visit.at);
     pushVarint(bytes, visit.pages);
-    const lastPage = visit.lp && visit.rp ? visit.lp : undefined;
-    if (lastPage !== undefined && lastPage.length !== LAST_PAGE_LENGTH) throw new Error('open visits: a last page key is 6 characters');
-    pushVarint(bytes, lastPage ? (visit.rp ?? 0) : 0);
-    if (lastPage) bytes.push(...Buffer.from(lastPage, 'latin1'));
+    const repeats = visit.lp ? (visit.rp ?? 0) : 0;
+    pushVarint(bytes, repeats);
+    if (repeats > 0) {
+      if (visit.lp?.length !== LAST_PAGE_LENGTH) throw new Error('open visits: a last page key is 6 characters');
+      bytes.push(...Buffer.from(visit.lp, 'latin1'));
+    }
     pushVarint(bytes, visit.dp ?? 0);
     const id = visit.id === visitIdFor(key, visit.keys.slice(0, DEDUP_KEY_LENGTH)) ? [] : [...Buffer.from(visit.id, 'utf8')];
     pushVarint(bytes, id.length);
@@ -86,11 +89,9 @@ function unpack(packed: Uint8Array): Record<string, ActiveVisit> {
 
 function fromLegacy(key: string, stored: StoredOpenVisit): ActiveVisit {
   const { k, id, keys: legacy, ...rest } = stored;
-  const keys = k ?? split(legacy ?? '', EVENT_KEY_LENGTH).map((full) => full.slice(0, DEDUP_KEY_LENGTH)).join('');
+  const keys = k ?? splitKeys(legacy ?? '', EVENT_KEY_LENGTH).map((full) => full.slice(0, DEDUP_KEY_LENGTH)).join('');
   return { ...rest, id: id ?? visitIdFor(key, keys.slice(0, DEDUP_KEY_LENGTH)), keys };
 }
-
-const split = (keys: string, length: number): string[] => Array.from({ length: keys.length / length }, (_, i) => keys.slice(i * length, (i + 1) * length));
 
 function pushUint32(bytes: number[], value: number): void {
   bytes.push((value >>> 24) & 0xff, (value >>> 16) & 0xff, (value >>> 8) & 0xff, value & 0xff);
