@@ -14,10 +14,14 @@ import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { currentLead } from '../../functions/domain/leads/listing';
 import { DEDUP_KEY_LENGTH } from '../../functions/domain/leads/model';
 import { openVisits, packOpenVisits } from '../../functions/domain/leads/open-visits';
+import { packChanges } from '../../functions/domain/leads/packed-changes';
 import { type AttributeValue, type Item, writeUnits } from './capacity-units';
 import type { RecordedWrite } from './dynamodb-meter';
 
 type Form = (item: Item) => Item;
+
+/** A binary attribute as bytes: recordings hold it as base64 text. */
+const bytesOf = (value: string | Uint8Array): Uint8Array => (typeof value === 'string' ? Buffer.from(value, 'base64') : value);
 
 const mapOf = (value: AttributeValue | undefined): Readonly<Record<string, AttributeValue>> => value?.M ?? {};
 
@@ -40,10 +44,12 @@ const unitsAs = (write: RecordedWrite, form: Form): number => writeUnits({ ...(w
  */
 const FIGURES = ['firstSeenAt', 'lastSeenAt', 'visits', 'pageviews', 'engagedMs', 'pageCounts'] as const;
 const stateWithCurrentFigures: Form = (item) => {
-  const asStored = unmarshall(Object.fromEntries([...FIGURES, 'recent'].flatMap((name) => (item[name] ? [[name, item[name]]] : []))) as never);
+  const asRecorded = Object.fromEntries([...FIGURES, 'match', 'recent', 'changes'].flatMap((name) => (item[name] ? [[name, item[name]]] : [])));
+  const asStored = unmarshall({ ...asRecorded, ...(item.changes?.B !== undefined ? { changes: { B: bytesOf(item.changes.B) } } : {}) } as never);
   const current = currentLead({ ...asStored, leadId: '', siteId: '' } as never);
-  const { recent: _recent, ...state } = statePart(item);
-  return { ...state, ...(marshall(Object.fromEntries(FIGURES.map((name) => [name, current[name]]))) as Item) };
+  const { recent: _recent, changes: _changes, ...state } = statePart(item);
+  const lastPaths = current.lastPaths ? packChanges({ lastPaths: current.lastPaths }) : undefined;
+  return { ...state, ...(marshall(Object.fromEntries(FIGURES.map((name) => [name, current[name]]))) as Item), ...(lastPaths ? { changes: { B: lastPaths } } : {}) };
 };
 
 /** Units of the state item (`stateOf` the recorded item) on every write, and of the listed item on refreshes. */
@@ -57,7 +63,7 @@ function splitUnits(write: RecordedWrite, stateOf: Form): number {
  */
 const withoutEventKeys: Form = (item) => {
   if (item.open?.B !== undefined) {
-    const packed = typeof item.open.B === 'string' ? Buffer.from(item.open.B, 'base64') : item.open.B;
+    const packed = bytesOf(item.open.B);
     const visits = Object.entries(openVisits({ open: packed })).map(([key, visit]) => [key, { ...visit, keys: visit.keys.slice(0, DEDUP_KEY_LENGTH) }]);
     return { ...item, open: { B: packOpenVisits(Object.fromEntries(visits)) } };
   }

@@ -1,5 +1,6 @@
 import { LIST_REFRESH_MINUTES } from '../../contracts/names';
-import type { StoredLead } from './model';
+import { organisationClassOf, type StoredLead } from './model';
+import { packChanges, type RecentChanges, unpackChanges } from './packed-changes';
 
 /**
  * A lead's entry in the leads list, and how the lead item keeps it still between refreshes. Pure, no I/O.
@@ -8,7 +9,7 @@ import type { StoredLead } from './model';
  * entry whenever an attribute it projects changes, and moving an entry (a new sort key) costs a delete and a put.
  * Were the projected attributes the lead's live figures, every lead write would move the entry. Instead the item
  * holds the figures **as listed**, written when the entry is (re)written, and the changes since then apart, in
- * `recent`, which the index does not project. A lead write that leaves the listed figures alone costs no index
+ * `recent` (stored packed: packed-changes.ts), which the index does not project. A lead write that leaves the listed figures alone costs no index
  * write at all.
  *
  * The entry is rewritten (refreshed) when the lead's `lastSeenAt` is LIST_REFRESH_MS or more past the listed one,
@@ -25,23 +26,16 @@ export const LIST_REFRESH_MS = LIST_REFRESH_MINUTES * 60 * 1000;
 /** The lead's figures the list shows, as the index projects them (LEAD_INDEX_ATTRIBUTES). */
 export type ListedLead = Omit<StoredLead, UnlistedState>;
 
-/** What the lead keeps for enrichment only, never listed: carried over as it is on every write. */
-type UnlistedState = 'open' | 'activeVisits' | 'blocked' | 'version';
+/** What the lead keeps for enrichment and alerts only, never listed. */
+type UnlistedState = 'open' | 'activeVisits' | 'blocked' | 'version' | 'organisationClass' | 'lastPaths';
 
-/**
- * The lead's current value of each figure that changed since its entry was written; a path's count of 0 means the
- * path dropped out of the tracked paths. A path the entry lists is named by its position among the listed paths in
- * code-unit order ("3"), which no path can be (paths start with "/"): a busy lead rewrites these counts on every
- * write, and its paths are the longest strings it holds. Items written before this form name every path.
+/*
+ * The changes since the entry was written (`RecentChanges`) hold the lead's current value of each figure that
+ * changed; a path's count of 0 means the path dropped out of the tracked paths. A path the entry lists is named by
+ * its position among the listed paths in code-unit order ("3"), which no path can be (paths start with "/"): a busy
+ * lead rewrites these counts on every write, and its paths are the longest strings it holds. Items written before
+ * this form name every path. The item stores them packed with `lastPaths` (packed-changes.ts).
  */
-export interface RecentChanges {
-  firstSeenAt?: string;
-  lastSeenAt?: string;
-  visits?: number;
-  pageviews?: number;
-  engagedMs?: number;
-  pageCounts?: Record<string, number>;
-}
 
 const listedPaths = (listed: Pick<ListedLead, 'pageCounts'>): string[] => Object.keys(listed.pageCounts).sort();
 const isPosition = (key: string): boolean => /^\d+$/.test(key);
@@ -58,14 +52,22 @@ function byPath(listed: Pick<ListedLead, 'pageCounts'>, counts: Record<string, n
   return Object.fromEntries(Object.entries(counts).map(([key, views]) => [isPosition(key) ? (paths[Number(key)] ?? key) : key, views]));
 }
 
-/** A lead item as stored (without its keys): the listed figures, the changes since, and the open visits. */
-export type LeadItem = ListedLead & Pick<StoredLead, UnlistedState> & { recent?: RecentChanges };
+/**
+ * A lead item as stored (without its keys): the listed figures, the open visits, and the changes since listing with
+ * the last write's paths, packed in `changes`. Items written before the packed form hold `recent` and `lastPaths`
+ * as they are, and `organisationClass`, which is now read from `match` (model.ts `organisationClassOf`).
+ */
+export type LeadItem = ListedLead &
+  Pick<StoredLead, 'open' | 'activeVisits' | 'blocked' | 'version' | 'organisationClass' | 'lastPaths'> & { changes?: Uint8Array; recent?: RecentChanges };
 
 const SCALARS = ['firstSeenAt', 'lastSeenAt', 'visits', 'pageviews', 'engagedMs'] as const;
 
 /** The lead as it is now: the listed figures with the changes since applied. Index entries have no changes. */
 export function currentLead(item: LeadItem): StoredLead {
-  const { recent, ...lead } = item;
+  const { changes, recent: recentAsMap, lastPaths: lastPathsAsList, organisationClass: storedClass, ...listed } = item;
+  const { recent, lastPaths } = changes ? unpackChanges(changes) : { recent: recentAsMap, lastPaths: lastPathsAsList };
+  const organisationClass = storedClass ?? organisationClassOf(listed.match);
+  const lead: StoredLead = { ...listed, ...(organisationClass ? { organisationClass } : {}), ...(lastPaths ? { lastPaths } : {}) };
   if (!recent) return lead;
   const pageCounts = { ...lead.pageCounts, ...byPath(lead, recent.pageCounts ?? {}) };
   for (const [path, views] of Object.entries(pageCounts)) if (views <= 0) delete pageCounts[path];
@@ -81,7 +83,7 @@ export function needsRefresh(lead: StoredLead, listed: LeadItem | undefined): bo
 }
 
 /** The listed figures of an item: what its index entry holds. */
-export function listedOf(item: LeadItem): ListedLead {
+export function listedOf(item: ListedLead): ListedLead {
   const { leadId, siteId, organisation, match, location, firstSeenAt, lastSeenAt, visits, pageviews, engagedMs, pageCounts, expiresAt } = item;
   return { leadId, siteId, organisation, match, location, firstSeenAt, lastSeenAt, visits, pageviews, engagedMs, pageCounts, expiresAt };
 }
@@ -91,7 +93,7 @@ export function listedOf(item: LeadItem): ListedLead {
  * needs a refresh, otherwise the same listed figures with the lead's changes since in `recent`.
  */
 export function leadItemFor(lead: StoredLead, previous: LeadItem | undefined): { item: LeadItem; refreshed: boolean } {
-  if (!previous || needsRefresh(lead, previous)) return { item: { ...lead }, refreshed: true };
+  if (!previous || needsRefresh(lead, previous)) return { item: { ...listedOf(lead), ...unlisted(lead, {}) }, refreshed: true };
   const listed = listedOf(previous);
   const recent: RecentChanges = {};
   for (const name of SCALARS) {
@@ -103,18 +105,18 @@ export function leadItemFor(lead: StoredLead, previous: LeadItem | undefined): {
     if (views !== (listed.pageCounts[path] ?? 0)) pageCounts[path] = views;
   }
   if (Object.keys(pageCounts).length > 0) recent.pageCounts = byPosition(listed, pageCounts);
+  return { item: { ...listed, ...unlisted(lead, recent) }, refreshed: false };
+}
+
+/** What the item keeps beside its listed figures; none of it is projected, so it costs no index write. */
+function unlisted(lead: StoredLead, recent: RecentChanges): Pick<LeadItem, 'open' | 'activeVisits' | 'blocked' | 'version' | 'changes'> {
+  // `lastPaths` is for alert rules on the table's stream (docs/alerts.md).
+  const changes = packChanges({ recent, ...(lead.lastPaths ? { lastPaths: lead.lastPaths } : {}) });
   return {
-    item: {
-      ...listed,
-      ...(lead.open ? { open: lead.open } : lead.activeVisits ? { activeVisits: lead.activeVisits } : {}),
-      ...(lead.blocked ? { blocked: lead.blocked } : {}),
-      // For alert rules on the table stream (docs/alerts.md); not projected, so they cost no index write either.
-      ...(lead.organisationClass ? { organisationClass: lead.organisationClass } : {}),
-      ...(lead.lastPaths ? { lastPaths: lead.lastPaths } : {}),
-      version: lead.version,
-      ...(Object.keys(recent).length > 0 ? { recent } : {}),
-    },
-    refreshed: false,
+    ...(lead.open ? { open: lead.open } : lead.activeVisits ? { activeVisits: lead.activeVisits } : {}),
+    ...(lead.blocked ? { blocked: lead.blocked } : {}),
+    version: lead.version,
+    ...(changes ? { changes } : {}),
   };
 }
 

@@ -191,3 +191,10 @@ export interface StoredVisit {
   /** The keys of the items the visit is stored in: its parts. */
   itemKeys: { pk: string; sk: string }[];
 }
+
+/**
+ * The class of a lead's organisation, as its match names it: the network's class for a registry match, `business`
+ * for a typed business domain (identify.ts), none for a range you configured.
+ */
+export const organisationClassOf = (match: Match): LeadClass | undefined =>
+  match.class ?? (match.source === 'form-domain' ? 'business' : undefined);

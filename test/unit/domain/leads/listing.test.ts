@@ -6,6 +6,7 @@ import type { QueuedEvent } from '../../../../functions/contracts/queue-message'
 import { applyEvents } from '../../../../functions/domain/leads/apply-requests';
 import { currentLead, type LeadItem, leadItemFor, LIST_REFRESH_MS, listedOf } from '../../../../functions/domain/leads/listing';
 import { type Identified, leadIdFor, MAX_TRACKED_PATHS, type StoredLead } from '../../../../functions/domain/leads/model';
+import { unpackChanges } from '../../../../functions/domain/leads/packed-changes';
 import { minimiseEvent } from '../../../../functions/domain/privacy/minimise';
 
 const identified = {
@@ -20,6 +21,8 @@ const START = Date.parse('2026-11-25T10:00:00.000Z');
 const at = (minutes: number) => new Date(START + minutes * 60_000).toISOString();
 const pageview = (path: string, occurredAt: string): QueuedEvent =>
   minimiseEvent({ id: randomUUID(), type: 'pageview', url: `https://www.example.com${path}`, occurredAt } as TrackedEvent);
+
+const recentOf = (item: LeadItem | undefined) => (item?.changes ? unpackChanges(item.changes).recent : undefined);
 
 /** Applies page views one write at a time, storing each lead as the store does; returns every item written. */
 function write(views: readonly { path: string; minutes: number; who?: Partial<Identified> }[]) {
@@ -39,7 +42,7 @@ describe('a lead and its entry in the leads list', () => {
   it('lists a new lead as it is', () => {
     const [first] = write([{ path: '/pricing', minutes: 0 }]);
     expect(first?.refreshed).toBe(true);
-    expect(first?.item.recent).toBeUndefined();
+    expect(recentOf(first?.item)).toBeUndefined();
     expect(listedOf(first!.item)).toMatchObject({ lastSeenAt: at(0), pageviews: 1, pageCounts: { '/pricing': 1 } });
   });
 
@@ -53,7 +56,7 @@ describe('a lead and its entry in the leads list', () => {
     expect(writes.map((w) => w.refreshed)).toEqual([true, false, false]);
     expect(listedOf(last.item)).toEqual(listedOf(writes[0]!.item));
     // "/pricing" is listed: named by its position among the listed paths; "/" is new: named in full.
-    expect(last.item.recent).toEqual({ lastSeenAt: at(9), pageviews: 3, pageCounts: { '/': 1, '0': 2 } });
+    expect(recentOf(last.item)).toEqual({ lastSeenAt: at(9), pageviews: 3, pageCounts: { '/': 1, '0': 2 } });
     expect(currentLead(last.item).pageCounts).toEqual({ '/': 1, '/pricing': 2 });
   });
 
@@ -62,9 +65,28 @@ describe('a lead and its entry in the leads list', () => {
       { path: '/pricing', minutes: 0 },
       { path: '/', minutes: 4 },
     ]);
-    const { item } = writes[1]!;
-    const byPath = { ...item, recent: { ...item.recent, pageCounts: { '/': 1, '/pricing': 1 } } };
-    expect(currentLead(byPath).pageCounts).toEqual(currentLead(item).pageCounts);
+    const { changes, ...item } = writes[1]!.item;
+    const byPath = { ...item, recent: { ...recentOf(writes[1]!.item), pageCounts: { '/': 1, '/pricing': 1 } } };
+    expect(currentLead(byPath).pageCounts).toEqual(currentLead(writes[1]!.item).pageCounts);
+    expect(changes).toBeDefined();
+  });
+
+  it('reads items written before the changes were packed: recent, last paths and class as they were stored', () => {
+    const writes = write([
+      { path: '/pricing', minutes: 0 },
+      { path: '/', minutes: 4 },
+    ]);
+    const { item } = leadItemFor({ ...writes[1]!.lead, lastPaths: ['/'] }, writes[0]!.item);
+    const { changes, ...rest } = item;
+    const asStoredBefore: LeadItem = { ...rest, ...unpackChanges(changes!), organisationClass: 'education' };
+    expect(currentLead(item).lastPaths).toEqual(['/']);
+    expect(currentLead(asStoredBefore)).toEqual({ ...currentLead(item), organisationClass: 'education' });
+  });
+
+  it('stores no organisation class beside the match, and reads it from there', () => {
+    const [first] = write([{ path: '/pricing', minutes: 0, who: { match: { ...identified.match, class: 'business' }, organisationClass: 'business' } }]);
+    expect(first!.item).not.toHaveProperty('organisationClass');
+    expect(currentLead(first!.item).organisationClass).toBe('business');
   });
 
   it('gives back the lead as it is now, all but its expiry, which follows the listed last-seen time', () => {
