@@ -3,6 +3,7 @@ import { type BehaviourLimits, DEFAULT_BEHAVIOUR_LIMITS, type Retention } from '
 import { toEpochSeconds } from '../../contracts/table';
 import {
   type ActiveVisit,
+  blockedUntil,
   dedupKey,
   eventKey,
   eventKeyCount,
@@ -98,7 +99,7 @@ export function applyRequests(
     if (replayVisit) replays.push(visitPart(replayVisit, identified, request, repeated, retention));
     if (fresh.length === 0) continue;
     const at = firstAt(fresh);
-    if ((lead?.blocked?.[visitorKey(request.visitorId)] ?? 0) > toEpochSeconds(new Date(at))) {
+    if (blockedUntil(lead, request.visitorId) > toEpochSeconds(new Date(at))) {
       drop('bot-behaviour', fresh.length);
       continue;
     }

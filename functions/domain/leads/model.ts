@@ -61,14 +61,15 @@ export interface ActiveVisit {
 }
 
 /**
- * An open visit as lead items written before the packed form (open-visits.ts) store it, read as they are. The id is
- * left out when it can be derived (`visitIdFor` of the visitor key and the first event's key), and event keys are
- * DEDUP_KEY_LENGTH characters (`k`). Items older still hold `id` and `keys` of EVENT_KEY_LENGTH characters.
+ * An open visit as lead items written before the packed form (open-visits.ts) store it, read and converted to
+ * today's keys. The id is left out when it can be derived (`visitIdFor` of the 16-digit visitor key and the first
+ * event's 8-character key), and event keys are 8 base64url characters (`k`). Items older still hold `id` and
+ * `keys` of EVENT_KEY_LENGTH characters.
  */
 export interface StoredOpenVisit {
   at: number;
   pages: number;
-  /** Event keys of DEDUP_KEY_LENGTH characters. */
+  /** Event keys of 8 base64url characters (6 bytes of the event id's hash). */
   k?: string;
   /** Only when not derivable: visits begun before the compact form. */
   id?: string;
@@ -80,17 +81,24 @@ export interface StoredOpenVisit {
 }
 
 /**
- * The key of a visitor's open visit on the lead: 64 bits of the pseudonym, plenty to tell apart the visitors of
- * one organisation within 30 minutes, at a quarter of its size.
+ * The key of a visitor's open visit on the lead: 48 bits of the pseudonym (hex), plenty to tell apart the visitors
+ * of one organisation within 30 minutes (two of 50 share a key with a probability under 10^-11).
  */
-export const visitorKey = (visitorId: string): string => visitorId.slice(0, 16);
+export const VISITOR_KEY_LENGTH = 12;
+export const visitorKey = (visitorId: string): string => visitorId.slice(0, VISITOR_KEY_LENGTH);
+
+/** When a visitor's block ends (epoch seconds; 0: not blocked). Blocks stored before keys were 12 digits have 16. */
+export const blockedUntil = (lead: Pick<StoredLead, 'blocked'> | undefined, visitorId: string): number =>
+  lead?.blocked?.[visitorKey(visitorId)] ?? lead?.blocked?.[visitorId.slice(0, 16)] ?? 0;
 
 /**
- * 48 bits of an event's key, enough to tell apart the at most MAX_EVENT_KEYS_PER_VISIT events of one visitor's open
- * visit (a new event matches one of them by chance with a probability under 10^-12), at three quarters of the size.
+ * 40 bits of an event's id hash (hex), the key a redelivered event is recognised by among the at most
+ * MAX_OPEN_EVENT_KEYS keys of a lead's open visits: a new event matches one of them by chance with a probability
+ * under 10^-9, and then counts as a duplicate. The first 5 bytes of the hash, so the 6-byte keys of items written
+ * before (8 base64url characters) are read as today's keys by their first 5 bytes (open-visits.ts).
  */
-export const DEDUP_KEY_LENGTH = 8;
-export const dedupKey = (eventId: string): string => eventKey(eventId).slice(0, DEDUP_KEY_LENGTH);
+export const DEDUP_KEY_LENGTH = 10;
+export const dedupKey = (eventId: string): string => createHash('sha256').update(eventId).digest('hex').slice(0, DEDUP_KEY_LENGTH);
 
 /** A visit's id: from the visitor key and its first event's key, so an open visit need not store it. */
 export const visitIdFor = (key: string, firstDedupKey: string): string =>

@@ -34,7 +34,15 @@ describe('behaviour limits', () => {
 
     expect(lead?.pageviews).toBe(DEFAULT_BEHAVIOUR_LIMITS.maxPageviewsPerVisitorDay);
     expect(dropped['bot-behaviour']).toBe(24 * 15 - DEFAULT_BEHAVIOUR_LIMITS.maxPageviewsPerVisitorDay);
-    expect(Object.keys(lead?.blocked ?? {})).toEqual(['a'.repeat(16)]);
+    expect(Object.keys(lead?.blocked ?? {})).toEqual(['a'.repeat(12)]);
+  });
+
+  it('a block stored before visitor keys were 12 digits (16) still holds', () => {
+    const { lead } = replay([[pageview('/a', 0)]], 'b'.repeat(64));
+    const blockedBefore = { ...lead!, blocked: { ['a'.repeat(16)]: START / 1000 + 3600 } };
+    const applied = applyRequests(blockedBefore, identified, [{ visitorId: 'a'.repeat(64), network: '193.16.4.0/24', events: [pageview('/b', 60)] }], DEFAULT_RETENTION);
+    expect(applied.dropped['bot-behaviour']).toBe(1);
+    expect(applied.lead).toBeUndefined();
   });
 
   it('other visitors of the organisation go on counting', () => {

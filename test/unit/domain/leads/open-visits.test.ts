@@ -1,23 +1,23 @@
 import { marshall } from '@aws-sdk/util-dynamodb';
 import fc from 'fast-check';
-import { type ActiveVisit, dedupKey, MAX_EVENT_KEYS_PER_VISIT, visitIdFor } from '../../../../functions/domain/leads/model';
+import { type ActiveVisit, DEDUP_KEY_LENGTH, dedupKey, eventKey, MAX_EVENT_KEYS_PER_VISIT, visitIdFor } from '../../../../functions/domain/leads/model';
 import { openVisits, packOpenVisits } from '../../../../functions/domain/leads/open-visits';
 import { itemSize } from '../../../../scripts/bench/capacity-units';
 
 const keysOf = (count: number, seed = 'e'): string => Array.from({ length: count }, (_, index) => dedupKey(`${seed}-${index}`)).join('');
 const derived = (key: string, keys: string, rest: Omit<ActiveVisit, 'id' | 'keys'>): ActiveVisit => ({
-  id: visitIdFor(key, keys.slice(0, 8)),
+  id: visitIdFor(key, keys.slice(0, DEDUP_KEY_LENGTH)),
   keys,
   ...rest,
 });
 
 describe('open visits, packed', () => {
   const visits: Record<string, ActiveVisit> = {
-    '0123456789abcdef': derived('0123456789abcdef', keysOf(3), { at: 1_796_452_849, pages: 2, lp: 'et2kr4', rp: 2 }),
+    '0123456789ab': derived('0123456789ab', keysOf(3), { at: 1_796_452_849, pages: 2, lp: 'et2kr4', rp: 2 }),
     // A full visit: 200 keys and a count past one varint byte; handed-on day pages; no last page.
-    fedcba9876543210: derived('fedcba9876543210', keysOf(MAX_EVENT_KEYS_PER_VISIT, 'f'), { at: 4_294_967_295, pages: 300, dp: 1_000 }),
+    fedcba987654: derived('fedcba987654', keysOf(MAX_EVENT_KEYS_PER_VISIT, 'f'), { at: 4_294_967_295, pages: 300, dp: 1_000 }),
     // Begun before ids were derived: the id is kept.
-    '00000000000000ff': { id: 'legacy-visit-id', keys: keysOf(1, 'g'), at: 1, pages: 1, lp: 'AAAA-_', rp: 1 },
+    '0000000000ff': { id: 'legacy-visit-id', keys: keysOf(1, 'g'), at: 1, pages: 1, lp: 'AAAA-_', rp: 1 },
   };
 
   it('read back as they were written', () => {
@@ -26,7 +26,8 @@ describe('open visits, packed', () => {
 
   it('read back as they were written, whatever the values within the bounds a lead keeps', () => {
     const base64url = fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'.split(''));
-    const eventKeys = fc.array(fc.string({ unit: base64url, minLength: 8, maxLength: 8 }), { minLength: 1, maxLength: MAX_EVENT_KEYS_PER_VISIT });
+    const hex = fc.constantFrom(...'0123456789abcdef'.split(''));
+    const eventKeys = fc.array(fc.string({ unit: hex, minLength: DEDUP_KEY_LENGTH, maxLength: DEDUP_KEY_LENGTH }), { minLength: 1, maxLength: MAX_EVENT_KEYS_PER_VISIT });
     const visit = fc.record(
       {
         keys: eventKeys.map((keys) => keys.join('')),
@@ -39,7 +40,7 @@ describe('open visits, packed', () => {
       },
       { requiredKeys: ['keys', 'at', 'pages', 'legacyId'] },
     );
-    const visitorKey = fc.string({ unit: fc.constantFrom(...'0123456789abcdef'.split('')), minLength: 16, maxLength: 16 });
+    const visitorKey = fc.string({ unit: hex, minLength: 12, maxLength: 12 });
     fc.assert(
       fc.property(fc.dictionary(visitorKey, visit, { maxKeys: 50 }), (drawn) => {
         const visits = Object.fromEntries(
@@ -49,7 +50,7 @@ describe('open visits, packed', () => {
               ...rest,
               // A last page and its repeats come together, as behaviour.ts sets them.
               ...(lp !== undefined && rp !== undefined ? { lp, rp } : {}),
-              id: legacyId ?? visitIdFor(key, rest.keys.slice(0, 8)),
+              id: legacyId ?? visitIdFor(key, rest.keys.slice(0, DEDUP_KEY_LENGTH)),
             },
           ]),
         );
@@ -68,7 +69,7 @@ describe('open visits, packed', () => {
   it('take at most 60 % of the bytes of the map they replace (20 visits of 4 pages and 7 events)', () => {
     const typical = Object.fromEntries(
       Array.from({ length: 20 }, (_, index) => {
-        const key = index.toString(16).padStart(16, '0');
+        const key = index.toString(16).padStart(12, '0');
         return [key, derived(key, keysOf(7, key), { at: 1_796_452_849 + index, pages: 4, lp: 'il7aso', rp: 1 })];
       }),
     );
@@ -81,37 +82,64 @@ describe('open visits, packed', () => {
   it('are none on a lead without any', () => {
     expect(openVisits(undefined)).toEqual({});
     expect(openVisits({ open: packOpenVisits({}) })).toEqual({});
-    expect(packOpenVisits({})).toEqual(Uint8Array.from([1]));
+    expect(packOpenVisits({})).toEqual(Uint8Array.from([2]));
   });
 
   it('refuse what they cannot read or write back exactly', () => {
-    expect(() => openVisits({ open: Uint8Array.from([2]) })).toThrow('unknown format 2');
+    expect(() => openVisits({ open: Uint8Array.from([3]) })).toThrow('unknown format 3');
     expect(() => openVisits({ open: packOpenVisits(visits).subarray(0, 30) })).toThrow('truncated');
-    expect(() => packOpenVisits({ 'not-hex': derived('not-hex', keysOf(1), { at: 1, pages: 1 }) })).toThrow('16 hex digits');
-    expect(() => packOpenVisits({ '0123456789abcdef': derived('0123456789abcdef', keysOf(1), { at: 1, pages: 1, lp: 'long-key', rp: 1 }) })).toThrow('6 characters');
+    expect(() => packOpenVisits({ 'not-hex': derived('not-hex', keysOf(1), { at: 1, pages: 1 }) })).toThrow('12 hex digits');
+    expect(() => packOpenVisits({ '0123456789ab': derived('0123456789ab', 'DlUBB3eZ', { at: 1, pages: 1 }) })).toThrow('10 hex digits');
+    expect(() => packOpenVisits({ '0123456789ab': derived('0123456789ab', keysOf(1), { at: 1, pages: 1, lp: 'long-key', rp: 1 }) })).toThrow('6 characters');
+  });
+});
+
+/** An event's key as items written before 40-bit keys stored it: 8 base64url characters (6 bytes of the hash). */
+const oldKey = (eventId: string): string => eventKey(eventId).slice(0, 8);
+
+describe('open visits stored in format 1 (8-byte visitor keys, 6-byte event keys)', () => {
+  // Written by packOpenVisits at d5d8a41 from the visits below (the script is in the commit that added this test).
+  const FORMAT_1 =
+    '010123456789abcdef6b13b1f102026574326b72340000030e5501077799b94f523196aa761d230a06e600000000000000ff6b13b2240100030f6c65676163792d76697369742d696401f060319a77c4';
+  const stored = Buffer.from(FORMAT_1, 'hex');
+
+  it("are read with today's keys of the same visitor and events, and the ids they were written with", () => {
+    expect(openVisits({ open: stored })).toEqual({
+      '0123456789ab': { id: '52f6c08a0b576bd4f440ad08', at: 1_796_452_849, pages: 2, keys: keysOf(3), lp: 'et2kr4', rp: 2 },
+      '000000000000': { id: 'legacy-visit-id', at: 1_796_452_900, pages: 1, keys: keysOf(1, 'g'), dp: 3 },
+    });
+    expect(visitIdFor('0123456789abcdef', oldKey('e-0'))).toBe('52f6c08a0b576bd4f440ad08');
+  });
+
+  it('are written back in format 2 with their ids kept', () => {
+    const read = openVisits({ open: stored });
+    const packed = packOpenVisits(read);
+    expect(packed[0]).toBe(2);
+    expect(openVisits({ open: packed })).toEqual(read);
+    expect(packed.length).toBeLessThan(stored.length + 25);
   });
 });
 
 describe('open visits stored before the packed form', () => {
-  it('are read from their map, with 8- or 11-character keys', () => {
+  it("are read from their map, with 8- or 11-character keys, as today's keys", () => {
     const key = '0123456789abcdef';
-    const keys = keysOf(2);
+    const keys = ['e-0', 'e-1'].map(oldKey).join('');
     expect(
       openVisits({
         activeVisits: {
           [key]: { at: 5, pages: 2, k: keys, lp: 'et2kr4', rp: 1 },
-          fedcba9876543210: { id: 'old-id', at: 6, pages: 1, keys: 'ABCDEFGHIJK' },
+          fedcba9876543210: { id: 'old-id', at: 6, pages: 1, keys: eventKey('e-9') },
         },
       }),
     ).toEqual({
-      [key]: { id: visitIdFor(key, keys.slice(0, 8)), at: 5, pages: 2, keys, lp: 'et2kr4', rp: 1 },
-      fedcba9876543210: { id: 'old-id', at: 6, pages: 1, keys: 'ABCDEFGH' },
+      '0123456789ab': { id: visitIdFor(key, oldKey('e-0')), at: 5, pages: 2, keys: keysOf(2), lp: 'et2kr4', rp: 1 },
+      fedcba987654: { id: 'old-id', at: 6, pages: 1, keys: dedupKey('e-9') },
     });
   });
 
   it('give way to the packed form when an item holds both', () => {
-    const key = '0123456789abcdef';
+    const key = '0123456789ab';
     const packed = { [key]: derived(key, keysOf(1), { at: 9, pages: 1 }) };
-    expect(openVisits({ open: packOpenVisits(packed), activeVisits: { fedcba9876543210: { at: 1, pages: 1, k: keysOf(1, 'x') } } })).toEqual(packed);
+    expect(openVisits({ open: packOpenVisits(packed), activeVisits: { fedcba9876543210: { at: 1, pages: 1, k: oldKey('x-0') } } })).toEqual(packed);
   });
 });
