@@ -4,6 +4,7 @@ import type { AlertRule, CrmStanding } from '../contracts/api/alerts';
 import type { DeliveryMessage } from '../contracts/alert-message';
 import { LEAD_SORT_KEY, toEpochSeconds } from '../contracts/table';
 import type { AlertClaims, LeadActivityStore } from '../adapters/dynamodb/alert-claims';
+import { leadItemFrom } from '../adapters/dynamodb/lead-item';
 import type { AlertConfigStore, SiteAlertConfig } from '../adapters/dynamodb/alert-config-store';
 import type { DeliveryLog } from '../adapters/dynamodb/delivery-log';
 import type { HiddenOrganisationStore } from '../adapters/dynamodb/hidden-organisations';
@@ -14,7 +15,7 @@ import { deliveryIdFor } from '../domain/alerts/ids';
 import { type LeadChange, leadChange } from '../domain/alerts/lead-change';
 import { alertEvent, restrictFields } from '../domain/alerts/payload';
 import { hides } from '../domain/leads/hidden';
-import { currentLead, type LeadItem } from '../domain/leads/listing';
+import { currentLead } from '../domain/leads/listing';
 import type { StoredLead } from '../domain/leads/model';
 
 export interface EvaluatorDependencies {
@@ -144,7 +145,7 @@ function leadImages(record: DynamoDBRecord): { before?: StoredLead; after: Store
   const data = record.dynamodb;
   if (data?.Keys?.sk?.S !== LEAD_SORT_KEY || !data.NewImage) return undefined;
   // The item holds the figures as listed and the changes since apart (domain/leads/listing.ts): the lead as it is now.
-  const image = (value: Record<string, LambdaAttributeValue>) => currentLead(unmarshall(value as Parameters<typeof unmarshall>[0]) as LeadItem);
+  const image = (value: Record<string, LambdaAttributeValue>) => currentLead(leadItemFrom(unmarshall(value as Parameters<typeof unmarshall>[0])));
   return { after: image(data.NewImage), ...(data.OldImage ? { before: image(data.OldImage) } : {}) };
 }
 

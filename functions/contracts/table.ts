@@ -160,6 +160,17 @@ export const keys = {
 export const LEAD_SORT_KEY = 'LEAD';
 
 /**
+ * What the keys of a lead item (`keys.lead`, `keys.leadIndex`) or of its index entry hold: the site, the lead and
+ * the listed last-seen time. Undefined when they are not a lead's keys.
+ */
+export function leadKeyParts(pk: unknown, gsi1sk: unknown): { siteId: string; leadId: string; lastSeenAt: string } | undefined {
+  const lead = typeof pk === 'string' ? /^SITE#([^#]+)#LEAD#([^#]+)$/.exec(pk) : null;
+  const index = typeof gsi1sk === 'string' ? /^([^#]+)#([^#]+)$/.exec(gsi1sk) : null;
+  if (!lead?.[1] || !lead[2] || !index?.[1] || index[2] !== lead[2]) return undefined;
+  return { siteId: lead[1], leadId: lead[2], lastSeenAt: index[1] };
+}
+
+/**
  * The table's stream: both images, because a rule looks at what changed (the paths just viewed, a new visit, a
  * first sighting). Lambda reads a DynamoDB stream at no charge; CDK (lib/constructs/storage.ts) and the local
  * runtime (local/resources.ts) enable it from here.

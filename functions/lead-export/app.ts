@@ -7,6 +7,7 @@ import { toEpochSeconds } from '../contracts/table';
 import { ExportJobs, type StoredExportJob } from '../adapters/dynamodb/export-jobs';
 import { HiddenOrganisationStore } from '../adapters/dynamodb/hidden-organisations';
 import { leadQuery } from '../adapters/dynamodb/lead-filters';
+import { leadItemFrom } from '../adapters/dynamodb/lead-item';
 import { LeadStore } from '../adapters/dynamodb/lead-store';
 import { queryPages } from '../adapters/dynamodb/query';
 import type { Infrastructure } from '../adapters/infrastructure';
@@ -14,7 +15,6 @@ import type { ExportStorage } from '../adapters/s3/export-storage';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { hides } from '../domain/leads/hidden';
 import { EXPORT_CONTENT_TYPES, exportHeader, exportLines, exportObjectKey } from '../domain/leads/export-format';
-import type { StoredLead } from '../domain/leads/model';
 import { toLead } from '../domain/leads/views';
 import { createLogger, type Logger } from '../platform/logger';
 
@@ -83,7 +83,7 @@ async function* exportChunks(deps: LeadExportDependencies, job: StoredExportJob,
   yield exportHeader(job.format, job.visits);
   const input = leadQuery(tableName, job.siteId, job.filters, toEpochSeconds(clock()));
   for await (const items of queryPages(doc, input)) {
-    const page = items.map((item) => toLead(item as unknown as StoredLead)).filter((lead) => !hides(rules, lead.organisation));
+    const page = items.map((item) => toLead(leadItemFrom(item))).filter((lead) => !hides(rules, lead.organisation));
     let text = '';
     if (!job.visits) {
       for (const lead of page) text += exportLines(job.format, lead);

@@ -11,6 +11,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { leadItemFrom } from '../../functions/adapters/dynamodb/lead-item';
 import { currentLead } from '../../functions/domain/leads/listing';
 import { DEDUP_KEY_LENGTH } from '../../functions/domain/leads/model';
 import { openVisits, packOpenVisits } from '../../functions/domain/leads/open-visits';
@@ -44,9 +45,9 @@ const unitsAs = (write: RecordedWrite, form: Form): number => writeUnits({ ...(w
  */
 const FIGURES = ['firstSeenAt', 'lastSeenAt', 'visits', 'pageviews', 'engagedMs', 'pageCounts'] as const;
 const stateWithCurrentFigures: Form = (item) => {
-  const asRecorded = Object.fromEntries([...FIGURES, 'match', 'recent', 'changes'].flatMap((name) => (item[name] ? [[name, item[name]]] : [])));
+  const asRecorded = Object.fromEntries([...FIGURES, 'pk', 'gsi1sk', 'match', 'recent', 'changes'].flatMap((name) => (item[name] ? [[name, item[name]]] : [])));
   const asStored = unmarshall({ ...asRecorded, ...(item.changes?.B !== undefined ? { changes: { B: bytesOf(item.changes.B) } } : {}) } as never);
-  const current = currentLead({ ...asStored, leadId: '', siteId: '' } as never);
+  const current = currentLead(leadItemFrom(asStored));
   const { recent: _recent, changes: _changes, ...state } = statePart(item);
   const lastPaths = current.lastPaths ? packChanges({ lastPaths: current.lastPaths }) : undefined;
   return { ...state, ...(marshall(Object.fromEntries(FIGURES.map((name) => [name, current[name]]))) as Item), ...(lastPaths ? { changes: { B: lastPaths } } : {}) };

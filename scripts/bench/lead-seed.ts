@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DEFAULT_RETENTION } from '../../functions/contracts/deployment-config';
 import { keys } from '../../functions/contracts/table';
+import { storedLeadItem } from '../../functions/adapters/dynamodb/lead-item';
 import { applyRequests, type LeadRequest } from '../../functions/domain/leads/apply-requests';
 import { leadIdFor } from '../../functions/domain/leads/model';
 
@@ -74,7 +75,7 @@ export function leadItems(options: Omit<SeedOptions, 'count'>, index: number, co
   const own = index === 0 ? template : builtLeadIdentity(template, options, index);
   const lead = { ...own.lead, firstSeenAt: shifted(own.lead.firstSeenAt), lastSeenAt: shifted(own.lead.lastSeenAt), expiresAt: own.lead.expiresAt + Math.floor(shiftMs / 1000) };
   return [
-    { ...keys.lead(siteId, lead.leadId), ...keys.leadIndex(siteId, lead.lastSeenAt, lead.leadId), ...lead },
+    storedLeadItem(lead),
     ...own.parts.map(({ visitId, partKey, ...part }) => ({ ...keys.visitPart(siteId, lead.leadId, visitId, partKey), ...part })),
   ];
 }

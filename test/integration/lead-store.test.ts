@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { QueuedEvent } from '../../functions/contracts/queue-message';
 import { DEFAULT_RETENTION } from '../../functions/contracts/deployment-config';
+import { keys } from '../../functions/contracts/table';
 import { leadIdFor } from '../../functions/domain/leads/model';
 import { LeadStore } from '../../functions/adapters/dynamodb/lead-store';
 import { createTestResources, type TestResources } from './support/local-aws';
@@ -44,6 +45,21 @@ describe('LeadStore against DynamoDB Local', () => {
 
     expect(list.items).toEqual([expect.objectContaining({ leadId: org.leadId, visits: 1, pageviews: 2 })]);
     expect(lead?.visits).toEqual([expect.objectContaining({ pages: [expect.objectContaining({ path: '/pricing' }), expect.objectContaining({ path: '/contact' })] })]);
+  });
+
+  it('stores the lead without what its keys hold, its changes and open visits packed, and reads it back whole', async () => {
+    const org = { ...organisation('site-p', 31), match: { ...organisation('site-p', 31).match, class: 'business' as const } };
+    const id = visitor();
+    await store.recordRequest(org, id, [pageview('/pricing', minutesAgo(3))], NETWORK);
+    await store.recordRequest(org, id, [pageview('/contact', minutesAgo(2))], NETWORK);
+
+    const { Item: item } = await resources.doc.send(new GetCommand({ TableName: resources.tableName, Key: keys.lead('site-p', org.leadId) }));
+    expect(Object.keys(item ?? {}).sort()).toEqual(
+      ['changes', 'engagedMs', 'expiresAt', 'firstSeenAt', 'gsi1pk', 'gsi1sk', 'location', 'match', 'open', 'organisation', 'pageCounts', 'pageviews', 'pk', 'sk', 'version', 'visits'].sort(),
+    );
+    const lead = await store.liveLead('site-p', org.leadId);
+    expect(lead).toMatchObject({ siteId: 'site-p', leadId: org.leadId, pageviews: 2, organisationClass: 'business', lastPaths: ['/contact'] });
+    expect((await store.listLeads('site-p', { limit: 5 })).items).toEqual([expect.objectContaining({ leadId: org.leadId, pageviews: 1 })]);
   });
 
   it('changes nothing when the same message is delivered again', async () => {

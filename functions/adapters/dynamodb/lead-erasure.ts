@@ -2,6 +2,7 @@ import { type DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-
 import type { Retention } from '../../contracts/deployment-config';
 import { keys } from '../../contracts/table';
 import { withoutVisits } from '../../domain/leads/erasure';
+import { storedLeadItem } from './lead-item';
 import type { StoredLead, StoredVisit } from '../../domain/leads/model';
 
 /** Erasure of some of a lead's visits (data-subject requests), with the lead's counts changed in the same step. */
@@ -36,7 +37,7 @@ export class LeadErasure {
           TransactItems: [
             ...itemKeys.map((key) => ({ Delete: { TableName: this.tableName, Key: key } })),
             next
-              ? { Put: { TableName: this.tableName, Item: { ...leadKey, ...keys.leadIndex(lead.siteId, next.lastSeenAt, lead.leadId), ...storedFields(next) }, ...guard } }
+              ? { Put: { TableName: this.tableName, Item: storedLeadItem(storedFields(next)), ...guard } }
               : { Delete: { TableName: this.tableName, Key: leadKey, ...guard } },
           ],
         }),

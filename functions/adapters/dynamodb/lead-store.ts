@@ -14,11 +14,12 @@ import { type BehaviourLimits, DEFAULT_BEHAVIOUR_LIMITS, type Retention } from '
 import { checkStartKey } from './cursor';
 import { leadQuery } from './lead-filters';
 import { type Item, queryAll, queryPage } from './query';
-import { keys, LEADS_BY_LAST_SEEN_INDEX, toEpochSeconds } from '../../contracts/table';
+import { keys, leadKeyParts, LEADS_BY_LAST_SEEN_INDEX, toEpochSeconds } from '../../contracts/table';
 import { applyRequests, type DropReason, type LeadRequest } from '../../domain/leads/apply-requests';
 import { currentLead, LIST_REFRESH_MS, type LeadItem, leadItemFor, listedOf } from '../../domain/leads/listing';
 import type { Identified, StoredLead, StoredVisit, VisitPart } from '../../domain/leads/model';
 import { publicVisit, toLead } from '../../domain/leads/views';
+import { leadItemFrom, storedLeadItem } from './lead-item';
 import { visitsFromItems } from './visit-items';
 
 const MAX_ATTEMPTS = 10;
@@ -70,7 +71,7 @@ export class LeadStore {
           await this.doc.send(
             new PutCommand({
               TableName: this.tableName,
-              Item: { ...keys.lead(lead.siteId, lead.leadId), ...keys.leadIndex(lead.siteId, item.lastSeenAt, lead.leadId), ...item },
+              Item: storedLeadItem(item),
               ...(existing.version === undefined
                 ? { ConditionExpression: 'attribute_not_exists(pk)' }
                 : { ConditionExpression: 'version = :expected', ExpressionAttributeValues: { ':expected': existing.version } }),
@@ -118,7 +119,7 @@ export class LeadStore {
       new GetCommand({ TableName: this.tableName, Key: keys.lead(siteId, leadId), ConsistentRead: true }),
     );
     if (!Item) return {};
-    const stored = Item as unknown as LeadItem;
+    const stored = leadItemFrom(Item);
     return this.isLive(Item) ? { live: currentLead(stored), item: stored, version: stored.version } : { version: stored.version };
   }
 
@@ -140,8 +141,8 @@ export class LeadStore {
         ? undefined
         : checkStartKey(givenStartKey, LeadStartKeySchema, (key) => key.gsi1pk === keys.siteLeads(siteId) && key.pk.startsWith(`SITE#${siteId}#LEAD#`));
     // An index entry holds the listed figures (its organisation is never stale: a change refreshes it).
-    const page = await queryPage(this.doc, input, limit, LEAD_START_KEY, startKey, keep && ((item) => keep(item as unknown as StoredLead)));
-    return { items: page.items.map((item) => toLead(listedOf(item as unknown as LeadItem))), ...(page.lastKey ? { lastKey: page.lastKey } : {}) };
+    const page = await queryPage(this.doc, input, limit, LEAD_START_KEY, startKey, keep && ((item) => keep(leadItemFrom(item))));
+    return { items: page.items.map((item) => toLead(listedOf(leadItemFrom(item)))), ...(page.lastKey ? { lastKey: page.lastKey } : {}) };
   }
 
   async getLead(siteId: string, leadId: string): Promise<LeadWithVisits | undefined> {
@@ -152,7 +153,7 @@ export class LeadStore {
       .map(publicVisit)
       .sort((a, b) => b.startedAt.localeCompare(a.startedAt))
       .slice(0, MAX_VISITS_IN_DETAIL);
-    return { ...toLead(currentLead(leadItem as unknown as LeadItem)), visits };
+    return { ...toLead(currentLead(leadItemFrom(leadItem))), visits };
   }
 
   /**
@@ -182,13 +183,14 @@ export class LeadStore {
       IndexName: LEADS_BY_LAST_SEEN_INDEX,
       KeyConditionExpression: 'gsi1pk = :site AND gsi1sk >= :from',
       FilterExpression: 'expiresAt > :now',
-      ProjectionExpression: 'leadId, #match',
+      ProjectionExpression: 'pk, gsi1sk, #match',
       ExpressionAttributeNames: { '#match': 'match' },
       ExpressionAttributeValues: { ':site': keys.siteLeads(siteId), ':from': listedFrom, ':now': toEpochSeconds(this.clock()) },
     });
-    return entries.flatMap(({ leadId, match }) => {
+    return entries.flatMap(({ pk, gsi1sk, match }) => {
+      const leadId = leadKeyParts(pk, gsi1sk)?.leadId;
       const network = (match as Partial<StoredLead['match']> | undefined)?.network;
-      return typeof leadId === 'string' && typeof network === 'string' ? [{ leadId, network }] : [];
+      return leadId !== undefined && typeof network === 'string' ? [{ leadId, network }] : [];
     });
   }
 

@@ -14,9 +14,11 @@ import { generateApiKey } from '../../../functions/domain/api-keys';
 import type { QueuedEvent } from '../../../functions/contracts/queue-message';
 import { DEFAULT_RETENTION } from '../../../functions/contracts/deployment-config';
 import { applyEvents } from '../../../functions/domain/leads/apply-requests';
+import { leadItemFor } from '../../../functions/domain/leads/listing';
 import { leadIdFor, type StoredLead } from '../../../functions/domain/leads/model';
 import { toLead } from '../../../functions/domain/leads/views';
 import { DataSubjectRequests } from '../../../functions/leads-api/data-subject-requests';
+import { leadItemFrom, storedLeadItem } from '../../../functions/adapters/dynamodb/lead-item';
 import { LeadStore } from '../../../functions/adapters/dynamodb/lead-store';
 import { keys, LEAD_INDEX_ATTRIBUTES, LEADS_BY_LAST_SEEN_INDEX } from '../../../functions/contracts/table';
 
@@ -81,14 +83,14 @@ const identified = {
 const pageview = (path: string, occurredAt: string): QueuedEvent => ({ id: randomUUID(), type: 'pageview', path, occurredAt });
 
 /** A lead as stored after three visitors' page views, all visits still open: `open` holds all three. */
-function storedLeadItem(): Item {
+function aStoredLead(): Item {
   let lead: StoredLead | undefined;
   for (const [visitor, paths] of [['a', ['/', '/pricing', '/docs']], ['b', ['/careers']], ['c', ['/pricing', '/contact']]] as const) {
     const events = paths.map((path, index) => pageview(path, minutesAgo(10 - index)));
     lead = applyEvents(lead, identified, { visitorId: visitor.repeat(64), network: NETWORK }, events, DEFAULT_RETENTION).lead;
   }
   if (!lead) throw new Error('no lead');
-  return { ...keys.lead(lead.siteId, lead.leadId), ...keys.leadIndex(lead.siteId, lead.lastSeenAt, lead.leadId), ...lead };
+  return storedLeadItem(leadItemFor(lead, undefined).item) as Item;
 }
 
 describe('the index projection', () => {
@@ -96,29 +98,31 @@ describe('the index projection', () => {
     expect(LEAD_INDEX_ATTRIBUTES).not.toContain('open');
     expect(LEAD_INDEX_ATTRIBUTES).not.toContain('activeVisits');
     expect(LEAD_INDEX_ATTRIBUTES).not.toContain('version');
-    expect(JSON.stringify(projected(storedLeadItem()))).not.toContain('a'.repeat(64));
+    expect(JSON.stringify(projected(aStoredLead()))).not.toContain('a'.repeat(64));
   });
 
   it('holds every attribute toLead reads, so the public lead from an index entry equals the one from the item', () => {
-    const item = storedLeadItem();
+    const item = aStoredLead();
     const read = new Set<string>();
-    const tracked = new Proxy(item, {
+    // The site, the lead and the listed last-seen time are read from the keys (lead-item.ts).
+    const tracked = new Proxy(leadItemFrom(item), {
       get(target, name) {
         if (typeof name === 'string') read.add(name);
         return Reflect.get(target, name);
       },
     });
 
-    const fromItem = toLead(tracked as unknown as StoredLead);
+    const fromItem = toLead(tracked);
 
     expect([...read].filter((name) => !PROJECTED.has(name))).toEqual([]);
-    expect(toLead(projected(item) as unknown as StoredLead)).toEqual(fromItem);
+    expect(toLead(leadItemFrom(projected(item)))).toEqual(fromItem);
+    expect(fromItem.leadId).toBe(identified.leadId);
   });
 });
 
 describe('readers of the index', () => {
   it('listLeads filters on projected attributes only and lists the same lead from an index entry', async () => {
-    const item = storedLeadItem();
+    const item = aStoredLead();
     const store = new LeadStore(doc as unknown as DynamoDBDocumentClient, 'eirlead', DEFAULT_RETENTION, () => NOW);
     const query = { limit: 10, country: 'DE', since: minutesAgo(60), until: NOW.toISOString() };
 
@@ -126,11 +130,11 @@ describe('readers of the index', () => {
     const fromIndex = await store.listLeads('demo', query);
 
     expectIndexQueriesUseProjectedAttributes();
-    expect(fromIndex.items).toEqual([toLead(item as unknown as StoredLead)]);
+    expect(fromIndex.items).toEqual([toLead(leadItemFrom(item))]);
   });
 
   it('listLeads with every filter (class, confidence, minimum visits and page views, a path) still names projected attributes only', async () => {
-    const item = storedLeadItem();
+    const item = aStoredLead();
     const store = new LeadStore(doc as unknown as DynamoDBDocumentClient, 'eirlead', DEFAULT_RETENTION, () => NOW);
     const query = { limit: 10, class: 'business' as const, confidence: 'high' as const, minVisits: 2, minPageviews: 3, path: '/pricing' };
 
@@ -187,7 +191,7 @@ describe('readers of the index', () => {
     });
 
     it('find candidates by projected attributes and read each candidate’s lead item consistently', async () => {
-      const item = storedLeadItem();
+      const item = aStoredLead();
       doc.on(QueryCommand, { IndexName: LEADS_BY_LAST_SEEN_INDEX }).resolves({ Items: [projected(item)] });
       doc.on(QueryCommand, { KeyConditionExpression: 'pk = :pk AND begins_with(sk, :visit)' }).resolves({ Items: [] });
       doc.on(GetCommand).resolves({ Item: item });
@@ -201,7 +205,7 @@ describe('readers of the index', () => {
     });
 
     it('read no lead item when no candidate’s range holds the address', async () => {
-      doc.on(QueryCommand, { IndexName: LEADS_BY_LAST_SEEN_INDEX }).resolves({ Items: [projected(storedLeadItem())] });
+      doc.on(QueryCommand, { IndexName: LEADS_BY_LAST_SEEN_INDEX }).resolves({ Items: [projected(aStoredLead())] });
 
       const result = await requests().erase('demo', { ...subject, ip: '80.128.10.20' });
 
@@ -210,7 +214,7 @@ describe('readers of the index', () => {
     });
 
     it('guard the erasure with the version of the lead item, which the index does not hold', async () => {
-      const item = { ...storedLeadItem(), version: 7 };
+      const item = { ...aStoredLead(), version: 7 };
       doc.on(QueryCommand, { IndexName: LEADS_BY_LAST_SEEN_INDEX }).resolves({ Items: [projected(item)] });
       doc.on(QueryCommand, { KeyConditionExpression: 'pk = :pk AND begins_with(sk, :visit)' }).resolves({ Items: [visitItem(item)] });
       doc.on(GetCommand).resolves({ Item: item });

@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { QueuedEvent } from '../../../../functions/contracts/queue-message';
 import { DEFAULT_RETENTION } from '../../../../functions/contracts/deployment-config';
-import { keys } from '../../../../functions/contracts/table';
+import { storedLeadItem } from '../../../../functions/adapters/dynamodb/lead-item';
 import { applyRequests } from '../../../../functions/domain/leads/apply-requests';
 import {
   eventKeyCount,
@@ -12,6 +12,7 @@ import {
   MAX_OPEN_VISITS,
   type StoredLead,
 } from '../../../../functions/domain/leads/model';
+import { leadItemFor } from '../../../../functions/domain/leads/listing';
 import { openVisits } from '../../../../functions/domain/leads/open-visits';
 import { itemSize } from '../../../../scripts/bench/capacity-units';
 
@@ -46,8 +47,7 @@ const event = (type: QueuedEvent['type'], seconds: number, path = '/'): QueuedEv
   }) as QueuedEvent;
 
 /** The lead as the table stores it, with its keys, in DynamoDB's own size accounting. */
-const storedSize = (lead: StoredLead) =>
-  itemSize(marshall({ ...keys.lead(lead.siteId, lead.leadId), ...keys.leadIndex(lead.siteId, lead.lastSeenAt, lead.leadId), ...lead }) as never);
+const storedSize = (lead: StoredLead) => itemSize(marshall(storedLeadItem(leadItemFor(lead, undefined).item)) as never);
 
 function flood(requests: ReadonlyArray<{ visitorId: string; events: QueuedEvent[] }>): { lead: StoredLead; overLimit: number } {
   let lead: StoredLead | undefined;
