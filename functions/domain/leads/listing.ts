@@ -9,8 +9,8 @@ import { packChanges, type RecentChanges, unpackChanges } from './packed-changes
  * entry whenever an attribute it projects changes, and moving an entry (a new sort key) costs a delete and a put.
  * Were the projected attributes the lead's live figures, every lead write would move the entry. Instead the item
  * holds the figures **as listed**, written when the entry is (re)written, and the changes since then apart, in
- * `recent` (stored packed: packed-changes.ts), which the index does not project. A lead write that leaves the listed figures alone costs no index
- * write at all.
+ * `recent` (stored packed: packed-changes.ts), which the index does not project. A lead write that leaves the
+ * listed figures alone costs no index write at all.
  *
  * The entry is rewritten (refreshed) when the lead's `lastSeenAt` is LIST_REFRESH_MS or more past the listed one,
  * or when its `organisation`, `match` or `location` changes (data-subject requests find leads by the listed

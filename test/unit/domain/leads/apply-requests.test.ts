@@ -8,6 +8,7 @@ import { dedupKey, eventKey, leadIdFor, MAX_TRACKED_PATHS, type StoredLead, visi
 import { openVisits } from '../../../../functions/domain/leads/open-visits';
 import { toLead } from '../../../../functions/domain/leads/views';
 import { visitsFromItems } from '../../../../functions/adapters/dynamodb/visit-items';
+import { FORMAT_1_OPEN, FORMAT_1_VISIT_ID } from './format-1-fixture';
 
 /** The visitor's truncated network, as the ingest function queues it. */
 const NETWORK = '193.16.4.0/24';
@@ -194,6 +195,24 @@ describe('open visits on the lead', () => {
     expect(openVisits(again.lead)[visitorKey(VISITOR)]).toMatchObject({ id: 'legacy-visit-id', keys: dedupKey(a.id) + dedupKey(b.id), pages: 2 });
     // Written in the packed form only, the old id with it.
     expect(again.lead?.activeVisits).toBeUndefined();
+  });
+});
+
+describe('a lead stored before 40-bit keys (open visits in format 1)', () => {
+  it('recognises a redelivered event by its old key and continues its visit under the id it had', () => {
+    const visitorId = '0123456789abcdef'.padEnd(64, '0');
+    const event = (id: string, path: string): QueuedEvent => ({ id, type: 'pageview', path, occurredAt: '2026-12-05T06:50:00.000Z' });
+    const first = applyRequests(undefined, identified, [{ visitorId: 'b'.repeat(64), network: NETWORK, events: [event('x-0', '/')] }], DEFAULT_RETENTION).lead!;
+    const stored: StoredLead = { ...first, open: FORMAT_1_OPEN };
+
+    const again = applyRequests(stored, identified, [{ visitorId, network: NETWORK, events: [event('e-1', '/pricing'), event('e-3', '/contact')] }], DEFAULT_RETENTION);
+
+    expect(again).toMatchObject({ applied: 1, duplicates: 1 });
+    expect(again.parts.map((part) => part.visitId)).toEqual([FORMAT_1_VISIT_ID]);
+    expect(again.replays.map((part) => part.visitId)).toEqual([FORMAT_1_VISIT_ID]);
+    const visit = openVisits(again.lead)[visitorKey(visitorId)];
+    expect(visit).toMatchObject({ id: FORMAT_1_VISIT_ID, pages: 3, keys: ['e-0', 'e-1', 'e-2', 'e-3'].map(dedupKey).join('') });
+    expect(again.lead?.open?.[0]).toBe(2);
   });
 });
 

@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { type ActiveVisit, DEDUP_KEY_LENGTH, dedupKey, eventKey, MAX_EVENT_KEYS_PER_VISIT, visitIdFor } from '../../../../functions/domain/leads/model';
 import { openVisits, packOpenVisits } from '../../../../functions/domain/leads/open-visits';
 import { itemSize } from '../../../../scripts/bench/capacity-units';
+import { FORMAT_1_OPEN, FORMAT_1_VISIT_ID } from './format-1-fixture';
 
 const keysOf = (count: number, seed = 'e'): string => Array.from({ length: count }, (_, index) => dedupKey(`${seed}-${index}`)).join('');
 const derived = (key: string, keys: string, rest: Omit<ActiveVisit, 'id' | 'keys'>): ActiveVisit => ({
@@ -98,17 +99,14 @@ describe('open visits, packed', () => {
 const oldKey = (eventId: string): string => eventKey(eventId).slice(0, 8);
 
 describe('open visits stored in format 1 (8-byte visitor keys, 6-byte event keys)', () => {
-  // Written by packOpenVisits at d5d8a41 from the visits below (the script is in the commit that added this test).
-  const FORMAT_1 =
-    '010123456789abcdef6b13b1f102026574326b72340000030e5501077799b94f523196aa761d230a06e600000000000000ff6b13b2240100030f6c65676163792d76697369742d696401f060319a77c4';
-  const stored = Buffer.from(FORMAT_1, 'hex');
+  const stored = FORMAT_1_OPEN;
 
   it("are read with today's keys of the same visitor and events, and the ids they were written with", () => {
     expect(openVisits({ open: stored })).toEqual({
-      '0123456789ab': { id: '52f6c08a0b576bd4f440ad08', at: 1_796_452_849, pages: 2, keys: keysOf(3), lp: 'et2kr4', rp: 2 },
+      '0123456789ab': { id: FORMAT_1_VISIT_ID, at: 1_796_452_849, pages: 2, keys: keysOf(3), lp: 'et2kr4', rp: 2 },
       '000000000000': { id: 'legacy-visit-id', at: 1_796_452_900, pages: 1, keys: keysOf(1, 'g'), dp: 3 },
     });
-    expect(visitIdFor('0123456789abcdef', oldKey('e-0'))).toBe('52f6c08a0b576bd4f440ad08');
+    expect(visitIdFor('0123456789abcdef', oldKey('e-0'))).toBe(FORMAT_1_VISIT_ID);
   });
 
   it('are written back in format 2 with their ids kept', () => {
