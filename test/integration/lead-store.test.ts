@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { GetCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { QueuedEvent } from '../../functions/contracts/queue-message';
 import { DEFAULT_RETENTION } from '../../functions/contracts/deployment-config';
 import { keys } from '../../functions/contracts/table';
 import { leadIdFor } from '../../functions/domain/leads/model';
 import { LeadStore } from '../../functions/adapters/dynamodb/lead-store';
+import { FORMAT_1_OPEN, FORMAT_1_VISIT_ID } from '../fixtures/open-visits-format-1';
 import { createTestResources, type TestResources } from './support/local-aws';
 
 /** The visitor's truncated network, as the ingest function queues it. */
@@ -60,6 +61,55 @@ describe('LeadStore against DynamoDB Local', () => {
     const lead = await store.liveLead('site-p', org.leadId);
     expect(lead).toMatchObject({ siteId: 'site-p', leadId: org.leadId, pageviews: 2, organisationClass: 'business', lastPaths: ['/contact'] });
     expect((await store.listLeads('site-p', { limit: 5 })).items).toEqual([expect.objectContaining({ leadId: org.leadId, pageviews: 1 })]);
+  });
+
+  it('reads a lead stored by the previous version, recognises its redelivered event, and stores it in today\'s form', async () => {
+    const at = (time: string) => `2026-12-05T${time}.000Z`;
+    const clock = () => new Date(at('07:00:00'));
+    const upgraded = new LeadStore(resources.doc, resources.tableName, DEFAULT_RETENTION, clock);
+    const org = { ...organisation('site-u', 41), match: { ...organisation('site-u', 41).match, class: 'business' as const } };
+    const listedAt = at('06:30:00');
+    // As 352f2e7 wrote it: ids and listed time beside the keys, changes and paths as a map and a list, the class on its
+    // own, open visits in format 1 (visitor 0123456789abcdef: events e-0, e-1, e-2).
+    await resources.doc.send(
+      new PutCommand({
+        TableName: resources.tableName,
+        Item: {
+          ...keys.lead('site-u', org.leadId),
+          ...keys.leadIndex('site-u', listedAt, org.leadId),
+          siteId: 'site-u',
+          leadId: org.leadId,
+          organisation: org.organisation,
+          match: org.match,
+          location: org.location,
+          organisationClass: 'business',
+          firstSeenAt: listedAt,
+          lastSeenAt: listedAt,
+          visits: 1,
+          pageviews: 1,
+          engagedMs: 0,
+          pageCounts: { '/pricing': 1 },
+          recent: { lastSeenAt: at('06:40:49'), pageviews: 2, pageCounts: { '/': 1 } },
+          lastPaths: ['/'],
+          open: FORMAT_1_OPEN,
+          version: 5,
+          expiresAt: Math.floor(clock().getTime() / 1000) + 86_400,
+        },
+      }),
+    );
+    const visitorId = '0123456789abcdef'.padEnd(64, '0');
+    const event = (id: string, path: string): QueuedEvent => ({ id, type: 'pageview', path, occurredAt: at('06:50:00') });
+
+    const outcome = await upgraded.recordRequest(org, visitorId, [event('e-1', '/pricing'), event('e-3', '/contact')], NETWORK);
+
+    expect(outcome).toEqual({ status: 'recorded', applied: 1, duplicates: 1 });
+    const { Item: item } = await resources.doc.send(new GetCommand({ TableName: resources.tableName, Key: keys.lead('site-u', org.leadId) }));
+    expect(item).not.toHaveProperty('leadId');
+    expect(item).not.toHaveProperty('recent');
+    expect(item?.open?.[0]).toBe(2);
+    expect(await upgraded.liveLead('site-u', org.leadId)).toMatchObject({ leadId: org.leadId, pageviews: 3, pageCounts: { '/pricing': 1, '/': 1, '/contact': 1 }, lastPaths: ['/contact'] });
+    const detail = await upgraded.getLead('site-u', org.leadId);
+    expect(detail?.visits.map((visit) => visit.visitId)).toEqual([FORMAT_1_VISIT_ID]);
   });
 
   it('changes nothing when the same message is delivered again', async () => {

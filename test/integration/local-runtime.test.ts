@@ -23,6 +23,7 @@ import { HttpFront } from '../../local/api-gateway/server';
 import { SqsPoller } from '../../local/sqs-poller';
 import { createTestResources, type TestResources } from './support/local-aws';
 import { addressOf } from './support/ip-addresses';
+import { unpackChanges } from '../../functions/domain/leads/packed-changes';
 import { descendantsMatching, isAlive } from './support/processes';
 
 const repoRoot = resolve(__dirname, '..', '..');
@@ -482,7 +483,10 @@ describe('npm start (local/main.ts as a user runs it)', () => {
         messages.push(...(Messages ?? []).map((message) => message.Body ?? ''));
       }
 
-      const haystacks = { table: JSON.stringify(items), queues: JSON.stringify(messages) };
+      // A lead's changes since listing (paths, counts) are stored Brotli-compressed: read them as text too.
+      const packed = (items as Record<string, AttributeValue>[]).flatMap((item) => (item.changes?.B ? [unpackChanges(item.changes.B)] : []));
+      expect(packed.length).toBeGreaterThan(0);
+      const haystacks = { table: JSON.stringify([items, packed]), queues: JSON.stringify(messages) };
       for (const data of personalData) {
         for (const [where, text] of Object.entries(haystacks)) {
           expect({ where, data, found: text.includes(data) }).toEqual({ where, data, found: false });

@@ -8,7 +8,7 @@ import { dedupKey, eventKey, leadIdFor, MAX_TRACKED_PATHS, type StoredLead, visi
 import { openVisits } from '../../../../functions/domain/leads/open-visits';
 import { toLead } from '../../../../functions/domain/leads/views';
 import { visitsFromItems } from '../../../../functions/adapters/dynamodb/visit-items';
-import { FORMAT_1_OPEN, FORMAT_1_VISIT_ID } from './format-1-fixture';
+import { FORMAT_1_OPEN, FORMAT_1_VISIT_ID } from '../../../fixtures/open-visits-format-1';
 
 /** The visitor's truncated network, as the ingest function queues it. */
 const NETWORK = '193.16.4.0/24';

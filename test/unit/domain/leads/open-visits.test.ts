@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { type ActiveVisit, DEDUP_KEY_LENGTH, dedupKey, eventKey, MAX_EVENT_KEYS_PER_VISIT, visitIdFor } from '../../../../functions/domain/leads/model';
 import { openVisits, packOpenVisits } from '../../../../functions/domain/leads/open-visits';
 import { itemSize } from '../../../../scripts/bench/capacity-units';
-import { FORMAT_1_OPEN, FORMAT_1_VISIT_ID } from './format-1-fixture';
+import { FORMAT_1_OPEN, FORMAT_1_VISIT_ID } from '../../../fixtures/open-visits-format-1';
 
 const keysOf = (count: number, seed = 'e'): string => Array.from({ length: count }, (_, index) => dedupKey(`${seed}-${index}`)).join('');
 const derived = (key: string, keys: string, rest: Omit<ActiveVisit, 'id' | 'keys'>): ActiveVisit => ({
