@@ -9,7 +9,7 @@ import * as z from 'zod';
  * paths: full paths a busy lead viewed since its entry was written. As DynamoDB maps they carried an attribute name
  * and type bytes per figure and per path; as one binary attribute (`changes`), a format byte and the JSON of both,
  * Brotli-compressed (quality 5: about 40 µs, 326 → 203 bytes on the benchmark's leads; quality 11 saves 6 % more at
- * 15 times the time). Items written before this form hold `recent` and `lastPaths` as maps; they are read as they
+ * 17 times the time). Items written before this form hold `recent` and `lastPaths` as maps; they are read as they
  * are and written packed.
  */
 
