@@ -2,8 +2,8 @@ import { type DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-
 import type { Retention } from '../../contracts/deployment-config';
 import { keys } from '../../contracts/table';
 import { withoutVisits } from '../../domain/leads/erasure';
-import { storedLeadItem } from './lead-item';
 import type { StoredLead, StoredVisit } from '../../domain/leads/model';
+import { storedLeadItem } from './lead-item';
 
 /** Erasure of some of a lead's visits (data-subject requests), with the lead's counts changed in the same step. */
 export interface VisitErasure {

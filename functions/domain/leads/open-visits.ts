@@ -81,13 +81,11 @@ function unpack(packed: Uint8Array): Record<string, ActiveVisit> {
     const dayPages = readVarint(reader);
     const storedId = take(reader, readVarint(reader)).toString('utf8');
     const eventKeys = take(reader, readVarint(reader) * sizes.event);
-    // The id was derived from the keys as the format wrote them.
-    const id = storedId || (format === 1 ? visitIdFor(storedKey.toString('hex'), eventKeys.subarray(0, 6).toString('base64url')) : visitIdFor(storedKey.toString('hex'), eventKeys.subarray(0, 5).toString('hex')));
     visits[storedKey.subarray(0, VISITOR_KEY_LENGTH / 2).toString('hex')] = {
-      id,
+      id: storedId || visitIdFor(storedKey.toString('hex'), firstKeyAsWritten(format, eventKeys)),
       at,
       pages,
-      keys: format === 1 ? splitBytes(eventKeys, 6).map(todaysKey).join('') : eventKeys.toString('hex'),
+      keys: format === 1 ? splitBytes(eventKeys, KEY_BYTES[1].event).map(todaysKey).join('') : eventKeys.toString('hex'),
       ...(dayPages > 0 ? { dp: dayPages } : {}),
       ...(lastPage ? { lp: lastPage, rp: repeats } : {}),
     };
@@ -101,6 +99,10 @@ function fromLegacy(key: string, stored: StoredOpenVisit): ActiveVisit {
   const keys = splitKeys(oldKeys, 8).map((old) => todaysKey(Buffer.from(old, 'base64url'))).join('');
   return { ...rest, id: id ?? visitIdFor(key, oldKeys.slice(0, 8)), keys };
 }
+
+/** The first event key as the format wrote it, which the visit's id was derived from. */
+const firstKeyAsWritten = (format: 1 | 2, eventKeys: Buffer): string =>
+  format === 1 ? eventKeys.subarray(0, KEY_BYTES[1].event).toString('base64url') : eventKeys.subarray(0, KEY_BYTES[2].event).toString('hex');
 
 /** Today's key (`dedupKey`) of an event whose key was stored as the first bytes of the same hash. */
 const todaysKey = (oldKey: Uint8Array): string => Buffer.from(oldKey.subarray(0, DEDUP_KEY_LENGTH / 2)).toString('hex');
