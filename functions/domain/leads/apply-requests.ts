@@ -212,7 +212,6 @@ export function applyEvents(
     organisation: identified.organisation,
     match: identified.match,
     location: identified.location,
-    ...(identified.organisationClass ? { organisationClass: identified.organisationClass } : {}),
     firstSeenAt: existing ? minIso(existing.firstSeenAt, firstAt) : firstAt,
     lastSeenAt,
     visits: (existing?.visits ?? 0) + (continues ? 0 : 1),

@@ -54,7 +54,6 @@ export function identify(
   const leadClass = context.leadClasses.find((candidate) => candidate === match?.networkClass);
   if (match && leadClass) {
     return lead(`asn:${match.asn}`, {
-      organisationClass: match.networkClass as LeadClass,
       organisation: { name: match.name, asn: match.asn },
       // The class is kept on the lead for the list's `class` filter (a few bytes of the projected `match`).
       match: { source: 'asn-registry', confidence: match.confidence, network: match.network, reason: match.reason, class: leadClass },
@@ -66,8 +65,8 @@ export function identify(
   const domain = request.fromSiteOrigin && events.some((event) => event.type === 'pageview') ? firstBusinessDomain(context.formDomains, events) : undefined;
   if (domain) {
     const identification = lead(`domain:${domain}`, {
-      // A business domain (the form-domain filter drops mail providers and disposable domains).
-      organisationClass: 'business',
+      // A business domain (the form-domain filter drops mail providers and disposable domains): its class is
+      // `business` (model.ts `organisationClassOf`).
       organisation: { name: domain, domain },
       match: { source: 'form-domain', confidence: 'low', network, reason: FORM_DOMAIN_REASON },
     });

@@ -137,7 +137,10 @@ export interface StoredLead {
    * MAX_OPEN_VISITS, pruned on every write.
    */
   blocked?: Record<string, number>;
-  /** The class of the organisation's network, when the registry data decided (identify.ts); for alert rules. */
+  /**
+   * The class of the organisation, for alert rules: read from `match` (`organisationClassOf`) by `currentLead`, or as
+   * items written before stored it; never stored now.
+   */
   organisationClass?: LeadClass;
   /** The paths of the page views the last write applied (MAX_LAST_PATHS), for alert rules on the table's stream. */
   lastPaths?: string[];
@@ -179,7 +182,6 @@ export interface Identified {
   organisation: Organisation;
   match: Match;
   location: Location;
-  organisationClass?: LeadClass;
 }
 
 export const leadIdFor = (siteId: string, organisationKey: string): string =>

@@ -84,7 +84,7 @@ describe('a lead and its entry in the leads list', () => {
   });
 
   it('stores no organisation class beside the match, and reads it from there', () => {
-    const [first] = write([{ path: '/pricing', minutes: 0, who: { match: { ...identified.match, class: 'business' }, organisationClass: 'business' } }]);
+    const [first] = write([{ path: '/pricing', minutes: 0, who: { match: { ...identified.match, class: 'business' } } }]);
     expect(first!.item).not.toHaveProperty('organisationClass');
     expect(currentLead(first!.item).organisationClass).toBe('business');
   });
