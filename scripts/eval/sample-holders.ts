@@ -15,6 +15,11 @@
  *   traffic-business   60  as above
  *   tail-business     180  as above
  *
+ * With `--second-heldout` it draws the second held-out sample (`sample-heldout2.csv`, PROTOCOL.md "Second held-out
+ * sample"): the first sample's design at half size, only among holders of the `heldout` split that the first sample
+ * did not draw, with its own seed; the development part is neither drawn nor read.
+ *   traffic-any 50, traffic-business 100, tail-business 75, tail-other 75
+ *
  * A holder is one AS number. Its name is the name of its largest IPv4 range (ties: the first range in file
  * order); its weight for the traffic strata is its IPv4 address count. Holders that only appear in the IPv6
  * file are not in the frame (the product sees mostly IPv4 and the strata are weighted by IPv4 addresses).
@@ -35,11 +40,18 @@ import { splitOf } from './split';
 type Classify = (asn: number, name: string) => { networkClass: string };
 
 const SECOND_DEV = process.argv.includes('--second-dev');
-const SEED = SECOND_DEV ? 20261205 : 20261204;
+const SECOND_HELDOUT = process.argv.includes('--second-heldout');
+/** The split a later sample draws from; the first sample drew from both. */
+const ONLY_SPLIT = SECOND_DEV ? 'dev' : SECOND_HELDOUT ? 'heldout' : undefined;
+const SEED = SECOND_DEV ? 20261205 : SECOND_HELDOUT ? 20261208 : 20261204;
 const ROOT = resolve(process.cwd()); // run from the repository root
 const DATA = join(ROOT, 'node_modules', '@ip-location-db', 'asn');
 const FIRST_SAMPLE = join(ROOT, 'data', 'classification-eval', 'sample.csv');
-const OUT = SECOND_DEV ? join(ROOT, 'data', 'classification-eval', 'sample-dev2.csv') : FIRST_SAMPLE;
+const OUT = SECOND_DEV
+  ? join(ROOT, 'data', 'classification-eval', 'sample-dev2.csv')
+  : SECOND_HELDOUT
+    ? join(ROOT, 'data', 'classification-eval', 'sample-heldout2.csv')
+    : FIRST_SAMPLE;
 
 type Stratum = { name: string; size: number; pool: 'all' | 'business' | 'other'; weighted: boolean };
 const STRATA: readonly Stratum[] = SECOND_DEV
@@ -47,7 +59,14 @@ const STRATA: readonly Stratum[] = SECOND_DEV
       { name: 'traffic-business', size: 60, pool: 'business', weighted: true },
       { name: 'tail-business', size: 180, pool: 'business', weighted: false },
     ]
-  : [
+  : SECOND_HELDOUT
+    ? [
+        { name: 'traffic-any', size: 50, pool: 'all', weighted: true },
+        { name: 'traffic-business', size: 100, pool: 'business', weighted: true },
+        { name: 'tail-business', size: 75, pool: 'business', weighted: false },
+        { name: 'tail-other', size: 75, pool: 'other', weighted: false },
+      ]
+    : [
       { name: 'traffic-any', size: 100, pool: 'all', weighted: true },
       { name: 'traffic-business', size: 200, pool: 'business', weighted: true },
       { name: 'tail-business', size: 150, pool: 'business', weighted: false },
@@ -125,8 +144,8 @@ async function main(): Promise<void> {
   const classifierPath = process.argv[2];
   if (!classifierPath) throw new Error('Name the 0.1 classifier module (see the comment at the top of this file)');
   const { classify } = (await import(pathToFileURL(resolve(classifierPath)).href)) as { classify: Classify };
-  const firstSample = SECOND_DEV ? new Set(readFileSync(FIRST_SAMPLE, 'utf8').split('\n').slice(1).map((line) => Number(line.split(',')[0]))) : new Set<number>();
-  const holders = loadHolders(classify).filter((h) => !SECOND_DEV || (splitOf(h.asn) === 'dev' && !firstSample.has(h.asn)));
+  const firstSample = ONLY_SPLIT ? new Set(readFileSync(FIRST_SAMPLE, 'utf8').split('\n').slice(1).map((line) => Number(line.split(',')[0]))) : new Set<number>();
+  const holders = loadHolders(classify).filter((h) => !ONLY_SPLIT || (splitOf(h.asn) === ONLY_SPLIT && !firstSample.has(h.asn)));
   const random = seededRandom(SEED);
   const pools = {
     all: holders,
