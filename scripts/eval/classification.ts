@@ -29,6 +29,8 @@ export const SPLITS = [
   // The second development sample (sample-dev2.csv): development holders only, drawn where recall is decided.
   { name: 'dev2', file: join(EVAL_DIR, 'labels-dev2.csv') },
   { name: 'heldout', file: join(EVAL_DIR, 'labels-heldout.csv') },
+  // The second held-out sample (sample-heldout2.csv): the first sample's design at half size, held-out split only.
+  { name: 'heldout2', file: join(EVAL_DIR, 'labels-heldout2.csv') },
 ] as const;
 /** The no-cue probe (PROTOCOL.md): development holders of one group, labelled to decide one rule. */
 const NO_CUE_PROBE = join(EVAL_DIR, 'labels-no-cue.csv');
@@ -122,17 +124,21 @@ function main(): void {
   const { outDir } = buildIpData({ ifStale: true, log: () => undefined });
   const classes = loadArtefactClasses(outDir);
   console.log(`Classification evaluation on ${join(outDir, 'asn.bin')} (data/classification-eval/PROTOCOL.md)`);
+  const heldout: Judged[] = [];
   for (const split of SPLITS) {
     if (!existsSync(split.file)) {
       console.log(`\n${split.name}: not present (${split.file})`);
       continue;
     }
     const judged = judge(readLabels(split.file), classes);
-    const development = split.name !== 'heldout';
+    const development = !split.name.startsWith('heldout');
+    if (!development) heldout.push(...judged);
     report(split.name, judged, development);
     if (development && process.argv.includes('--misses')) misses(split.name, judged);
     if (development && process.argv.includes('--structure')) structureReport(judged, classes);
   }
+  // PROTOCOL.md, "Second held-out sample": the goal is decided on both held-out samples together.
+  if (existsSync(SPLITS.find((s) => s.name === 'heldout2')!.file)) report('heldout, both samples pooled (decides the goal)', heldout, false);
   if (existsSync(NO_CUE_PROBE)) noCueProbe(NO_CUE_PROBE, 'No-cue probe', classes);
   if (existsSync(NO_CUE_MIXED)) noCueProbe(NO_CUE_MIXED, 'No-cue probe, mixed (among decoys)', classes);
   mix(classes);

@@ -20,6 +20,11 @@
  *   from holders with IPv6, where the labelled persons were. With it: held-out unchanged (0.950, 0.891); the second
  *   sample 0.937 (89/95) and 0.967 (89/92), one company more. The floors below are those figures; the probe's own
  *   test guards the rule's effect on its sample.
+ * - The second held-out sample (labels-heldout2.csv, 300 held-out-split holders, the first sample's design at half
+ *   size, PROTOCOL.md "Second held-out sample") was measured once when its labels were added, with the classifier
+ *   unchanged since its draw: precision 0.954 (62/65), recall 0.925 (62/67). Pooled with the first part, as the
+ *   protocol fixed before the draw, the goal is decided: precision 0.952 (119/125), recall 0.908 (119/131), not met.
+ *   Its test holds precision to the goal and recall to the level reached, as the first part's does.
  * `npm run eval:classification` prints the same figures per stratum, with intervals.
  */
 import { existsSync } from 'node:fs';
@@ -30,6 +35,7 @@ import { formatScore, readLabels, score, type Score } from '../../../../scripts/
 
 const EVAL_DIR = join(__dirname, '..', '..', '..', '..', 'data', 'classification-eval');
 const HELDOUT = join(EVAL_DIR, 'labels-heldout.csv');
+const HELDOUT2 = join(EVAL_DIR, 'labels-heldout2.csv');
 const DEV = join(EVAL_DIR, 'labels-dev.csv');
 const DEV2 = join(EVAL_DIR, 'labels-dev2.csv');
 
@@ -40,6 +46,8 @@ const DEV_FLOOR = { precision: 0.95, recall: 0.98 };
 const DEV2_FLOOR = { precision: 0.93, recall: 0.96 };
 /** The held-out recall reached (0.891), rounded down: below the goal, which is not met (see above). */
 const HELDOUT_RECALL_FLOOR = 0.89;
+/** The second held-out sample's recall when first measured (0.925), rounded down: below the goal too. */
+const HELDOUT2_RECALL_FLOOR = 0.92;
 const NO_CUE = join(EVAL_DIR, 'labels-no-cue.csv');
 /**
  * The no-cue probe's holders as the rule classes them: precision 0.759 (22/29), recall 0.328 (22/67; most of its
@@ -56,7 +64,7 @@ beforeAll(() => {
 
 function measure(file: string): Score {
   const result = score(judge(readLabels(file), classes).map((j) => j.decision));
-  console.log(formatScore(file.endsWith('heldout.csv') ? 'held-out' : file.endsWith('dev2.csv') ? 'second development sample' : file.endsWith('no-cue.csv') ? 'no-cue probe' : 'development', result));
+  console.log(formatScore(file.endsWith('heldout.csv') ? 'held-out' : file.endsWith('heldout2.csv') ? 'second held-out sample' : file.endsWith('dev2.csv') ? 'second development sample' : file.endsWith('no-cue.csv') ? 'no-cue probe' : 'development', result));
   return result;
 }
 
@@ -76,6 +84,15 @@ heldoutTest(
     });
   },
 );
+
+test(`second held-out sample: precision >= ${GOAL.precision} (the goal), recall >= ${HELDOUT2_RECALL_FLOOR} (reached; the goal ${GOAL.recall} is not met)`, () => {
+  const { precision, recall } = measure(HELDOUT2);
+
+  expect({ precision: precision.value, recall: recall.value }).toEqual({
+    precision: expect.toBeAtLeast(GOAL.precision),
+    recall: expect.toBeAtLeast(HELDOUT2_RECALL_FLOOR),
+  });
+});
 
 test(`development part: no worse than precision ${DEV_FLOOR.precision}, recall ${DEV_FLOOR.recall} (tuned on it: not evidence of the goal)`, () => {
   const { precision, recall } = measure(DEV);
