@@ -19,6 +19,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { NETWORK_CLASSES } from '../../functions/domain/ip-intel/types';
 import { buildIpData } from '../build/ipdata';
+import { agreement } from './agreement';
 import { classMix, judge, loadArtefactClasses, scoreBy, sourceOf, structureByAsn, type ArtefactClasses, type Judged, type Structure } from './holders';
 import { formatProportion, formatScore, proportion, readLabels, score } from './metrics';
 
@@ -36,6 +37,11 @@ export const SPLITS = [
 const NO_CUE_PROBE = join(EVAL_DIR, 'labels-no-cue.csv');
 /** Its check in a labeller's usual context: more holders of the group among decoys of every class. */
 const NO_CUE_MIXED = join(EVAL_DIR, 'labels-no-cue-mixed.csv');
+/** Second readings of two samples by other labellers (PROTOCOL.md, "Agreement between labellers"): first, second. */
+const SECOND_READINGS = [
+  { name: 'development part', first: join(EVAL_DIR, 'labels-dev.csv'), second: join(EVAL_DIR, 'labels-dev-second-reading.csv') },
+  { name: 'second held-out sample', first: join(EVAL_DIR, 'labels-heldout2.csv'), second: join(EVAL_DIR, 'labels-heldout2-second-reading.csv') },
+] as const;
 const GOAL = { precision: 0.9, recall: 0.95 };
 
 function report(name: string, judged: readonly Judged[], bySource: boolean): void {
@@ -108,6 +114,23 @@ function noCueProbe(file: string, title: string, classes: ArtefactClasses): void
   if (decoys.length > 0) console.log(formatScore(`  ${decoys.length} decoys`, score(judge(decoys, classes).map((j) => j.decision))));
 }
 
+/**
+ * How far two careful readers agree, and the classifier on the holders they agree on. Reported beside the fixed
+ * figures, never instead of them: the goal is decided on the first labels (PROTOCOL.md).
+ */
+function agreementReport(classes: ArtefactClasses): void {
+  const present = SECOND_READINGS.filter((r) => existsSync(r.second));
+  if (present.length === 0) return;
+  console.log('\nAgreement between labellers: a second reading scored against the first (`unclear` in either left out)');
+  const agreedByPart = present.map((r) => {
+    const { secondAgainstFirst, kappa, agreed } = agreement(readLabels(r.first), readLabels(r.second));
+    console.log(`${formatScore(`  ${r.name}`, secondAgainstFirst)} kappa ${kappa.toFixed(2)}`);
+    return [r.name, agreed] as const;
+  });
+  console.log('The classifier on the holders both readings judge alike (a proposal, PROTOCOL.md; not the goal\'s measure)');
+  for (const [name, agreed] of agreedByPart) console.log(formatScore(`  ${name}`, score(judge(agreed, classes).map((j) => j.decision))));
+}
+
 function mix(classes: ArtefactClasses): void {
   const { holders, ipv4 } = classMix(classes);
   const totalHolders = Object.values(holders).reduce((a, b) => a + b, 0);
@@ -141,6 +164,7 @@ function main(): void {
   if (existsSync(SPLITS.find((s) => s.name === 'heldout2')!.file)) report('heldout, both samples pooled (decides the goal)', heldout, false);
   if (existsSync(NO_CUE_PROBE)) noCueProbe(NO_CUE_PROBE, 'No-cue probe', classes);
   if (existsSync(NO_CUE_MIXED)) noCueProbe(NO_CUE_MIXED, 'No-cue probe, mixed (among decoys)', classes);
+  agreementReport(classes);
   mix(classes);
 }
 
