@@ -90,9 +90,27 @@ describe('classify: names', () => {
 
 describe('classify: structure', () => {
   const officeBlock = { ipv4Addresses: 256, ipv4Ranges: 1, ipv6Prefix: undefined, organisationAsns: 1 };
+  // Curated rows as the second review wrote them, at AS numbers no holder has: the rule, not today's data, is tested.
+  const NO_CUE = 1_000_101;
+  const BARE_BRAND = 1_000_102;
+  const LABORATORY = 1_000_103;
+  let withCurated: Classifier;
+
+  beforeAll(() => {
+    const rules = loadClassificationRules(join(__dirname, '..', '..', '..', '..'));
+    const row = (reason: string, organisation: string) => ({ networkClass: 'hosting' as const, reason, organisation });
+    withCurated = createClassifier({
+      ...rules,
+      curated: new Map([
+        [NO_CUE, row('no cue: US Inc', 'Tezcatlipoca Inc.')],
+        [BARE_BRAND, row('no cue: bare brand', 'Desk2')],
+        [LABORATORY, row('no cue: Canadian labs company', 'Ameliorate Laboratories Incorporated')],
+      ]),
+    });
+  });
 
   test('a holder the review left in hosting for want of a cue, alone in its organisation with one /24, is a company (the no-cue probe)', () => {
-    expect(classify(4308, 'Tezcatlipoca Inc.', officeBlock)).toEqual({
+    expect(withCurated(NO_CUE, 'Tezcatlipoca Inc.', officeBlock)).toEqual({
       networkClass: 'business',
       trust: 'curated',
       reason: "structure: a neutral name with one /24 of its own and no IPv6, read as a company's office block; curated: no cue: US Inc",
@@ -105,15 +123,15 @@ describe('classify: structure', () => {
     ['another AS number of its organisation', { ...officeBlock, organisationAsns: 2 }],
     ['its organisation unknown', { ipv4Addresses: 256, ipv4Ranges: 1, ipv6Prefix: undefined }],
   ])('the curated row stands with %s', (_case, structure) => {
-    expect(classify(4308, 'Tezcatlipoca Inc.', structure)).toEqual({ networkClass: 'hosting', trust: 'curated', reason: 'curated: no cue: US Inc' });
+    expect(withCurated(NO_CUE, 'Tezcatlipoca Inc.', structure)).toEqual({ networkClass: 'hosting', trust: 'curated', reason: 'curated: no cue: US Inc' });
   });
 
   test('a bare brand without a legal form stays as curated: it can be a private person\'s network', () => {
-    expect(classify(947, 'Desk2', officeBlock)).toMatchObject({ networkClass: 'hosting', reason: 'curated: no cue: bare brand' });
+    expect(withCurated(BARE_BRAND, 'Desk2', officeBlock)).toMatchObject({ networkClass: 'hosting', reason: 'curated: no cue: bare brand' });
   });
 
   test('a name another rule speaks about keeps the curated row (here a laboratory, which the education rule takes)', () => {
-    expect(classify(396476, 'Ameliorate Laboratories Incorporated', officeBlock)).toMatchObject({ networkClass: 'hosting', trust: 'curated' });
+    expect(withCurated(LABORATORY, 'Ameliorate Laboratories Incorporated', officeBlock)).toMatchObject({ networkClass: 'hosting', trust: 'curated' });
   });
 
   test('an ISP-sized IPv6 allocation held by a small Latin-American firm is a carrier; the same name without it is a company', () => {
