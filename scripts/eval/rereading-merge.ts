@@ -1,9 +1,11 @@
 /**
  * Merges the third review (docs/classification.md, "Curation protocol: the third review") into the curated files, by
- * the rule fixed before any row was read: a read row replaces the curated row of its AS number, its label mapped to a
- * class; `unclear` keeps the earlier row. The rows move to data/classification/reread-NN-asns.csv.
+ * the rule fixed before any row was read and its amendment: where both readings of an AS number give the same label,
+ * that label, mapped to a class, replaces the curated row; where they differ, or say `unclear`, the earlier row stands.
+ * The rows move to data/classification/reread-NN-asns.csv.
  *
- *   npx tsx scripts/eval/rereading-merge.ts /work/curation/reread      (each chunk in NN/reread-NN-labels.csv)
+ *   npx tsx scripts/eval/rereading-merge.ts /work/curation/reread /work/curation/reread2
+ *   (each reading's chunks in NN/reread-NN-labels.csv)
  *
  * Every chunk must be complete: one row per AS number of its worklist (build/curation/reread-NN.csv), each with a
  * protocol label and confidence; otherwise nothing is written.
@@ -37,36 +39,60 @@ function reasonFor(label: string, reason: string): string {
   return `${kind}: ${text.length > MAX_REASON ? `${text.slice(0, MAX_REASON - 1)}…` : text}`;
 }
 
+interface Reading {
+  readonly label: string;
+  readonly confidence: string;
+  readonly reason: string;
+}
+
+/** One reader's chunk, checked whole: one row per AS number of the worklist, protocol labels and confidences only. */
+function readChunk(file: string, expected: number): Map<number, Reading> {
+  if (!existsSync(file)) throw new Error(`${file}: missing`);
+  const read = new Map<number, Reading>();
+  for (const row of readCsv(file)) {
+    const asn = Number(row.asn);
+    const label = row.label ?? '';
+    const confidence = row.confidence ?? '';
+    if (label !== 'unclear' && !CLASS_OF_LABEL[label]) throw new Error(`${file}: AS${asn}: unknown label "${label}"`);
+    if (confidence !== 'sure' && confidence !== 'likely') throw new Error(`${file}: AS${asn}: unknown confidence "${confidence}"`);
+    if (read.has(asn)) throw new Error(`${file}: AS${asn} twice`);
+    read.set(asn, { label, confidence, reason: row.reason ?? '' });
+  }
+  if (read.size !== expected) throw new Error(`${file}: ${read.size} rows for ${expected} AS numbers`);
+  return read;
+}
+
 function main(): void {
-  const source = process.argv[2];
-  if (!source) throw new Error('Name the folder that holds the chunks (NN/reread-NN-labels.csv)');
+  const sources = process.argv.slice(2);
+  if (sources.length !== 2) throw new Error('Name the two folders that hold the readings (NN/reread-NN-labels.csv)');
   const chunks = readdirSync(WORKLISTS).filter((f) => /^reread-\d\d\.csv$/.test(f)).sort();
   const replaced = new Map<number, string>();
   let unclear = 0;
+  let disagreed = 0;
   const written: string[] = [];
   for (const worklist of chunks) {
     const nn = worklist.slice(7, 9);
     const expected = readCsv(join(WORKLISTS, worklist));
-    const file = join(resolve(source), nn, `reread-${nn}-labels.csv`);
-    if (!existsSync(file)) throw new Error(`${file}: missing`);
-    const read = new Map(readCsv(file).map((row) => [Number(row.asn), row]));
+    const readings = sources.map((source) => readChunk(join(resolve(source), nn, `reread-${nn}-labels.csv`), expected.length));
     const rows: string[] = [];
     for (const want of expected) {
       const asn = Number(want.asn);
-      const row = read.get(asn);
-      if (!row) throw new Error(`${file}: AS${asn} not read`);
-      const confidence = row.confidence ?? '';
-      if (row.label !== 'unclear' && !CLASS_OF_LABEL[row.label ?? '']) throw new Error(`${file}: AS${asn}: unknown label "${row.label}"`);
-      if (confidence !== 'sure' && confidence !== 'likely') throw new Error(`${file}: AS${asn}: unknown confidence "${confidence}"`);
-      if (row.label === 'unclear') {
+      const [first, second] = readings.map((reading) => reading.get(asn));
+      if (!first || !second) throw new Error(`chunk ${nn}: AS${asn} not read twice`);
+      if (first.label === 'unclear' || second.label === 'unclear') {
         unclear++;
         continue;
       }
-      const { networkClass } = CLASS_OF_LABEL[row.label!]!;
-      rows.push([asn, networkClass, want.name ?? '', reasonFor(row.label!, row.reason ?? ''), confidence].map(csvField).join(','));
+      if (first.label !== second.label) {
+        disagreed++;
+        continue;
+      }
+      // Both agree; the reason and confidence are the first reading's (sure only when both were sure).
+      const confidence = first.confidence === 'sure' && second.confidence === 'sure' ? 'sure' : 'likely';
+      const { networkClass } = CLASS_OF_LABEL[first.label]!;
+      rows.push([asn, networkClass, want.name ?? '', reasonFor(first.label, first.reason), confidence].map(csvField).join(','));
       replaced.set(asn, `reread-${nn}-asns.csv`);
     }
-    if (read.size !== expected.length) throw new Error(`${file}: ${read.size} rows for ${expected.length} AS numbers`);
     const header = [
       `# Curated AS numbers: the third review (chunk ${nn} of ${chunks.length}), read again under the labelling protocol`,
       '# (docs/classification.md, "Curation protocol: the third review"); these rows replace the earlier ones. Columns: asn,',
@@ -83,7 +109,7 @@ function main(): void {
     removed += lines.length - kept.length;
     if (kept.length !== lines.length) writeFileSync(join(CURATED, file), kept.join('\n'));
   }
-  console.log(`third review merged: ${replaced.size} rows replaced (${removed} earlier rows moved), ${unclear} unclear kept as they were, in ${written.length} files`);
+  console.log(`third review merged: ${replaced.size} rows replaced (${removed} earlier rows moved); kept as they were: ${disagreed} where the readings differ, ${unclear} unclear in either; in ${written.length} files`);
 }
 
 main();

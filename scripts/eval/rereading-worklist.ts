@@ -4,7 +4,8 @@
  * hosting row of a holder alone in its organisation that holds one IPv4 range of at most 256 addresses (the shape of
  * a company's office block, where the development misses gathered). The AS numbers of one organisation
  * (names.ts `organisationKey`) go together, in one chunk. Writes build/curation/reread-NN.csv: the curator's view plus
- * the organisation key. The readers' instructions: data/classification/rereading-instructions.md.
+ * the organisation key. The readers' instructions: data/classification/rereading-instructions.md; every chunk is read
+ * twice, by two readers (the merge keeps a row only where both agree).
  *
  *   npx tsx scripts/eval/rereading-worklist.ts      (after npm run build:ipdata)
  */
