@@ -25,6 +25,9 @@
  *   unchanged since its draw: precision 0.954 (62/65), recall 0.925 (62/67). Pooled with the first part, as the
  *   protocol fixed before the draw, the goal is decided: precision 0.952 (119/125), recall 0.908 (119/131), not met.
  *   Its test holds precision to the goal and recall to the level reached, as the first part's does.
+ * - The third review (docs/classification.md, "Curation protocol: the third review") read 5,992 neutral-named small
+ *   holders again, two readers each: first part 0.951 / 0.906, second sample 0.969 / 0.925, pooled 0.960 (120/125) /
+ *   0.916 (120/131); the second development sample 0.918 / 0.967; the no-cue probe 0.880 / 0.657.
  * `npm run eval:classification` prints the same figures per stratum, with intervals.
  */
 import { existsSync } from 'node:fs';
@@ -42,18 +45,22 @@ const DEV2 = join(EVAL_DIR, 'labels-dev2.csv');
 const GOAL = { precision: 0.9, recall: 0.95 };
 /** What the development part reached after the second review (precision 0.966, recall 0.988), rounded down. */
 const DEV_FLOOR = { precision: 0.95, recall: 0.98 };
-/** The second development sample: 0.936 / 0.957 when first measured, 0.937 / 0.967 with the no-cue rule, rounded down. */
-const DEV2_FLOOR = { precision: 0.93, recall: 0.96 };
-/** The held-out recall reached (0.891), rounded down: below the goal, which is not met (see above). */
-const HELDOUT_RECALL_FLOOR = 0.89;
+/**
+ * The second development sample: 0.936 / 0.957 when first measured, 0.937 / 0.967 with the no-cue rule, 0.918 / 0.967
+ * after the third review (two more false leads), rounded down.
+ */
+const DEV2_FLOOR = { precision: 0.91, recall: 0.96 };
+/** The held-out recall reached (0.891; 0.906 after the third review), rounded down: below the goal (see above). */
+const HELDOUT_RECALL_FLOOR = 0.9;
 /** The second held-out sample's recall when first measured (0.925), rounded down: below the goal too. */
 const HELDOUT2_RECALL_FLOOR = 0.92;
 const NO_CUE = join(EVAL_DIR, 'labels-no-cue.csv');
 /**
  * The no-cue probe's holders as the rule classes them: precision 0.759 (22/29), recall 0.328 (22/67; most of its
- * companies have IPv6, which the rule leaves out), rounded down.
+ * companies have IPv6, which the rule leaves out); after the third review, which read them again, 0.880 (44/50) and
+ * 0.657 (44/67), rounded down.
  */
-const NO_CUE_FLOOR = { precision: 0.75, recall: 0.32 };
+const NO_CUE_FLOOR = { precision: 0.88, recall: 0.65 };
 
 let classes: ArtefactClasses;
 
