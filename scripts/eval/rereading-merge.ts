@@ -66,7 +66,7 @@ function main(): void {
   const sources = process.argv.slice(2);
   if (sources.length !== 2) throw new Error('Name the two folders that hold the readings (NN/reread-NN-labels.csv)');
   const chunks = readdirSync(WORKLISTS).filter((f) => /^reread-\d\d\.csv$/.test(f)).sort();
-  const replaced = new Map<number, string>();
+  const replaced = new Set<number>();
   let unclear = 0;
   let disagreed = 0;
   const written: string[] = [];
@@ -91,7 +91,7 @@ function main(): void {
       const confidence = first.confidence === 'sure' && second.confidence === 'sure' ? 'sure' : 'likely';
       const { networkClass } = CLASS_OF_LABEL[first.label]!;
       rows.push([asn, networkClass, want.name ?? '', reasonFor(first.label, first.reason), confidence].map(csvField).join(','));
-      replaced.set(asn, `reread-${nn}-asns.csv`);
+      replaced.add(asn);
     }
     const header = [
       `# Curated AS numbers: the third review (chunk ${nn} of ${chunks.length}), read again under the labelling protocol`,

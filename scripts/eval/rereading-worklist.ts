@@ -8,6 +8,8 @@
  * twice, by two readers (the merge keeps a row only where both agree).
  *
  *   npx tsx scripts/eval/rereading-worklist.ts      (after npm run build:ipdata)
+ *
+ * The worklist the review read was made at commit e0b4e26, before its merge; run later, it lists what is left.
  */
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
