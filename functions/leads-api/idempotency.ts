@@ -15,6 +15,12 @@ const VALID_KEY = /^[\x21-\x7e]{1,255}$/;
 
 const sha256 = (text: string): string => createHash('sha256').update(text).digest('base64url');
 
+/** Where a key's record is kept: the key is scoped to the API key that sent it and to the operation. */
+export const idempotencyKeyHash = ({ keyId, operation, key }: { keyId: string; operation: string; key: string }): string =>
+  sha256(`${keyId}\n${operation}\n${key}`);
+/** What tells a repeat from another request under the same key: the body as sent. */
+export const requestBodyHash = (body: string | null): string => sha256(body ?? '');
+
 export interface IdempotentRequest {
   readonly event: APIGatewayProxyEvent;
   readonly siteId: string;
@@ -30,8 +36,8 @@ export async function idempotent(
   const key = header(event, IDEMPOTENCY_HEADER);
   if (key === undefined) return run();
   if (!VALID_KEY.test(key)) throw badRequest(`Invalid ${IDEMPOTENCY_HEADER}`, [{ path: IDEMPOTENCY_HEADER, message: 'must be 1-255 visible ASCII characters' }]);
-  const hash = sha256(`${keyId}\n${operation}\n${key}`);
-  const requestHash = sha256(event.body ?? '');
+  const hash = idempotencyKeyHash({ keyId, operation, key });
+  const requestHash = requestBodyHash(event.body);
 
   const claim = await store.claim(siteId, hash, requestHash);
   if (!claim.claimed) {

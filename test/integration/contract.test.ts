@@ -9,6 +9,8 @@ import { createEirleadClient, type EirleadClient, waitForExport } from '../../cl
 import { ROUTES } from '../../functions/contracts/routes';
 import type { RouteDefinition } from '../../functions/contracts/routes/route';
 import { ApiKeyStore } from '../../functions/adapters/dynamodb/api-key-store';
+import { IdempotencyStore } from '../../functions/adapters/dynamodb/idempotency-store';
+import { idempotencyKeyHash, requestBodyHash } from '../../functions/leads-api/idempotency';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/emulators';
 import { type LocalRuntime, startLocalRuntime } from '../../local/runtime';
 import { seedLeads } from '../../scripts/bench/lead-seed';
@@ -264,6 +266,23 @@ describe('exports', () => {
     const { data: hidden } = await client.GET('/v1/sites/{siteId}/hidden-organisations', { params: { path: { siteId: 'demo' } } });
     const shown = await client.DELETE('/v1/sites/{siteId}/hidden-organisations/{hiddenId}', { params: { path: { siteId: 'demo', hiddenId: hidden?.items[0]?.hiddenId ?? '' } } });
     expect(shown.response.status).toBe(204);
+  });
+
+  it('a repeat while the first request with its Idempotency-Key is still being answered is a 409', async () => {
+    // The first request's claim, as its Lambda leaves it while it runs: made here, so the race is not left to timing.
+    const dynamoDb = new DynamoDBClient({ region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS, endpoint: emulatorEndpoints().dynamoDb });
+    const doc = DynamoDBDocumentClient.from(dynamoDb);
+    const body = { format: 'csv' };
+    const key = randomUUID();
+    const grant = await new ApiKeyStore(doc, runtime.tableName).find(runtime.apiKey);
+    const hash = idempotencyKeyHash({ keyId: grant?.keyId ?? '', operation: 'createExport', key });
+    expect(await new IdempotencyStore(doc, runtime.tableName).claim('demo', hash, requestBodyHash(JSON.stringify(body)))).toEqual({ claimed: true });
+    dynamoDb.destroy();
+
+    const repeat = await post('/v1/sites/demo/exports', runtime.apiKey, body, { 'Idempotency-Key': key });
+
+    expect(repeat.status).toBe(409);
+    expect(await repeat.json()).toMatchObject({ error: { code: 'IdempotencyKeyInUse' } });
   });
 
   it('refuses an invalid request, another media type, and an unknown export', async () => {
