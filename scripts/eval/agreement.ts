@@ -41,3 +41,28 @@ export function cohensKappa(pairs: ReadonlyArray<readonly [boolean, boolean]>): 
   const expected = firstYes * secondYes + (1 - firstYes) * (1 - secondYes);
   return expected === 1 ? 1 : (observed - expected) / (1 - expected);
 }
+
+/**
+ * The majority of up to three readings per holder (PROTOCOL.md, "Adjudicated held-out labels"): `company` when two
+ * say so, not company when two say something else than `company` or `unclear`, otherwise `unclear`. Holders are the
+ * first reading's; the others are matched by AS number.
+ */
+export function adjudicated(first: readonly LabelledHolder[], ...others: ReadonlyArray<readonly LabelledHolder[]>): LabelledHolder[] {
+  const byAsn = others.map((reading) => new Map(reading.map((h) => [h.asn, h.label])));
+  return first.map((holder) => {
+    const labels = [holder.label, ...byAsn.flatMap((reading) => reading.get(holder.asn) ?? [])];
+    const companies = labels.filter((label) => label === 'company').length;
+    const notCompany = labels.filter((label) => label !== 'company' && label !== 'unclear');
+    const label = companies >= 2 ? 'company' : notCompany.length >= 2 ? notCompany[0]! : 'unclear';
+    return { ...holder, label };
+  });
+}
+
+/** The holders whose first two readings differ on company / not company, or where either is unclear: a third is needed. */
+export function needsThirdReading(first: readonly LabelledHolder[], second: readonly LabelledHolder[]): LabelledHolder[] {
+  const secondByAsn = new Map(second.map((h) => [h.asn, h.label]));
+  return first.filter((h) => {
+    const other = secondByAsn.get(h.asn);
+    return other === undefined || h.label === 'unclear' || other === 'unclear' || isCompany(h) !== (other === 'company');
+  });
+}

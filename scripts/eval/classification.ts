@@ -19,7 +19,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { NETWORK_CLASSES } from '../../functions/domain/ip-intel/types';
 import { buildIpData } from '../build/ipdata';
-import { agreement } from './agreement';
+import { adjudicated, agreement } from './agreement';
 import { classMix, judge, loadArtefactClasses, scoreBy, sourceOf, structureByAsn, type ArtefactClasses, type Judged, type Structure } from './holders';
 import { formatProportion, formatScore, proportion, readLabels, score } from './metrics';
 
@@ -40,8 +40,15 @@ const NO_CUE_MIXED = join(EVAL_DIR, 'labels-no-cue-mixed.csv');
 /** Second readings of two samples by other labellers (PROTOCOL.md, "Agreement between labellers"): first, second. */
 const SECOND_READINGS = [
   { name: 'development part', first: join(EVAL_DIR, 'labels-dev.csv'), second: join(EVAL_DIR, 'labels-dev-second-reading.csv') },
+  { name: 'first held-out part', first: join(EVAL_DIR, 'labels-heldout.csv'), second: join(EVAL_DIR, 'labels-heldout-second-reading.csv') },
   { name: 'second held-out sample', first: join(EVAL_DIR, 'labels-heldout2.csv'), second: join(EVAL_DIR, 'labels-heldout2-second-reading.csv') },
 ] as const;
+/** Held-out labels adjudicated by a majority of three readings (PROTOCOL.md, "Adjudicated held-out labels"). */
+const HELDOUT_READINGS = [
+  { name: 'heldout', first: join(EVAL_DIR, 'labels-heldout.csv'), second: join(EVAL_DIR, 'labels-heldout-second-reading.csv') },
+  { name: 'heldout2', first: join(EVAL_DIR, 'labels-heldout2.csv'), second: join(EVAL_DIR, 'labels-heldout2-second-reading.csv') },
+] as const;
+const HELDOUT_THIRD_READING = join(EVAL_DIR, 'labels-heldout-third-reading.csv');
 const GOAL = { precision: 0.9, recall: 0.95 };
 
 function report(name: string, judged: readonly Judged[], bySource: boolean): void {
@@ -131,6 +138,19 @@ function agreementReport(classes: ArtefactClasses): void {
   for (const [name, agreed] of agreedByPart) console.log(formatScore(`  ${name}`, score(judge(agreed, classes).map((j) => j.decision))));
 }
 
+/** The proposed measure: the classifier against the majority of three readings, beside the fixed figures. */
+function adjudicatedReport(classes: ArtefactClasses): void {
+  if (!existsSync(HELDOUT_THIRD_READING) || HELDOUT_READINGS.some((r) => !existsSync(r.second))) return;
+  const third = readLabels(HELDOUT_THIRD_READING);
+  console.log('\nHeld-out against adjudicated labels, the majority of three readings (a proposed measure; the goal is decided above)');
+  const pooled = HELDOUT_READINGS.flatMap((r) => {
+    const judged = judge(adjudicated(readLabels(r.first), readLabels(r.second), third), classes);
+    console.log(formatScore(`  ${r.name}`, score(judged.map((j) => j.decision))));
+    return judged;
+  });
+  console.log(formatScore('  both, pooled', score(pooled.map((j) => j.decision))));
+}
+
 function mix(classes: ArtefactClasses): void {
   const { holders, ipv4 } = classMix(classes);
   const totalHolders = Object.values(holders).reduce((a, b) => a + b, 0);
@@ -165,6 +185,7 @@ function main(): void {
   if (existsSync(NO_CUE_PROBE)) noCueProbe(NO_CUE_PROBE, 'No-cue probe', classes);
   if (existsSync(NO_CUE_MIXED)) noCueProbe(NO_CUE_MIXED, 'No-cue probe, mixed (among decoys)', classes);
   agreementReport(classes);
+  adjudicatedReport(classes);
   mix(classes);
 }
 

@@ -1,4 +1,4 @@
-import { agreement, cohensKappa } from '../../../scripts/eval/agreement';
+import { adjudicated, agreement, cohensKappa, needsThirdReading } from '../../../scripts/eval/agreement';
 import type { LabelledHolder } from '../../../scripts/eval/metrics';
 
 const holder = (asn: number, label: string): LabelledHolder => ({ asn, name: `AS${asn}`, stratum: 's', split: 'dev', label, confidence: 'sure' });
@@ -32,5 +32,28 @@ describe('agreement between two readings of the same holders', () => {
       ...Array.from({ length: 15 }, () => [false, false] as const),
     ];
     expect(cohensKappa(pairs)).toBeCloseTo(0.4, 10);
+  });
+});
+
+describe('adjudicated labels: the majority of three readings', () => {
+  it('company when two readings say so, not company when two say something else, unclear otherwise', () => {
+    const first = [holder(1, 'company'), holder(2, 'company'), holder(3, 'isp'), holder(4, 'company'), holder(5, 'unclear')];
+    const second = [holder(1, 'company'), holder(2, 'infrastructure'), holder(3, 'company'), holder(4, 'isp'), holder(5, 'company')];
+    const third = [holder(2, 'government'), holder(3, 'company'), holder(4, 'unclear'), holder(5, 'isp')];
+
+    expect(adjudicated(first, second, third).map((h) => [h.asn, h.label])).toEqual([
+      [1, 'company'],
+      [2, 'infrastructure'],
+      [3, 'company'],
+      [4, 'unclear'],
+      [5, 'unclear'],
+    ]);
+  });
+
+  it('asks a third reading only where the first two differ on company, or either is unclear', () => {
+    const first = [holder(1, 'company'), holder(2, 'isp'), holder(3, 'company'), holder(4, 'unclear')];
+    const second = [holder(1, 'company'), holder(2, 'infrastructure'), holder(3, 'isp'), holder(4, 'isp')];
+
+    expect(needsThirdReading(first, second).map((h) => h.asn)).toEqual([3, 4]);
   });
 });
