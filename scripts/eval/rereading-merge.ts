@@ -7,6 +7,10 @@
  *   npx tsx scripts/eval/rereading-merge.ts /work/curation/reread /work/curation/reread2
  *   (each reading's chunks in NN/reread-NN-labels.csv)
  *
+ * With `--review fourth` it merges the fourth review (docs/classification.md, "Curation protocol: the fourth review"):
+ * worklists build/curation/fourth-NN.csv, readings NN/fourth-NN-labels.csv, rows to fourth-NN-asns.csv, and only
+ * where both readings say `company` (the name rules already class the rest).
+ *
  * Every chunk must be complete: one row per AS number of its worklist (build/curation/reread-NN.csv), each with a
  * protocol label and confidence; otherwise nothing is written.
  */
@@ -19,6 +23,12 @@ const ROOT = resolve(process.cwd());
 const WORKLISTS = join(ROOT, 'build', 'curation');
 const CURATED = join(ROOT, CLASSIFICATION_DIR);
 const MAX_REASON = 100;
+
+/** What each review reads and merges. */
+const REVIEWS = {
+  third: { prefix: 'reread', title: 'the third review', onlyCompany: false },
+  fourth: { prefix: 'fourth', title: 'the fourth review', onlyCompany: true },
+} as const;
 
 /** Protocol label -> the class the build stores and the kind its reason starts with. */
 const CLASS_OF_LABEL: Record<string, { networkClass: string; kind: string }> = {
@@ -63,17 +73,23 @@ function readChunk(file: string, expected: number): Map<number, Reading> {
 }
 
 function main(): void {
-  const sources = process.argv.slice(2);
-  if (sources.length !== 2) throw new Error('Name the two folders that hold the readings (NN/reread-NN-labels.csv)');
-  const chunks = readdirSync(WORKLISTS).filter((f) => /^reread-\d\d\.csv$/.test(f)).sort();
+  const args = process.argv.slice(2);
+  const reviewArg = args.indexOf('--review');
+  const review = REVIEWS[(reviewArg >= 0 ? args.splice(reviewArg, 2)[1] : 'third') as keyof typeof REVIEWS];
+  if (!review) throw new Error(`--review: one of ${Object.keys(REVIEWS).join(', ')}`);
+  const { prefix } = review;
+  const sources = args;
+  if (sources.length !== 2) throw new Error(`Name the two folders that hold the readings (NN/${prefix}-NN-labels.csv)`);
+  const chunkFile = new RegExp(`^${prefix}-\\d\\d\\.csv$`);
+  const chunks = readdirSync(WORKLISTS).filter((f) => chunkFile.test(f)).sort();
   const replaced = new Set<number>();
   let unclear = 0;
   let disagreed = 0;
   const written: string[] = [];
   for (const worklist of chunks) {
-    const nn = worklist.slice(7, 9);
+    const nn = worklist.slice(prefix.length + 1, prefix.length + 3);
     const expected = readCsv(join(WORKLISTS, worklist));
-    const readings = sources.map((source) => readChunk(join(resolve(source), nn, `reread-${nn}-labels.csv`), expected.length));
+    const readings = sources.map((source) => readChunk(join(resolve(source), nn, `${prefix}-${nn}-labels.csv`), expected.length));
     const rows: string[] = [];
     for (const want of expected) {
       const asn = Number(want.asn);
@@ -83,7 +99,7 @@ function main(): void {
         unclear++;
         continue;
       }
-      if (first.label !== second.label) {
+      if (first.label !== second.label || (review.onlyCompany && first.label !== 'company')) {
         disagreed++;
         continue;
       }
@@ -94,13 +110,13 @@ function main(): void {
       replaced.add(asn);
     }
     const header = [
-      `# Curated AS numbers: the third review (chunk ${nn} of ${chunks.length}), read again under the labelling protocol`,
-      '# (docs/classification.md, "Curation protocol: the third review"); these rows replace the earlier ones. Columns: asn,',
+      `# Curated AS numbers: ${review.title} (chunk ${nn} of ${chunks.length}), read again under the labelling protocol`,
+      `# (docs/classification.md, "Curation protocol: ${review.title}"); these rows replace the earlier ones. Columns: asn,`,
       '# class, organisation (the registered name), reason, confidence (sure | likely).',
       'asn,class,organisation,reason,confidence',
     ];
-    written.push(`reread-${nn}-asns.csv`);
-    writeFileSync(join(CURATED, `reread-${nn}-asns.csv`), [...header, ...rows].join('\n') + '\n');
+    written.push(`${prefix}-${nn}-asns.csv`);
+    writeFileSync(join(CURATED, `${prefix}-${nn}-asns.csv`), [...header, ...rows].join('\n') + '\n');
   }
   let removed = 0;
   for (const file of readdirSync(CURATED).filter((f) => f.endsWith('-asns.csv') && !written.includes(f))) {
@@ -109,7 +125,7 @@ function main(): void {
     removed += lines.length - kept.length;
     if (kept.length !== lines.length) writeFileSync(join(CURATED, file), kept.join('\n'));
   }
-  console.log(`third review merged: ${replaced.size} rows replaced (${removed} earlier rows moved); kept as they were: ${disagreed} where the readings differ, ${unclear} unclear in either; in ${written.length} files`);
+  console.log(`${review.title} merged: ${replaced.size} rows replaced (${removed} earlier rows moved); kept as they were: ${disagreed} where the readings differ, ${unclear} unclear in either; in ${written.length} files`);
 }
 
 main();
