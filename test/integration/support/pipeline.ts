@@ -93,6 +93,20 @@ export interface Sent {
 }
 
 /**
+ * A connection reset under load (the machine busy with other test workers) is retried with the same body, as a
+ * tracker retries: the events keep their ids, so a request that did arrive the first time is counted once.
+ */
+async function postWithRetry(url: string, init: RequestInit, attempts = 3): Promise<Response> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fetch(url, init);
+    } catch (error) {
+      if (attempt >= attempts || !(error instanceof TypeError)) throw error;
+    }
+  }
+}
+
+/**
  * Posts each visit's page views in one request (as a server-side client or a batching tracker would; the snippet
  * sends one per page view), `concurrency` requests at a time, and counts what the API answered.
  */
@@ -103,7 +117,7 @@ export async function post({ runtime }: Pipeline, visits: readonly PlannedVisit[
     while (next < visits.length) {
       const visit = visits[next++] as PlannedVisit;
       const events = visit.paths.map((path) => ({ id: randomUUID(), type: 'pageview', url: visit.kind === 'invalid' ? 'not a url' : `${ORIGIN}${path}` }));
-      const response = await fetch(`${runtime.url}/v1/events`, {
+      const response = await postWithRetry(`${runtime.url}/v1/events`, {
         method: 'POST',
         headers: { 'Content-Type': 'application/json', Origin: ORIGIN, 'User-Agent': visit.userAgent, 'X-Forwarded-For': visit.ip },
         body: JSON.stringify({ siteId: SITE, events }),
