@@ -28,11 +28,15 @@
  * - The third review (docs/classification.md, "Curation protocol: the third review") read 5,992 neutral-named small
  *   holders again, two readers each: first part 0.951 / 0.906, second sample 0.969 / 0.925, pooled 0.960 (120/125) /
  *   0.916 (120/131); the second development sample 0.918 / 0.967; the no-cue probe 0.880 / 0.657.
+ * - The fourth review (name-rule carriers and hosters screened, then read twice) made 742 of them companies: first part
+ *   0.952 / 0.922, second sample 0.970 / 0.955, pooled 0.961 (123/128) / 0.939 (123/131): the goal is still not met on
+ *   the first labels. Against adjudicated labels (a proposed measure, PROTOCOL.md): 0.961 (124/129) / 0.954 (124/130).
  * `npm run eval:classification` prints the same figures per stratum, with intervals.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildIpData } from '../../../../scripts/build/ipdata';
+import { adjudicated } from '../../../../scripts/eval/agreement';
 import { judge, loadArtefactClasses, type ArtefactClasses } from '../../../../scripts/eval/holders';
 import { formatScore, readLabels, score, type Score } from '../../../../scripts/eval/metrics';
 
@@ -50,10 +54,15 @@ const DEV_FLOOR = { precision: 0.95, recall: 0.98 };
  * after the third review (two more false leads), rounded down.
  */
 const DEV2_FLOOR = { precision: 0.91, recall: 0.96 };
-/** The held-out recall reached (0.891; 0.906 after the third review), rounded down: below the goal (see above). */
-const HELDOUT_RECALL_FLOOR = 0.9;
-/** The second held-out sample's recall when first measured (0.925), rounded down: below the goal too. */
-const HELDOUT2_RECALL_FLOOR = 0.92;
+/** The held-out recall reached (0.891; 0.906 after the third review, 0.922 after the fourth), rounded down. */
+const HELDOUT_RECALL_FLOOR = 0.92;
+/** The second held-out sample's recall when first measured (0.925; 0.955 after the fourth review), rounded down. */
+const HELDOUT2_RECALL_FLOOR = 0.95;
+/**
+ * Both held-out samples against labels adjudicated by a majority of three readings (PROTOCOL.md, "Adjudicated held-out
+ * labels"), the measure proposed for the goal: 0.960 / 0.931 after the third review, 0.961 / 0.954 after the fourth.
+ */
+const ADJUDICATED_FLOOR = { precision: 0.95, recall: 0.95 };
 const NO_CUE = join(EVAL_DIR, 'labels-no-cue.csv');
 /**
  * The no-cue probe's holders as the rule classes them: precision 0.759 (22/29), recall 0.328 (22/67; most of its
@@ -92,12 +101,28 @@ heldoutTest(
   },
 );
 
-test(`second held-out sample: precision >= ${GOAL.precision} (the goal), recall >= ${HELDOUT2_RECALL_FLOOR} (reached; the goal ${GOAL.recall} is not met)`, () => {
+test(`second held-out sample: precision >= ${GOAL.precision} (the goal), recall >= ${HELDOUT2_RECALL_FLOOR} (reached; the goal is decided on both samples pooled)`, () => {
   const { precision, recall } = measure(HELDOUT2);
 
   expect({ precision: precision.value, recall: recall.value }).toEqual({
     precision: expect.toBeAtLeast(GOAL.precision),
     recall: expect.toBeAtLeast(HELDOUT2_RECALL_FLOOR),
+  });
+});
+
+test(`both held-out samples against adjudicated labels (the proposed measure): no worse than precision ${ADJUDICATED_FLOOR.precision}, recall ${ADJUDICATED_FLOOR.recall}`, () => {
+  const third = readLabels(join(EVAL_DIR, 'labels-heldout-third-reading.csv'));
+  const labels = [
+    ...adjudicated(readLabels(HELDOUT), readLabels(join(EVAL_DIR, 'labels-heldout-second-reading.csv')), third),
+    ...adjudicated(readLabels(HELDOUT2), readLabels(join(EVAL_DIR, 'labels-heldout2-second-reading.csv')), third),
+  ];
+  const result = score(judge(labels, classes).map((j) => j.decision));
+  console.log(formatScore('adjudicated, pooled', result));
+  const { precision, recall } = result;
+
+  expect({ precision: precision.value, recall: recall.value }).toEqual({
+    precision: expect.toBeAtLeast(ADJUDICATED_FLOOR.precision),
+    recall: expect.toBeAtLeast(ADJUDICATED_FLOOR.recall),
   });
 });
 
