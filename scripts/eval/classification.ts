@@ -8,7 +8,9 @@
  * the class (rows decided by a curated row are not an independent test of the rules). Then the class mix over the
  * whole table: holders per class, and the share of announced IPv4 address space per class (the mix a visit drawn
  * uniformly from announced addresses would see). When labels-no-cue.csv is present, also the no-cue probe: the share
- * of companies in its group and whether the rule PROTOCOL.md fixed before its labels is met.
+ * of companies in its group and whether the rule PROTOCOL.md fixed before its labels is met. The two held-out samples
+ * are also reported pooled, which decides the goal; where second and third readings exist, the agreement between
+ * readers and the held-out figures against labels a majority of three readers adjudicated (a proposed measure).
  *
  *   npm run eval:classification                  figures
  *   npm run eval:classification -- --misses      also list the development holders decided wrongly
@@ -19,7 +21,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { NETWORK_CLASSES } from '../../functions/domain/ip-intel/types';
 import { buildIpData } from '../build/ipdata';
-import { adjudicated, agreement } from './agreement';
+import { adjudicated, agreement, needsThirdReading } from './agreement';
 import { classMix, judge, loadArtefactClasses, scoreBy, sourceOf, structureByAsn, type ArtefactClasses, type Judged, type Structure } from './holders';
 import { formatProportion, formatScore, proportion, readLabels, score } from './metrics';
 
@@ -44,10 +46,7 @@ const SECOND_READINGS = [
   { name: 'second held-out sample', first: join(EVAL_DIR, 'labels-heldout2.csv'), second: join(EVAL_DIR, 'labels-heldout2-second-reading.csv') },
 ] as const;
 /** Held-out labels adjudicated by a majority of three readings (PROTOCOL.md, "Adjudicated held-out labels"). */
-const HELDOUT_READINGS = [
-  { name: 'heldout', first: join(EVAL_DIR, 'labels-heldout.csv'), second: join(EVAL_DIR, 'labels-heldout-second-reading.csv') },
-  { name: 'heldout2', first: join(EVAL_DIR, 'labels-heldout2.csv'), second: join(EVAL_DIR, 'labels-heldout2-second-reading.csv') },
-] as const;
+const HELDOUT_READINGS = SECOND_READINGS.filter((r) => r.name !== 'development part');
 const HELDOUT_THIRD_READING = join(EVAL_DIR, 'labels-heldout-third-reading.csv');
 const GOAL = { precision: 0.9, recall: 0.95 };
 
@@ -142,9 +141,13 @@ function agreementReport(classes: ArtefactClasses): void {
 function adjudicatedReport(classes: ArtefactClasses): void {
   if (!existsSync(HELDOUT_THIRD_READING) || HELDOUT_READINGS.some((r) => !existsSync(r.second))) return;
   const third = readLabels(HELDOUT_THIRD_READING);
+  const thirdRead = new Set(third.map((h) => h.asn));
   console.log('\nHeld-out against adjudicated labels, the majority of three readings (a proposed measure; the goal is decided above)');
   const pooled = HELDOUT_READINGS.flatMap((r) => {
-    const judged = judge(adjudicated(readLabels(r.first), readLabels(r.second), third), classes);
+    const [first, second] = [readLabels(r.first), readLabels(r.second)];
+    const missing = needsThirdReading(first, second).filter((h) => !thirdRead.has(h.asn));
+    if (missing.length > 0) console.log(`  ${r.name}: ${missing.length} holders need a third reading and have none (${missing.map((h) => `AS${h.asn}`).join(', ')})`);
+    const judged = judge(adjudicated(first, second, third), classes);
     console.log(formatScore(`  ${r.name}`, score(judged.map((j) => j.decision))));
     return judged;
   });
