@@ -9,7 +9,7 @@
  *
  * With `--review fourth` it merges the fourth review (docs/classification.md, "Curation protocol: the fourth review"):
  * worklists build/curation/fourth-NN.csv, readings NN/fourth-NN-labels.csv, rows to fourth-NN-asns.csv, and only
- * where both readings say `company` (the name rules already class the rest).
+ * where both readings say `company` (the name rules already class the rest); `--review fifth` likewise for the fifth.
  *
  * Every chunk must be complete: one row per AS number of its worklist (build/curation/reread-NN.csv), each with a
  * protocol label and confidence; otherwise nothing is written.
@@ -28,6 +28,7 @@ const MAX_REASON = 100;
 const REVIEWS = {
   third: { prefix: 'reread', title: 'the third review', onlyCompany: false },
   fourth: { prefix: 'fourth', title: 'the fourth review', onlyCompany: true },
+  fifth: { prefix: 'fifth', title: 'the fifth review', onlyCompany: true },
 } as const;
 
 /** Protocol label -> the class the build stores and the kind its reason starts with. */

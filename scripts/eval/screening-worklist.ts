@@ -7,10 +7,15 @@
  *   npx tsx scripts/eval/screening-worklist.ts --listed DIR    step 2: build/curation/fourth-NN.csv, the holders the
  *                                                              screeners listed (DIR/NN/screen-NN-companies.csv), ~150
  * Both in the curator's view plus the organisation key (made at commit 1ba1e71's artefact).
+ *
+ * With `--review fifth` the same two steps for the fifth review: the holders with IPv4 that a curated row classes
+ * carrier or hosting, except rows of curated-asns.csv (the 0.1 lists) and of the third review, which two readers
+ * have just agreed on (worklists screen5-NN.csv and fifth-NN.csv, made at commit e668c28's artefact).
  */
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { organisationKey } from '../../functions/domain/ip-intel/names';
+import { CLASSIFICATION_DIR } from '../build/classification-data';
 import { csvField, readCsv } from '../build/csv';
 import { CURATOR_HEADER, curatorLine, curatorViews } from './curator-view';
 import { loadArtefactClasses } from './holders';
@@ -43,18 +48,32 @@ const groupsOf = (asns: Iterable<number>): number[][] => {
   return [...keys].map((key) => members.get(key)!).sort((a, b) => a[0]! - b[0]!);
 };
 
+const FIFTH = process.argv.includes('--review') && process.argv[process.argv.indexOf('--review') + 1] === 'fifth';
+const [SCREEN, READ] = FIFTH ? ['screen5', 'fifth'] : ['screen', 'fourth'];
+
+/** The curated rows a fifth-review screener reads: judged once, by a curator's instructions, not by two readers. */
+function curatedOnce(): Set<number> {
+  const once = new Set<number>();
+  for (const file of readdirSync(join(ROOT, CLASSIFICATION_DIR)).filter((f) => /^(top-holders|tail-\d\d|review-\d\d)-asns\.csv$/.test(f))) {
+    for (const row of readCsv(join(ROOT, CLASSIFICATION_DIR, file))) once.add(Number(row.asn));
+  }
+  return once;
+}
+
 const listedArg = process.argv.indexOf('--listed');
 if (listedArg < 0) {
-  const named = [...classes.byAsn].filter(([asn, h]) => (h.networkClass === 'isp' || h.networkClass === 'hosting') && h.reason.startsWith('name rule') && views.get(asn)!.ipv4 > 0);
-  write('screen', groupsOf(named.map(([asn]) => asn)), 600);
+  const carrierOrHosting = [...classes.byAsn].filter(([asn, h]) => (h.networkClass === 'isp' || h.networkClass === 'hosting') && views.get(asn)!.ipv4 > 0);
+  const once = FIFTH ? curatedOnce() : undefined;
+  const chosen = carrierOrHosting.filter(([asn, h]) => (once ? h.reason.startsWith('curated:') && once.has(asn) : h.reason.startsWith('name rule')));
+  write(SCREEN, groupsOf(chosen.map(([asn]) => asn)), 600);
 } else {
   const dir = resolve(process.argv[listedArg + 1]!);
-  const screens = readdirSync(OUT_DIR).filter((f) => /^screen-\d\d\.csv$/.test(f)).sort();
+  const screens = readdirSync(OUT_DIR).filter((f) => new RegExp(`^${SCREEN}-\\d\\d\\.csv$`).test(f)).sort();
   const listed = new Set<number>();
   for (const screen of screens) {
-    const nn = screen.slice(7, 9);
+    const nn = screen.slice(SCREEN.length + 1, SCREEN.length + 3);
     // Every chunk must have been screened; a missing file is an error, not "no companies".
-    for (const row of readCsv(join(dir, nn, `screen-${nn}-companies.csv`))) if (classes.byAsn.has(Number(row.asn))) listed.add(Number(row.asn));
+    for (const row of readCsv(join(dir, nn, `${SCREEN}-${nn}-companies.csv`))) if (classes.byAsn.has(Number(row.asn))) listed.add(Number(row.asn));
   }
-  write('fourth', groupsOf(listed), 150);
+  write(READ, groupsOf(listed), 150);
 }
