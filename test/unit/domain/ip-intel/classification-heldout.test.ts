@@ -31,6 +31,9 @@
  * - The fourth review (name-rule carriers and hosters screened, then read twice) made 742 of them companies: first part
  *   0.952 / 0.922, second sample 0.970 / 0.955, pooled 0.961 (123/128) / 0.939 (123/131): the goal is still not met on
  *   the first labels. Against adjudicated labels (a proposed measure, PROTOCOL.md): 0.961 (124/129) / 0.954 (124/130).
+ * - The fifth review (curated carriers and hosters judged once, screened, then read twice) made 121 of them companies:
+ *   first part 0.952 / 0.938, pooled 0.961 (124/129) / 0.947 (124/131), one company short of the goal on the first
+ *   labels; against adjudicated labels 0.962 (125/130) / 0.962 (125/130).
  * `npm run eval:classification` prints the same figures per stratum, with intervals.
  */
 import { existsSync } from 'node:fs';
@@ -47,22 +50,23 @@ const DEV = join(EVAL_DIR, 'labels-dev.csv');
 const DEV2 = join(EVAL_DIR, 'labels-dev2.csv');
 
 const GOAL = { precision: 0.9, recall: 0.95 };
-/** What the development part reached after the second review (precision 0.966, recall 0.988), rounded down. */
+/** What the development part reached after the second review (0.966 / 0.988; 0.956 / 1.000 after the fifth), rounded down. */
 const DEV_FLOOR = { precision: 0.95, recall: 0.98 };
 /**
  * The second development sample: 0.936 / 0.957 when first measured, 0.937 / 0.967 with the no-cue rule, 0.918 / 0.967
  * after the third review (two more false leads), rounded down.
  */
 const DEV2_FLOOR = { precision: 0.91, recall: 0.96 };
-/** The held-out recall reached (0.891; 0.906 after the third review, 0.922 after the fourth), rounded down. */
-const HELDOUT_RECALL_FLOOR = 0.92;
+/** The held-out recall reached (0.891; 0.906 after the third review, 0.922 after the fourth, 0.938 after the fifth), rounded down. */
+const HELDOUT_RECALL_FLOOR = 0.93;
 /** The second held-out sample's recall when first measured (0.925; 0.955 after the fourth review), rounded down. */
 const HELDOUT2_RECALL_FLOOR = 0.95;
 /**
  * Both held-out samples against labels adjudicated by a majority of three readings (PROTOCOL.md, "Adjudicated held-out
- * labels"), the measure proposed for the goal: 0.960 / 0.931 after the third review, 0.961 / 0.954 after the fourth.
+ * labels"), the measure proposed for the goal: 0.960 / 0.931 after the third review, 0.961 / 0.954 after the fourth,
+ * 0.962 / 0.962 after the fifth, rounded down.
  */
-const ADJUDICATED_FLOOR = { precision: 0.95, recall: 0.95 };
+const ADJUDICATED_FLOOR = { precision: 0.96, recall: 0.96 };
 const NO_CUE = join(EVAL_DIR, 'labels-no-cue.csv');
 /**
  * The no-cue probe's holders as the rule classes them: precision 0.759 (22/29), recall 0.328 (22/67; most of its
