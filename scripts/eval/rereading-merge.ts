@@ -18,9 +18,10 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { CLASSIFICATION_DIR } from '../build/classification-data';
 import { csvField, parseCsvLine, readCsv } from '../build/csv';
+import { WORKLIST_DIR } from './worklist';
 
 const ROOT = resolve(process.cwd());
-const WORKLISTS = join(ROOT, 'build', 'curation');
+const WORKLISTS = join(ROOT, WORKLIST_DIR);
 const CURATED = join(ROOT, CLASSIFICATION_DIR);
 const MAX_REASON = 100;
 
