@@ -34,6 +34,9 @@ const templateOf = (path: string) => new RegExp(`^${path.replace(/\{\w+\}/g, '[^
 
 let runtime: LocalRuntime;
 let document: OpenApi;
+/** The runtime's table, for what a test must put there itself. */
+let dynamoDb: DynamoDBClient;
+let doc: DynamoDBDocumentClient;
 let client: EirleadClient;
 let readOnlyKey: string;
 const ajv = new Ajv2020({ strict: false, allErrors: true });
@@ -104,14 +107,14 @@ beforeAll(async () => {
   ajv.addSchema({ ...document, $id: 'openapi' });
   client = createEirleadClient({ baseUrl: runtime.url, apiKey: runtime.apiKey, fetch: checkedFetch });
 
-  const dynamoDb = new DynamoDBClient({ region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS, endpoint: endpoints.dynamoDb });
-  const doc = DynamoDBDocumentClient.from(dynamoDb);
+  dynamoDb = new DynamoDBClient({ region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS, endpoint: endpoints.dynamoDb });
+  doc = DynamoDBDocumentClient.from(dynamoDb);
   readOnlyKey = ApiKeyStore.newKey();
   await new ApiKeyStore(doc, runtime.tableName).create(readOnlyKey, { sites: ['demo'], scopes: ['leads:read'] }, 1);
   await seedLeads(doc, runtime.tableName, { siteId: 'demo', count: 3, visitsPerLead: 2 });
-  dynamoDb.destroy();
 }, 60_000);
 afterAll(async () => {
+  dynamoDb?.destroy();
   await runtime?.stop();
   await hubspot.stop();
 });
@@ -270,14 +273,11 @@ describe('exports', () => {
 
   it('a repeat while the first request with its Idempotency-Key is still being answered is a 409', async () => {
     // The first request's claim, as its Lambda leaves it while it runs: made here, so the race is not left to timing.
-    const dynamoDb = new DynamoDBClient({ region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS, endpoint: emulatorEndpoints().dynamoDb });
-    const doc = DynamoDBDocumentClient.from(dynamoDb);
     const body = { format: 'csv' };
     const key = randomUUID();
     const grant = await new ApiKeyStore(doc, runtime.tableName).find(runtime.apiKey);
     const hash = idempotencyKeyHash({ keyId: grant?.keyId ?? '', operation: 'createExport', key });
     expect(await new IdempotencyStore(doc, runtime.tableName).claim('demo', hash, requestBodyHash(JSON.stringify(body)))).toEqual({ claimed: true });
-    dynamoDb.destroy();
 
     const repeat = await post('/v1/sites/demo/exports', runtime.apiKey, body, { 'Idempotency-Key': key });
 
