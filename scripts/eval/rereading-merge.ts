@@ -11,37 +11,24 @@
  * worklists build/curation/fourth-NN.csv, readings NN/fourth-NN-labels.csv, rows to fourth-NN-asns.csv, and only
  * where both readings say `company` (the name rules already class the rest); `--review fifth` likewise for the fifth.
  *
+ * With `--third-reading DIR` it also reads the sixth review's third readings (DIR/NN/sixth-NN-labels.csv, worklists
+ * build/curation/sixth-NN.csv, made by third-reading-worklist.ts): where the two readings leave a holder undecided, the
+ * label two of the three give decides (readings.ts `decidedLabel`); the rows stay in the review's own files.
+ *
  * Every chunk must be complete: one row per AS number of its worklist (build/curation/reread-NN.csv), each with a
  * protocol label and confidence; otherwise nothing is written.
  */
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { CLASSIFICATION_DIR } from '../build/classification-data';
-import { csvField, parseCsvLine, readCsv } from '../build/csv';
+import { csvField, parseCsvLine } from '../build/csv';
+import { CLASS_OF_LABEL, decidedLabel, needsThirdReading, readReview, REVIEWS, THIRD_READING_PREFIX, type Reading, type ReviewName } from './readings';
 import { WORKLIST_DIR } from './worklist';
 
 const ROOT = resolve(process.cwd());
 const WORKLISTS = join(ROOT, WORKLIST_DIR);
 const CURATED = join(ROOT, CLASSIFICATION_DIR);
 const MAX_REASON = 100;
-
-/** What each review reads and merges. */
-const REVIEWS = {
-  third: { prefix: 'reread', title: 'the third review', onlyCompany: false },
-  fourth: { prefix: 'fourth', title: 'the fourth review', onlyCompany: true },
-  fifth: { prefix: 'fifth', title: 'the fifth review', onlyCompany: true },
-} as const;
-
-/** Protocol label -> the class the build stores and the kind its reason starts with. */
-const CLASS_OF_LABEL: Record<string, { networkClass: string; kind: string }> = {
-  company: { networkClass: 'business', kind: 'company' },
-  isp: { networkClass: 'isp', kind: 'carrier' },
-  infrastructure: { networkClass: 'hosting', kind: 'hosting' },
-  education: { networkClass: 'education', kind: 'research or education' },
-  government: { networkClass: 'government', kind: 'public body' },
-  person: { networkClass: 'unknown', kind: 'person' },
-  placeholder: { networkClass: 'unknown', kind: 'no organisation' },
-};
 
 function reasonFor(label: string, reason: string): string {
   const { kind } = CLASS_OF_LABEL[label]!;
@@ -51,68 +38,56 @@ function reasonFor(label: string, reason: string): string {
   return `${kind}: ${text.length > MAX_REASON ? `${text.slice(0, MAX_REASON - 1)}…` : text}`;
 }
 
-interface Reading {
-  readonly label: string;
-  readonly confidence: string;
-  readonly reason: string;
+/** Every third reading of the sixth review, by AS number (each chunk checked whole against its worklist). */
+function thirdReadings(folder: string): Map<number, Reading> {
+  const all = new Map<number, Reading>();
+  for (const { readings } of readReview(WORKLISTS, THIRD_READING_PREFIX, [folder])) for (const [asn, reading] of readings[0]!) all.set(asn, reading);
+  return all;
 }
 
-/** One reader's chunk, checked whole: one row per AS number of the worklist, protocol labels and confidences only. */
-function readChunk(file: string, expected: number): Map<number, Reading> {
-  if (!existsSync(file)) throw new Error(`${file}: missing`);
-  const read = new Map<number, Reading>();
-  for (const row of readCsv(file)) {
-    const asn = Number(row.asn);
-    const label = row.label ?? '';
-    const confidence = row.confidence ?? '';
-    if (label !== 'unclear' && !CLASS_OF_LABEL[label]) throw new Error(`${file}: AS${asn}: unknown label "${label}"`);
-    if (confidence !== 'sure' && confidence !== 'likely') throw new Error(`${file}: AS${asn}: unknown confidence "${confidence}"`);
-    if (read.has(asn)) throw new Error(`${file}: AS${asn} twice`);
-    read.set(asn, { label, confidence, reason: row.reason ?? '' });
-  }
-  if (read.size !== expected) throw new Error(`${file}: ${read.size} rows for ${expected} AS numbers`);
-  return read;
+function takeOption(args: string[], name: string): string | undefined {
+  const at = args.indexOf(name);
+  return at >= 0 ? args.splice(at, 2)[1] : undefined;
 }
 
 function main(): void {
   const args = process.argv.slice(2);
-  const reviewArg = args.indexOf('--review');
-  const review = REVIEWS[(reviewArg >= 0 ? args.splice(reviewArg, 2)[1] : 'third') as keyof typeof REVIEWS];
+  const review = REVIEWS[(takeOption(args, '--review') ?? 'third') as ReviewName];
   if (!review) throw new Error(`--review: one of ${Object.keys(REVIEWS).join(', ')}`);
+  const thirdFolder = takeOption(args, '--third-reading');
+  const third = thirdFolder ? thirdReadings(thirdFolder) : undefined;
   const { prefix } = review;
-  const sources = args;
-  if (sources.length !== 2) throw new Error(`Name the two folders that hold the readings (NN/${prefix}-NN-labels.csv)`);
-  const chunkFile = new RegExp(`^${prefix}-\\d\\d\\.csv$`);
-  const chunks = readdirSync(WORKLISTS).filter((f) => chunkFile.test(f)).sort();
+  if (args.length !== 2) throw new Error(`Name the two folders that hold the readings (NN/${prefix}-NN-labels.csv)`);
   const replaced = new Set<number>();
-  let unclear = 0;
-  let disagreed = 0;
+  let undecided = 0;
+  let byThird = 0;
   const written: string[] = [];
-  for (const worklist of chunks) {
-    const nn = worklist.slice(prefix.length + 1, prefix.length + 3);
-    const expected = readCsv(join(WORKLISTS, worklist));
-    const readings = sources.map((source) => readChunk(join(resolve(source), nn, `${prefix}-${nn}-labels.csv`), expected.length));
+  for (const { nn, chunks, worklist, readings } of readReview(WORKLISTS, prefix, args)) {
     const rows: string[] = [];
-    for (const want of expected) {
+    for (const want of worklist) {
       const asn = Number(want.asn);
-      const [first, second] = readings.map((reading) => reading.get(asn));
-      if (!first || !second) throw new Error(`chunk ${nn}: AS${asn} not read twice`);
-      if (first.label === 'unclear' || second.label === 'unclear') {
-        unclear++;
+      const [first, second] = readings.map((reading) => reading.get(asn)!) as [Reading, Reading];
+      const all = [first, second];
+      if (third && needsThirdReading(review, first, second)) {
+        const reading = third.get(asn);
+        if (!reading) throw new Error(`chunk ${nn}: AS${asn} needs a third reading and has none`);
+        all.push(reading);
+      }
+      const label = decidedLabel(review, all);
+      if (!label) {
+        undecided++;
         continue;
       }
-      if (first.label !== second.label || (review.onlyCompany && first.label !== 'company')) {
-        disagreed++;
-        continue;
-      }
-      // Both agree; the reason and confidence are the first reading's (sure only when both were sure).
-      const confidence = first.confidence === 'sure' && second.confidence === 'sure' ? 'sure' : 'likely';
-      const { networkClass } = CLASS_OF_LABEL[first.label]!;
-      rows.push([asn, networkClass, want.name ?? '', reasonFor(first.label, first.reason), confidence].map(csvField).join(','));
+      if (all.length === 3) byThird++;
+      // The reason is the first agreeing reading's; sure only when every agreeing reading was sure.
+      const agreeing = all.filter((reading) => reading.label === label);
+      const confidence = agreeing.every((reading) => reading.confidence === 'sure') ? 'sure' : 'likely';
+      const { networkClass } = CLASS_OF_LABEL[label]!;
+      rows.push([asn, networkClass, want.name ?? '', reasonFor(label, agreeing[0]!.reason), confidence].map(csvField).join(','));
       replaced.add(asn);
     }
     const header = [
-      `# Curated AS numbers: ${review.title} (chunk ${nn} of ${chunks.length}), read again under the labelling protocol`,
+      `# Curated AS numbers: ${review.title} (chunk ${nn} of ${chunks}), read again under the labelling protocol`,
       `# (docs/classification.md, "Curation protocol: ${review.title}"); these rows replace the earlier ones. Columns: asn,`,
       '# class, organisation (the registered name), reason, confidence (sure | likely).',
       'asn,class,organisation,reason,confidence',
@@ -127,7 +102,8 @@ function main(): void {
     removed += lines.length - kept.length;
     if (kept.length !== lines.length) writeFileSync(join(CURATED, file), kept.join('\n'));
   }
-  console.log(`${review.title} merged: ${replaced.size} rows replaced (${removed} earlier rows moved); kept as they were: ${disagreed} where the readings differ, ${unclear} unclear in either; in ${written.length} files`);
+  const thirdNote = third ? ` (${byThird} of them decided by a third reading)` : '';
+  console.log(`${review.title} merged: ${replaced.size} rows replaced${thirdNote} (${removed} earlier rows moved); kept as they were: ${undecided} the readings leave undecided; in ${written.length} files`);
 }
 
 main();

@@ -55,14 +55,18 @@ export function writeWorklists(
   rowsPerChunk: number,
   { keyOf, views }: { keyOf: (asn: number) => string; views: ReadonlyMap<number, CuratorRow> },
 ): { total: number; chunks: number } {
-  const total = groups.reduce((sum, asns) => sum + asns.length, 0);
+  const lines = groups.map((asns) => asns.map((asn) => `${curatorLine(views.get(asn)!)},${csvField(keyOf(asn))}`));
+  return writeChunks(root, prefix, lines, rowsPerChunk);
+}
+
+/** Writes groups of worklist lines (the curator's view plus the organisation key), dealt round-robin into chunks. */
+export function writeChunks(root: string, prefix: string, groups: ReadonlyArray<readonly string[]>, rowsPerChunk: number): { total: number; chunks: number } {
+  const total = groups.reduce((sum, lines) => sum + lines.length, 0);
   const chunks = Math.ceil(total / rowsPerChunk);
   const dir = join(root, WORKLIST_DIR);
   mkdirSync(dir, { recursive: true });
   for (let chunk = 0; chunk < chunks; chunk++) {
-    const lines = groups
-      .filter((_, index) => index % chunks === chunk)
-      .flatMap((asns) => asns.map((asn) => `${curatorLine(views.get(asn)!)},${csvField(keyOf(asn))}`));
+    const lines = groups.filter((_, index) => index % chunks === chunk).flat();
     writeFileSync(join(dir, `${prefix}-${String(chunk + 1).padStart(2, '0')}.csv`), [`${CURATOR_HEADER},organisation_key`, ...lines].join('\n') + '\n');
   }
   return { total, chunks };
