@@ -12,6 +12,7 @@ export const REVIEWS = {
   third: { prefix: 'reread', title: 'the third review', onlyCompany: false },
   fourth: { prefix: 'fourth', title: 'the fourth review', onlyCompany: true },
   fifth: { prefix: 'fifth', title: 'the fifth review', onlyCompany: true },
+  seventh: { prefix: 'seventh', title: 'the seventh review', onlyCompany: true },
 } as const;
 
 export type ReviewName = keyof typeof REVIEWS;

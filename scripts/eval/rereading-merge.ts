@@ -11,6 +11,8 @@
  * worklists build/curation/fourth-NN.csv, readings NN/fourth-NN-labels.csv, rows to fourth-NN-asns.csv, and only
  * where both readings say `company` (the name rules already class the rest); `--review fifth` likewise for the fifth.
  *
+ * `--review seventh` takes three folders: each listed holder is read three times, and two of three decide.
+ *
  * With `--third-reading DIR` it also reads the sixth review's third readings (DIR/NN/sixth-NN-labels.csv, worklists
  * build/curation/sixth-NN.csv, made by third-reading-worklist.ts): where the two readings leave a holder undecided, the
  * label two of the three give decides (readings.ts `decidedLabel`); the rows stay in the review's own files.
@@ -57,7 +59,8 @@ function main(): void {
   const thirdFolder = takeOption(args, '--third-reading');
   const third = thirdFolder ? thirdReadings(thirdFolder) : undefined;
   const { prefix } = review;
-  if (args.length !== 2) throw new Error(`Name the two folders that hold the readings (NN/${prefix}-NN-labels.csv)`);
+  // The seventh review reads every listed holder three times from the start; the others twice.
+  if (args.length !== 2 && args.length !== 3) throw new Error(`Name the two or three folders that hold the readings (NN/${prefix}-NN-labels.csv)`);
   const replaced = new Set<number>();
   let undecided = 0;
   let byThird = 0;
@@ -66,9 +69,9 @@ function main(): void {
     const rows: string[] = [];
     for (const want of worklist) {
       const asn = Number(want.asn);
-      const [first, second] = readings.map((reading) => reading.get(asn)!) as [Reading, Reading];
-      const all = [first, second];
-      if (third && needsThirdReading(review, first, second)) {
+      const all = readings.map((reading) => reading.get(asn)!);
+      const [first, second] = all as [Reading, Reading];
+      if (third && all.length === 2 && needsThirdReading(review, first, second)) {
         const reading = third.get(asn);
         if (!reading) throw new Error(`chunk ${nn}: AS${asn} needs a third reading and has none`);
         all.push(reading);
@@ -78,7 +81,7 @@ function main(): void {
         undecided++;
         continue;
       }
-      if (all.length === 3) byThird++;
+      if (all.length === 3 && readings.length === 2) byThird++;
       // The reason is the first agreeing reading's; sure only when every agreeing reading was sure.
       const agreeing = all.filter((reading) => reading.label === label);
       const confidence = agreeing.every((reading) => reading.confidence === 'sure') ? 'sure' : 'likely';

@@ -11,22 +11,39 @@
  * With `--review fifth` the same two steps for the fifth review: the holders with IPv4 that a curated row classes
  * carrier or hosting, except rows of curated-asns.csv (the 0.1 lists) and of the third review, which two readers
  * have just agreed on (worklists screen5-NN.csv and fifth-NN.csv, made at commit e668c28's artefact).
+ *
+ * With `--review seventh` for the seventh review (`seventhReviewReads`; worklists screen7-NN.csv and seventh-NN.csv,
+ * whose listed holders are read three times).
  */
 import { readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { readCsv } from '../build/csv';
 import { curatorViews } from './curator-view';
-import { loadArtefactClasses } from './holders';
+import { loadArtefactClasses, sourceOf } from './holders';
 import { curatorsRows, organisations, WORKLIST_DIR, writeWorklists } from './worklist';
 
 const ROOT = resolve(process.cwd());
 const DATA_DIR = join(ROOT, 'build', 'ipdata');
-const FIFTH = process.argv.includes('--review') && process.argv[process.argv.indexOf('--review') + 1] === 'fifth';
-const [SCREEN, READ] = FIFTH ? ['screen5', 'fifth'] : ['screen', 'fourth'];
+const REVIEW = process.argv.includes('--review') ? process.argv[process.argv.indexOf('--review') + 1] : 'fourth';
+const PREFIXES: Record<string, [string, string]> = { fourth: ['screen', 'fourth'], fifth: ['screen5', 'fifth'], seventh: ['screen7', 'seventh'] };
+if (!REVIEW || !PREFIXES[REVIEW]) throw new Error(`--review: one of ${Object.keys(PREFIXES).join(', ')}`);
+const [SCREEN, READ] = PREFIXES[REVIEW];
 
 const classes = loadArtefactClasses(DATA_DIR);
 const views = curatorViews(classes, DATA_DIR);
 const { keyOf, groupsOf } = organisations(classes);
+
+/**
+ * The seventh review: the non-business holders no reader has judged under the protocol. Carrier and hosting rows of
+ * the brand lists, the structural signals and the organisation rule; public and education rows of the name rules, the
+ * organisation rule and the curators' files. Not the open lists (outside evidence), not `unknown` (persons stay out of
+ * leads), not what the fourth and fifth reviews screened or two readers agreed on.
+ */
+function seventhReviewReads(networkClass: string, source: string, judgedOnceByCurator: boolean): boolean {
+  if (networkClass === 'isp' || networkClass === 'hosting') return source === 'brand' || source === 'structure' || source === 'organisation';
+  if (networkClass === 'education' || networkClass === 'government') return source === 'name rule' || source === 'organisation' || (source === 'curated' && judgedOnceByCurator);
+  return false;
+}
 
 function write(prefix: string, groups: number[][], rowsPerChunk: number): void {
   const { total, chunks } = writeWorklists(ROOT, prefix, groups, rowsPerChunk, { keyOf, views });
@@ -35,10 +52,15 @@ function write(prefix: string, groups: number[][], rowsPerChunk: number): void {
 
 const listedArg = process.argv.indexOf('--listed');
 if (listedArg < 0) {
-  const carrierOrHosting = [...classes.byAsn].filter(([asn, h]) => (h.networkClass === 'isp' || h.networkClass === 'hosting') && views.get(asn)!.ipv4 > 0);
   // The fifth review reads the curated rows judged once, by a curator's instructions, not yet by two readers.
-  const once = FIFTH ? curatorsRows(ROOT) : undefined;
-  const chosen = carrierOrHosting.filter(([asn, h]) => (once ? h.reason.startsWith('curated:') && once.has(asn) : h.reason.startsWith('name rule')));
+  const once = curatorsRows(ROOT);
+  const withIpv4 = [...classes.byAsn].filter(([asn]) => views.get(asn)!.ipv4 > 0);
+  const chosen = withIpv4.filter(([asn, h]) => {
+    const carrierOrHosting = h.networkClass === 'isp' || h.networkClass === 'hosting';
+    if (REVIEW === 'fourth') return carrierOrHosting && h.reason.startsWith('name rule');
+    if (REVIEW === 'fifth') return carrierOrHosting && h.reason.startsWith('curated:') && once.has(asn);
+    return seventhReviewReads(h.networkClass, sourceOf(h.reason), once.has(asn));
+  });
   write(SCREEN, groupsOf(chosen.map(([asn]) => asn)), 600);
 } else {
   const dir = resolve(process.argv[listedArg + 1]!);
