@@ -13,7 +13,7 @@
  * have just agreed on (worklists screen5-NN.csv and fifth-NN.csv, made at commit e668c28's artefact).
  *
  * With `--review seventh` for the seventh review (`seventhReviewReads`; worklists screen7-NN.csv and seventh-NN.csv,
- * whose listed holders are read three times).
+ * whose listed holders are read three times; made at commit 33df715's artefact).
  */
 import { readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';

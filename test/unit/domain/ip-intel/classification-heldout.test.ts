@@ -34,6 +34,12 @@
  * - The fifth review (curated carriers and hosters judged once, screened, then read twice) made 121 of them companies:
  *   first part 0.952 / 0.938, pooled 0.961 (124/129) / 0.947 (124/131), one company short of the goal on the first
  *   labels; against adjudicated labels 0.962 (125/130) / 0.962 (125/130).
+ * - The sixth review (a third reading where the two of the earlier reviews differ) moved no held-out figure.
+ * - The seventh review (the non-business groups no reader had judged: brand, structure and organisation carriers and
+ *   hosters, public and education rows; screened, then read three times) made 298 of them companies: first part
+ *   0.953 (61/64) / 0.953 (61/64), second sample 0.970 (65/67) / 0.970 (65/67), **pooled 0.962 (126/131) / 0.962
+ *   (126/131): the goal is met on the first labels**, which the pooled test now holds; against adjudicated labels
+ *   0.962 (127/132) / 0.977 (127/130).
  * `npm run eval:classification` prints the same figures per stratum, with intervals.
  */
 import { existsSync } from 'node:fs';
@@ -57,16 +63,16 @@ const DEV_FLOOR = { precision: 0.95, recall: 0.98 };
  * after the third review (two more false leads), rounded down.
  */
 const DEV2_FLOOR = { precision: 0.91, recall: 0.96 };
-/** The held-out recall reached (0.891; 0.906 after the third review, 0.922 after the fourth, 0.938 after the fifth), rounded down. */
-const HELDOUT_RECALL_FLOOR = 0.93;
-/** The second held-out sample's recall when first measured (0.925; 0.955 after the fourth review), rounded down. */
-const HELDOUT2_RECALL_FLOOR = 0.95;
+/** The held-out recall reached (0.891; 0.906 after the third review, 0.922 after the fourth, 0.938 after the fifth, 0.953 after the seventh), rounded down. */
+const HELDOUT_RECALL_FLOOR = 0.95;
+/** The second held-out sample's recall when first measured (0.925; 0.955 after the fourth review, 0.970 after the seventh), rounded down. */
+const HELDOUT2_RECALL_FLOOR = 0.97;
 /**
  * Both held-out samples against labels adjudicated by a majority of three readings (PROTOCOL.md, "Adjudicated held-out
  * labels"), the measure proposed for the goal: 0.960 / 0.931 after the third review, 0.961 / 0.954 after the fourth,
- * 0.962 / 0.962 after the fifth, rounded down.
+ * 0.962 / 0.962 after the fifth, 0.962 / 0.977 after the seventh, rounded down.
  */
-const ADJUDICATED_FLOOR = { precision: 0.96, recall: 0.96 };
+const ADJUDICATED_FLOOR = { precision: 0.96, recall: 0.97 };
 const NO_CUE = join(EVAL_DIR, 'labels-no-cue.csv');
 /**
  * The no-cue probe's holders as the rule classes them: precision 0.759 (22/29), recall 0.328 (22/67; most of its
@@ -91,9 +97,20 @@ function measure(file: string): Score {
 const heldoutPresent = existsSync(HELDOUT);
 const heldoutTest = heldoutPresent ? test : test.skip;
 
+test(`both held-out samples pooled, the goal's measure: precision >= ${GOAL.precision}, recall >= ${GOAL.recall}`, () => {
+  const result = score([HELDOUT, HELDOUT2].flatMap((file) => judge(readLabels(file), classes).map((j) => j.decision)));
+  console.log(formatScore('held-out, both samples pooled', result));
+  const { precision, recall } = result;
+
+  expect({ precision: precision.value, recall: recall.value }).toEqual({
+    precision: expect.toBeAtLeast(GOAL.precision),
+    recall: expect.toBeAtLeast(GOAL.recall),
+  });
+});
+
 heldoutTest(
   heldoutPresent
-    ? `held-out part: precision >= ${GOAL.precision} (the goal), recall >= ${HELDOUT_RECALL_FLOOR} (reached; the goal ${GOAL.recall} is not met)`
+    ? `held-out part: precision >= ${GOAL.precision} (the goal), recall >= ${HELDOUT_RECALL_FLOOR} (reached; the goal is decided on both samples pooled)`
     : `held-out part (SKIPPED: ${HELDOUT} is not present; it is added when the classifier is done)`,
   () => {
     const { precision, recall } = measure(HELDOUT);
