@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { AsnTable } from '../../functions/domain/ip-intel/asn-table';
 import { ASN_FILE, CITY_V4_FILE, CITY_V6_FILE } from '../../functions/domain/ip-intel/format';
 import { buildIpData } from '../build/ipdata';
-import { bundle, CHILD_RUNS, enrichmentColdInit, medianOfRuns, ROOT } from './ip/cold-init';
+import { bundle, CHILD_RUNS, childNodeVersion, enrichmentColdInit, medianOfRuns, ROOT } from './ip/cold-init';
 import { GOALS, goalsMet, report } from './ip/report';
 import { sampleV4, sampleV6, SEED, V4_COUNT, V6_COUNT } from './ip/sample';
 import { throughput } from './ip/throughput';
@@ -47,11 +47,13 @@ async function main(): Promise<void> {
   const v6 = throughput(dataDir, table4, 6, sampleV6(table4, random));
 
   const goals = goalsMet(v4, artefact, enrichment, artefactBytes);
-  console.log(report({ started, artefactBytes, cityBytes, bundled, artefact, init, enrichment, v4, v6, goals }));
+  const childNode = childNodeVersion();
+  console.log(report({ started, childNode, artefactBytes, cityBytes, bundled, artefact, init, enrichment, v4, v6, goals }));
 
   const result = {
     measuredAt: new Date().toISOString(),
     node: process.version,
+    childNode,
     arch: process.arch,
     seed: SEED,
     comparison: 'maxmind Reader (no cache) on the DB-IP city MMDB of the same family; no ASN MMDB exists on npm',

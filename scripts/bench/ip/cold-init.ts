@@ -12,6 +12,15 @@ import { median } from './timing';
 export const ROOT = resolve(process.cwd());
 const OUT_DIR = join(ROOT, 'build', 'bench-ip');
 export const CHILD_RUNS = 7;
+/**
+ * The node the fresh processes run: this one, or BENCH_NODE, e.g. the Lambda runtime's major version (Node 24), whose
+ * cold start differs from older nodes' (it reads a bundle's source map only when a stack trace needs it).
+ */
+export const CHILD_NODE = process.env.BENCH_NODE ?? process.execPath;
+
+export function childNodeVersion(): string {
+  return spawnSync(CHILD_NODE, ['--version'], { encoding: 'utf8' }).stdout.trim();
+}
 
 /** What a child process printed: one JSON line of figures. */
 export type ChildFigures = Record<string, number>;
@@ -91,7 +100,7 @@ export async function bundle(): Promise<Bundled> {
 }
 
 function runChild(args: string[], env: NodeJS.ProcessEnv = process.env): ChildFigures {
-  const child = spawnSync(process.execPath, args, { cwd: ROOT, env, encoding: 'utf8', timeout: 30_000 });
+  const child = spawnSync(CHILD_NODE, args, { cwd: ROOT, env, encoding: 'utf8', timeout: 30_000 });
   const line = child.stdout.trim().split('\n').pop() ?? '';
   if (child.status !== 0 || !line.startsWith('{')) {
     throw new Error(`child process failed (${child.status}): ${child.stderr.trim().split('\n').slice(-3).join(' | ')}`);

@@ -26,6 +26,8 @@ export function goalsMet(v4: Throughput, artefact: ChildFigures, enrichment: Enr
 export interface IpBenchFigures {
   /** When the benchmark started (performance.now()), for its running time. */
   readonly started: number;
+  /** The version of the node the fresh processes ran (cold-init.ts `CHILD_NODE`). */
+  readonly childNode: string;
   readonly artefactBytes: number;
   readonly cityBytes: number;
   readonly bundled: Bundled;
@@ -49,7 +51,7 @@ function table(rows: string[][]): string {
   return rows.map((r) => r.map((cell, c) => cell.padEnd(widths[c] ?? 0)).join('  ').trimEnd()).join('\n');
 }
 
-export function report({ started, artefactBytes, cityBytes, bundled, artefact, init, enrichment, v4, v6, goals }: IpBenchFigures): string {
+export function report({ started, childNode, artefactBytes, cityBytes, bundled, artefact, init, enrichment, v4, v6, goals }: IpBenchFigures): string {
   const spread = (t: Throughput): string => `${t.ratioMin.toFixed(1)}-${t.ratioMax.toFixed(1)}x`;
   const answered = (t: Throughput): string =>
     `answered: ours ${t.oursFound} (an organisation), maxmind ${t.maxmindFound} (a city record); ${t.located} located`;
@@ -78,7 +80,7 @@ export function report({ started, artefactBytes, cityBytes, bundled, artefact, i
     `  and range walk); maxmind got each network's first address, and locate() agreed with its country on`,
     `  ${v4.locateChecked + v6.locateChecked} of them.`,
     '',
-    `Loading: median of ${CHILD_RUNS} fresh node processes each; the files are in the OS page cache (warm), the process is cold.`,
+    `Loading: median of ${CHILD_RUNS} fresh node processes each (Node ${childNode}${childNode === process.version ? '' : ', BENCH_NODE'}); the files are in the OS page cache (warm), the process is cold.`,
     '',
     table([
       ['figure', 'value', 'goal'],
