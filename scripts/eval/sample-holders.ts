@@ -20,6 +20,9 @@
  * did not draw, with its own seed; the development part is neither drawn nor read.
  *   traffic-any 50, traffic-business 100, tail-business 75, tail-other 75
  *
+ * With `--third-heldout` the third held-out sample (`sample-heldout3.csv`, PROTOCOL.md "Third held-out sample"): the
+ * second's design, among `heldout` holders that neither earlier held-out sample drew, with its own seed.
+ *
  * A holder is one AS number. Its name is the name of its largest IPv4 range (ties: the first range in file
  * order); its weight for the traffic strata is its IPv4 address count. Holders that only appear in the IPv6
  * file are not in the frame (the product sees mostly IPv4 and the strata are weighted by IPv4 addresses).
@@ -40,16 +43,20 @@ import { splitOf } from './split';
 type Classify = (asn: number, name: string) => { networkClass: string };
 
 const SECOND_DEV = process.argv.includes('--second-dev');
-const SECOND_HELDOUT = process.argv.includes('--second-heldout');
+const THIRD_HELDOUT = process.argv.includes('--third-heldout');
+const SECOND_HELDOUT = process.argv.includes('--second-heldout') || THIRD_HELDOUT;
 /** The split a later sample draws from; the first sample drew from both. */
 const ONLY_SPLIT = SECOND_DEV ? 'dev' : SECOND_HELDOUT ? 'heldout' : undefined;
-const SEED = SECOND_DEV ? 20261205 : SECOND_HELDOUT ? 20261208 : 20261204;
+const SEED = SECOND_DEV ? 20261205 : THIRD_HELDOUT ? 20261209 : SECOND_HELDOUT ? 20261208 : 20261204;
 const ROOT = resolve(process.cwd()); // run from the repository root
 const DATA = join(ROOT, 'node_modules', '@ip-location-db', 'asn');
 const FIRST_SAMPLE = join(ROOT, 'data', 'classification-eval', 'sample.csv');
+const SECOND_HELDOUT_SAMPLE = join(ROOT, 'data', 'classification-eval', 'sample-heldout2.csv');
 const OUT = SECOND_DEV
   ? join(ROOT, 'data', 'classification-eval', 'sample-dev2.csv')
-  : SECOND_HELDOUT
+  : THIRD_HELDOUT
+    ? join(ROOT, 'data', 'classification-eval', 'sample-heldout3.csv')
+    : SECOND_HELDOUT
     ? join(ROOT, 'data', 'classification-eval', 'sample-heldout2.csv')
     : FIRST_SAMPLE;
 
@@ -144,7 +151,8 @@ async function main(): Promise<void> {
   const classifierPath = process.argv[2];
   if (!classifierPath) throw new Error('Name the 0.1 classifier module (see the comment at the top of this file)');
   const { classify } = (await import(pathToFileURL(resolve(classifierPath)).href)) as { classify: Classify };
-  const firstSample = ONLY_SPLIT ? new Set(readFileSync(FIRST_SAMPLE, 'utf8').split('\n').slice(1).map((line) => Number(line.split(',')[0]))) : new Set<number>();
+  const asnsOf = (file: string): number[] => readFileSync(file, 'utf8').split('\n').slice(1).map((line) => Number(line.split(',')[0]));
+  const firstSample = new Set(ONLY_SPLIT ? [...asnsOf(FIRST_SAMPLE), ...(THIRD_HELDOUT ? asnsOf(SECOND_HELDOUT_SAMPLE) : [])] : []);
   const holders = loadHolders(classify).filter((h) => !ONLY_SPLIT || (splitOf(h.asn) === ONLY_SPLIT && !firstSample.has(h.asn)));
   const random = seededRandom(SEED);
   const pools = {
