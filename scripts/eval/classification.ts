@@ -8,8 +8,8 @@
  * the class (rows decided by a curated row are not an independent test of the rules). Then the class mix over the
  * whole table: holders per class, and the share of announced IPv4 address space per class (the mix a visit drawn
  * uniformly from announced addresses would see). When labels-no-cue.csv is present, also the no-cue probe: the share
- * of companies in its group and whether the rule PROTOCOL.md fixed before its labels is met. The two held-out samples
- * are also reported pooled, which decides the goal; where second and third readings exist, the agreement between
+ * of companies in its group and whether the rule PROTOCOL.md fixed before its labels is met. The held-out samples are
+ * also reported pooled, which decides the goal (all three once the third is labelled); where second and third readings exist, the agreement between
  * readers and the held-out figures against labels a majority of three readers adjudicated (a proposed measure).
  *
  *   npm run eval:classification                  figures
@@ -34,6 +34,8 @@ export const SPLITS = [
   { name: 'heldout', file: join(EVAL_DIR, 'labels-heldout.csv') },
   // The second held-out sample (sample-heldout2.csv): the first sample's design at half size, held-out split only.
   { name: 'heldout2', file: join(EVAL_DIR, 'labels-heldout2.csv') },
+  // The third held-out sample (sample-heldout3.csv): the second's design, drawn after the last curation review.
+  { name: 'heldout3', file: join(EVAL_DIR, 'labels-heldout3.csv') },
 ] as const;
 /** The no-cue probe (PROTOCOL.md): development holders of one group, labelled to decide one rule. */
 const NO_CUE_PROBE = join(EVAL_DIR, 'labels-no-cue.csv');
@@ -171,6 +173,7 @@ function main(): void {
   const classes = loadArtefactClasses(outDir);
   console.log(`Classification evaluation on ${join(outDir, 'asn.bin')} (data/classification-eval/PROTOCOL.md)`);
   const heldout: Judged[] = [];
+  const firstTwoHeldout: Judged[] = [];
   for (const split of SPLITS) {
     if (!existsSync(split.file)) {
       console.log(`\n${split.name}: not present (${split.file})`);
@@ -179,12 +182,18 @@ function main(): void {
     const judged = judge(readLabels(split.file), classes);
     const development = !split.name.startsWith('heldout');
     if (!development) heldout.push(...judged);
+    if (split.name === 'heldout' || split.name === 'heldout2') firstTwoHeldout.push(...judged);
     report(split.name, judged, development);
     if (development && process.argv.includes('--misses')) misses(split.name, judged);
     if (development && process.argv.includes('--structure')) structureReport(judged, classes);
   }
-  // PROTOCOL.md, "Second held-out sample": the goal is decided on both held-out samples together.
-  if (existsSync(SPLITS.find((s) => s.name === 'heldout2')!.file)) report('heldout, both samples pooled (decides the goal)', heldout, false);
+  // PROTOCOL.md, "Second held-out sample" and "Third held-out sample": the goal is decided on the held-out samples
+  // together, all three once the third is labelled.
+  const present = (name: string): boolean => existsSync(SPLITS.find((s) => s.name === name)!.file);
+  if (present('heldout3')) {
+    report('heldout, the first two samples pooled', firstTwoHeldout, false);
+    report('heldout, all three samples pooled (decides the goal)', heldout, false);
+  } else if (present('heldout2')) report('heldout, both samples pooled (decides the goal)', heldout, false);
   if (existsSync(NO_CUE_PROBE)) noCueProbe(NO_CUE_PROBE, 'No-cue probe', classes);
   if (existsSync(NO_CUE_MIXED)) noCueProbe(NO_CUE_MIXED, 'No-cue probe, mixed (among decoys)', classes);
   agreementReport(classes);
