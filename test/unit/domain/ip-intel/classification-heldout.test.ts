@@ -40,6 +40,9 @@
  *   0.953 (61/64) / 0.953 (61/64), second sample 0.970 (65/67) / 0.970 (65/67), **pooled 0.962 (126/131) / 0.962
  *   (126/131): the goal is met on the first labels**, which the pooled test now holds; against adjudicated labels
  *   0.962 (127/132) / 0.977 (127/130).
+ * - The third held-out sample (labels-heldout3.csv, the second's design, drawn after the seventh review because the
+ *   reviews had stopped when the held-out figures met the goal) was measured once: precision 0.932 (82/88), recall
+ *   0.976 (82/84). All three pooled, which decides the goal from then on: 0.950 (208/219) / 0.967 (208/215), met.
  * `npm run eval:classification` prints the same figures per stratum, with intervals.
  */
 import { existsSync } from 'node:fs';
@@ -52,6 +55,7 @@ import { formatScore, readLabels, score, type Score } from '../../../../scripts/
 const EVAL_DIR = join(__dirname, '..', '..', '..', '..', 'data', 'classification-eval');
 const HELDOUT = join(EVAL_DIR, 'labels-heldout.csv');
 const HELDOUT2 = join(EVAL_DIR, 'labels-heldout2.csv');
+const HELDOUT3 = join(EVAL_DIR, 'labels-heldout3.csv');
 const DEV = join(EVAL_DIR, 'labels-dev.csv');
 const DEV2 = join(EVAL_DIR, 'labels-dev2.csv');
 
@@ -67,6 +71,8 @@ const DEV2_FLOOR = { precision: 0.91, recall: 0.96 };
 const HELDOUT_RECALL_FLOOR = 0.95;
 /** The second held-out sample's recall when first measured (0.925; 0.955 after the fourth review, 0.970 after the seventh), rounded down. */
 const HELDOUT2_RECALL_FLOOR = 0.97;
+/** The third held-out sample's recall when measured, the only one no stopping decision saw (0.976), rounded down. */
+const HELDOUT3_RECALL_FLOOR = 0.97;
 /**
  * Both held-out samples against labels adjudicated by a majority of three readings (PROTOCOL.md, "Adjudicated held-out
  * labels"), the measure proposed for the goal: 0.960 / 0.931 after the third review, 0.961 / 0.954 after the fourth,
@@ -90,16 +96,16 @@ beforeAll(() => {
 
 function measure(file: string): Score {
   const result = score(judge(readLabels(file), classes).map((j) => j.decision));
-  console.log(formatScore(file.endsWith('heldout.csv') ? 'held-out' : file.endsWith('heldout2.csv') ? 'second held-out sample' : file.endsWith('dev2.csv') ? 'second development sample' : file.endsWith('no-cue.csv') ? 'no-cue probe' : 'development', result));
+  console.log(formatScore(file.endsWith('heldout.csv') ? 'held-out' : file.endsWith('heldout2.csv') ? 'second held-out sample' : file.endsWith('heldout3.csv') ? 'third held-out sample' : file.endsWith('dev2.csv') ? 'second development sample' : file.endsWith('no-cue.csv') ? 'no-cue probe' : 'development', result));
   return result;
 }
 
 const heldoutPresent = existsSync(HELDOUT);
 const heldoutTest = heldoutPresent ? test : test.skip;
 
-test(`both held-out samples pooled, the goal's measure: precision >= ${GOAL.precision}, recall >= ${GOAL.recall}`, () => {
-  const result = score([HELDOUT, HELDOUT2].flatMap((file) => judge(readLabels(file), classes).map((j) => j.decision)));
-  console.log(formatScore('held-out, both samples pooled', result));
+test(`all three held-out samples pooled, the goal's measure: precision >= ${GOAL.precision}, recall >= ${GOAL.recall}`, () => {
+  const result = score([HELDOUT, HELDOUT2, HELDOUT3].flatMap((file) => judge(readLabels(file), classes).map((j) => j.decision)));
+  console.log(formatScore('held-out, all three samples pooled', result));
   const { precision, recall } = result;
 
   expect({ precision: precision.value, recall: recall.value }).toEqual({
@@ -110,7 +116,7 @@ test(`both held-out samples pooled, the goal's measure: precision >= ${GOAL.prec
 
 heldoutTest(
   heldoutPresent
-    ? `held-out part: precision >= ${GOAL.precision} (the goal), recall >= ${HELDOUT_RECALL_FLOOR} (reached; the goal is decided on both samples pooled)`
+    ? `held-out part: precision >= ${GOAL.precision} (the goal), recall >= ${HELDOUT_RECALL_FLOOR} (reached; the goal is decided on the samples pooled)`
     : `held-out part (SKIPPED: ${HELDOUT} is not present; it is added when the classifier is done)`,
   () => {
     const { precision, recall } = measure(HELDOUT);
@@ -122,7 +128,7 @@ heldoutTest(
   },
 );
 
-test(`second held-out sample: precision >= ${GOAL.precision} (the goal), recall >= ${HELDOUT2_RECALL_FLOOR} (reached; the goal is decided on both samples pooled)`, () => {
+test(`second held-out sample: precision >= ${GOAL.precision} (the goal), recall >= ${HELDOUT2_RECALL_FLOOR} (reached; the goal is decided on the samples pooled)`, () => {
   const { precision, recall } = measure(HELDOUT2);
 
   expect({ precision: precision.value, recall: recall.value }).toEqual({
@@ -131,7 +137,16 @@ test(`second held-out sample: precision >= ${GOAL.precision} (the goal), recall 
   });
 });
 
-test(`both held-out samples against adjudicated labels (the proposed measure): no worse than precision ${ADJUDICATED_FLOOR.precision}, recall ${ADJUDICATED_FLOOR.recall}`, () => {
+test(`third held-out sample: precision >= ${GOAL.precision} (the goal), recall >= ${HELDOUT3_RECALL_FLOOR} (reached)`, () => {
+  const { precision, recall } = measure(HELDOUT3);
+
+  expect({ precision: precision.value, recall: recall.value }).toEqual({
+    precision: expect.toBeAtLeast(GOAL.precision),
+    recall: expect.toBeAtLeast(HELDOUT3_RECALL_FLOOR),
+  });
+});
+
+test(`the first two held-out samples against adjudicated labels (the proposed measure): no worse than precision ${ADJUDICATED_FLOOR.precision}, recall ${ADJUDICATED_FLOOR.recall}`, () => {
   const third = readLabels(join(EVAL_DIR, 'labels-heldout-third-reading.csv'));
   const labels = [
     ...adjudicated(readLabels(HELDOUT), readLabels(join(EVAL_DIR, 'labels-heldout-second-reading.csv')), third),
