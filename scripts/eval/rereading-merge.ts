@@ -64,7 +64,7 @@ function main(): void {
   const replaced = new Set<number>();
   let undecided = 0;
   let byThird = 0;
-  const written: string[] = [];
+  const outputs: Array<{ file: string; text: string }> = [];
   for (const { nn, chunks, worklist, readings } of readReview(WORKLISTS, prefix, args)) {
     const rows: string[] = [];
     for (const want of worklist) {
@@ -95,9 +95,11 @@ function main(): void {
       '# class, organisation (the registered name), reason, confidence (sure | likely).',
       'asn,class,organisation,reason,confidence',
     ];
-    written.push(`${prefix}-${nn}-asns.csv`);
-    writeFileSync(join(CURATED, `${prefix}-${nn}-asns.csv`), [...header, ...rows].join('\n') + '\n');
+    outputs.push({ file: `${prefix}-${nn}-asns.csv`, text: [...header, ...rows].join('\n') + '\n' });
   }
+  // Written only once every chunk has been decided, so a missing reading leaves the curated files as they were.
+  for (const { file, text } of outputs) writeFileSync(join(CURATED, file), text);
+  const written = outputs.map(({ file }) => file);
   let removed = 0;
   for (const file of readdirSync(CURATED).filter((f) => f.endsWith('-asns.csv') && !written.includes(f))) {
     const lines = readFileSync(join(CURATED, file), 'utf8').split('\n');
