@@ -21,6 +21,7 @@ import { ROUTES } from '../functions/contracts/routes';
 import { ApiKeyStore } from '../functions/adapters/dynamodb/api-key-store';
 import type { Route } from './api-gateway/router';
 import { HttpFront } from './api-gateway/server';
+import type { StageThrottling } from './api-gateway/throttle';
 import { DEMO_SITE, demoFiles } from './demo-site';
 import { persistentMasterKey } from './master-key';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, startLocalEmulators } from './emulators';
@@ -85,6 +86,12 @@ export interface LocalRuntimeOptions {
    * setting, as a deployed function never may. @default public HTTPS destinations only
    */
   readonly alertsOutbound?: OutboundPolicy;
+  /**
+   * API Gateway's stage throttling, as `cdk.json` context `throttle` sets it (rate, burst, single methods); beyond it
+   * the API answers 429 with `Retry-After`. @default none: the local runtime throttles nothing, because tests and
+   * benchmarks load one machine harder than a stage would let through
+   */
+  readonly throttle?: StageThrottling;
   /** The CRM integration's configuration, as `cdk.json` context `crm` sets it. @default DEFAULT_CRM_CONFIG */
   readonly crm?: CrmConfig;
   /** Where the CRMs are: the tests point them at contract fakes on 127.0.0.1. @default the providers' own addresses */
@@ -166,6 +173,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
         handler: (event, context) => required(handlers).authorizer(event, context),
       },
       log,
+      ...(options.throttle ? { throttle: options.throttle } : {}),
     });
     const url = await front.listen(options.port ?? 0);
     cleanups.push(() => front.close());

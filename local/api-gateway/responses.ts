@@ -13,6 +13,7 @@ export const GATEWAY_ERRORS = {
   badGateway: { status: 502, code: 'InternalError', message: 'Internal server error' },
   timeout: { status: 504, code: 'Timeout', message: 'The function did not answer in time' },
   notReady: { status: 503, code: 'NotReady', message: 'The local runtime is starting or stopping' },
+  throttled: { status: 429, code: 'Throttled', message: 'Too Many Requests' },
 } as const;
 export type GatewayError = (typeof GATEWAY_ERRORS)[keyof typeof GATEWAY_ERRORS];
 

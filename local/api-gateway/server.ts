@@ -10,10 +10,12 @@ import { GATEWAY_ERRORS, type GatewayError, isProxyResult, sendError, sendJson, 
 import { type CompiledRoute, compileRoute, matchRoute, pathParameters, type Route } from './router';
 import { sendStatic, type StaticFile } from './static-files';
 import { authorize, type RequestAuthorizer } from './request-authorizer';
+import { type StageThrottling, StageThrottle } from './throttle';
 
 /**
  * What API Gateway (REST API, Lambda proxy integration) does in front of the functions, for one machine:
- * routing by resource template, the TOKEN authoriser, the payload limit, and the proxy event and result format.
+ * routing by resource template, stage throttling when configured, the TOKEN authoriser, the payload limit, and the
+ * proxy event and result format.
  */
 
 export interface HttpFrontOptions {
@@ -32,6 +34,8 @@ export interface HttpFrontOptions {
   readonly stage?: string;
   /** API Gateway's payload limit. @default 10 MB */
   readonly maxBodyBytes?: number;
+  /** The stage's throttling (cdk.json context `throttle`). @default none: nothing is throttled */
+  readonly throttle?: StageThrottling;
 }
 
 export const API_GATEWAY_MAX_BODY_BYTES = 10 * 1024 * 1024;
@@ -41,12 +45,14 @@ export class HttpFront {
   private readonly routes: readonly CompiledRoute[];
   private readonly stage: string;
   private readonly maxBodyBytes: number;
+  private readonly throttle: StageThrottle | undefined;
   private state: 'starting' | 'ready' | 'stopping' = 'starting';
 
   constructor(private readonly options: HttpFrontOptions) {
     this.routes = options.routes.map(compileRoute);
     this.stage = options.stage ?? 'local';
     this.maxBodyBytes = options.maxBodyBytes ?? API_GATEWAY_MAX_BODY_BYTES;
+    this.throttle = options.throttle && new StageThrottle(options.throttle);
     this.server = createServer((req, res) => {
       this.handle(req, res).catch((error: unknown) => {
         this.options.log(`http: unexpected error: ${describeError(error)}`);
@@ -126,6 +132,13 @@ export class HttpFront {
       resource: route.resource,
       code: sendError(res, error, requestId),
     });
+
+    if (this.throttle && !this.throttle.admit(route.resource, method)) {
+      req.resume();
+      // As the stage's gateway response says (lib/constructs/rest-api.ts): the bucket refills within a second.
+      res.setHeader('Retry-After', '1');
+      return fail(GATEWAY_ERRORS.throttled);
+    }
 
     const body = await readBody(req, this.maxBodyBytes);
     if (body === 'too-large') {

@@ -101,6 +101,9 @@ beforeAll(async () => {
     // Alert endpoints on this machine (nothing listens on port 9: deliveries fail and are logged, which is enough here).
     alertsOutbound: { allowLoopback: true },
     crmEndpoints: { ...CRM_ENDPOINTS, hubspot: hubspotUrl },
+    // The stage's throttling, as cdk.json context `throttle` sets it, with one method held tight enough to provoke
+    // API Gateway's own 429 (no other test here calls it twice).
+    throttle: { rateLimit: 10_000, burstLimit: 5_000, methods: { '/v1/session/GET': { rateLimit: 1, burstLimit: 1 } } },
     log: () => undefined,
   });
   document = (await (await fetch(`${runtime.url}/v1/openapi.json`)).json()) as OpenApi;
@@ -413,6 +416,22 @@ describe('API keys over HTTP (keys:manage)', () => {
     expect((await call(`/v1/api-keys/${key.keyId}`, { method: 'DELETE', headers: keyed(runtime.apiKey) })).status).toBe(204);
     expect((await call(`/v1/api-keys/${key.keyId}`, { method: 'DELETE', headers: keyed(runtime.apiKey) })).status).toBe(404);
     expect((await call('/v1/sites/demo/leads', { headers: keyed(key.apiKey) })).status).toBe(401);
+  });
+});
+
+describe("throttling (the stage's token buckets, as API Gateway applies them)", () => {
+  it('a burst beyond a method’s limits is answered 429 with Retry-After, and a try after that wait succeeds', async () => {
+    const session = () => call('/v1/session', { headers: keyed(runtime.apiKey) });
+
+    const burst = await Promise.all([session(), session(), session()]);
+    const throttled = burst.filter((response) => response.status === 429);
+    expect(throttled.length).toBeGreaterThanOrEqual(2);
+    const [first] = throttled;
+    expect(first?.headers.get('retry-after')).toBe('1');
+    expect(await first?.json()).toMatchObject({ error: { code: 'Throttled', message: 'Too Many Requests' } });
+
+    await new Promise((resolve) => setTimeout(resolve, Number(first?.headers.get('retry-after')) * 1000 + 50));
+    expect((await session()).status).toBe(200);
   });
 });
 
