@@ -13,6 +13,7 @@ export const REVIEWS = {
   fourth: { prefix: 'fourth', title: 'the fourth review', onlyCompany: true },
   fifth: { prefix: 'fifth', title: 'the fifth review', onlyCompany: true },
   seventh: { prefix: 'seventh', title: 'the seventh review', onlyCompany: true },
+  eighth: { prefix: 'eighth', title: 'the eighth review', onlyCompany: true },
 } as const;
 
 export type ReviewName = keyof typeof REVIEWS;

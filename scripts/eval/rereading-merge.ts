@@ -11,7 +11,8 @@
  * worklists build/curation/fourth-NN.csv, readings NN/fourth-NN-labels.csv, rows to fourth-NN-asns.csv, and only
  * where both readings say `company` (the name rules already class the rest); `--review fifth` likewise for the fifth.
  *
- * `--review seventh` takes three folders: each listed holder is read three times, and two of three decide.
+ * `--review seventh` and `--review eighth` take three folders: each listed holder is read three times, and two of
+ * three decide.
  *
  * With `--third-reading DIR` it also reads the sixth review's third readings (DIR/NN/sixth-NN-labels.csv, worklists
  * build/curation/sixth-NN.csv, made by third-reading-worklist.ts): where the two readings leave a holder undecided, the
@@ -59,7 +60,7 @@ function main(): void {
   const thirdFolder = takeOption(args, '--third-reading');
   const third = thirdFolder ? thirdReadings(thirdFolder) : undefined;
   const { prefix } = review;
-  // The seventh review reads every listed holder three times from the start; the others twice.
+  // The seventh and eighth reviews read every listed holder three times from the start; the others twice.
   if (args.length !== 2 && args.length !== 3) throw new Error(`Name the two or three folders that hold the readings (NN/${prefix}-NN-labels.csv)`);
   const replaced = new Set<number>();
   let undecided = 0;

@@ -13,10 +13,12 @@
  * have just agreed on (worklists screen5-NN.csv and fifth-NN.csv, made at commit e668c28's artefact).
  *
  * With `--review seventh` for the seventh review (`seventhReviewReads`; worklists screen7-NN.csv and seventh-NN.csv,
- * whose listed holders are read three times; made at commit 33df715's artefact).
+ * whose listed holders are read three times; made at commit 33df715's artefact), and `--review eighth` for the
+ * eighth (holders without IPv4; worklists screen8-NN.csv and eighth-NN.csv, read three times likewise).
  */
 import { readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { CLASSIFICATION_DIR } from '../build/classification-data';
 import { readCsv } from '../build/csv';
 import { curatorViews } from './curator-view';
 import { loadArtefactClasses, sourceOf } from './holders';
@@ -25,7 +27,12 @@ import { curatorsRows, organisations, WORKLIST_DIR, writeWorklists } from './wor
 const ROOT = resolve(process.cwd());
 const DATA_DIR = join(ROOT, 'build', 'ipdata');
 const REVIEW = process.argv.includes('--review') ? process.argv[process.argv.indexOf('--review') + 1] : 'fourth';
-const PREFIXES: Record<string, [string, string]> = { fourth: ['screen', 'fourth'], fifth: ['screen5', 'fifth'], seventh: ['screen7', 'seventh'] };
+const PREFIXES: Record<string, [string, string]> = {
+  fourth: ['screen', 'fourth'],
+  fifth: ['screen5', 'fifth'],
+  seventh: ['screen7', 'seventh'],
+  eighth: ['screen8', 'eighth'],
+};
 if (!REVIEW || !PREFIXES[REVIEW]) throw new Error(`--review: one of ${Object.keys(PREFIXES).join(', ')}`);
 const [SCREEN, READ] = PREFIXES[REVIEW];
 
@@ -45,6 +52,13 @@ function seventhReviewReads(networkClass: string, source: string, judgedOnceByCu
   return false;
 }
 
+/** AS numbers of the 0.1 lists and of rows two or three readers agreed on, which the eighth review leaves alone. */
+function settledRows(): Set<number> {
+  const dir = join(ROOT, CLASSIFICATION_DIR);
+  const files = readdirSync(dir).filter((file) => /^(curated|reread-\d\d|fourth-\d\d|fifth-\d\d|seventh-\d\d)-asns\.csv$/.test(file));
+  return new Set(files.flatMap((file) => readCsv(join(dir, file)).map((row) => Number(row.asn))));
+}
+
 function write(prefix: string, groups: number[][], rowsPerChunk: number): void {
   const { total, chunks } = writeWorklists(ROOT, prefix, groups, rowsPerChunk, { keyOf, views });
   console.log(`${prefix}: ${total} AS numbers of ${groups.length} organisations in ${chunks} chunks (${WORKLIST_DIR})`);
@@ -54,9 +68,13 @@ const listedArg = process.argv.indexOf('--listed');
 if (listedArg < 0) {
   // The fifth review reads the curated rows judged once, by a curator's instructions, not yet by two readers.
   const once = curatorsRows(ROOT);
-  const withIpv4 = [...classes.byAsn].filter(([asn]) => views.get(asn)!.ipv4 > 0);
-  const chosen = withIpv4.filter(([asn, h]) => {
+  // The eighth review reads the holders without IPv4, which no sample can draw; the others those with IPv4.
+  const ipv6Only = REVIEW === 'eighth';
+  const settled = ipv6Only ? settledRows() : new Set<number>();
+  const inFrame = [...classes.byAsn].filter(([asn]) => (views.get(asn)!.ipv4 > 0) !== ipv6Only);
+  const chosen = inFrame.filter(([asn, h]) => {
     const carrierOrHosting = h.networkClass === 'isp' || h.networkClass === 'hosting';
+    if (ipv6Only) return carrierOrHosting && sourceOf(h.reason) !== 'open list' && !settled.has(asn);
     if (REVIEW === 'fourth') return carrierOrHosting && h.reason.startsWith('name rule');
     if (REVIEW === 'fifth') return carrierOrHosting && h.reason.startsWith('curated:') && once.has(asn);
     return seventhReviewReads(h.networkClass, sourceOf(h.reason), once.has(asn));
