@@ -89,5 +89,7 @@ if (listedArg < 0) {
     // Every chunk must have been screened; a missing file is an error, not "no companies".
     for (const row of readCsv(join(dir, nn, `${SCREEN}-${nn}-companies.csv`))) if (classes.byAsn.has(Number(row.asn))) listed.add(Number(row.asn));
   }
-  write(READ, groupsOf(listed), 150);
+  // Rows two or three readers settled stay as they are, even beside a listed holder of their organisation.
+  const settled = REVIEW === 'eighth' ? settledRows() : new Set<number>();
+  write(READ, groupsOf(listed).map((asns) => asns.filter((asn) => !settled.has(asn))).filter((asns) => asns.length > 0), 150);
 }
