@@ -42,43 +42,57 @@ import { splitOf } from './split';
 
 type Classify = (asn: number, name: string) => { networkClass: string };
 
-const SECOND_DEV = process.argv.includes('--second-dev');
-const THIRD_HELDOUT = process.argv.includes('--third-heldout');
-const SECOND_HELDOUT = process.argv.includes('--second-heldout') || THIRD_HELDOUT;
-/** The split a later sample draws from; the first sample drew from both. */
-const ONLY_SPLIT = SECOND_DEV ? 'dev' : SECOND_HELDOUT ? 'heldout' : undefined;
-const SEED = SECOND_DEV ? 20261205 : THIRD_HELDOUT ? 20261209 : SECOND_HELDOUT ? 20261208 : 20261204;
-const ROOT = resolve(process.cwd()); // run from the repository root
-const DATA = join(ROOT, 'node_modules', '@ip-location-db', 'asn');
-const FIRST_SAMPLE = join(ROOT, 'data', 'classification-eval', 'sample.csv');
-const SECOND_HELDOUT_SAMPLE = join(ROOT, 'data', 'classification-eval', 'sample-heldout2.csv');
-const OUT = SECOND_DEV
-  ? join(ROOT, 'data', 'classification-eval', 'sample-dev2.csv')
-  : THIRD_HELDOUT
-    ? join(ROOT, 'data', 'classification-eval', 'sample-heldout3.csv')
-    : SECOND_HELDOUT
-    ? join(ROOT, 'data', 'classification-eval', 'sample-heldout2.csv')
-    : FIRST_SAMPLE;
-
 type Stratum = { name: string; size: number; pool: 'all' | 'business' | 'other'; weighted: boolean };
-const STRATA: readonly Stratum[] = SECOND_DEV
-  ? [
-      { name: 'traffic-business', size: 60, pool: 'business', weighted: true },
-      { name: 'tail-business', size: 180, pool: 'business', weighted: false },
-    ]
-  : SECOND_HELDOUT
-    ? [
-        { name: 'traffic-any', size: 50, pool: 'all', weighted: true },
-        { name: 'traffic-business', size: 100, pool: 'business', weighted: true },
-        { name: 'tail-business', size: 75, pool: 'business', weighted: false },
-        { name: 'tail-other', size: 75, pool: 'other', weighted: false },
-      ]
-    : [
+
+/** The held-out samples after the first: its design at half size. */
+const HALF_DESIGN: readonly Stratum[] = [
+  { name: 'traffic-any', size: 50, pool: 'all', weighted: true },
+  { name: 'traffic-business', size: 100, pool: 'business', weighted: true },
+  { name: 'tail-business', size: 75, pool: 'business', weighted: false },
+  { name: 'tail-other', size: 75, pool: 'other', weighted: false },
+];
+
+interface Draw {
+  readonly seed: number;
+  /** Written to data/classification-eval/. */
+  readonly file: string;
+  readonly strata: readonly Stratum[];
+  /** The split a later sample draws from; the first sample drew from both. */
+  readonly onlySplit?: 'dev' | 'heldout';
+  /** Earlier samples whose holders a later one does not draw again. */
+  readonly drawnBefore: readonly string[];
+}
+
+/** Each sample, chosen by its flag (`--second-dev`, …; none: the first). */
+const DRAWS: Record<string, Draw> = {
+  first: {
+    seed: 20261204,
+    file: 'sample.csv',
+    strata: [
       { name: 'traffic-any', size: 100, pool: 'all', weighted: true },
       { name: 'traffic-business', size: 200, pool: 'business', weighted: true },
       { name: 'tail-business', size: 150, pool: 'business', weighted: false },
       { name: 'tail-other', size: 150, pool: 'other', weighted: false },
-    ];
+    ],
+    drawnBefore: [],
+  },
+  'second-dev': {
+    seed: 20261205,
+    file: 'sample-dev2.csv',
+    strata: [
+      { name: 'traffic-business', size: 60, pool: 'business', weighted: true },
+      { name: 'tail-business', size: 180, pool: 'business', weighted: false },
+    ],
+    onlySplit: 'dev',
+    drawnBefore: ['sample.csv'],
+  },
+  'second-heldout': { seed: 20261208, file: 'sample-heldout2.csv', strata: HALF_DESIGN, onlySplit: 'heldout', drawnBefore: ['sample.csv'] },
+  'third-heldout': { seed: 20261209, file: 'sample-heldout3.csv', strata: HALF_DESIGN, onlySplit: 'heldout', drawnBefore: ['sample.csv', 'sample-heldout2.csv'] },
+};
+const DRAW = DRAWS[Object.keys(DRAWS).find((name) => process.argv.includes(`--${name}`)) ?? 'first']!;
+const ROOT = resolve(process.cwd()); // run from the repository root
+const DATA = join(ROOT, 'node_modules', '@ip-location-db', 'asn');
+const EVAL_DIR = join(ROOT, 'data', 'classification-eval');
 
 interface Holder {
   asn: number;
@@ -151,10 +165,10 @@ async function main(): Promise<void> {
   const classifierPath = process.argv[2];
   if (!classifierPath) throw new Error('Name the 0.1 classifier module (see the comment at the top of this file)');
   const { classify } = (await import(pathToFileURL(resolve(classifierPath)).href)) as { classify: Classify };
-  const asnsOf = (file: string): number[] => readFileSync(file, 'utf8').split('\n').slice(1).map((line) => Number(line.split(',')[0]));
-  const firstSample = new Set(ONLY_SPLIT ? [...asnsOf(FIRST_SAMPLE), ...(THIRD_HELDOUT ? asnsOf(SECOND_HELDOUT_SAMPLE) : [])] : []);
-  const holders = loadHolders(classify).filter((h) => !ONLY_SPLIT || (splitOf(h.asn) === ONLY_SPLIT && !firstSample.has(h.asn)));
-  const random = seededRandom(SEED);
+  const asnsOf = (file: string): number[] => readFileSync(join(EVAL_DIR, file), 'utf8').split('\n').slice(1).map((line) => Number(line.split(',')[0]));
+  const drawnBefore = new Set(DRAW.drawnBefore.flatMap(asnsOf));
+  const holders = loadHolders(classify).filter((h) => !DRAW.onlySplit || (splitOf(h.asn) === DRAW.onlySplit && !drawnBefore.has(h.asn)));
+  const random = seededRandom(DRAW.seed);
   const pools = {
     all: holders,
     business: holders.filter((h) => h.classV01 === 'business'),
@@ -163,16 +177,16 @@ async function main(): Promise<void> {
   const taken = new Set<number>();
   const rows = ['asn,name,ipv4_addresses,ranges,has_ipv6,stratum,class_v01,split'];
   const counts: string[] = [];
-  for (const stratum of STRATA) {
+  for (const stratum of DRAW.strata) {
     const chosen = draw(pools[stratum.pool], stratum.size, stratum.weighted, taken, random);
     counts.push(`${stratum.name}=${chosen.length}`);
     for (const h of chosen) {
       rows.push([h.asn, csvField(h.name), h.addresses, h.ranges, h.hasIpv6, stratum.name, h.classV01, splitOf(h.asn)].join(','));
     }
   }
-  writeFileSync(OUT, rows.join('\n') + '\n');
+  writeFileSync(join(EVAL_DIR, DRAW.file), rows.join('\n') + '\n');
   console.log(`holders=${holders.length} business=${pools.business.length} other=${pools.other.length}`);
-  console.log(`wrote ${OUT}: ${counts.join(' ')}`);
+  console.log(`wrote ${join(EVAL_DIR, DRAW.file)}: ${counts.join(' ')}`);
 }
 
 await main();
