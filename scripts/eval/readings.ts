@@ -83,7 +83,7 @@ export function readReview(worklistDir: string, prefix: string, folders: readonl
  * in a review that merges every label, the labels differ and at least one is not `unclear`; in one that merges only
  * `company`, exactly one says `company`.
  */
-export function needsThirdReading(review: Review, first: Reading, second: Reading): boolean {
+export function undecidedByTwo(review: Review, first: Reading, second: Reading): boolean {
   if (review.onlyCompany) return (first.label === 'company') !== (second.label === 'company');
   return first.label !== second.label && (first.label !== 'unclear' || second.label !== 'unclear');
 }

@@ -25,7 +25,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { CLASSIFICATION_DIR } from '../build/classification-data';
 import { csvField, parseCsvLine } from '../build/csv';
-import { CLASS_OF_LABEL, decidedLabel, needsThirdReading, readReview, REVIEWS, THIRD_READING_PREFIX, type Reading, type ReviewName } from './readings';
+import { CLASS_OF_LABEL, decidedLabel, undecidedByTwo, readReview, REVIEWS, THIRD_READING_PREFIX, type Reading, type ReviewName } from './readings';
 import { WORKLIST_DIR } from './worklist';
 
 const ROOT = resolve(process.cwd());
@@ -72,7 +72,7 @@ function main(): void {
       const asn = Number(want.asn);
       const all = readings.map((reading) => reading.get(asn)!);
       const [first, second] = all as [Reading, Reading];
-      if (third && all.length === 2 && needsThirdReading(review, first, second)) {
+      if (third && all.length === 2 && undecidedByTwo(review, first, second)) {
         const reading = third.get(asn);
         if (!reading) throw new Error(`chunk ${nn}: AS${asn} needs a third reading and has none`);
         all.push(reading);

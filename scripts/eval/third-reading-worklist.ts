@@ -1,7 +1,7 @@
 /**
  * The holders the sixth review reads a third time (docs/classification.md, "Curation protocol: the sixth review"):
  * those whose two readings in the third, fourth or fifth review leave them undecided under that review's merge rule
- * (readings.ts `needsThirdReading`). The AS numbers of one organisation go together, in one chunk. Writes
+ * (readings.ts `undecidedByTwo`). The AS numbers of one organisation go together, in one chunk. Writes
  * build/curation/sixth-NN.csv, the same columns as the reviews' worklists; the readers' instructions are
  * data/classification/rereading-instructions.md with the file names changed.
  *
@@ -11,7 +11,7 @@
  */
 import { resolve } from 'node:path';
 import { csvField } from '../build/csv';
-import { needsThirdReading, readReview, REVIEWS, THIRD_READING_PREFIX, type Reading, type ReviewName } from './readings';
+import { undecidedByTwo, readReview, REVIEWS, THIRD_READING_PREFIX, type Reading, type ReviewName } from './readings';
 import { WORKLIST_DIR, writeChunks } from './worklist';
 
 const ROOT = resolve(process.cwd());
@@ -30,7 +30,7 @@ for (const arg of process.argv.slice(2)) {
   for (const { worklist, readings } of readReview(resolve(ROOT, WORKLIST_DIR), review.prefix, folders.split(','))) {
     for (const row of worklist) {
       const [first, second] = readings.map((reading) => reading.get(Number(row.asn))!) as [Reading, Reading];
-      if (!needsThirdReading(review, first, second)) continue;
+      if (!undecidedByTwo(review, first, second)) continue;
       selected++;
       if (listed.has(Number(row.asn))) continue;
       listed.add(Number(row.asn));

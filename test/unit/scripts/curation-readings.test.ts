@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { decidedLabel, needsThirdReading, readChunk, REVIEWS, type Reading } from '../../../scripts/eval/readings';
+import { decidedLabel, undecidedByTwo, readChunk, REVIEWS, type Reading } from '../../../scripts/eval/readings';
 
 const reading = (label: string, confidence = 'sure'): Reading => ({ label, confidence, reason: `${label} reason` });
 const labels = (...names: string[]): Reading[] => names.map((name) => reading(name));
@@ -10,20 +10,20 @@ describe('which holders a curation review leaves undecided after two readings', 
   it('in a review that merges every label: any two labels that differ, unless both are unclear', () => {
     const { third } = REVIEWS;
 
-    expect(needsThirdReading(third, reading('company'), reading('infrastructure'))).toBe(true);
-    expect(needsThirdReading(third, reading('isp'), reading('infrastructure'))).toBe(true);
-    expect(needsThirdReading(third, reading('unclear'), reading('company'))).toBe(true);
-    expect(needsThirdReading(third, reading('unclear'), reading('unclear'))).toBe(false);
-    expect(needsThirdReading(third, reading('isp'), reading('isp'))).toBe(false);
+    expect(undecidedByTwo(third, reading('company'), reading('infrastructure'))).toBe(true);
+    expect(undecidedByTwo(third, reading('isp'), reading('infrastructure'))).toBe(true);
+    expect(undecidedByTwo(third, reading('unclear'), reading('company'))).toBe(true);
+    expect(undecidedByTwo(third, reading('unclear'), reading('unclear'))).toBe(false);
+    expect(undecidedByTwo(third, reading('isp'), reading('isp'))).toBe(false);
   });
 
   it('in a review that merges only `company`: exactly one of the two says company', () => {
     const { fifth } = REVIEWS;
 
-    expect(needsThirdReading(fifth, reading('company'), reading('isp'))).toBe(true);
-    expect(needsThirdReading(fifth, reading('unclear'), reading('company'))).toBe(true);
-    expect(needsThirdReading(fifth, reading('isp'), reading('infrastructure'))).toBe(false);
-    expect(needsThirdReading(fifth, reading('company'), reading('company'))).toBe(false);
+    expect(undecidedByTwo(fifth, reading('company'), reading('isp'))).toBe(true);
+    expect(undecidedByTwo(fifth, reading('unclear'), reading('company'))).toBe(true);
+    expect(undecidedByTwo(fifth, reading('isp'), reading('infrastructure'))).toBe(false);
+    expect(undecidedByTwo(fifth, reading('company'), reading('company'))).toBe(false);
   });
 });
 
