@@ -94,9 +94,10 @@ beforeAll(() => {
   classes = loadArtefactClasses(outDir);
 }, 120_000);
 
-function measure(file: string): Score {
-  const result = score(judge(readLabels(file), classes).map((j) => j.decision));
-  console.log(formatScore(file.endsWith('heldout.csv') ? 'held-out' : file.endsWith('heldout2.csv') ? 'second held-out sample' : file.endsWith('heldout3.csv') ? 'third held-out sample' : file.endsWith('dev2.csv') ? 'second development sample' : file.endsWith('no-cue.csv') ? 'no-cue probe' : 'development', result));
+/** The files' holders scored together, printed under `title`. */
+function measure(title: string, ...files: string[]): Score {
+  const result = score(files.flatMap((file) => judge(readLabels(file), classes).map((j) => j.decision)));
+  console.log(formatScore(title, result));
   return result;
 }
 
@@ -104,9 +105,7 @@ const heldoutPresent = existsSync(HELDOUT);
 const heldoutTest = heldoutPresent ? test : test.skip;
 
 test(`all three held-out samples pooled, the goal's measure: precision >= ${GOAL.precision}, recall >= ${GOAL.recall}`, () => {
-  const result = score([HELDOUT, HELDOUT2, HELDOUT3].flatMap((file) => judge(readLabels(file), classes).map((j) => j.decision)));
-  console.log(formatScore('held-out, all three samples pooled', result));
-  const { precision, recall } = result;
+  const { precision, recall } = measure('held-out, all three samples pooled', HELDOUT, HELDOUT2, HELDOUT3);
 
   expect({ precision: precision.value, recall: recall.value }).toEqual({
     precision: expect.toBeAtLeast(GOAL.precision),
@@ -119,7 +118,7 @@ heldoutTest(
     ? `held-out part: precision >= ${GOAL.precision} (the goal), recall >= ${HELDOUT_RECALL_FLOOR} (reached; the goal is decided on the samples pooled)`
     : `held-out part (SKIPPED: ${HELDOUT} is not present; it is added when the classifier is done)`,
   () => {
-    const { precision, recall } = measure(HELDOUT);
+    const { precision, recall } = measure('held-out', HELDOUT);
 
     expect({ precision: precision.value, recall: recall.value }).toEqual({
       precision: expect.toBeAtLeast(GOAL.precision),
@@ -129,7 +128,7 @@ heldoutTest(
 );
 
 test(`second held-out sample: precision >= ${GOAL.precision} (the goal), recall >= ${HELDOUT2_RECALL_FLOOR} (reached; the goal is decided on the samples pooled)`, () => {
-  const { precision, recall } = measure(HELDOUT2);
+  const { precision, recall } = measure('second held-out sample', HELDOUT2);
 
   expect({ precision: precision.value, recall: recall.value }).toEqual({
     precision: expect.toBeAtLeast(GOAL.precision),
@@ -138,7 +137,7 @@ test(`second held-out sample: precision >= ${GOAL.precision} (the goal), recall 
 });
 
 test(`third held-out sample: precision >= ${GOAL.precision} (the goal), recall >= ${HELDOUT3_RECALL_FLOOR} (reached)`, () => {
-  const { precision, recall } = measure(HELDOUT3);
+  const { precision, recall } = measure('third held-out sample', HELDOUT3);
 
   expect({ precision: precision.value, recall: recall.value }).toEqual({
     precision: expect.toBeAtLeast(GOAL.precision),
@@ -163,7 +162,7 @@ test(`the first two held-out samples against adjudicated labels (the proposed me
 });
 
 test(`development part: no worse than precision ${DEV_FLOOR.precision}, recall ${DEV_FLOOR.recall} (tuned on it: not evidence of the goal)`, () => {
-  const { precision, recall } = measure(DEV);
+  const { precision, recall } = measure('development', DEV);
 
   expect({ precision: precision.value, recall: recall.value }).toEqual({
     precision: expect.toBeAtLeast(DEV_FLOOR.precision),
@@ -172,7 +171,7 @@ test(`development part: no worse than precision ${DEV_FLOOR.precision}, recall $
 });
 
 test(`second development sample: no worse than precision ${DEV2_FLOOR.precision}, recall ${DEV2_FLOOR.recall} (its first measurement)`, () => {
-  const { precision, recall } = measure(DEV2);
+  const { precision, recall } = measure('second development sample', DEV2);
 
   expect({ precision: precision.value, recall: recall.value }).toEqual({
     precision: expect.toBeAtLeast(DEV2_FLOOR.precision),
@@ -181,7 +180,7 @@ test(`second development sample: no worse than precision ${DEV2_FLOOR.precision}
 });
 
 test(`no-cue probe: no worse than precision ${NO_CUE_FLOOR.precision}, recall ${NO_CUE_FLOOR.recall} (the rule it decided)`, () => {
-  const { precision, recall } = measure(NO_CUE);
+  const { precision, recall } = measure('no-cue probe', NO_CUE);
 
   expect({ precision: precision.value, recall: recall.value }).toEqual({
     precision: expect.toBeAtLeast(NO_CUE_FLOOR.precision),
